@@ -1,0 +1,1 @@
+"""cevns_core: coherent elastic neutrino-nucleus scattering physics."""
