@@ -1,0 +1,168 @@
+"""The ``cevns`` command line (DESIGN.md §4).
+
+Every command prints machine-readable output (CSV with units in the header, or JSON) on stdout;
+errors print one line to stderr and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+from .cross_sections import KINEMATICS, total_cross_section
+from .errors import CevnsError
+from .form_factors import form_factor, form_factor_models
+from .weak_charges import COUPLING_SCHEMES, StandardModel
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CevnsError(f"{self.prog}: {message}")
+
+
+def _grid(lo: float, hi: float, n: int, name: str, *, log: bool) -> np.ndarray:
+    if not (np.isfinite(lo) and np.isfinite(hi)) or n < 1 or (n > 1 and hi <= lo):
+        raise CevnsError(f"{name} needs LO < HI (finite) and N ≥ 1, got {lo:g} {hi:g} {n}")
+    if n > 1_000_000:
+        raise CevnsError(f"{name}: N = {n} points is more than the limit of 1000000")
+    if log:
+        if lo <= 0:
+            raise CevnsError(f"{name}: a logarithmic grid needs LO > 0, got {lo:g}")
+        return np.geomspace(lo, hi, n)
+    return np.linspace(lo, hi, n)
+
+
+def _parse_params(items: Sequence[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CevnsError(f"--param expects NAME=VALUE, got {item!r}")
+        try:
+            params[key] = float(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def _emit(columns: dict[str, np.ndarray], meta: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        payload = {**meta, **{k: np.asarray(v).tolist() for k, v in columns.items()}}
+        json.dump(payload, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    for key, value in meta.items():
+        sys.stdout.write(f"# {key}: {value}\n")
+    writer.writerow(columns)
+    for row in zip(*columns.values(), strict=True):
+        writer.writerow([f"{x:.10g}" for x in row])
+
+
+def _cmd_cross_section(args: argparse.Namespace) -> None:
+    E = _grid(*args.energy_MeV, "--energy-MeV", log=args.log)
+    E_lo, E_hi, _ = args.energy_MeV
+    if E_lo <= 0:
+        raise CevnsError(f"--energy-MeV: neutrino energies must be > 0, got LO = {E_lo:g}")
+    physics = StandardModel(couplings=args.couplings, sin2_theta_W=args.sin2_theta_W)
+    sigma = total_cross_section(
+        E,
+        args.isotope,
+        physics,
+        args.form_factor,
+        kinematics=args.kinematics,
+        flavour=args.flavour,
+        form_factor_params=_parse_params(args.param),
+    )
+    meta = {
+        "isotope": args.isotope,
+        "form_factor": args.form_factor,
+        "couplings": args.couplings,
+        "sin2_theta_W": args.sin2_theta_W,
+        "kinematics": args.kinematics,
+    }
+    _emit({"E_MeV": E, "sigma_cm2": sigma}, meta, args.format)
+
+
+def _cmd_form_factor(args: argparse.Namespace) -> None:
+    q = _grid(*args.q_fm, "--q-fm", log=args.log)
+    values = form_factor(args.model, q, args.isotope, **_parse_params(args.param))
+    meta = {"isotope": args.isotope, "model": args.model}
+    _emit({"q_fm": q, "F": values}, meta, args.format)
+
+
+def _build_parser() -> _Parser:
+    parser = _Parser(prog="cevns", description="CEvNS workbench command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    xs = sub.add_parser("cross-section", help="total CEvNS cross section σ(E) in cm²")
+    xs.add_argument("--isotope", required=True, help="target nucleus, e.g. Cs133")
+    xs.add_argument(
+        "--energy-MeV", nargs=3, type=float, required=True, metavar=("LO", "HI", "N"),
+        dest="energy_MeV", help="neutrino energy grid in MeV",
+    )
+    xs.add_argument("--form-factor", default="helm", help="nuclear model (see form-factor --list)")
+    xs.add_argument("--couplings", default="tree", choices=COUPLING_SCHEMES)
+    xs.add_argument("--sin2-theta-W", type=float, default=StandardModel.sin2_theta_W,
+                    dest="sin2_theta_W", help="weak mixing angle for tree-level couplings")
+    xs.add_argument("--kinematics", default="full", choices=KINEMATICS)
+    xs.add_argument("--flavour", default=None, help="neutrino flavour (for flavour couplings)")
+    xs.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="nuclear-model parameter, e.g. skin_fm=0.2 (repeatable)")
+    xs.add_argument("--log", action="store_true", help="logarithmic energy grid")
+    xs.add_argument("--format", choices=("csv", "json"), default="csv")
+    xs.set_defaults(func=_cmd_cross_section)
+
+    ff = sub.add_parser("form-factor", help="nuclear form factor F(q)")
+    ff.add_argument("--isotope", default="Cs133", help="nucleus, e.g. Ar40")
+    ff.add_argument("--model", default="helm", help="form-factor model name")
+    ff.add_argument("--q-fm", nargs=3, type=float, default=(0.0, 1.0, 11), dest="q_fm",
+                    metavar=("LO", "HI", "N"), help="momentum-transfer grid in fm⁻¹")
+    ff.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="model parameter, e.g. s_fm=1.0 (repeatable)")
+    ff.add_argument("--log", action="store_true", help="logarithmic q grid")
+    ff.add_argument("--format", choices=("csv", "json"), default="csv")
+    ff.add_argument("--list", action="store_true", help="list the model names and exit")
+    ff.set_defaults(func=_cmd_form_factor)
+    return parser
+
+
+def _int_counts(args: argparse.Namespace) -> None:
+    for name in ("energy_MeV", "q_fm"):
+        grid = getattr(args, name, None)
+        if grid is not None:
+            lo, hi, n = grid
+            if n != int(n):
+                raise CevnsError(f"--{name.replace('_', '-')}: N must be an integer, got {n:g}")
+            setattr(args, name, (lo, hi, int(n)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "list", False):
+            sys.stdout.write("\n".join(form_factor_models()) + "\n")
+            return 0
+        _int_counts(args)
+        command: Callable[[argparse.Namespace], None] = args.func
+        command(args)
+    except CevnsError as exc:
+        sys.stderr.write(f"cevns: error: {exc}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
