@@ -71,9 +71,6 @@ def _emit(columns: dict[str, np.ndarray], meta: dict[str, Any], fmt: str) -> Non
 
 def _cmd_cross_section(args: argparse.Namespace) -> None:
     E = _grid(*args.energy_MeV, "--energy-MeV", log=args.log)
-    E_lo, E_hi, _ = args.energy_MeV
-    if E_lo <= 0:
-        raise CevnsError(f"--energy-MeV: neutrino energies must be > 0, got LO = {E_lo:g}")
     physics = StandardModel(couplings=args.couplings, sin2_theta_W=args.sin2_theta_W)
     sigma = total_cross_section(
         E,
