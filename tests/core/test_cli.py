@@ -1,0 +1,122 @@
+"""The `cevns` command line: output formats match the core's numbers; errors are one line."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import cevns_core as cc
+from cevns_core.cli import main
+
+
+def _run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cross_section_csv_matches_core(capsys):
+    status, out, err = _run(
+        capsys, "cross-section", "--isotope", "Cs133", "--energy-MeV", "5", "50", "4"
+    )
+    assert status == 0 and err == ""
+    rows = [r for r in csv.reader(io.StringIO(out)) if r and not r[0].startswith("#")]
+    assert rows[0] == ["E_MeV", "sigma_cm2"]
+    E = np.array([float(r[0]) for r in rows[1:]])
+    sigma = np.array([float(r[1]) for r in rows[1:]])
+    np.testing.assert_allclose(E, np.linspace(5, 50, 4))
+    np.testing.assert_allclose(sigma, cc.total_cross_section(E, "Cs133"), rtol=1e-9)
+
+
+def test_cross_section_json_with_options(capsys):
+    status, out, _ = _run(
+        capsys,
+        "cross-section",
+        "--isotope",
+        "Ar40",
+        "--energy-MeV",
+        "1",
+        "100",
+        "5",
+        "--log",
+        "--form-factor",
+        "klein_nystrand",
+        "--couplings",
+        "pdg_nuN",
+        "--format",
+        "json",
+    )
+    assert status == 0
+    data = json.loads(out)
+    assert data["isotope"] == "Ar40" and data["form_factor"] == "klein_nystrand"
+    expected = cc.total_cross_section(
+        np.geomspace(1, 100, 5), "Ar40", cc.StandardModel(couplings="pdg_nuN"), "klein_nystrand"
+    )
+    np.testing.assert_allclose(data["sigma_cm2"], expected, rtol=1e-9)
+
+
+def test_form_factor_csv_and_params(capsys):
+    status, out, _ = _run(
+        capsys,
+        "form-factor",
+        "--isotope",
+        "Cs133",
+        "--q-fm",
+        "0",
+        "1",
+        "11",
+        "--param",
+        "s_fm=1.0",
+        "--format",
+        "json",
+    )
+    assert status == 0
+    data = json.loads(out)
+    np.testing.assert_allclose(
+        data["F"], cc.form_factor("helm", np.linspace(0, 1, 11), "Cs133", s_fm=1.0), rtol=1e-9
+    )
+    status, out, _ = _run(capsys, "form-factor", "--list")
+    assert status == 0 and out.split() == cc.form_factor_models()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["cross-section", "--isotope", "Xx1", "--energy-MeV", "1", "2", "3"], "unknown element"),
+        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "0", "2", "3"], "E_MeV"),
+        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "5", "2", "3"], "LO < HI"),
+        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "1", "2", "2.5"], "integer"),
+        (["form-factor", "--model", "nope"], "nope"),
+        (["form-factor", "--param", "s_fm"], "NAME=VALUE"),
+        (["form-factor", "--param", "s_fm=-3"], "s_fm"),
+        (["no-such-command"], "invalid choice"),
+        (["cross-section"], "required"),
+    ],
+)
+def test_errors_are_one_line_and_nonzero(capsys, argv, message):
+    status, out, err = _run(capsys, *argv)
+    assert status != 0
+    assert out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+def test_console_entry_point_runs_as_a_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "cevns_core.cli", "form-factor", "--isotope", "Ar40"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[2] == "q_fm,F"
+    bad = subprocess.run(
+        [sys.executable, "-m", "cevns_core.cli", "form-factor", "--isotope", "Ar99"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("cevns: error:")
