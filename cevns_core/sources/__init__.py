@@ -1,0 +1,1 @@
+"""Neutrino sources (PHYSICS.md §5)."""
