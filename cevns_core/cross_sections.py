@@ -103,7 +103,7 @@ _OPTION_NAMES = (
 
 
 @dataclass(frozen=True)
-class _Settings:
+class CrossSectionConfig:
     """Validated inputs of one cross-section evaluation (nucleus, physics, model, options)."""
 
     nucleus: Isotope
@@ -119,7 +119,7 @@ class _Settings:
     @classmethod
     def make(
         cls, iso: str | Isotope, physics: Any, form_factor: Any, options: dict[str, Any]
-    ) -> _Settings:
+    ) -> CrossSectionConfig:
         unknown = set(options) - set(_OPTION_NAMES)
         if unknown:
             raise CevnsError(
@@ -181,25 +181,38 @@ class _Settings:
         g_p, g_n = self.physics.nucleon_couplings(self.flavour, q_MeV)
         return weak_charge_half(self.nucleus.Z, self.nucleus.N, g_p, g_n, F_p, F_n)
 
+    def strengths(self, T: Array) -> tuple[Array, Array]:
+        """T-dependent factors (V, A) in MeV⁻² of dσ/dT for recoil T (MeV).
+
+        dσ/dT = V(T)(1 − T/E − MT/2E²) + A(T)(1 − T/E + MT/2E²) for T ≤ T_max(E), with
+        V = G_F² M/π 𝒬_V²(q) and the axial A = G_F² M/(4π) F_A(0) F_p(q)² (Pandey Eq. (33)),
+        T/E dropped for ``kinematics="no_T_over_E"``. The rate engine integrates the E-dependent
+        brackets against the flux once and reuses these factors (DESIGN §6).
+        """
+        M = self.nucleus.mass_MeV
+        q_MeV = np.sqrt(2.0 * M * T + T**2)
+        vector = G_F_MeV2**2 * M / np.pi * self.weak_charge(q_MeV) ** 2
+        F_A0 = (
+            axial_structure_factor_zero(self.nucleus, self.spin_expectation) if self.axial else 0.0
+        )
+        if F_A0 > 0:
+            axial = G_F_MeV2**2 * M / (4.0 * np.pi) * F_A0 * self.form_factors(q_MeV)[0] ** 2
+        else:
+            axial = np.zeros_like(vector)
+        return vector, axial
+
     def dsigma_dT_MeV(self, E: Array, T: Array) -> Array:
         """dσ/dT in MeV⁻³ for E, T in MeV (broadcast); zero above T_max(E)."""
         M = self.nucleus.mass_MeV
+        vector, axial = self.strengths(T)
         E, T = np.broadcast_arrays(E, T)
         safe_E = np.where(E > 0, E, 1.0)
         allowed = (E > 0) & (T <= 2.0 * E**2 / (M + 2.0 * E))
         MT_over_2E2 = M * T / (2.0 * safe_E**2)
         T_over_E = T / safe_E if self.kinematics == "full" else 0.0
-        bracket = np.where(allowed, np.clip(1.0 - T_over_E - MT_over_2E2, 0.0, None), 0.0)
-        q_MeV = np.sqrt(2.0 * M * T + T**2)
-        result = G_F_MeV2**2 * M / np.pi * bracket * self.weak_charge(q_MeV) ** 2
-        if self.axial:
-            F_A0 = axial_structure_factor_zero(self.nucleus, self.spin_expectation)
-            if F_A0 > 0:
-                # Pandey Eq. (33): G_F²M/(4π)(1 + MT/2E² − T/E) F_A(q), F_A(q) = F_A(0) F_p(q)².
-                axial_bracket = np.where(allowed, 1.0 - T_over_E + MT_over_2E2, 0.0)
-                F_p = self.form_factors(q_MeV)[0]
-                result = result + G_F_MeV2**2 * M / (4.0 * np.pi) * axial_bracket * F_A0 * F_p**2
-        return result
+        vector_bracket = np.clip(1.0 - T_over_E - MT_over_2E2, 0.0, None)
+        axial_bracket = 1.0 - T_over_E + MT_over_2E2
+        return np.where(allowed, vector * vector_bracket + axial * axial_bracket, 0.0)
 
 
 def differential_cross_section(
@@ -254,7 +267,7 @@ def differential_cross_section(
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
     T = as_array(T_keV, "T_keV", minimum=0.0) * 1e-3
-    settings = _Settings.make(isotope_name, physics, form_factor, options)
+    settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_top = 2.0 * E**2 / (M + 2.0 * E)
     shape = np.broadcast_shapes(E.shape, T.shape)
@@ -286,7 +299,7 @@ def total_cross_section(
     1.721
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    settings = _Settings.make(isotope_name, physics, form_factor, options)
+    settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_top = 2.0 * E**2 / (M + 2.0 * E)
     integrand = settings.dsigma_dT_MeV(E[..., None], T_top[..., None] * _GL_X)
@@ -313,7 +326,7 @@ def dsigma_dcos_theta_nu(
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
     c = as_array(cos_theta_nu, "cos_theta_nu", minimum=-1.0, maximum=1.0)
-    settings = _Settings.make(isotope_name, physics, form_factor, options)
+    settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     if approximation:
         q_MeV = E * np.sqrt(2.0 * (1.0 - c))
@@ -350,7 +363,7 @@ def dsigma_dOmega_recoil(
     """dσ/dΩ_r = (2π)⁻¹ dσ/dT · |dT/dcos θ_r| in cm²/sr, θ_r the nuclear recoil angle (§3.2)."""
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
     c = as_array(cos_theta_r, "cos_theta_r", minimum=0.0, maximum=1.0)
-    settings = _Settings.make(isotope_name, physics, form_factor, options)
+    settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_keV = T_from_cos_theta_r_keV(E, c, M)
     jacobian_keV = dT_dcos_theta_r_keV(E, c, M)
