@@ -1,0 +1,276 @@
+"""The event-rate engine: recoil spectra, flux-averaged cross sections and reusable kernels.
+
+dN/dT = Σ_i N_t,i Σ_α ∫_{E_min(T)}^{E_max} dE Φ_α(E) dσ_α,i/dT(E, T)  (PHYSICS.md §6.1; Pandey
+Eq. (50)), lines added as Φ_line dσ/dT(E_line, T) Θ(E_line − E_min(T)).
+
+How it is fast (DESIGN §6). For every model the package has so far, dσ/dT factorises into
+T-dependent strengths and brackets polynomial in 1/E (:meth:`CrossSectionConfig.strengths`):
+
+    dσ/dT = V(T) (1 − T/E − MT/2E²) + A(T) (1 − T/E + MT/2E²),
+
+so the E-integral reduces to three flux moments per recoil energy and flavour,
+
+    I_k(T) = ∫_{E_min(T)}^{E_max} Φ(E) E^{−k} dE + Σ_lines Φ_line E_line^{−k},  k = 0, 1, 2,
+
+computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`)
+and reused for any change of couplings, form factor or nuclear radius.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._validation import as_array
+from .cross_sections import CrossSectionConfig
+from .errors import CevnsError
+from .kinematics import E_min_MeV
+from .materials import Material, material
+from .nuclei import Isotope, isotope
+from .sources.base import Source, gauss_legendre_segments
+from .units import HBARC2_MeV2_cm2
+from .weak_charges import StandardModel
+
+__all__ = [
+    "FluxKernel",
+    "RecoilSpectrum",
+    "flux_averaged_cross_section",
+    "flux_kernel",
+    "recoil_quadrature",
+    "recoil_spectrum",
+    "target_nuclei",
+]
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FluxKernel:
+    """Flux moments I_0, I_1, I_2 (shape of ``T_keV``) of one flavour for a nucleus of mass M.
+
+    Units: I_0 in cm⁻² (× s⁻¹ for a flux source), I_1 in cm⁻² MeV⁻¹, I_2 in cm⁻² MeV⁻².
+    """
+
+    T_keV: Array
+    M_MeV: float
+    flavour: str
+    moments: tuple[Array, Array, Array]
+
+    def integrate(self, vector: Array, axial: Array, kinematics: str = "full") -> Array:
+        """∫ dE Φ dσ/dT for the strengths (V, A) of :meth:`CrossSectionConfig.strengths`.
+
+        Returns dσ-weighted fluence per target in keV⁻¹ (× s⁻¹ for a flux source).
+        """
+        I0, I1, I2 = self.moments
+        T = self.T_keV * 1e-3
+        half_MT = 0.5 * self.M_MeV * T
+        recoil = T * I1 if kinematics == "full" else 0.0
+        per_MeV = vector * (I0 - recoil - half_MT * I2) + axial * (I0 - recoil + half_MT * I2)
+        # The vector bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
+        return np.clip(per_MeV, 0.0, None) * HBARC2_MeV2_cm2 * 1e-3
+
+
+def flux_kernel(source: Source, M_MeV: float, T_keV: ArrayLike, flavour: str) -> FluxKernel:
+    """Compute the flux moments of one flavour of ``source`` at recoil energies ``T_keV``.
+
+    Continua use Gauss–Legendre nodes between max(E_min(T), E_low) and the end point, split at
+    the component's breakpoints; lines enter analytically.
+    """
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    E_low = E_min_MeV(T, M_MeV)
+    moments = [np.zeros_like(T) for _ in range(3)]
+    for component in source.continua(flavour):
+        nodes, weights = gauss_legendre_segments(component.edges(), E_low)
+        phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
+        inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
+        moments[0] = moments[0] + phi_w.sum(axis=-1)
+        moments[1] = moments[1] + (phi_w * inverse).sum(axis=-1)
+        moments[2] = moments[2] + (phi_w * inverse**2).sum(axis=-1)
+    for line in source.lines(flavour):
+        reached = line.energy_MeV >= E_low
+        for k in range(3):
+            moments[k] = moments[k] + np.where(reached, line.intensity * line.energy_MeV**-k, 0.0)
+    return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
+
+
+def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float = 1.0) -> dict:
+    """Numbers of target nuclei per isotope.
+
+    Parameters
+    ----------
+    target : str, Material or mapping
+        A material name/formula (natural composition), a :class:`Material`, or an explicit
+        mapping isotope name → number of nuclei (then ``mass_kg`` is ignored).
+    mass_kg : float
+        Detector mass for a material.
+    """
+    if isinstance(target, Mapping):
+        nuclei = {
+            isotope(k).name: float(as_array(v, f"number of {k} nuclei", minimum=0.0))
+            for k, v in target.items()
+        }
+        if not nuclei:
+            raise CevnsError("the target mapping is empty: give at least one isotope")
+        return nuclei
+    mass = float(as_array(mass_kg, "mass_kg", minimum=0.0, inclusive=False))
+    mat = material(target)
+    return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
+
+
+@dataclass
+class RecoilSpectrum:
+    """dN/dT (nuclear recoil, keV⁻¹) broken down per (isotope, flavour).
+
+    ``unit`` is ``"events/keV"`` for a fluence source and ``"events/keV/s"`` for a flux source.
+    """
+
+    T_keV: Array
+    parts: dict[tuple[str, str], Array]
+    unit: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Array:
+        """Sum over isotopes and flavours."""
+        return np.sum(list(self.parts.values()), axis=0)
+
+    def by_flavour(self) -> dict[str, Array]:
+        """Spectrum per flavour, summed over isotopes."""
+        out: dict[str, Array] = {}
+        for (_, flavour), values in self.parts.items():
+            out[flavour] = out.get(flavour, 0.0) + values
+        return out
+
+    def by_isotope(self) -> dict[str, Array]:
+        """Spectrum per isotope, summed over flavours."""
+        out: dict[str, Array] = {}
+        for (name, _), values in self.parts.items():
+            out[name] = out.get(name, 0.0) + values
+        return out
+
+
+def recoil_spectrum(
+    source: Source,
+    target: str | Material | Mapping[str, float],
+    T_keV: ArrayLike,
+    physics: StandardModel | None = None,
+    form_factor: Any = "helm",
+    *,
+    mass_kg: float = 1.0,
+    **options: Any,
+) -> RecoilSpectrum:
+    """Nuclear-recoil spectrum dN/dT per isotope and flavour (PHYSICS §6.1).
+
+    Parameters
+    ----------
+    source : Source
+        Neutrino source (fluence → events/keV, flux → events/keV/s).
+    target : str, Material or mapping
+        Material with ``mass_kg`` or explicit numbers of nuclei per isotope (see
+        :func:`target_nuclei`).
+    T_keV : array_like
+        Recoil energies (keV ≥ 0), 1-D.
+    physics, form_factor, **options
+        As for :func:`cevns_core.differential_cross_section`.
+
+    Returns
+    -------
+    RecoilSpectrum
+    """
+    if not isinstance(source, Source):
+        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    if T.ndim != 1:
+        raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
+    nuclei = target_nuclei(target, mass_kg)
+    parts: dict[tuple[str, str], Array] = {}
+    for name, count in nuclei.items():
+        nucleus = isotope(name)
+        for flavour in source.flavours():
+            config = CrossSectionConfig.make(
+                nucleus, physics, form_factor, {**options, "flavour": flavour}
+            )
+            kernel = flux_kernel(source, nucleus.mass_MeV, T, flavour)
+            vector, axial = config.strengths(T * 1e-3)
+            parts[(name, flavour)] = count * kernel.integrate(vector, axial, config.kinematics)
+    unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
+    return RecoilSpectrum(T, parts, unit)
+
+
+def recoil_quadrature(
+    source: Source, M_MeV: float, T_lo_keV: float, T_hi_keV: float | None = None, n_nodes: int = 64
+) -> tuple[Array, Array]:
+    """Gauss–Legendre nodes and weights in T (keV) for integrals of dN/dT.
+
+    The range [T_lo, min(T_hi, T_max(E_max))] is split where dN/dT has kinks: at T_max of every
+    line and flux breakpoint.
+    """
+    from .kinematics import T_max_keV
+
+    T_top = float(T_max_keV(source.E_max_MeV, M_MeV))
+    hi = T_top if T_hi_keV is None else min(float(T_hi_keV), T_top)
+    if T_lo_keV >= hi:
+        return np.zeros(0), np.zeros(0)
+    kinks = [line.energy_MeV for line in source.lines()]
+    for c in source.continua():
+        kinks.extend(c.edges().tolist())
+    T_kinks = T_max_keV(np.array(kinks), M_MeV) if kinks else np.zeros(0)
+    edges = np.unique(
+        np.concatenate([[T_lo_keV, hi], T_kinks[(T_kinks > T_lo_keV) & (T_kinks < hi)]])
+    )
+    nodes, weights = gauss_legendre_segments(edges, edges[0], n_nodes)
+    keep = weights > 0
+    return nodes[keep], weights[keep]
+
+
+def flux_averaged_cross_section(
+    source: Source,
+    target: str | Material | Isotope,
+    physics: StandardModel | None = None,
+    form_factor: Any = "helm",
+    *,
+    flavour: str | None = None,
+    **options: Any,
+) -> float:
+    """Flux-averaged CEvNS cross section ⟨σ⟩ = ∫Φσ dE / ∫Φ dE in cm² per nucleus.
+
+    For a material the result is averaged over its nuclei (weighted by their numbers); for an
+    isotope name it is that nucleus'. ``flavour`` restricts the average to one flavour.
+    """
+    from .cross_sections import total_cross_section
+
+    if isinstance(target, Isotope) or (isinstance(target, str) and _is_isotope(target)):
+        weights = {isotope(target).name: 1.0}
+    else:
+        weights = target_nuclei(target, 1.0)
+    flavours = [flavour] if flavour is not None else list(source.flavours())
+    norm = sum(source.integrated(f) for f in flavours)
+    if norm <= 0:
+        raise CevnsError(f"the source has no flux of flavour {flavour!r}")
+    n_total = sum(weights.values())
+    average = 0.0
+    for name, count in weights.items():
+        for f in flavours:
+            opts = {**options, "flavour": f}
+            for c in source.continua(f):
+                nodes, w = gauss_legendre_segments(c.edges(), c.E_min_MeV)
+                sigma = total_cross_section(
+                    np.clip(nodes, 1e-9, None), name, physics, form_factor, **opts
+                )
+                average += count * float(np.sum(w * c.density(nodes) * sigma))
+            for line in source.lines(f):
+                sigma = total_cross_section(line.energy_MeV, name, physics, form_factor, **opts)
+                average += count * line.intensity * float(sigma)
+    return average / (norm * n_total)
+
+
+def _is_isotope(name: str) -> bool:
+    try:
+        isotope(name)
+    except CevnsError:
+        return False
+    return True
