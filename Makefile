@@ -12,6 +12,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PORT    ?= 5006
 ADDRESS ?= 127.0.0.1
+CHROMIUM ?= chromium
 
 # apt-get needs root; use sudo only when we are not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1 || echo sudo)
@@ -31,7 +32,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 # Debian's chromium drives the browser tests (never `playwright install`: it cannot download here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
 	  echo "installing Debian chromium"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
