@@ -38,30 +38,49 @@ from .pion_dar import (
     prompt_time_cdf,
     prompt_time_pdf,
 )
+from .reactor import (
+    FISSION_ISOTOPES,
+    HUBER_MUELLER,
+    REACTOR_MODELS,
+    ENERGY_PER_FISSION_MeV,
+    HUBER_MUELLER_RANGE_MeV,
+    Reactor,
+    bestiole_spectrum,
+    huber_mueller_spectrum,
+)
 
 #: Source classes by short name (dashboard registry).
 SOURCE_TYPES: dict[str, type[Source]] = {
     "pion_dar": PionDecayAtRest,
+    "reactor": Reactor,
 }
 
 __all__ = [
     "FACILITIES",
+    "FISSION_ISOTOPES",
+    "HUBER_MUELLER",
     "NORMALISATIONS",
     "PULSE_SHAPES",
+    "REACTOR_MODELS",
     "SOURCE_TYPES",
     "Continuum",
+    "ENERGY_PER_FISSION_MeV",
     "E_NU_MU_PROMPT_MeV",
     "FacilityPreset",
+    "HUBER_MUELLER_RANGE_MeV",
     "Line",
     "MICHEL_E_MAX_MeV",
     "PionDecayAtRest",
     "ProtonPulse",
+    "Reactor",
     "Source",
+    "bestiole_spectrum",
     "delayed_time_cdf",
     "delayed_time_pdf",
     "facility",
     "facility_names",
     "gauss_legendre_segments",
+    "huber_mueller_spectrum",
     "michel_nu_e",
     "michel_nubar_mu",
     "pot_rate_per_s",
