@@ -23,7 +23,8 @@ from cevns_core.quenching import (
     quenching_preset_variants,
 )
 
-# COHERENT CsI 2021 scintillation response, nominal (arXiv:2110.07730 anc. scintRespCoefficients.txt)
+# COHERENT CsI 2021 scintillation response, nominal
+# (arXiv:2110.07730 ancillary file scintRespCoefficients.txt)
 CSI2021 = (0.0554628, 4.30681, -111.707, 840.384)
 
 
@@ -40,7 +41,8 @@ def test_lindhard_germanium_reference_values(T_keV, expected):
 
 
 def test_R18_lindhard_default_k_for_natural_germanium():
-    # PHYSICS §6.3 / §11 R18: k = 0.133 Z^(2/3) A^(-1/2) = 0.157 for Ge; Q(1) = 0.1713, Q(5) = 0.2127
+    # PHYSICS §6.3 / §11 R18: k = 0.133 Z^(2/3) A^(-1/2) = 0.157 for Ge;
+    # Q(1) = 0.1713, Q(5) = 0.2127
     ge = LindhardQuenching.for_target("Ge")
     assert ge.k_effective == pytest.approx(0.1573, abs=1e-4)
     assert ge.quenching_factor([1.0, 5.0]) == pytest.approx([0.1713, 0.2127], abs=1e-3)
