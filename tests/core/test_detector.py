@@ -1,0 +1,448 @@
+"""Detector response: targets, efficiencies, resolutions, response matrices, timing (§6.2–§6.4)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from cevns_core.detector import (
+    DETECTOR_PRESETS,
+    Detector,
+    detector_preset,
+    detector_response_preset,
+    efficiency_preset_variants,
+)
+from cevns_core.errors import CevnsError
+from cevns_core.quenching import ConstantQuenching, LindhardQuenching
+from cevns_core.response import (
+    CsI2021Efficiency,
+    FunctionalEfficiency,
+    GammaResolution,
+    GaussianResolution,
+    LogisticStepEfficiency,
+    PoissonResolution,
+    TabulatedEfficiency,
+    TimingEfficiency,
+    efficiency_model,
+    node_cells,
+    resolution_model,
+    timing_fraction,
+)
+
+QF, LY = 0.0878, 13.348  # COHERENT 2017 release, coherent_parameters.yaml
+# acceptance parameters a, k, x0 of the same file
+A17, K17, X17 = 0.6655, 0.4942, 10.8507
+T_NODES = np.array([0.0, 0.5, 2.0, 4.7, 8.0, 13.0, 21.0, 30.0])
+
+
+def _pe_detector(**kw) -> Detector:
+    base = dict(
+        material="CsI",
+        mass_kg=14.57,
+        quenching=QF,
+        light_yield_PE_per_keVee=LY,
+        observable="PE",
+        threshold_unit="PE",
+    )
+    base.update(kw)
+    return Detector(**base)
+
+
+# ---------------------------------------------------------------------------- targets
+def test_R25_targets_of_14p57_kg_csi():
+    # PHYSICS §11 R25: 14.57 kg CsI → N_Cs = N_I = 3.3772e25 (rel 1e-4)
+    targets = _pe_detector().targets()
+    assert set(targets) == {"Cs133", "I127"}
+    assert targets["Cs133"] == pytest.approx(3.3772e25, rel=1e-4)
+    assert targets["I127"] == pytest.approx(3.3772e25, rel=1e-4)
+
+
+def test_exposure_and_live_time():
+    det = Detector(material="Ge", mass_kg=2.0, live_time_days=365.25)
+    assert det.exposure_kg_day == pytest.approx(730.5)
+    assert det.exposure_kg_yr == pytest.approx(2.0)
+    assert det.live_time_s == pytest.approx(365.25 * 86400)
+    with pytest.raises(CevnsError, match="live_time_days is not set"):
+        Detector(material="Ge").exposure_kg_day  # noqa: B018
+
+
+# ------------------------------------------------------------------------- efficiencies
+def test_logistic_step_values_by_hand():
+    # coherent_parameters.yaml: f(x) = a/(1 + exp(−k(x − x0)))·H(x − 5), H = 0 below 5 PE,
+    # 1/2 in [5, 6), 1 from 6 PE
+    eff = LogisticStepEfficiency()
+
+    def logistic(x):
+        return A17 / (1 + math.exp(-K17 * (x - X17)))
+
+    values = eff([4.5, 5.5, 6.5, 10.85])
+    assert values == pytest.approx(
+        [0.0, 0.5 * logistic(5.5), logistic(6.5), logistic(10.85)], rel=1e-12
+    )
+    assert values[1] == pytest.approx(0.02207, abs=1e-5)  # hand: 0.5 × 0.6655/(1 + e^2.6443)
+    assert values[3] == pytest.approx(0.33269, abs=1e-5)  # hand: 0.6655/(1 + e^0.000346)
+    # release convention: evaluated at 1-PE bin centres (the bin [5, 6) at 5.5)
+    assert eff.evaluation == "bin_centre"
+    assert eff.applied([5.2, 5.9, 6.0]) == pytest.approx(eff([5.5, 5.5, 6.5]))
+    # a standard Heaviside step at 5 PE (PHYSICS §6.4 writes Θ(x − 5))
+    std = LogisticStepEfficiency(step_end=5.0)
+    assert std([5.5])[0] == pytest.approx(logistic(5.5))
+
+
+def test_csi_2021_efficiency_by_hand_and_clipping():
+    # effCoefficients.txt (arXiv:2110.07730): eff = a/(1 + exp(−b(x − c))) + d, clipped at 0
+    a, b, c, d = 1.32045, 0.285979, 10.8646, -0.333322
+    eff = CsI2021Efficiency()
+    x = np.array([8.0, 15.0, 40.0])
+    assert eff(x) == pytest.approx(a / (1 + np.exp(-b * (x - c))) + d, rel=1e-12)
+    # the raw curve is negative below ≈ 7.07 PE (SOURCES of the release copy)
+    assert eff([3.0, 7.0])[0] == 0.0
+    assert eff([7.0])[0] == 0.0 and eff([7.1])[0] > 0.0
+
+
+def test_tabulated_efficiency_interpolation_and_policies():
+    eff = TabulatedEfficiency(x=(1.0, 3.0, 5.0), efficiency=(0.2, 0.6, 0.8))
+    assert eff([1.0, 2.0, 4.5, 5.0]) == pytest.approx([0.2, 0.4, 0.75, 0.8])
+    assert eff([0.5])[0] == 0.0  # below="zero" (default)
+    with pytest.raises(CevnsError, match=r"x = 6 is above the efficiency table \[1, 5\]"):
+        eff([6.0])  # above="error" (default): no silent extrapolation
+    held = TabulatedEfficiency(
+        x=(1.0, 3.0, 5.0), efficiency=(0.2, 0.6, 0.8), below="hold", above="hold"
+    )
+    assert held([0.0, 9.0]) == pytest.approx([0.2, 0.8])
+
+
+def test_lar_2020_efficiency_table():
+    # CENNS10AnlAEfficiency.txt: 19.75 keVee → 0.952121, 20.25 → 0.952105, last row
+    # 39.75 → 0.96345 (held above the table end); 0.25 keVee → 0
+    eff = detector_response_preset("coherent_lar_2020")["efficiency"]
+    assert eff([20.0])[0] == pytest.approx(0.5 * (0.952121 + 0.952105))
+    assert eff([39.75, 60.0, 120.0]) == pytest.approx([0.96345] * 3)
+    assert eff([0.0, 0.25])[0] == 0.0
+
+
+def test_functional_efficiency_checks_range():
+    eff = FunctionalEfficiency(function=lambda x: np.clip(x / 10, 0, 1))
+    assert eff([5.0, 20.0]) == pytest.approx([0.5, 1.0])
+    with pytest.raises(CevnsError, match=r"finite values in \[0, 1\]"):
+        FunctionalEfficiency(function=lambda x: 2 * np.ones_like(x))([1.0])
+
+
+def test_timing_efficiency():
+    # CsI 2021 (supplemental PDF as quoted): 1 for t < 0.52 μs, exp(−0.0494 (t − 0.52)) after
+    te = TimingEfficiency()
+    assert te([0.0, 0.519, 0.52, 3.0]) == pytest.approx([1.0, 1.0, 1.0, math.exp(-0.0494 * 2.48)])
+
+
+# ---------------------------------------------------------------------------- timing
+def test_timing_window_fraction_exponential():
+    # p(t) = e^(−t/τ)/τ: fraction in [t1, t2) = e^(−t1/τ) − e^(−t2/τ)
+    tau, t1, t2 = 2.2, 0.3, 6.0
+
+    def pdf(t):
+        return np.exp(-t / tau) / tau
+
+    det = Detector(timing_window_us=(t1, t2))
+    assert det.timing_fraction(pdf) == pytest.approx(
+        math.exp(-t1 / tau) - math.exp(-t2 / tau), rel=1e-9
+    )
+    # with the timing efficiency: closed form, split at t0 = 0.52 μs
+    lam, t0 = 0.0494, 0.52
+    rate = 1 / tau + lam
+    closed = (math.exp(-t1 / tau) - math.exp(-t0 / tau)) + math.exp(lam * t0) / (tau * rate) * (
+        math.exp(-rate * t0) - math.exp(-rate * t2)
+    )
+    det_eff = Detector(timing_window_us=(t1, t2), timing_efficiency=TimingEfficiency())
+    assert det_eff.timing_fraction(pdf) == pytest.approx(closed, rel=1e-9)
+    # normalisation over a support: a PDF given up to a constant
+    assert timing_fraction(lambda t: 7 * pdf(t), (t1, t2), support_us=(0, math.inf)) == (
+        pytest.approx(math.exp(-t1 / tau) - math.exp(-t2 / tau), rel=1e-9)
+    )
+    assert Detector().timing_fraction(pdf) == 1.0
+
+
+def test_timing_fraction_binned_pdf():
+    t = np.array([0.25, 0.75, 1.25, 1.75])
+    p = np.array([0.1, 0.4, 0.3, 0.2])
+    assert timing_fraction((t, p), (0.5, 1.5)) == pytest.approx(0.7)
+    assert timing_fraction((t, 2 * p), (0.5, 1.5)) == pytest.approx(0.7)
+
+
+# ------------------------------------------------------------------- response matrices
+def test_deterministic_columns_sum_to_efficiency():
+    det = _pe_detector(efficiency=LogisticStepEfficiency())
+    R = det.response_matrix(T_NODES, np.arange(0.0, 61.0))
+    x = QF * LY * T_NODES
+    expected = det.efficiency.applied(x)  # 1-PE bin-centre convention
+    assert R.sum(axis=0) == pytest.approx(expected, abs=1e-14)
+    # each recoil lands in the 1-PE bin holding its PE value
+    assert np.count_nonzero(R, axis=0).max() == 1
+    i = int(np.floor(x[4]))
+    assert R[i, 4] == pytest.approx(expected[4])
+    assert det.accepts(T_NODES) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "observable", "edges"),
+    [
+        ("none", "PE", np.arange(0.0, 200.0)),
+        ("gaussian", "keVee", np.linspace(-5.0, 40.0, 91)),
+        ("poisson", "PE", np.arange(0.0, 200.0)),
+        ("gamma", "PE", np.linspace(0.0, 200.0, 101)),
+    ],
+)
+def test_probability_conservation(kind, observable, edges):
+    resolution = {
+        "none": None,
+        "gaussian": GaussianResolution(sigma0=0.2, stochastic=0.58),
+        "poisson": PoissonResolution(),
+        "gamma": GammaResolution(),
+    }[kind]
+    det = _pe_detector(observable=observable, threshold_unit="keVnr", resolution=resolution)
+    R = det.response_matrix(T_NODES, edges)
+    assert R.shape == (edges.size - 1, T_NODES.size)
+    assert R.sum(axis=0) == pytest.approx(np.ones(T_NODES.size), abs=1e-9)
+    assert (R >= 0).all()
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "poisson", "gamma"])
+def test_smeared_columns_sum_to_folded_efficiency(kind):
+    # Σ_i R[i, j] = E[ε(x) | T_j] over the observed distribution, computed independently
+    resolution = resolution_model(kind, **({"stochastic": 1.0} if kind == "gaussian" else {}))
+    eff = CsI2021Efficiency()
+    det = _pe_detector(resolution=resolution, efficiency=eff, threshold_unit="keVnr")
+    T = np.array([3.0, 8.0, 15.0])
+    R = det.response_matrix(T, np.arange(0.0, 250.0))
+    mu = QF * LY * T
+    Tee = QF * T
+    for j in range(T.size):
+        if kind == "poisson":
+            n = np.arange(0, 250)
+            expected = np.sum(stats.poisson.pmf(n, mu[j]) * eff(n))
+        else:
+            x = np.linspace(1e-6, 249.0, 400_001)
+            pdf = resolution.pdf(x, mu[j], Tee[j])
+            expected = integrate.trapezoid(pdf * eff(x), x)
+        assert R[:, j].sum() == pytest.approx(expected, rel=2e-3)
+
+
+def test_poisson_mean_is_light_yield_times_quenched_energy():
+    # P(n | μ = LY·Q·T) (PHYSICS §6.4): Σ n P(n) = LY·Q·T
+    det = _pe_detector(resolution=PoissonResolution(), threshold_unit="keVnr")
+    T = np.array([1.0, 5.0, 12.0, 25.0])
+    R = det.response_matrix(T, np.arange(0.0, 120.0))
+    n = np.arange(0.0, 119.0)
+    assert n @ R == pytest.approx(LY * QF * T, rel=1e-10)
+    # PE Poisson bins hold the integers n with e_i ≤ n < e_(i+1)
+    R2 = det.response_matrix(T[:1], [0.0, 0.5, 1.0, 2.5, 3.0])
+    mu = LY * QF
+    assert R2[:, 0] == pytest.approx(
+        [stats.poisson.pmf(0, mu), 0.0, stats.poisson.pmf([1, 2], mu).sum(), 0.0]
+    )
+
+
+def test_gamma_smearing_mean_and_variance():
+    # CsI 2021: a = 0.0749/Eee, b = 9.56·Eee, shape 1 + b, rate a(1 + b):
+    # mean = Eee/0.0749 ≈ 13.35·Eee PE, variance = mean²/(1 + b)
+    quench = ConstantQuenching(value=0.08)
+    det = Detector(
+        quenching=quench,
+        light_yield_PE_per_keVee=13.35,
+        observable="PE",
+        resolution=GammaResolution(),
+    )
+    T = np.array([5.0, 20.0])
+    Tee = 0.08 * T
+    x = np.linspace(0.0, 200.0, 200_001)
+    K = det.observed_density(T, x)
+    mean = integrate.trapezoid(x[:, None] * K, x, axis=0)
+    var = integrate.trapezoid((x[:, None] - mean) ** 2 * K, x, axis=0)
+    assert integrate.trapezoid(K, x, axis=0) == pytest.approx([1.0, 1.0], rel=1e-6)
+    assert mean == pytest.approx(13.35 * Tee, rel=1e-6)
+    assert var == pytest.approx((13.35 * Tee) ** 2 / (1 + 9.56 * Tee), rel=1e-5)
+    # the release's own parameterisation (k = 1 + b, θ = 1/(a(1+b))), mean 1/0.0749 = 13.351·Eee
+    a, b = 0.0749 / Tee, 9.56 * Tee
+    release = stats.gamma(1 + b, scale=1 / (a * (1 + b)))
+    assert release.mean() == pytest.approx(mean, rel=1e-4)  # 1/0.0749 = 13.3511 vs LY 13.35
+    assert release.var() == pytest.approx(var, rel=2e-4)
+    l1 = integrate.trapezoid(np.abs(K - release.pdf(x[:, None])), x, axis=0)
+    assert (l1 < 1e-3).all()
+
+
+def test_gaussian_resolution_formula_and_lar_form():
+    # σ² = σ0² + F ε_pair E (+ a² E + c² E²); Ge F = 0.11, ε_pair = 2.96 eV (PHYSICS §6.4)
+    ge = GaussianResolution(sigma0=0.1, fano=0.11, pair_energy_eV=2.96, linear=0.01)
+    E = 2.0
+    assert float(ge.sigma(E)) == pytest.approx(math.sqrt(0.01 + 0.11 * 2.96e-3 * E + 1e-4 * E**2))
+    # LAr 2020: σ/E = 0.58/√E[keVee]
+    lar = detector_response_preset("coherent_lar_2020")["resolution"]
+    assert lar.sigma([4.0, 25.0]) == pytest.approx([0.58 * 2.0, 0.58 * 5.0])
+
+
+def test_gaussian_bins_are_cdf_differences():
+    det = Detector(
+        quenching=ConstantQuenching(value=0.25),
+        observable="keVee",
+        resolution=GaussianResolution(stochastic=0.58),
+    )
+    T = np.array([20.0])  # Tee = 5 keVee, σ = 0.58 √5
+    R = det.response_matrix(T, [0.0, 4.0, 6.0, 10.0])
+    s = 0.58 * math.sqrt(5.0)
+    cdf = stats.norm.cdf([0.0, 4.0, 6.0, 10.0], 5.0, s)
+    assert R[:, 0] == pytest.approx(np.diff(cdf), rel=1e-12)
+
+
+def test_threshold_in_observable_unit_cuts_observed_value():
+    det = _pe_detector(threshold=6.0, upper_limit=30.0)
+    R = det.response_matrix(T_NODES, np.arange(0.0, 61.0))
+    x = QF * LY * T_NODES
+    assert R.sum(axis=0) == pytest.approx(((x >= 6) & (x < 30)).astype(float))
+    assert R[:6].sum() == 0 and R[30:].sum() == 0
+
+
+def test_threshold_in_other_unit_cuts_true_recoil():
+    det = _pe_detector(
+        threshold=3.0, threshold_unit="keVnr", resolution=PoissonResolution(), upper_limit=25.0
+    )
+    R = det.response_matrix(T_NODES, np.arange(0.0, 100.0))
+    keep = (T_NODES >= 3.0) & (T_NODES < 25.0)
+    assert R.sum(axis=0) == pytest.approx(keep.astype(float), abs=1e-12)
+
+
+def test_true_stage_efficiency_is_a_column_factor():
+    eff = TabulatedEfficiency(x=(0.0, 2.0), efficiency=(0.0, 1.0), above="hold", stage="true")
+    det = Detector(
+        quenching=ConstantQuenching(value=0.25),
+        observable="keVee",
+        resolution=GaussianResolution(sigma0=0.3),
+        efficiency=eff,
+        threshold_unit="keVnr",
+    )
+    R = det.response_matrix(np.array([2.0, 4.0, 12.0]), np.linspace(-5.0, 10.0, 31))
+    assert R.sum(axis=0) == pytest.approx([0.25, 0.5, 1.0], abs=1e-9)
+
+
+def test_fractional_edges_smooth_a_flat_spectrum():
+    # a flat dN/dT = 1 on a fine grid: bin counts must equal the recoil width of each bin
+    det = _pe_detector()
+    T = np.linspace(0.0, 30.0, 301)
+    w = np.full(T.size, 0.1)
+    w[[0, -1]] = 0.05  # trapezoid weights
+    edges = np.arange(0.0, 31.0)
+    exact = np.diff(det.recoil_bin_edges(edges))
+    smooth = det.response_matrix(T, edges, fractional_edges=True) @ w
+    plain = det.response_matrix(T, edges) @ w
+    assert np.abs(smooth[:-1] - exact[:-1]).max() < 1e-9
+    assert np.abs(plain[:-1] - exact[:-1]).max() > 0.02  # each node wholly in one bin
+    lower, upper = node_cells(T, QF * LY * T)
+    assert lower[0] == 0.0 and upper[:-1] == pytest.approx(lower[1:])
+
+
+def test_observed_density_needs_resolution_and_integer_pe():
+    det = _pe_detector()
+    with pytest.raises(CevnsError, match="observed_density needs a resolution model"):
+        det.observed_density(T_NODES, np.arange(5.0))
+    poisson = _pe_detector(resolution=PoissonResolution())
+    K = poisson.observed_density(np.array([10.0]), np.arange(0.0, 80.0))
+    assert K[:, 0] == pytest.approx(stats.poisson.pmf(np.arange(80), QF * LY * 10.0))
+    with pytest.raises(CevnsError, match=r"needs integer x, got 1\.5"):
+        poisson.observed_density(np.array([10.0]), [1.5])
+
+
+# --------------------------------------------------------------------- energy conversions
+def test_threshold_recoil_energy():
+    # PE: T = 6 PE / (13.348 × 0.0878) = 5.1197 keVnr
+    det = _pe_detector(threshold=6.0)
+    assert det.threshold_recoil_keV() == pytest.approx(6.0 / (LY * QF))
+    lind = LindhardQuenching.for_target("Ge")
+    ee = Detector(
+        material="Ge", quenching=lind, observable="keVee", threshold=0.3, threshold_unit="keVee"
+    )
+    T_thr = ee.threshold_recoil_keV()
+    assert float(lind.electron_equivalent_keV(T_thr)) == pytest.approx(0.3, rel=1e-12)
+    assert Detector(threshold=2.5).threshold_recoil_keV() == 2.5
+    assert det.d_observable_dT([1.0, 10.0]) == pytest.approx([QF * LY, QF * LY])
+    assert det.recoil_from_observable(11.72) == pytest.approx(11.72 / (QF * LY))
+
+
+# ----------------------------------------------------------------------------- presets
+def test_presets():
+    assert DETECTOR_PRESETS == ("coherent_csi_2017", "coherent_csi_2021", "coherent_lar_2020")
+    csi = detector_preset("coherent_csi_2017")
+    assert (csi.mass_kg, csi.observable, csi.threshold, csi.upper_limit) == (14.57, "PE", 6, 30)
+    # QF × LY = 1.172 PE per keVnr (PHYSICS §6.3)
+    assert float(csi.observable_value(1.0)) == pytest.approx(1.172, abs=5e-4)
+    assert efficiency_preset_variants("coherent_csi_2017")[0] == "nominal"
+    low = detector_preset("coherent_csi_2017", efficiency_variant="x0_minus_1sigma")
+    assert low.efficiency.x0 == pytest.approx(10.8507 - 0.3995)
+    lar = detector_preset("coherent_lar_2020")
+    assert (lar.mass_kg, lar.observable, lar.upper_limit) == (24.4, "keVee", 120.0)
+    assert lar.timing_window_us == (-0.1, 4.9)
+    with pytest.raises(CevnsError, match="does not state the detector mass; pass mass_kg"):
+        detector_preset("coherent_csi_2021")
+    c21 = detector_preset("coherent_csi_2021", mass_kg=14.6)
+    assert isinstance(c21.resolution, GammaResolution)
+    assert c21.light_yield_PE_per_keVee == 13.35
+    assert c21.timing_window_us == (0.0, 6.0)
+    R = c21.response_matrix(np.array([10.0, 20.0]), np.arange(0.0, 61.0))
+    assert R.shape == (60, 2) and (R.sum(axis=0) < 1).all() and (R.sum(axis=0) > 0.3).all()
+
+
+# ---------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Detector(mass_kg=-1.0), r"mass_kg must lie in \(0, inf\], got -1"),
+        (lambda: Detector(mass_kg=0.0), r"mass_kg must lie in \(0, inf\], got 0"),
+        (lambda: Detector(live_time_days=-2.0), r"live_time_days must lie in \[0, inf\]"),
+        (lambda: Detector(threshold_unit="eV"), "unknown threshold_unit 'eV'"),
+        (lambda: Detector(observable="MeV"), "unknown observable 'MeV'"),
+        (lambda: Detector(quenching=0.1, observable="PE"), "'PE' needs light_yield_PE_per_keVee"),
+        (lambda: Detector(observable="keVee"), "observable 'keVee' needs a quenching model"),
+        (
+            lambda: Detector(threshold=1.0, threshold_unit="keVee"),
+            "threshold_unit 'keVee' needs a quenching model",
+        ),
+        (
+            lambda: Detector(threshold=5.0, upper_limit=5.0),
+            r"upper_limit \(5 keVnr\) must exceed the threshold \(5 keVnr\)",
+        ),
+        (lambda: Detector(material="Unobtainium"), "malformed formula|unknown element"),
+        (lambda: Detector(material="Qq"), "unknown element symbol 'Qq'"),
+        (
+            lambda: Detector(quenching=0.1, observable="keVee", resolution="poisson"),
+            "'poisson' resolution applies to observable\\(s\\) PE, not 'keVee'",
+        ),
+        (lambda: Detector(resolution="lorentz"), "unknown resolution model 'lorentz'"),
+        (lambda: Detector(quenching="mystery"), "unknown detector preset 'mystery'"),
+        (lambda: Detector(quenching=[1, 2]), "quenching must be a QuenchingModel"),
+        (lambda: Detector(efficiency=3.0), "efficiency must be None, an EfficiencyModel"),
+        (lambda: Detector(timing_window_us=(2.0, 1.0)), "finite t_min < t_max"),
+        (lambda: Detector(colour="red"), "unknown parameter 'colour'"),
+        (lambda: Detector().response_matrix([1.0], [1.0, 1.0]), "strictly increasing"),
+        (lambda: Detector().response_matrix([[1.0]], [0.0, 1.0]), "1-D array"),
+        (lambda: Detector().accepts([-1.0]), r"T_keV must lie in \[0, inf\]"),
+        (lambda: detector_preset("coherent_nai"), "unknown detector preset 'coherent_nai'"),
+        (
+            lambda: detector_response_preset("coherent_csi_2017", efficiency_variant="high"),
+            "unknown efficiency variant",
+        ),
+        (lambda: efficiency_model("sigmoid"), "unknown efficiency model 'sigmoid'"),
+        (lambda: LogisticStepEfficiency(step_start=6.0, step_end=5.0), "step_end"),
+        (lambda: TabulatedEfficiency(x=(0.0, 1.0), efficiency=(0.5, 1.5)), r"\[0, 1\]"),
+        (lambda: timing_fraction(lambda t: t, None), "give window_us or support_us"),
+    ],
+)
+def test_bad_input(build, message):
+    with pytest.raises(CevnsError, match=message):
+        build()
+
+
+def test_invalid_state_set_later_is_reported_on_use():
+    det = _pe_detector()
+    det.light_yield_PE_per_keVee = None
+    with pytest.raises(CevnsError, match="needs light_yield_PE_per_keVee"):
+        det.response_matrix(T_NODES, np.arange(0.0, 10.0))
