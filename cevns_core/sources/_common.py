@@ -20,7 +20,12 @@ def _check_value(p: param.Parameter, key: str, value: Any) -> None:
         if not p.allow_None:
             raise CevnsError(f"{key} must not be None")
         return
-    if isinstance(p, param.Selector):
+    if isinstance(p, param.ListSelector):
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            raise CevnsError(f"{key} must be a list, got {value!r}")
+        for item in value:
+            check_choice(item, key, p.objects)
+    elif isinstance(p, param.Selector):
         check_choice(value, key, p.objects)
     elif isinstance(p, param.Number):
         if isinstance(value, bool):
