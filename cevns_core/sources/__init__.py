@@ -38,6 +38,7 @@ from .pion_dar import (
     prompt_time_cdf,
     prompt_time_pdf,
 )
+from .radioactive import CR51_HALF_LIFE_DAYS, CR51_LINES, Chromium51, CI_Bq, decay_factor
 from .reactor import (
     FISSION_ISOTOPES,
     HUBER_MUELLER,
@@ -48,22 +49,66 @@ from .reactor import (
     bestiole_spectrum,
     huber_mueller_spectrum,
 )
+from .solar import (
+    B16_GS98_FLUX,
+    SOLAR_COMPONENTS,
+    Solar,
+    SOLAR_ENDPOINTS_MeV,
+    SOLAR_LINES_MeV,
+    allowed_beta_shape,
+)
+from .supernova import (
+    FD_MEAN_OVER_T,
+    SN_SPECIES,
+    SN_SPECTRUM_MODELS,
+    DiffuseSupernovaBackground,
+    SupernovaBurst,
+    alpha_fit_spectrum,
+    fermi_dirac_integral,
+    fermi_dirac_spectrum,
+)
+from .tabulated import (
+    INTERPOLATIONS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    TabulatedSource,
+    read_spectrum_csv,
+    write_spectrum_csv,
+)
 
 #: Source classes by short name (dashboard registry).
 SOURCE_TYPES: dict[str, type[Source]] = {
     "pion_dar": PionDecayAtRest,
     "reactor": Reactor,
+    "chromium51": Chromium51,
+    "solar": Solar,
+    "supernova_burst": SupernovaBurst,
+    "dsnb": DiffuseSupernovaBackground,
+    "tabulated": TabulatedSource,
 }
 
 __all__ = [
+    "B16_GS98_FLUX",
+    "CR51_HALF_LIFE_DAYS",
+    "CR51_LINES",
     "FACILITIES",
+    "FD_MEAN_OVER_T",
     "FISSION_ISOTOPES",
     "HUBER_MUELLER",
+    "INTERPOLATIONS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
     "NORMALISATIONS",
     "PULSE_SHAPES",
     "REACTOR_MODELS",
+    "SN_SPECIES",
+    "SN_SPECTRUM_MODELS",
+    "SOLAR_COMPONENTS",
     "SOURCE_TYPES",
+    "CI_Bq",
+    "Chromium51",
     "Continuum",
+    "DiffuseSupernovaBackground",
     "ENERGY_PER_FISSION_MeV",
     "E_NU_MU_PROMPT_MeV",
     "FacilityPreset",
@@ -73,12 +118,22 @@ __all__ = [
     "PionDecayAtRest",
     "ProtonPulse",
     "Reactor",
+    "SOLAR_ENDPOINTS_MeV",
+    "SOLAR_LINES_MeV",
+    "Solar",
     "Source",
+    "SupernovaBurst",
+    "TabulatedSource",
+    "allowed_beta_shape",
+    "alpha_fit_spectrum",
     "bestiole_spectrum",
+    "decay_factor",
     "delayed_time_cdf",
     "delayed_time_pdf",
     "facility",
     "facility_names",
+    "fermi_dirac_integral",
+    "fermi_dirac_spectrum",
     "gauss_legendre_segments",
     "huber_mueller_spectrum",
     "michel_nu_e",
@@ -86,4 +141,6 @@ __all__ = [
     "pot_rate_per_s",
     "prompt_time_cdf",
     "prompt_time_pdf",
+    "read_spectrum_csv",
+    "write_spectrum_csv",
 ]
