@@ -36,8 +36,10 @@ from .units import HBARC2_MeV2_cm2
 from .weak_charges import StandardModel
 
 __all__ = [
+    "BinnedCounts",
     "FluxKernel",
     "RecoilSpectrum",
+    "binned_counts",
     "flux_averaged_cross_section",
     "flux_kernel",
     "recoil_quadrature",
@@ -274,3 +276,105 @@ def _is_isotope(name: str) -> bool:
     except CevnsError:
         return False
     return True
+
+
+@dataclass
+class BinnedCounts:
+    """Expected counts per observable bin, per (isotope, flavour).
+
+    ``bin_edges`` are in ``unit`` (the detector's observable); ``parts`` map (isotope, flavour)
+    to an array of counts per bin (events over the exposure).
+    """
+
+    bin_edges: Array
+    unit: str
+    parts: dict[tuple[str, str], Array]
+
+    @property
+    def total(self) -> Array:
+        """Counts per bin summed over isotopes and flavours."""
+        return np.sum(list(self.parts.values()), axis=0)
+
+    def by_flavour(self) -> dict[str, Array]:
+        """Counts per bin for each flavour."""
+        out: dict[str, Array] = {}
+        for (_, flavour), values in self.parts.items():
+            out[flavour] = out.get(flavour, 0.0) + values
+        return out
+
+    def by_isotope(self) -> dict[str, Array]:
+        """Counts per bin for each isotope."""
+        out: dict[str, Array] = {}
+        for (name, _), values in self.parts.items():
+            out[name] = out.get(name, 0.0) + values
+        return out
+
+
+_SMEARED_SEGMENTS = 24
+_COUNT_NODES = 16
+
+
+def _recoil_nodes(source: Source, detector: Any, M_MeV: float, recoil_edges: Array | None):
+    """Quadrature nodes/weights in T covering everything the detector can see."""
+    from .kinematics import T_max_keV
+
+    T_top = float(T_max_keV(source.E_max_MeV, M_MeV))
+    if recoil_edges is None:  # smeared: the whole kinematic range, finely segmented
+        edges = np.linspace(0.0, T_top, _SMEARED_SEGMENTS + 1)
+    else:
+        edges = np.clip(recoil_edges, 0.0, T_top)
+    kinks = [line.energy_MeV for line in source.lines()]
+    for c in source.continua():
+        kinks.extend(c.edges().tolist())
+    T_kinks = np.asarray(T_max_keV(np.array(kinks), M_MeV)) if kinks else np.zeros(0)
+    edges = np.unique(
+        np.concatenate([edges, T_kinks[(T_kinks > edges[0]) & (T_kinks < edges[-1])]])
+    )
+    if edges.size < 2:
+        return np.zeros(0), np.zeros(0)
+    nodes, weights = gauss_legendre_segments(edges, edges[0], _COUNT_NODES)
+    keep = weights > 0
+    return nodes[keep], weights[keep]
+
+
+def binned_counts(
+    source: Source,
+    detector: Any,
+    bin_edges: ArrayLike,
+    physics: StandardModel | None = None,
+    form_factor: Any = "helm",
+    *,
+    exposure: float = 1.0,
+    **options: Any,
+) -> BinnedCounts:
+    """Expected counts in bins of the detector's observable (keVnr, keVee or PE).
+
+    counts_i = exposure × Σ_j R_ij dN/dT(T_j) w_j with the detector's response matrix R
+    (quenching, smearing, efficiency, threshold window) and Gauss–Legendre nodes T_j: inside
+    each bin's recoil interval without smearing (exact), over the whole kinematic range with it.
+
+    Parameters
+    ----------
+    source : Source
+    detector : Detector
+        Target, mass and response.
+    bin_edges : array_like
+        Observable bin edges (strictly increasing; integers for PE counting).
+    exposure : float
+        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux.
+    """
+    edges = as_array(bin_edges, "bin_edges")
+    parts: dict[tuple[str, str], Array] = {}
+    recoil_edges = None if detector.resolution is not None else detector.recoil_bin_edges(edges)
+    for name, count in detector.targets().items():
+        nucleus = isotope(name)
+        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges)
+        if T.size == 0:
+            for flavour in source.flavours():
+                parts[(name, flavour)] = np.zeros(edges.size - 1)
+            continue
+        R = detector.response_matrix(T, edges)
+        spectrum = recoil_spectrum(source, {name: count}, T, physics, form_factor, **options)
+        for key, values in spectrum.parts.items():
+            parts[key] = exposure * (R @ (values * w))
+    return BinnedCounts(edges, detector.observable, parts)
