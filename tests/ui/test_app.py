@@ -12,18 +12,29 @@ import cevns_core as cc
 
 pytestmark = pytest.mark.ui
 
-# The curves visible on the page, read from the Bokeh document: {legend label: column values}.
-# (HoloViews hides, rather than removes, the renderer of an isotope that was deselected.)
+# The curves visible in the newest figure that plots `column`, read from the Bokeh document:
+# {legend label: column values}. (HoloViews hides, rather than removes, the renderer of an isotope
+# that was deselected; a figure replaced by the log/linear switch may linger in the document.)
 _CURVES_JS = """(column) => {
-  const out = {};
+  const get = (data) => (data instanceof Map ? data.get(column) : data[column]);
+  let figure = null;
   for (const model of Bokeh.documents[0].all_models) {
-    if (model.constructor.__name__ !== 'LegendItem') continue;
-    const label = model.label && model.label.value;
-    for (const renderer of model.renderers) {
-      if (!renderer.visible) continue;
-      const data = renderer.data_source.data;
-      const values = data instanceof Map ? data.get(column) : data[column];
-      if (label && values !== undefined) out[label] = Array.from(values);
+    if (model.constructor.__name__ === 'Figure'
+        && model.renderers.some(r => r.data_source && get(r.data_source.data) !== undefined))
+      figure = model;
+  }
+  const out = {};
+  if (figure === null) return out;
+  const panels = [
+    ...figure.center, ...figure.right, ...figure.left, ...figure.above, ...figure.below,
+  ];
+  for (const legend of panels.filter(p => p.constructor.__name__ === 'Legend')) {
+    for (const item of legend.items) {
+      const label = item.label && item.label.value;
+      for (const renderer of item.renderers) {
+        const values = get(renderer.data_source.data);
+        if (label && renderer.visible && values !== undefined) out[label] = Array.from(values);
+      }
     }
   }
   return out;
@@ -117,4 +128,23 @@ def test_invalid_energy_range_notifies_and_page_keeps_working(
     _set_number(page, "E_ν min (MeV)", 5)
     _wait_for_curves(page, "E_MeV", "curves.Cs133 && curves.Cs133[0] === 5")
     assert _curves(page, "E_MeV")["Cs133"][-1] == pytest.approx(60.0)
+    assert console_errors == []
+
+
+def test_log_toggle_redraws_and_updates_continue(page: Page, live_app, console_errors):
+    _open(page, live_app.url)
+    y_scale = (  # the y scale of the newest figure whose y axis is σ
+        "() => { let scale = null; for (const m of Bokeh.documents[0].all_models)"
+        " if (m.constructor.__name__ === 'Figure'"
+        "     && m.left.some(axis => axis.axis_label === 'σ (cm²)'))"
+        "   scale = m.y_scale.constructor.__name__; return scale; }"
+    )
+    assert page.evaluate(y_scale) == "LogScale"
+    page.locator(".bk-Checkbox", has_text="log σ axis").locator("input").uncheck()
+    page.wait_for_function(f"() => ({y_scale})() === 'LinearScale'")
+    assert live_app.states[-1].log_y is False
+    page.get_by_label("Pb208").check()
+    _wait_for_curves(page, "sigma_cm2", "'Pb208' in curves")
+    assert set(_curves(page, "sigma_cm2")) == {"Cs133", "Ar40", "Pb208"}
+    expect(page.locator(".bk-Canvas").first).to_be_visible()
     assert console_errors == []
