@@ -9,6 +9,10 @@ The public API (DESIGN.md §4)::
     cc.weak_form_factor(q_fm, "Pb208", skin_fm=0.28)
     cc.differential_cross_section(E_MeV, T_keV, "Cs133")     # cm²/keV
     cc.total_cross_section(E_MeV, "Cs133")                   # cm²
+    cc.flux_averaged_cross_section(source, "CsI")            # cm² per nucleus
+    exp = cc.experiment("coherent_csi_2017")
+    exp.recoil_spectrum(T_keV)                               # events/keVnr
+    exp.counts()                                             # events after the response
 """
 
 from .cross_sections import (
@@ -18,12 +22,27 @@ from .cross_sections import (
     dsigma_dOmega_recoil,
     total_cross_section,
 )
+from .detector import Detector, detector_preset
 from .errors import CevnsError, CevnsWarning
+from .experiments import Counts, Experiment, experiment, experiment_names
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
 from .materials import Material, material, material_names
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
+from .quenching import quenching_model
+from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
+from .sources import (
+    SOURCE_TYPES,
+    Chromium51,
+    DiffuseSupernovaBackground,
+    PionDecayAtRest,
+    Reactor,
+    Solar,
+    Source,
+    SupernovaBurst,
+    TabulatedSource,
+)
 from .weak_charges import StandardModel, nucleon_couplings, weak_charge_half, weak_charge_pdg
 from .weak_form_factor import weak_form_factor
 
@@ -31,16 +50,33 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FLAVOURS",
+    "SOURCE_TYPES",
     "CevnsError",
     "CevnsWarning",
+    "Chromium51",
+    "Counts",
+    "Detector",
+    "DiffuseSupernovaBackground",
+    "Experiment",
     "Isotope",
     "Material",
     "NuclearModel",
+    "PionDecayAtRest",
+    "Reactor",
+    "Solar",
+    "Source",
     "StandardModel",
+    "SupernovaBurst",
+    "TabulatedSource",
+    "binned_counts",
+    "detector_preset",
     "differential_cross_section",
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",
+    "experiment",
+    "experiment_names",
+    "flux_averaged_cross_section",
     "form_factor",
     "form_factor_model",
     "form_factor_models",
@@ -52,6 +88,8 @@ __all__ = [
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",
+    "quenching_model",
+    "recoil_spectrum",
     "total_cross_section",
     "weak_charge_half",
     "weak_charge_pdg",

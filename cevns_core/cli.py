@@ -98,6 +98,63 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
     _emit({"q_fm": q, "F": values}, meta, args.format)
 
 
+def _cmd_experiments(args: argparse.Namespace) -> None:
+    from .experiments import experiment_table
+
+    rows = experiment_table()
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(rows[0].keys())
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row.values()])
+
+
+def _experiment(args: argparse.Namespace):
+    from .experiments import experiment
+
+    return experiment(args.experiment, form_factor=args.form_factor)
+
+
+def _cmd_counts(args: argparse.Namespace) -> None:
+    exp = _experiment(args)
+    counts = exp.counts()
+    if args.json:
+        payload = {"experiment": exp.name, "form_factor": args.form_factor, **counts.as_dict()}
+        payload["published"] = exp.published
+        json.dump(payload, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["component", "events"])
+    writer.writerow(["total", f"{counts.total:.6g}"])
+    for key, value in {**counts.by_flavour, **counts.by_isotope}.items():
+        writer.writerow([key, f"{value:.6g}"])
+
+
+def _cmd_spectrum(args: argparse.Namespace) -> None:
+    exp = _experiment(args)
+    if args.recoil_keV is None:
+        top = exp.max_recoil_keV()
+        T = np.linspace(top / 200.0, top, 200)
+    else:
+        T = _grid(*args.recoil_keV, "--recoil-keV", log=args.log)
+    spectrum = exp.spectrum(T)
+    columns = {"T_keV": T, "dN_dT_per_keV": spectrum.total}
+    for flavour, values in spectrum.by_flavour().items():
+        columns[f"dN_dT_{flavour}_per_keV"] = values
+    meta = {"experiment": exp.name, "form_factor": args.form_factor, "unit": "events/keVnr"}
+    _emit(columns, meta, args.format)
+
+
+def _cmd_serve(args: argparse.Namespace) -> None:
+    from dashboard.__main__ import main as serve_main
+
+    serve_main(["--port", str(args.port), "--address", args.address])
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(prog="cevns", description="CEvNS workbench command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -105,17 +162,32 @@ def _build_parser() -> _Parser:
     xs = sub.add_parser("cross-section", help="total CEvNS cross section σ(E) in cm²")
     xs.add_argument("--isotope", required=True, help="target nucleus, e.g. Cs133")
     xs.add_argument(
-        "--energy-MeV", nargs=3, type=float, required=True, metavar=("LO", "HI", "N"),
-        dest="energy_MeV", help="neutrino energy grid in MeV",
+        "--energy-MeV",
+        nargs=3,
+        type=float,
+        required=True,
+        metavar=("LO", "HI", "N"),
+        dest="energy_MeV",
+        help="neutrino energy grid in MeV",
     )
     xs.add_argument("--form-factor", default="helm", help="nuclear model (see form-factor --list)")
     xs.add_argument("--couplings", default="tree", choices=COUPLING_SCHEMES)
-    xs.add_argument("--sin2-theta-W", type=float, default=StandardModel.sin2_theta_W,
-                    dest="sin2_theta_W", help="weak mixing angle for tree-level couplings")
+    xs.add_argument(
+        "--sin2-theta-W",
+        type=float,
+        default=StandardModel.sin2_theta_W,
+        dest="sin2_theta_W",
+        help="weak mixing angle for tree-level couplings",
+    )
     xs.add_argument("--kinematics", default="full", choices=KINEMATICS)
     xs.add_argument("--flavour", default=None, help="neutrino flavour (for flavour couplings)")
-    xs.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="nuclear-model parameter, e.g. skin_fm=0.2 (repeatable)")
+    xs.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="nuclear-model parameter, e.g. skin_fm=0.2 (repeatable)",
+    )
     xs.add_argument("--log", action="store_true", help="logarithmic energy grid")
     xs.add_argument("--format", choices=("csv", "json"), default="csv")
     xs.set_defaults(func=_cmd_cross_section)
@@ -123,19 +195,62 @@ def _build_parser() -> _Parser:
     ff = sub.add_parser("form-factor", help="nuclear form factor F(q)")
     ff.add_argument("--isotope", default="Cs133", help="nucleus, e.g. Ar40")
     ff.add_argument("--model", default="helm", help="form-factor model name")
-    ff.add_argument("--q-fm", nargs=3, type=float, default=(0.0, 1.0, 11), dest="q_fm",
-                    metavar=("LO", "HI", "N"), help="momentum-transfer grid in fm⁻¹")
-    ff.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="model parameter, e.g. s_fm=1.0 (repeatable)")
+    ff.add_argument(
+        "--q-fm",
+        nargs=3,
+        type=float,
+        default=(0.0, 1.0, 11),
+        dest="q_fm",
+        metavar=("LO", "HI", "N"),
+        help="momentum-transfer grid in fm⁻¹",
+    )
+    ff.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="model parameter, e.g. s_fm=1.0 (repeatable)",
+    )
     ff.add_argument("--log", action="store_true", help="logarithmic q grid")
     ff.add_argument("--format", choices=("csv", "json"), default="csv")
     ff.add_argument("--list", action="store_true", help="list the model names and exit")
     ff.set_defaults(func=_cmd_form_factor)
+
+    ex = sub.add_parser("experiments", help="list the experiment presets")
+    ex.add_argument("--format", choices=("csv", "json"), default="csv")
+    ex.set_defaults(func=_cmd_experiments)
+
+    co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset")
+    co.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
+    co.add_argument("--form-factor", default="helm", help="nuclear model name")
+    co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
+    co.set_defaults(func=_cmd_counts)
+
+    sp = sub.add_parser("spectrum", help="nuclear-recoil spectrum dN/dT of an experiment")
+    sp.add_argument("--experiment", required=True, help="preset name")
+    sp.add_argument(
+        "--recoil-keV",
+        nargs=3,
+        type=float,
+        default=None,
+        dest="recoil_keV",
+        metavar=("LO", "HI", "N"),
+        help="recoil grid in keVnr (default: 200 points)",
+    )
+    sp.add_argument("--form-factor", default="helm", help="nuclear model name")
+    sp.add_argument("--log", action="store_true", help="logarithmic recoil grid")
+    sp.add_argument("--format", choices=("csv", "json"), default="csv")
+    sp.set_defaults(func=_cmd_spectrum)
+
+    sv = sub.add_parser("serve", help="serve the dashboard")
+    sv.add_argument("--port", type=int, default=5006)
+    sv.add_argument("--address", default="127.0.0.1", help="listen address (default localhost)")
+    sv.set_defaults(func=_cmd_serve)
     return parser
 
 
 def _int_counts(args: argparse.Namespace) -> None:
-    for name in ("energy_MeV", "q_fm"):
+    for name in ("energy_MeV", "q_fm", "recoil_keV"):
         grid = getattr(args, name, None)
         if grid is not None:
             lo, hi, n = grid

@@ -120,3 +120,42 @@ def test_console_entry_point_runs_as_a_process():
         check=False,
     )
     assert bad.returncode == 2 and bad.stderr.startswith("cevns: error:")
+
+
+def test_counts_json_matches_the_experiment(capsys):
+    status, out, err = _run(capsys, "counts", "--experiment", "coherent_csi_2017", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    counts = cc.experiment("coherent_csi_2017").counts()
+    assert data["total"] == pytest.approx(counts.total, rel=1e-12)
+    assert sum(data["by_flavour"].values()) == pytest.approx(data["total"], rel=1e-12)
+    assert sum(data["by_isotope"].values()) == pytest.approx(data["total"], rel=1e-12)
+    assert data["published"]["predicted"] == 173
+
+
+def test_spectrum_and_experiment_list(capsys):
+    status, out, _ = _run(
+        capsys,
+        "spectrum",
+        "--experiment",
+        "coherent_csi_2017",
+        "--recoil-keV",
+        "1",
+        "30",
+        "5",
+        "--format",
+        "json",
+    )
+    assert status == 0
+    data = json.loads(out)
+    expected = cc.experiment("coherent_csi_2017").recoil_spectrum(np.linspace(1, 30, 5))
+    np.testing.assert_allclose(data["dN_dT_per_keV"], expected, rtol=1e-12)
+    status, out, _ = _run(capsys, "experiments", "--format", "json")
+    assert status == 0
+    assert {row["name"] for row in json.loads(out)} == set(cc.experiment_names())
+
+
+def test_experiment_errors_are_one_line(capsys):
+    status, out, err = _run(capsys, "counts", "--experiment", "nope")
+    assert status == 2 and out == "" and "unknown experiment preset" in err
+    assert err.count("\n") == 1
