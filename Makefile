@@ -41,7 +41,7 @@ serve: $(STAMP)
 
 # pytest exit 5 ("no tests collected") is a failure too; any non-zero exit propagates.
 test: $(STAMP) browser
-	$(PY) -m pytest --browser chromium tests
+	$(PY) -m pytest --browser chromium
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
