@@ -181,13 +181,14 @@ class CrossSectionConfig:
         g_p, g_n = self.physics.nucleon_couplings(self.flavour, q_MeV)
         return weak_charge_half(self.nucleus.Z, self.nucleus.N, g_p, g_n, F_p, F_n)
 
-    def strengths(self, T: Array) -> tuple[Array, Array]:
-        """T-dependent factors (V, A) in MeV⁻² of dσ/dT for recoil T (MeV).
+    def coefficients(self, T: Array) -> tuple[Array, Array, Array]:
+        """Coefficients (c₀, c₁, c₂) of dσ/dT = c₀(T) + c₁(T)/E + c₂(T)/E² (MeV⁻³, MeV⁻², MeV⁻¹).
 
-        dσ/dT = V(T)(1 − T/E − MT/2E²) + A(T)(1 − T/E + MT/2E²) for T ≤ T_max(E), with
-        V = G_F² M/π 𝒬_V²(q) and the axial A = G_F² M/(4π) F_A(0) F_p(q)² (Pandey Eq. (33)),
-        T/E dropped for ``kinematics="no_T_over_E"``. The rate engine integrates the E-dependent
-        brackets against the flux once and reuses these factors (DESIGN §6).
+        Valid for E ≥ E_min(T) (zero below). Standard Model (Pandey Eqs. (17), (33)):
+        V(1 − T/E − MT/2E²) + A(1 − T/E + MT/2E²) with V = G_F² M/π 𝒬_V²(q) and the axial
+        A = G_F² M/(4π) F_A(0) F_p(q)²; T/E dropped for ``kinematics="no_T_over_E"``. Every
+        model of the package has this form, so the rate engine integrates 1, 1/E, 1/E² against
+        the flux once and reuses the coefficients (DESIGN §6).
         """
         M = self.nucleus.mass_MeV
         q_MeV = np.sqrt(2.0 * M * T + T**2)
@@ -199,20 +200,20 @@ class CrossSectionConfig:
             axial = G_F_MeV2**2 * M / (4.0 * np.pi) * F_A0 * self.form_factors(q_MeV)[0] ** 2
         else:
             axial = np.zeros_like(vector)
-        return vector, axial
+        both = vector + axial
+        c1 = -T * both if self.kinematics == "full" else np.zeros_like(both)
+        return both, c1, 0.5 * M * T * (axial - vector)
 
     def dsigma_dT_MeV(self, E: Array, T: Array) -> Array:
         """dσ/dT in MeV⁻³ for E, T in MeV (broadcast); zero above T_max(E)."""
         M = self.nucleus.mass_MeV
-        vector, axial = self.strengths(T)
+        c0, c1, c2 = self.coefficients(T)
         E, T = np.broadcast_arrays(E, T)
-        safe_E = np.where(E > 0, E, 1.0)
         allowed = (E > 0) & (T <= 2.0 * E**2 / (M + 2.0 * E))
-        MT_over_2E2 = M * T / (2.0 * safe_E**2)
-        T_over_E = T / safe_E if self.kinematics == "full" else 0.0
-        vector_bracket = np.clip(1.0 - T_over_E - MT_over_2E2, 0.0, None)
-        axial_bracket = 1.0 - T_over_E + MT_over_2E2
-        return np.where(allowed, vector * vector_bracket + axial * axial_bracket, 0.0)
+        inv_E = 1.0 / np.where(allowed, E, 1.0)
+        value = c0 + c1 * inv_E + c2 * inv_E**2
+        # The vector bracket vanishes at T_max: clip its rounding residue.
+        return np.where(allowed, np.clip(value, 0.0, None), 0.0)
 
 
 def differential_cross_section(

@@ -4,9 +4,9 @@ dN/dT = Σ_i N_t,i Σ_α ∫_{E_min(T)}^{E_max} dE Φ_α(E) dσ_α,i/dT(E, T)  (
 Eq. (50)), lines added as Φ_line dσ/dT(E_line, T) Θ(E_line − E_min(T)).
 
 How it is fast (DESIGN §6). For every model the package has so far, dσ/dT factorises into
-T-dependent strengths and brackets polynomial in 1/E (:meth:`CrossSectionConfig.strengths`):
+a polynomial in 1/E with T-dependent coefficients (:meth:`CrossSectionConfig.coefficients`),
 
-    dσ/dT = V(T) (1 − T/E − MT/2E²) + A(T) (1 − T/E + MT/2E²),
+    dσ/dT = c₀(T) + c₁(T)/E + c₂(T)/E²   for E ≥ E_min(T),
 
 so the E-integral reduces to three flux moments per recoil energy and flavour,
 
@@ -62,17 +62,14 @@ class FluxKernel:
     flavour: str
     moments: tuple[Array, Array, Array]
 
-    def integrate(self, vector: Array, axial: Array, kinematics: str = "full") -> Array:
-        """∫ dE Φ dσ/dT for the strengths (V, A) of :meth:`CrossSectionConfig.strengths`.
+    def integrate(self, c0: Array, c1: Array, c2: Array) -> Array:
+        """∫ dE Φ dσ/dT for dσ/dT = c₀ + c₁/E + c₂/E² (:meth:`CrossSectionConfig.coefficients`).
 
-        Returns dσ-weighted fluence per target in keV⁻¹ (× s⁻¹ for a flux source).
+        Returns the dσ-weighted fluence per target in keV⁻¹ (× s⁻¹ for a flux source).
         """
         I0, I1, I2 = self.moments
-        T = self.T_keV * 1e-3
-        half_MT = 0.5 * self.M_MeV * T
-        recoil = T * I1 if kinematics == "full" else 0.0
-        per_MeV = vector * (I0 - recoil - half_MT * I2) + axial * (I0 - recoil + half_MT * I2)
-        # The vector bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
+        per_MeV = c0 * I0 + c1 * I1 + c2 * I2
+        # The bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
         return np.clip(per_MeV, 0.0, None) * HBARC2_MeV2_cm2 * 1e-3
 
 
@@ -197,8 +194,7 @@ def recoil_spectrum(
                 nucleus, physics, form_factor, {**options, "flavour": flavour}
             )
             kernel = flux_kernel(source, nucleus.mass_MeV, T, flavour)
-            vector, axial = config.strengths(T * 1e-3)
-            parts[(name, flavour)] = count * kernel.integrate(vector, axial, config.kinematics)
+            parts[(name, flavour)] = count * kernel.integrate(*config.coefficients(T * 1e-3))
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)
 

@@ -152,7 +152,7 @@ def test_kernel_reuse_reproduces_direct_spectrum_for_other_couplings():
         config = cc.cross_sections.CrossSectionConfig.make("Cs133", sm, "helm", {"flavour": "nu_e"})
         direct = recoil_spectrum(SOURCE, {"Cs133": 1.0}, T, sm).parts[("Cs133", "nu_e")]
         np.testing.assert_allclose(
-            kernel.integrate(*config.strengths(T * 1e-3)), direct, rtol=1e-12
+            kernel.integrate(*config.coefficients(T * 1e-3)), direct, rtol=1e-12
         )
 
 
