@@ -35,6 +35,9 @@ __all__ = ["Counts", "Experiment", "experiment", "experiment_names", "experiment
 Array = NDArray[np.float64]
 
 _FINE_BINS = 400
+# Without smearing and efficiency the observable bins only split an integral that the rate engine
+# does exactly within each bin: a few bins give the same total (to ~1e-7) at a fraction of the cost.
+_COARSE_BINS = 8
 _TIME_NODES = 16
 
 
@@ -215,7 +218,9 @@ class Experiment(param.Parameterized):
 
         ``float(exp.counts())`` is the total; the breakdown is per flavour and per isotope.
         """
-        counts = self.observed_counts(self.analysis_bins())
+        det = self.detector
+        smooth = det.resolution is None and det.efficiency is None
+        counts = self.observed_counts(self.analysis_bins(_COARSE_BINS if smooth else _FINE_BINS))
         return Counts(
             total=float(counts.total.sum()),
             by_flavour={k: float(v.sum()) for k, v in counts.by_flavour().items()},
