@@ -26,7 +26,7 @@ from .kinematics import (
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope
 from .units import G_F_MeV2, HBARC2_MeV2_cm2, HBARC_MeV_fm
-from .weak_charges import StandardModel, weak_charge_half
+from .weak_charges import StandardModel
 
 __all__ = [
     "AXIAL_COUPLING",
@@ -175,24 +175,27 @@ class CrossSectionConfig:
             F_p, F_n = F_p * dipole, F_n * dipole
         return F_p, F_n
 
-    def weak_charge(self, q_MeV: Array) -> Array:
-        """Half-normalised weak charge 𝒬_V(q) = Z g_V^p F_p(q) + N g_V^n F_n(q)."""
+    def weak_charge_squared(self, q_MeV: Array) -> Array:
+        """Coherent vector charge squared, half normalisation: 𝒬_V² in the Standard Model;
+        with new physics the flavour-changing charges are added in quadrature."""
         F_p, F_n = self.form_factors(q_MeV)
-        g_p, g_n = self.physics.nucleon_couplings(self.flavour, q_MeV)
-        return weak_charge_half(self.nucleus.Z, self.nucleus.N, g_p, g_n, F_p, F_n)
+        return self.physics.vector_charge_squared(
+            self.nucleus.Z, self.nucleus.N, self.flavour, q_MeV, F_p, F_n
+        )
 
     def coefficients(self, T: Array) -> tuple[Array, Array, Array]:
         """Coefficients (c₀, c₁, c₂) of dσ/dT = c₀(T) + c₁(T)/E + c₂(T)/E² (MeV⁻³, MeV⁻², MeV⁻¹).
 
         Valid for E ≥ E_min(T) (zero below). Standard Model (Pandey Eqs. (17), (33)):
         V(1 − T/E − MT/2E²) + A(1 − T/E + MT/2E²) with V = G_F² M/π 𝒬_V²(q) and the axial
-        A = G_F² M/(4π) F_A(0) F_p(q)²; T/E dropped for ``kinematics="no_T_over_E"``. Every
-        model of the package has this form, so the rate engine integrates 1, 1/E, 1/E² against
-        the flux once and reuses the coefficients (DESIGN §6).
+        A = G_F² M/(4π) F_A(0) F_p(q)²; T/E dropped for ``kinematics="no_T_over_E"``. New
+        physics adds its non-interfering terms in the same form (physics hook
+        ``incoherent_coefficients``). Every model has this form, so the rate engine integrates
+        1, 1/E, 1/E² against the flux once and reuses the coefficients (DESIGN §6).
         """
         M = self.nucleus.mass_MeV
         q_MeV = np.sqrt(2.0 * M * T + T**2)
-        vector = G_F_MeV2**2 * M / np.pi * self.weak_charge(q_MeV) ** 2
+        vector = G_F_MeV2**2 * M / np.pi * self.weak_charge_squared(q_MeV)
         F_A0 = (
             axial_structure_factor_zero(self.nucleus, self.spin_expectation) if self.axial else 0.0
         )
@@ -201,8 +204,15 @@ class CrossSectionConfig:
         else:
             axial = np.zeros_like(vector)
         both = vector + axial
+        c0 = both
         c1 = -T * both if self.kinematics == "full" else np.zeros_like(both)
-        return both, c1, 0.5 * M * T * (axial - vector)
+        c2 = 0.5 * M * T * (axial - vector)
+        extra = self.physics.incoherent_coefficients(
+            self.nucleus, self.flavour, T, q_MeV, *self.form_factors(q_MeV)
+        )
+        if extra is not None:
+            c0, c1, c2 = c0 + extra[0], c1 + extra[1], c2 + extra[2]
+        return c0, c1, c2
 
     def dsigma_dT_MeV(self, E: Array, T: Array) -> Array:
         """dσ/dT in MeV⁻³ for E, T in MeV (broadcast); zero above T_max(E)."""
@@ -331,8 +341,8 @@ def dsigma_dcos_theta_nu(
     M = settings.nucleus.mass_MeV
     if approximation:
         q_MeV = E * np.sqrt(2.0 * (1.0 - c))
-        Q_V = settings.weak_charge(q_MeV)
-        return G_F_MeV2**2 * E**2 / (2.0 * np.pi) * (1.0 + c) * Q_V**2 * HBARC2_MeV2_cm2
+        Q2 = settings.weak_charge_squared(q_MeV)
+        return G_F_MeV2**2 * E**2 / (2.0 * np.pi) * (1.0 + c) * Q2 * HBARC2_MeV2_cm2
     T_keV = T_from_cos_theta_nu_keV(E, c, M)
     jacobian_keV = dT_dcos_theta_nu_keV(E, c, M)
     return settings.dsigma_dT_MeV(E, T_keV * 1e-3) * jacobian_keV * 1e-3 * HBARC2_MeV2_cm2

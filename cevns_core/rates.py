@@ -73,26 +73,42 @@ class FluxKernel:
         return np.clip(per_MeV, 0.0, None) * HBARC2_MeV2_cm2 * 1e-3
 
 
-def flux_kernel(source: Source, M_MeV: float, T_keV: ArrayLike, flavour: str) -> FluxKernel:
+def flux_kernel(
+    source: Source,
+    M_MeV: float,
+    T_keV: ArrayLike,
+    flavour: str,
+    physics: StandardModel | None = None,
+) -> FluxKernel:
     """Compute the flux moments of one flavour of ``source`` at recoil energies ``T_keV``.
 
     Continua use Gauss–Legendre nodes between max(E_min(T), E_low) and the end point, split at
-    the component's breakpoints; lines enter analytically.
+    the component's breakpoints; lines enter analytically. A ``physics`` model with neutrino
+    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance.
     """
+    survival = physics.survival_probability if physics is not None else None
+    distance = getattr(source, "distance_m", None)
     T = as_array(T_keV, "T_keV", minimum=0.0)
     E_low = E_min_MeV(T, M_MeV)
     moments = [np.zeros_like(T) for _ in range(3)]
     for component in source.continua(flavour):
         nodes, weights = gauss_legendre_segments(component.edges(), E_low)
         phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
+        if survival is not None:
+            p = survival(flavour, nodes, distance)
+            phi_w = phi_w if p is None else phi_w * p
         inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
         moments[0] = moments[0] + phi_w.sum(axis=-1)
         moments[1] = moments[1] + (phi_w * inverse).sum(axis=-1)
         moments[2] = moments[2] + (phi_w * inverse**2).sum(axis=-1)
     for line in source.lines(flavour):
         reached = line.energy_MeV >= E_low
+        intensity = line.intensity
+        if survival is not None:
+            p = survival(flavour, np.asarray(line.energy_MeV), distance)
+            intensity = intensity if p is None else intensity * float(p)
         for k in range(3):
-            moments[k] = moments[k] + np.where(reached, line.intensity * line.energy_MeV**-k, 0.0)
+            moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
     return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
 
 
@@ -193,7 +209,7 @@ def recoil_spectrum(
             config = CrossSectionConfig.make(
                 nucleus, physics, form_factor, {**options, "flavour": flavour}
             )
-            kernel = flux_kernel(source, nucleus.mass_MeV, T, flavour)
+            kernel = flux_kernel(source, nucleus.mass_MeV, T, flavour, config.physics)
             parts[(name, flavour)] = count * kernel.integrate(*config.coefficients(T * 1e-3))
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)

@@ -35,6 +35,7 @@ It cannot be combined with ``"flavour"`` (double counting).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import param
@@ -128,8 +129,8 @@ def sm_neutrino_charge_radius_cm2(lepton: str) -> float:
     -0.828
     """
     m = _LEPTON_MASS_MeV[check_choice(lepton, "lepton", _LEPTON_MASS_MeV)]
-    value_MeV2 = -G_F_MeV2 / (2.0 * math.sqrt(2.0) * math.pi**2) * (
-        3.0 - 2.0 * math.log(m**2 / M_W_MeV**2)
+    value_MeV2 = (
+        -G_F_MeV2 / (2.0 * math.sqrt(2.0) * math.pi**2) * (3.0 - 2.0 * math.log(m**2 / M_W_MeV**2))
     )
     return value_MeV2 * HBARC2_MeV2_cm2
 
@@ -281,3 +282,35 @@ class StandardModel(param.Parameterized):
     def needs_flavour(self) -> bool:
         """Whether the couplings depend on the neutrino flavour."""
         return self.couplings == "flavour" or self.flavour_radius
+
+    # Hooks of the cross section (CrossSectionConfig); NewPhysics overrides them.
+    def vector_charge_squared(
+        self, Z: int, N: int, flavour: str | None, q_MeV: NDArray, F_p: NDArray, F_n: NDArray
+    ) -> NDArray[np.float64]:
+        """Coherent vector charge squared |𝒬_αα|² + Σ_β≠α |𝒬_αβ|² (half normalisation).
+
+        In the Standard Model only the flavour-diagonal 𝒬_V = Z g_V^p F_p + N g_V^n F_n.
+        """
+        g_p, g_n = self.nucleon_couplings(flavour, q_MeV)
+        return weak_charge_half(Z, N, g_p, g_n, F_p, F_n) ** 2
+
+    def incoherent_coefficients(
+        self,
+        nucleus: Any,
+        flavour: str | None,
+        T_MeV: NDArray,
+        q_MeV: NDArray,
+        F_p: NDArray,
+        F_n: NDArray,
+    ) -> tuple[NDArray, NDArray, NDArray] | None:
+        """Terms added to dσ/dT that do not interfere with the SM (c₀, c₁, c₂ in MeV⁻³·Eᵏ).
+
+        None in the Standard Model; new physics adds tensor, scalar and magnetic-moment terms.
+        """
+        return None
+
+    def survival_probability(
+        self, flavour: str, E_MeV: NDArray, distance_m: float | None
+    ) -> NDArray[np.float64] | None:
+        """Probability that a neutrino of this flavour arrives as an active one (None: 1)."""
+        return None
