@@ -196,6 +196,12 @@ class Experiment(param.Parameterized):
             else top
         )
         hi = min(hi, top * 1.5 + 1.0) if det.resolution is not None else min(hi, top)
+        if det.resolution is None and det.threshold_unit != det.observable:
+            # the window cuts the true recoil: put its ends on bin edges (exact without smearing)
+            lo = float(det.observable_value(det.threshold_recoil_keV()))
+            upper = det.upper_limit_recoil_keV()
+            if upper is not None:
+                hi = min(hi, float(det.observable_value(upper)))
         if det.observable == "PE":
             return np.arange(np.floor(lo), np.ceil(max(hi, lo + 1)) + 1.0)
         return np.linspace(lo, max(hi, lo * (1 + 1e-9) + 1e-9), n_bins + 1)
