@@ -28,6 +28,7 @@ from .experiments import Counts, Experiment, experiment, experiment_names
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
 from .materials import Material, material, material_names
+from .new_physics import NewPhysics
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
 from .quenching import quenching_model
@@ -60,6 +61,7 @@ __all__ = [
     "Experiment",
     "Isotope",
     "Material",
+    "NewPhysics",
     "NuclearModel",
     "PionDecayAtRest",
     "Reactor",
