@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import param
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import CevnsError
 
-__all__ = ["as_array", "as_float", "check_choice"]
+__all__ = ["as_array", "as_float", "check_choice", "check_parameter", "check_parameters"]
 
 
 def _range_text(minimum: float | None, maximum: float | None, inclusive: bool) -> str:
@@ -76,3 +77,66 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     if value not in options:
         raise CevnsError(f"unknown {name} {value!r}; choose one of: {', '.join(map(str, options))}")
     return value
+
+
+def check_parameter(p: param.Parameter, key: str, value: Any) -> None:
+    """Check one value against a ``param`` declaration before param sees it.
+
+    Raises
+    ------
+    CevnsError
+        For None where not allowed, an unknown selector choice, a non-boolean for a Boolean, a
+        non-number or an out-of-bounds number (the message gives the allowed interval).
+    """
+    if value is None:
+        if not p.allow_None:
+            raise CevnsError(f"{key} must not be None")
+        return
+    if isinstance(p, param.ListSelector):
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            raise CevnsError(f"{key} must be a list, got {value!r}")
+        for item in value:
+            check_choice(item, key, p.objects)
+    elif isinstance(p, param.Selector):
+        check_choice(value, key, p.objects)
+    elif isinstance(p, param.Boolean):
+        if not isinstance(value, bool | np.bool_):
+            raise CevnsError(f"{key} must be True or False, got {value!r}")
+    elif isinstance(p, param.Number):
+        if isinstance(value, bool | np.bool_):
+            raise CevnsError(f"{key} must be a number, got {value!r}")
+        v = as_float(value, key)
+        lo, hi = p.bounds if p.bounds is not None else (None, None)
+        inc_lo, inc_hi = p.inclusive_bounds
+        too_low = lo is not None and (v < lo or (v == lo and not inc_lo))
+        too_high = hi is not None and (v > hi or (v == hi and not inc_hi))
+        if too_low or too_high:
+            lo_txt = "-inf" if lo is None else f"{lo:g}"
+            hi_txt = "inf" if hi is None else f"{hi:g}"
+            raise CevnsError(
+                f"{key} must lie in {'[' if inc_lo else '('}{lo_txt}, {hi_txt}"
+                f"{']' if inc_hi else ')'}, got {v:g}"
+            )
+
+
+def check_parameters(
+    cls: type[param.Parameterized],
+    params: Mapping[str, Any],
+    *,
+    allowed: Mapping[str, param.Parameter] | None = None,
+) -> None:
+    """Check constructor keywords of a ``param`` model: unknown names and bad values.
+
+    ``allowed`` restricts the accepted names (default: every parameter but ``name``).
+    """
+    declared = allowed
+    if declared is None:
+        declared = {k: p for k, p in cls.param.objects("existing").items() if k != "name"}
+    label = getattr(cls, "model_name", "") or cls.__name__
+    for key, value in params.items():
+        if key == "name" and allowed is None:
+            continue
+        if key not in declared:
+            names = ", ".join(sorted(declared)) or "none"
+            raise CevnsError(f"unknown parameter {key!r} for {label!r}; allowed: {names}")
+        check_parameter(declared[key], key, value)

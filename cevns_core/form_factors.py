@@ -35,7 +35,7 @@ import param
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import erfc
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import as_array, as_float, check_choice, check_parameters
 from .errors import CevnsError, CevnsWarning
 from .nuclei import Isotope, isotope
 
@@ -1175,35 +1175,7 @@ def _check_parameter_values(
     cls: type[param.Parameterized], params: dict[str, Any], *, user_only: bool
 ) -> None:
     """Turn unknown or out-of-range parameters into a CevnsError naming what is allowed."""
-    allowed = (
-        _user_parameters(cls)
-        if user_only
-        else {k: p for k, p in cls.param.objects("existing").items() if k != "name"}
-    )
-    model = getattr(cls, "model_name", "") or cls.__name__
-    for key, value in params.items():
-        if key not in allowed:
-            names = ", ".join(sorted(allowed)) or "none"
-            raise CevnsError(f"unknown parameter {key!r} for {model!r}; allowed: {names}")
-        p = allowed[key]
-        if value is None:
-            if not p.allow_None:
-                raise CevnsError(f"{key} must not be None")
-            continue
-        if isinstance(p, param.Selector):
-            check_choice(value, key, p.objects)
-        elif isinstance(p, param.Number):
-            v = as_float(value, key)
-            lo, hi = p.bounds if p.bounds is not None else (None, None)
-            inc_lo, inc_hi = p.inclusive_bounds
-            too_low = lo is not None and (v < lo or (v == lo and not inc_lo))
-            too_high = hi is not None and (v > hi or (v == hi and not inc_hi))
-            if too_low or too_high:
-                lb = "[" if inc_lo else "("
-                rb = "]" if inc_hi else ")"
-                lo_txt = "-inf" if lo is None else f"{lo:g}"
-                hi_txt = "inf" if hi is None else f"{hi:g}"
-                raise CevnsError(f"{key} must lie in {lb}{lo_txt}, {hi_txt}{rb}, got {v:g}")
+    check_parameters(cls, params, allowed=_user_parameters(cls) if user_only else None)
 
 
 def _length_param(default: float | None, doc: str, *, hi: float, soft: tuple[float, float]):

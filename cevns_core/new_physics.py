@@ -99,7 +99,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import as_array, as_float, check_choice, check_parameter
 from .errors import CevnsError
 from .flavours import lepton_of
 from .units import (
@@ -687,7 +687,7 @@ class NewPhysics(StandardModel):
                     f"unknown parameter {key!r} for {type(self).__name__}; "
                     f"allowed: {', '.join(sorted(declared))}"
                 )
-            _check_param_value(declared[key], key, value)
+            check_parameter(declared[key], key, value)
         try:
             super().__init__(**params)
         except CevnsError:
@@ -962,32 +962,6 @@ class NewPhysics(StandardModel):
         )
         sin2 = np.where(positive, np.sin(phase) ** 2, 0.5)
         return 1.0 - amplitude * sin2
-
-
-def _check_param_value(p: param.Parameter, key: str, value: Any) -> None:
-    """Check one constructor value against its parameter; raise CevnsError naming the range."""
-    if value is None:
-        if not p.allow_None:
-            raise CevnsError(f"{key} must not be None")
-        return
-    if isinstance(p, param.Selector):
-        check_choice(value, key, p.objects)
-    elif isinstance(p, param.Boolean):
-        if not isinstance(value, bool | np.bool_):
-            raise CevnsError(f"{key} must be True or False, got {value!r}")
-    elif isinstance(p, param.Number):
-        if isinstance(value, bool):
-            raise CevnsError(f"{key} must be a number, got {value!r}")
-        v = as_float(value, key)
-        lo, hi = p.bounds if p.bounds is not None else (None, None)
-        inc_lo, inc_hi = p.inclusive_bounds
-        too_low = lo is not None and (v < lo or (v == lo and not inc_lo))
-        too_high = hi is not None and (v > hi or (v == hi and not inc_hi))
-        if too_low or too_high:
-            lb, rb = ("[" if inc_lo else "("), ("]" if inc_hi else ")")
-            lo_txt = "-inf" if lo is None else f"{lo:g}"
-            hi_txt = "inf" if hi is None else f"{hi:g}"
-            raise CevnsError(f"{key} must lie in {lb}{lo_txt}, {hi_txt}{rb}, got {v:g}")
 
 
 def _nsi_names(quark: str, kind: str, pairs: tuple[str, ...]) -> list[str]:

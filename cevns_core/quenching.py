@@ -34,7 +34,7 @@ import param
 import periodictable
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import as_array, check_choice, check_parameters
 from .errors import CevnsError
 from .nuclei import Isotope, isotope
 
@@ -66,32 +66,7 @@ _INVERSE_T_LIMIT_KEV = 1.0e7
 # --------------------------------------------------------------------------- shared helpers
 def _check_init_params(cls: type[param.Parameterized], params: dict[str, Any]) -> None:
     """Raise a CevnsError for unknown keywords or out-of-range numbers before param sees them."""
-    allowed = {k: p for k, p in cls.param.objects("existing").items() if k != "name"}
-    label = getattr(cls, "model_name", "") or cls.__name__
-    for key, value in params.items():
-        if key == "name":
-            continue
-        if key not in allowed:
-            names = ", ".join(sorted(allowed)) or "none"
-            raise CevnsError(f"unknown parameter {key!r} for {label!r}; allowed: {names}")
-        p = allowed[key]
-        if value is None:
-            if not p.allow_None:
-                raise CevnsError(f"{key} of {label!r} must not be None")
-            continue
-        if isinstance(p, param.Selector):
-            check_choice(value, key, p.objects)
-        elif isinstance(p, param.Number):
-            v = as_float(value, key)
-            lo, hi = p.bounds if p.bounds is not None else (None, None)
-            inc_lo, inc_hi = p.inclusive_bounds
-            too_low = lo is not None and (v < lo or (v == lo and not inc_lo))
-            too_high = hi is not None and (v > hi or (v == hi and not inc_hi))
-            if too_low or too_high:
-                lb, rb = ("[" if inc_lo else "("), ("]" if inc_hi else ")")
-                lo_txt = "-inf" if lo is None else f"{lo:g}"
-                hi_txt = "inf" if hi is None else f"{hi:g}"
-                raise CevnsError(f"{key} must lie in {lb}{lo_txt}, {hi_txt}{rb}, got {v:g}")
+    check_parameters(cls, params)
 
 
 def _coefficients(values: Any, name: str, *, minimum_length: int = 1) -> tuple[float, ...]:
