@@ -22,9 +22,17 @@ from .cross_sections import (
     dsigma_dOmega_recoil,
     total_cross_section,
 )
+from .datasets import Dataset, dataset_names, load_dataset
 from .detector import Detector, detector_preset
 from .errors import CevnsError, CevnsWarning
 from .experiments import Counts, Experiment, experiment, experiment_names
+from .fits import (
+    dataset_chi2,
+    fit_neutron_radius,
+    fit_sin2_theta_w,
+    predict_signal,
+    profile_1d,
+)
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
 from .materials import Material, material, material_names
@@ -44,6 +52,14 @@ from .sources import (
     SupernovaBurst,
     TabulatedSource,
 )
+from .statistics import (
+    Profile1D,
+    asimov_data,
+    confidence_intervals,
+    delta_chi2_threshold,
+    gaussian_chi2,
+    poisson_chi2,
+)
 from .weak_charges import StandardModel, nucleon_couplings, weak_charge_half, weak_charge_pdg
 from .weak_form_factor import weak_form_factor
 
@@ -56,6 +72,7 @@ __all__ = [
     "CevnsWarning",
     "Chromium51",
     "Counts",
+    "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
     "Experiment",
@@ -64,13 +81,19 @@ __all__ = [
     "NewPhysics",
     "NuclearModel",
     "PionDecayAtRest",
+    "Profile1D",
     "Reactor",
     "Solar",
     "Source",
     "StandardModel",
     "SupernovaBurst",
     "TabulatedSource",
+    "asimov_data",
     "binned_counts",
+    "confidence_intervals",
+    "dataset_chi2",
+    "dataset_names",
+    "delta_chi2_threshold",
     "detector_preset",
     "differential_cross_section",
     "dsigma_dOmega_nu",
@@ -78,18 +101,25 @@ __all__ = [
     "dsigma_dcos_theta_nu",
     "experiment",
     "experiment_names",
+    "fit_neutron_radius",
+    "fit_sin2_theta_w",
     "flux_averaged_cross_section",
     "form_factor",
     "form_factor_model",
     "form_factor_models",
+    "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "load_dataset",
     "material",
     "material_names",
     "model_parameters",
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",
+    "poisson_chi2",
+    "predict_signal",
+    "profile_1d",
     "quenching_model",
     "recoil_spectrum",
     "total_cross_section",
