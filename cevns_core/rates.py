@@ -136,8 +136,33 @@ def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float =
     return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
 
 
+class _Breakdown:
+    """Sums of ``parts`` (a mapping (isotope, flavour) → array) over isotopes or flavours."""
+
+    parts: dict[tuple[str, str], Array]
+
+    @property
+    def total(self) -> Array:
+        """Sum over isotopes and flavours."""
+        return np.sum(list(self.parts.values()), axis=0)
+
+    def _sum_by(self, index: int) -> dict[str, Array]:
+        out: dict[str, Array] = {}
+        for key, values in self.parts.items():
+            out[key[index]] = out.get(key[index], 0.0) + values
+        return out
+
+    def by_flavour(self) -> dict[str, Array]:
+        """Sum over isotopes, per flavour."""
+        return self._sum_by(1)
+
+    def by_isotope(self) -> dict[str, Array]:
+        """Sum over flavours, per isotope."""
+        return self._sum_by(0)
+
+
 @dataclass
-class RecoilSpectrum:
+class RecoilSpectrum(_Breakdown):
     """dN/dT (nuclear recoil, keV⁻¹) broken down per (isotope, flavour).
 
     ``unit`` is ``"events/keV"`` for a fluence source and ``"events/keV/s"`` for a flux source.
@@ -147,25 +172,6 @@ class RecoilSpectrum:
     parts: dict[tuple[str, str], Array]
     unit: str
     extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def total(self) -> Array:
-        """Sum over isotopes and flavours."""
-        return np.sum(list(self.parts.values()), axis=0)
-
-    def by_flavour(self) -> dict[str, Array]:
-        """Spectrum per flavour, summed over isotopes."""
-        out: dict[str, Array] = {}
-        for (_, flavour), values in self.parts.items():
-            out[flavour] = out.get(flavour, 0.0) + values
-        return out
-
-    def by_isotope(self) -> dict[str, Array]:
-        """Spectrum per isotope, summed over flavours."""
-        out: dict[str, Array] = {}
-        for (name, _), values in self.parts.items():
-            out[name] = out.get(name, 0.0) + values
-        return out
 
 
 def recoil_spectrum(
@@ -291,7 +297,7 @@ def _is_isotope(name: str) -> bool:
 
 
 @dataclass
-class BinnedCounts:
+class BinnedCounts(_Breakdown):
     """Expected counts per observable bin, per (isotope, flavour).
 
     ``bin_edges`` are in ``unit`` (the detector's observable); ``parts`` map (isotope, flavour)
@@ -301,25 +307,6 @@ class BinnedCounts:
     bin_edges: Array
     unit: str
     parts: dict[tuple[str, str], Array]
-
-    @property
-    def total(self) -> Array:
-        """Counts per bin summed over isotopes and flavours."""
-        return np.sum(list(self.parts.values()), axis=0)
-
-    def by_flavour(self) -> dict[str, Array]:
-        """Counts per bin for each flavour."""
-        out: dict[str, Array] = {}
-        for (_, flavour), values in self.parts.items():
-            out[flavour] = out.get(flavour, 0.0) + values
-        return out
-
-    def by_isotope(self) -> dict[str, Array]:
-        """Counts per bin for each isotope."""
-        out: dict[str, Array] = {}
-        for (name, _), values in self.parts.items():
-            out[name] = out.get(name, 0.0) + values
-        return out
 
 
 _SMEARED_SEGMENTS = 24
