@@ -99,7 +99,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice, check_parameter
+from ._validation import as_array, as_float, check_choice, check_parameters
 from .errors import CevnsError
 from .flavours import lepton_of
 from .units import (
@@ -678,16 +678,7 @@ class NewPhysics(StandardModel):
     )
 
     def __init__(self, **params: Any) -> None:
-        declared = {k: p for k, p in type(self).param.objects("existing").items() if k != "name"}
-        for key, value in params.items():
-            if key == "name":
-                continue
-            if key not in declared:
-                raise CevnsError(
-                    f"unknown parameter {key!r} for {type(self).__name__}; "
-                    f"allowed: {', '.join(sorted(declared))}"
-                )
-            check_parameter(declared[key], key, value)
+        check_parameters(type(self), params)
         try:
             super().__init__(**params)
         except CevnsError:

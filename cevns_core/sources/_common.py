@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._validation import as_float, check_parameter
+from .._validation import as_float, check_parameters
 from ..errors import CevnsError
 from .base import Source
 
@@ -23,16 +23,7 @@ class ValidatedSource(Source):
     __abstract = True
 
     def __init__(self, **params: Any) -> None:
-        declared = {k: p for k, p in type(self).param.objects("existing").items() if k != "name"}
-        for key, value in params.items():
-            if key == "name":
-                continue
-            if key not in declared:
-                names = ", ".join(sorted(declared))
-                raise CevnsError(
-                    f"unknown parameter {key!r} for {type(self).__name__}; allowed: {names}"
-                )
-            check_parameter(declared[key], key, value)
+        check_parameters(type(self), params)
         try:
             super().__init__(**params)
         except CevnsError:
