@@ -269,6 +269,11 @@ def _build_source(spec: dict[str, Any]) -> Source:
     kind = check_choice(spec.get("type"), "source type", SOURCE_TYPES)
     cls = SOURCE_TYPES[kind]
     params = dict(spec.get("params", {}))
+    if kind == "composite":
+        members = params.get("sources", [])
+        if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+            raise CevnsError("a composite source needs 'sources': a list of source specs")
+        params["sources"] = [_build_source(m) for m in members]
     facility = params.pop("facility", None)
     if facility is not None:
         return cls.from_facility(facility, **params)

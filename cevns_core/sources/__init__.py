@@ -10,16 +10,22 @@ and lines per flavour — are normalised at the detector, as a fluence (counts) 
 ``Solar``                 B16-GS98 solar components (allowed β shapes; lines for pep, ⁷Be)
 ``SupernovaBurst``        time-integrated burst fluence per species (alpha-fit or Fermi–Dirac)
 ``DiffuseSupernovaBackground``  DSNB flux from a cosmic core-collapse rate (inputs required)
-``TabulatedSource``       user-supplied spectra (arrays or a CSV file); atmospheric fluxes too
+``DSNBSpectrum``          published all-flavour DSNB spectrum (O'Hare 2021), 85.7 cm⁻² s⁻¹
+``Atmospheric``           FLUKA 2005 low-energy atmospheric table (Kamioka, 13–944 MeV)
+``TabulatedSource``       user-supplied spectra (arrays or a CSV file)
+``CompositeSource``       sum of sources of one normalisation (e.g. the neutrino floor)
 ========================  =====================================================================
 
-Atmospheric neutrinos (PHYSICS §5.5: tabulated input only) have no dedicated class and no shipped
-table: load a FLUKA/HKKM table with :class:`TabulatedSource`.
+Atmospheric neutrinos (PHYSICS §5.5: tabulated input only) come from the shipped FLUKA table
+(:class:`Atmospheric`); other sites or calculations can be loaded with :class:`TabulatedSource`.
 
 :data:`SOURCE_TYPES` maps a short name to each class (used by the dashboard).
 """
 
+from .atmospheric import ATMOSPHERIC_FLAVOURS, Atmospheric, ATMOSPHERIC_RANGE_MeV, fluka2005_table
 from .base import NORMALISATIONS, Continuum, Line, Source, gauss_legendre_segments
+from .composite import CompositeSource
+from .dsnb import DSNB_OHARE2021_TOTAL_FLUX, DSNBSpectrum, dsnb_ohare2021_shape
 from .pion_dar import (
     FACILITIES,
     PULSE_SHAPES,
@@ -84,13 +90,18 @@ SOURCE_TYPES: dict[str, type[Source]] = {
     "solar": Solar,
     "supernova_burst": SupernovaBurst,
     "dsnb": DiffuseSupernovaBackground,
+    "dsnb_spectrum": DSNBSpectrum,
+    "atmospheric": Atmospheric,
     "tabulated": TabulatedSource,
+    "composite": CompositeSource,
 }
 
 __all__ = [
+    "ATMOSPHERIC_FLAVOURS",
     "B16_GS98_FLUX",
     "CR51_HALF_LIFE_DAYS",
     "CR51_LINES",
+    "DSNB_OHARE2021_TOTAL_FLUX",
     "FACILITIES",
     "FD_MEAN_OVER_T",
     "FISSION_ISOTOPES",
@@ -105,9 +116,13 @@ __all__ = [
     "SN_SPECTRUM_MODELS",
     "SOLAR_COMPONENTS",
     "SOURCE_TYPES",
+    "ATMOSPHERIC_RANGE_MeV",
+    "Atmospheric",
     "CI_Bq",
     "Chromium51",
+    "CompositeSource",
     "Continuum",
+    "DSNBSpectrum",
     "DiffuseSupernovaBackground",
     "ENERGY_PER_FISSION_MeV",
     "E_NU_MU_PROMPT_MeV",
@@ -130,10 +145,12 @@ __all__ = [
     "decay_factor",
     "delayed_time_cdf",
     "delayed_time_pdf",
+    "dsnb_ohare2021_shape",
     "facility",
     "facility_names",
     "fermi_dirac_integral",
     "fermi_dirac_spectrum",
+    "fluka2005_table",
     "gauss_legendre_segments",
     "huber_mueller_spectrum",
     "michel_nu_e",

@@ -25,7 +25,7 @@ from cevns_core.detector import Detector
 from cevns_core.errors import CevnsError
 from cevns_core.experiments import Experiment, experiment, experiment_names
 from cevns_core.quenching import quenching_model
-from cevns_core.sources import Reactor, Solar
+from cevns_core.sources import Atmospheric, CompositeSource, DSNBSpectrum, Reactor, Solar
 
 PRESET_DIR = files("cevns_core").joinpath("data").joinpath("experiments")
 
@@ -148,12 +148,15 @@ def test_dresden_ii_flux_matches_cdg():
     assert src.integrated() == pytest.approx(4.8e13, rel=0.02)
 
 
-def test_floor_presets_are_solar_tonne_years():
+def test_floor_presets_are_solar_atmospheric_dsnb_tonne_years():
     for name in ("xenon_1t_floor", "germanium_1t_floor"):
         exp = experiment(name)
-        assert isinstance(exp.source, Solar)
+        assert isinstance(exp.source, CompositeSource)
+        kinds = [type(s) for s in exp.source.sources]
+        assert kinds == [Solar, Atmospheric, DSNBSpectrum]
         assert exp.detector.exposure_kg_yr == pytest.approx(1000.0, rel=1e-12)
-        assert "DSNB" in exp.notes and "tmospheric" in exp.notes  # what is left out, and why
+        for cite in ("Vinyoles", "Battistoni", "O'Hare"):
+            assert cite in exp.reference
 
 
 # ------------------------------------------------------------------ COHERENT CsI 2017

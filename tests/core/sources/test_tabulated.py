@@ -201,7 +201,10 @@ def test_registry_classes_are_sources_with_documented_parameters():
         "solar",
         "supernova_burst",
         "dsnb",
+        "dsnb_spectrum",
+        "atmospheric",
         "tabulated",
+        "composite",
     }
     for cls in SOURCE_TYPES.values():
         assert issubclass(cls, Source)
