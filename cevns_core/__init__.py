@@ -13,6 +13,7 @@ The public API (DESIGN.md §4)::
     exp = cc.experiment("coherent_csi_2017")
     exp.recoil_spectrum(T_keV)                               # events/keVnr
     exp.counts()                                             # events after the response
+    res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
 """
 
 from .cross_sections import (
@@ -41,6 +42,7 @@ from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
+from .scans import ScanResult, scan, scan_models
 from .sources import (
     SOURCE_TYPES,
     Chromium51,
@@ -83,6 +85,7 @@ __all__ = [
     "PionDecayAtRest",
     "Profile1D",
     "Reactor",
+    "ScanResult",
     "Solar",
     "Source",
     "StandardModel",
@@ -122,6 +125,8 @@ __all__ = [
     "profile_1d",
     "quenching_model",
     "recoil_spectrum",
+    "scan",
+    "scan_models",
     "total_cross_section",
     "weak_charge_half",
     "weak_charge_pdg",

@@ -149,6 +149,151 @@ def _cmd_spectrum(args: argparse.Namespace) -> None:
     _emit(columns, meta, args.format)
 
 
+def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
+    from .scans import SCAN_MODELS
+
+    axes = {}
+    for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
+        grid = getattr(args, name, None)
+        if grid is None:
+            continue
+        lo, hi, n = grid
+        flag = _axis_flag(name)
+        if n != int(n):
+            raise CevnsError(f"--{flag}: N must be an integer, got {n:g}")
+        axes[name] = _grid(lo, hi, int(n), f"--{flag}", log=getattr(args, f"log_{name}"))
+    return axes
+
+
+def _axis_flag(name: str) -> str:
+    return name.replace("_", "-")
+
+
+def _cmd_scan(args: argparse.Namespace) -> None:
+    from .experiments import experiment
+    from .scans import TextProgress, scan
+    from .statistics import delta_chi2_threshold
+
+    delta_chi2_threshold(args.cl)  # a bad --cl fails before the scan
+    overrides = {} if args.form_factor is None else {"form_factor": args.form_factor}
+    exp = experiment(args.experiment, **overrides)
+    delay = {"auto": 1.0, "always": 0.0}.get(args.progress)
+    result = scan(
+        exp,
+        args.model,
+        data=args.data,
+        statistic=args.statistic,
+        sigma_signal=args.sigma_signal,
+        reference=args.reference,
+        method=args.method,
+        client=args.scheduler,
+        progress=None if delay is None else TextProgress(f"scan {args.model}", delay=delay),
+        **_scan_axes(args),
+    )
+    if args.format == "json":
+        json.dump(result.as_dict(args.cl), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    names = list(result.axes)
+    best = {k: v for k, v in result.best_fit.items() if k != "index"}
+    meta = {
+        "model": result.model,
+        "experiment": exp.name,
+        "data": result.info["data"] or "asimov (no new physics)",
+        "statistic": result.info["statistic"],
+        "sigma_signal": result.info["sigma_signal"],
+        "reference": result.reference,
+        "cl": args.cl,
+        "delta_chi2_threshold": result.threshold(args.cl),
+        "chi2_min": result.chi2_min,
+        "chi2_null": result.chi2_null,
+        "best_fit": json.dumps(best),
+        "path": result.info["path"],
+    }
+    if args.contour:
+        pieces = result.contour(args.cl)
+        if len(names) == 1:
+            columns = {
+                "lo": np.array([iv.lo for iv in pieces]),
+                "hi": np.array([iv.hi for iv in pieces]),
+                "lo_open": np.array([float(iv.lo_open) for iv in pieces]),
+                "hi_open": np.array([float(iv.hi_open) for iv in pieces]),
+            }
+        else:
+            columns = {
+                "line": np.concatenate([np.full(a.size, k) for k, (a, _) in enumerate(pieces)])
+                if pieces
+                else np.zeros(0),
+                names[0]: np.concatenate([a for a, _ in pieces]) if pieces else np.zeros(0),
+                names[1]: np.concatenate([b for _, b in pieces]) if pieces else np.zeros(0),
+            }
+        _emit(columns, meta, "csv")
+        return
+    mesh = np.meshgrid(*result.axes.values(), indexing="ij")
+    columns = {n: m.ravel() for n, m in zip(names, mesh, strict=True)}
+    columns["counts"] = result.counts.ravel()
+    columns["chi2"] = result.chi2.ravel()
+    columns["delta_chi2"] = result.delta_chi2.ravel()
+    _emit(columns, meta, "csv")
+
+
+_FIT_PARAMETERS = ("sin2_theta_W", "R_n_fm")
+
+
+def _cmd_fit(args: argparse.Namespace) -> None:
+    from . import fits
+
+    grid = None
+    if args.grid is not None:
+        lo, hi, n = args.grid
+        if n != int(n):
+            raise CevnsError(f"--grid: N must be an integer, got {n:g}")
+        grid = _grid(lo, hi, int(n), "--grid", log=False)
+    options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
+    if args.parameter == "sin2_theta_W":
+        profile = fits.fit_sin2_theta_w(args.data, experiment=args.experiment, grid=grid, **options)
+    elif args.parameter == "R_n_fm":
+        profile = fits.fit_neutron_radius(
+            args.data, experiment=args.experiment, grid=grid, **options
+        )
+    else:
+        raise CevnsError(
+            f"unknown fit parameter {args.parameter!r}; choose one of: {', '.join(_FIT_PARAMETERS)}"
+            " (other parameters: `cevns scan MODEL --data NAME` with one axis)"
+        )
+    best, minus, plus = profile.errors(args.cl)
+    interval = profile.interval(args.cl)
+    if args.format == "json":
+        payload = profile.as_dict()
+        payload.update(
+            {
+                "cl": args.cl,
+                "errors": {"best_fit": best, "minus": minus, "plus": plus},
+                "interval": interval.as_dict(),
+            }
+        )
+        json.dump(payload, sys.stdout, indent=1, default=str)
+        sys.stdout.write("\n")
+        return
+    meta = {
+        "parameter": profile.parameter,
+        "data": profile.info.get("dataset"),
+        "experiment": profile.info.get("experiment"),
+        "statistic": profile.info.get("statistic"),
+        "cl": args.cl,
+        "best_fit": best,
+        "minus": minus,
+        "plus": plus,
+        "chi2_min": profile.chi2_min,
+    }
+    columns = {
+        profile.parameter: profile.grid,
+        "chi2": profile.chi2,
+        "delta_chi2": profile.delta_chi2,
+    }
+    _emit(columns, meta, "csv")
+
+
 def _cmd_serve(args: argparse.Namespace) -> None:
     from dashboard.__main__ import main as serve_main
 
@@ -242,11 +387,81 @@ def _build_parser() -> _Parser:
     sp.add_argument("--format", choices=("csv", "json"), default="csv")
     sp.set_defaults(func=_cmd_spectrum)
 
+    _add_scan_parsers(sub)
+
     sv = sub.add_parser("serve", help="serve the dashboard")
     sv.add_argument("--port", type=int, default=5006)
     sv.add_argument("--address", default="127.0.0.1", help="listen address (default localhost)")
     sv.set_defaults(func=_cmd_serve)
     return parser
+
+
+def _add_scan_parsers(sub: Any) -> None:
+    from .scans import REFERENCES, SCAN_MODELS
+
+    sc = sub.add_parser("scan", help="Δχ² scan of a new-physics model (1-D profile or 2-D grid)")
+    sc.add_argument("model", help=f"scan model: {', '.join(sorted(SCAN_MODELS))}")
+    sc.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
+    for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
+        doc = next(a.doc for m in SCAN_MODELS.values() for a in m.axes if a.name == name)
+        sc.add_argument(
+            f"--{_axis_flag(name)}",
+            nargs=3,
+            type=float,
+            default=None,
+            dest=name,
+            metavar=("LO", "HI", "N"),
+            help=f"grid of {name}: {doc}",
+        )
+        sc.add_argument(
+            f"--log-{_axis_flag(name)}",
+            action="store_true",
+            dest=f"log_{name}",
+            help=f"logarithmic {name} grid",
+        )
+    sc.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
+    sc.add_argument(
+        "--data", default=None, help="data set to fit (default: Asimov, no new physics)"
+    )
+    sc.add_argument("--statistic", default=None, help="gaussian, poisson, gaussian_coherent")
+    sc.add_argument(
+        "--sigma-signal", type=float, default=None, dest="sigma_signal", help="σ_α (fraction)"
+    )
+    sc.add_argument(
+        "--reference",
+        choices=REFERENCES,
+        default="minimum",
+        help="Δχ² relative to the minimum (default) or to the SM",
+    )
+    sc.add_argument("--method", choices=("auto", "fast", "generic"), default="auto")
+    sc.add_argument("--form-factor", default=None, help="nuclear model (default: the preset's)")
+    sc.add_argument("--scheduler", default=None, help="Dask scheduler address (optional)")
+    sc.add_argument(
+        "--contour", action="store_true", help="CSV of the contour lines (1-D: intervals)"
+    )
+    sc.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress bar on stderr (auto: scans longer than 1 s)",
+    )
+    sc.add_argument("--format", choices=("csv", "json"), default="csv")
+    sc.set_defaults(func=_cmd_scan)
+
+    ft = sub.add_parser("fit", help="1-D Δχ² fit of a parameter to a data set")
+    ft.add_argument("parameter", help=f"fit parameter: {', '.join(_FIT_PARAMETERS)}")
+    ft.add_argument("--data", required=True, help="data set, e.g. coherent_csi_2017")
+    ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
+    ft.add_argument(
+        "--grid", nargs=3, type=float, default=None, metavar=("LO", "HI", "N"), help="values"
+    )
+    ft.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
+    ft.add_argument("--statistic", default=None, help="default: the data set's")
+    ft.add_argument(
+        "--no-time-cut", action="store_true", help="no arrival-time acceptance (as PKK)"
+    )
+    ft.add_argument("--format", choices=("csv", "json"), default="csv")
+    ft.set_defaults(func=_cmd_fit)
 
 
 def _int_counts(args: argparse.Namespace) -> None:
