@@ -56,6 +56,7 @@ from .reactor import (
     huber_mueller_spectrum,
 )
 from .solar import (
+    B8_SHAPES,
     B16_GS98_FLUX,
     SOLAR_COMPONENTS,
     Solar,
@@ -98,6 +99,7 @@ SOURCE_TYPES: dict[str, type[Source]] = {
 
 __all__ = [
     "ATMOSPHERIC_FLAVOURS",
+    "B8_SHAPES",
     "B16_GS98_FLUX",
     "CR51_HALF_LIFE_DAYS",
     "CR51_LINES",
