@@ -2,6 +2,7 @@
 #   make serve   install into .venv (if needed) and serve the dashboard on http://127.0.0.1:$(PORT)/cevns
 #   make test    install (if needed), install Debian's chromium (if missing), run the whole test suite
 #   make lint    ruff check .
+#   make bench   run the speed/memory benchmarks in benchmarks/ with the venv's python
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,7 +18,7 @@ CHROMIUM ?= chromium
 # apt-get needs root; use sudo only when we are not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1 || echo sudo)
 
-.PHONY: install serve test lint browser clean
+.PHONY: install serve test lint bench browser clean
 
 install: $(STAMP)
 
@@ -45,6 +46,9 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
