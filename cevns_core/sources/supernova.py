@@ -294,7 +294,8 @@ class DiffuseSupernovaBackground(ValidatedSource):
 
     The core-collapse rate parameters have no defaults: give ``ccsn_rate_local_per_Mpc3_yr`` and
     the shape ``sfr_a``, ``sfr_b``, ``sfr_c``, ``sfr_B``, ``sfr_C``, ``sfr_eta`` (see the module
-    docstring) from the publication you rely on.
+    docstring) from the publication you rely on. For the published all-flavour DSNB spectrum
+    used in neutrino-floor studies (85.7 cm⁻² s⁻¹), use :class:`~cevns_core.sources.DSNBSpectrum`.
     """
 
     ccsn_rate_local_per_Mpc3_yr = _required(
