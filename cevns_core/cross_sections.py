@@ -183,7 +183,9 @@ class CrossSectionConfig:
             self.nucleus.Z, self.nucleus.N, self.flavour, q_MeV, F_p, F_n
         )
 
-    def coefficients(self, T: Array) -> tuple[Array, Array, Array]:
+    def coefficients(
+        self, T: Array, *, form_factors: tuple[Array, Array] | None = None
+    ) -> tuple[Array, Array, Array]:
         """Coefficients (c₀, c₁, c₂) of dσ/dT = c₀(T) + c₁(T)/E + c₂(T)/E² (MeV⁻³, MeV⁻², MeV⁻¹).
 
         Valid for E ≥ E_min(T) (zero below). Standard Model (Pandey Eqs. (17), (33)):
@@ -192,15 +194,22 @@ class CrossSectionConfig:
         physics adds its non-interfering terms in the same form (physics hook
         ``incoherent_coefficients``). Every model has this form, so the rate engine integrates
         1, 1/E, 1/E² against the flux once and reuses the coefficients (DESIGN §6).
+
+        ``form_factors`` = (F_p, F_n) at q(T) = √(2MT + T²) may be passed when already known
+        (they do not depend on the flavour: the rate engine evaluates them once per nucleus).
         """
         M = self.nucleus.mass_MeV
         q_MeV = np.sqrt(2.0 * M * T + T**2)
-        vector = G_F_MeV2**2 * M / np.pi * self.weak_charge_squared(q_MeV)
+        F_p, F_n = self.form_factors(q_MeV) if form_factors is None else form_factors
+        charge2 = self.physics.vector_charge_squared(
+            self.nucleus.Z, self.nucleus.N, self.flavour, q_MeV, F_p, F_n
+        )
+        vector = G_F_MeV2**2 * M / np.pi * charge2
         F_A0 = (
             axial_structure_factor_zero(self.nucleus, self.spin_expectation) if self.axial else 0.0
         )
         if F_A0 > 0:
-            axial = G_F_MeV2**2 * M / (4.0 * np.pi) * F_A0 * self.form_factors(q_MeV)[0] ** 2
+            axial = G_F_MeV2**2 * M / (4.0 * np.pi) * F_A0 * F_p**2
         else:
             axial = np.zeros_like(vector)
         both = vector + axial
@@ -208,7 +217,7 @@ class CrossSectionConfig:
         c1 = -T * both if self.kinematics == "full" else np.zeros_like(both)
         c2 = 0.5 * M * T * (axial - vector)
         extra = self.physics.incoherent_coefficients(
-            self.nucleus, self.flavour, T, q_MeV, *self.form_factors(q_MeV)
+            self.nucleus, self.flavour, T, q_MeV, F_p, F_n
         )
         if extra is not None:
             c0, c1, c2 = c0 + extra[0], c1 + extra[1], c2 + extra[2]

@@ -365,6 +365,15 @@ def helm_R0_lewin_smith(
     return _out(np.sqrt(R02))
 
 
+@lru_cache(maxsize=1024)
+def _helm_R0_cached(prescription: str, size: float, s_fm: float, a_fm: float) -> float:
+    # R₀ of HelmModel, cached on its scalar inputs: the rate engine asks for it on every
+    # form-factor evaluation, and the validated closed forms cost more than the form factor.
+    if prescription == "lewin_smith":
+        return float(helm_R0_lewin_smith(size, s_fm, a_fm))
+    return float(helm_R0_from_rms(size, s_fm))
+
+
 def helm_R0_from_rms(rms_fm: ArrayLike, s_fm: ArrayLike = HELM_S_FM) -> float | FloatArray:
     """Helm R₀ giving the rms radius R at fixed s: R₀ = √(5/3 (R² − 3s²)) (PHYSICS.md §4.1).
 
@@ -1330,10 +1339,10 @@ class HelmModel(FormFactorModel):
         if self.R0_prescription == "lewin_smith":
             if self.A is None:
                 raise CevnsError("HelmModel with R0_prescription='lewin_smith' needs A")
-            return float(helm_R0_lewin_smith(self.A, self.s_fm, self.a_fm))
+            return _helm_R0_cached("lewin_smith", self.A, self.s_fm, self.a_fm)
         if self.rms_fm is None:
             raise CevnsError("HelmModel with R0_prescription='from_rms' needs rms_fm")
-        return float(helm_R0_from_rms(self.rms_fm, self.s_fm))
+        return _helm_R0_cached("from_rms", self.rms_fm, self.s_fm, 0.0)
 
     def _check_geometry(self) -> None:
         if (self.R0_prescription == "lewin_smith" and self.A is not None) or (

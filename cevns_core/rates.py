@@ -19,7 +19,7 @@ and reused for any change of couplings, form factor or nuclear radius.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,10 +28,11 @@ from numpy.typing import ArrayLike, NDArray
 from ._validation import as_array
 from .cross_sections import CrossSectionConfig
 from .errors import CevnsError
+from .flavours import FLAVOURS
 from .kinematics import E_min_MeV
 from .materials import Material, material
 from .nuclei import Isotope, isotope
-from .sources.base import Source, gauss_legendre_segments
+from .sources.base import Continuum, Line, Source, gauss_legendre_segments
 from .units import HBARC2_MeV2_cm2
 from .weak_charges import StandardModel
 
@@ -86,12 +87,26 @@ def flux_kernel(
     the component's breakpoints; lines enter analytically. A ``physics`` model with neutrino
     oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance.
     """
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    return _flux_kernel(source, source.components(), M_MeV, T, flavour, physics)
+
+
+def _flux_kernel(
+    source: Source,
+    components: tuple[Any, ...],
+    M_MeV: float,
+    T: Array,
+    flavour: str,
+    physics: StandardModel | None,
+) -> FluxKernel:
+    """:func:`flux_kernel` on the source's already computed ``components`` (validated T)."""
     survival = physics.survival_probability if physics is not None else None
     distance = getattr(source, "distance_m", None)
-    T = as_array(T_keV, "T_keV", minimum=0.0)
     E_low = E_min_MeV(T, M_MeV)
     moments = [np.zeros_like(T) for _ in range(3)]
-    for component in source.continua(flavour):
+    continua = [c for c in components if isinstance(c, Continuum) and c.flavour == flavour]
+    lines = [c for c in components if isinstance(c, Line) and c.flavour == flavour]
+    for component in continua:
         nodes, weights = gauss_legendre_segments(component.edges(), E_low)
         phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
         if survival is not None:
@@ -101,7 +116,7 @@ def flux_kernel(
         moments[0] = moments[0] + phi_w.sum(axis=-1)
         moments[1] = moments[1] + (phi_w * inverse).sum(axis=-1)
         moments[2] = moments[2] + (phi_w * inverse**2).sum(axis=-1)
-    for line in source.lines(flavour):
+    for line in lines:
         reached = line.energy_MeV >= E_low
         intensity = line.intensity
         if survival is not None:
@@ -208,15 +223,29 @@ def recoil_spectrum(
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
+    # Everything that does not depend on the flavour is done once (DESIGN §6): the source's
+    # components, the physics model, the validated settings and the form factors per nucleus.
+    components = source.components()
+    present = {c.flavour for c in components}
+    flavours = [f for f in FLAVOURS if f in present]
+    if physics is None:
+        physics = StandardModel()
+    T_MeV = T * 1e-3
     parts: dict[tuple[str, str], Array] = {}
     for name, count in nuclei.items():
         nucleus = isotope(name)
-        for flavour in source.flavours():
-            config = CrossSectionConfig.make(
-                nucleus, physics, form_factor, {**options, "flavour": flavour}
-            )
-            kernel = flux_kernel(source, nucleus.mass_MeV, T, flavour, config.physics)
-            parts[(name, flavour)] = count * kernel.integrate(*config.coefficients(T * 1e-3))
+        if not flavours:
+            continue
+        base = CrossSectionConfig.make(
+            nucleus, physics, form_factor, {**options, "flavour": flavours[0]}
+        )
+        q_MeV = np.sqrt(2.0 * nucleus.mass_MeV * T_MeV + T_MeV**2)
+        F_p, F_n = base.form_factors(q_MeV)
+        for flavour in flavours:
+            config = replace(base, flavour=flavour)
+            kernel = _flux_kernel(source, components, nucleus.mass_MeV, T, flavour, physics)
+            coefficients = config.coefficients(T_MeV, form_factors=(F_p, F_n))
+            parts[(name, flavour)] = count * kernel.integrate(*coefficients)
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)
 

@@ -1,0 +1,91 @@
+"""The rate engine's reuse of flavour-independent work (issue 7 hot-path fixes).
+
+``recoil_spectrum`` evaluates the source's components, the physics model and the form factors
+once per nucleus and shares them between flavours; these tests compare it with the direct route
+(one validated configuration, one flux kernel and one set of coefficients per isotope and
+flavour, form factors recomputed each time).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cevns_core as cc
+from cevns_core.cross_sections import CrossSectionConfig
+from cevns_core.form_factors import (
+    HelmModel,
+    _helm_R0_cached,
+    helm_R0_from_rms,
+    helm_R0_lewin_smith,
+)
+from cevns_core.nuclei import isotope
+from cevns_core.rates import flux_kernel, recoil_spectrum
+
+T_KEV = np.linspace(0.05, 45.0, 37)
+
+
+def _direct(source, nuclei, physics, form_factor, **options):
+    out = {}
+    for name, count in nuclei.items():
+        nucleus = isotope(name)
+        for flavour in source.flavours():
+            config = CrossSectionConfig.make(
+                nucleus, physics, form_factor, {**options, "flavour": flavour}
+            )
+            kernel = flux_kernel(source, nucleus.mass_MeV, T_KEV, flavour, config.physics)
+            out[(name, flavour)] = count * kernel.integrate(*config.coefficients(T_KEV * 1e-3))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("physics", "form_factor", "options"),
+    [
+        (None, "helm", {}),
+        (None, "symmetrized_fermi", {"form_factor_params": {"skin_fm": 0.3}}),
+        (cc.StandardModel(couplings="flavour"), "klein_nystrand", {}),
+        (cc.NewPhysics(eps_uV_ee=0.2, eps_dV_mumu=-0.1), "helm", {"axial": True}),
+        (cc.NewPhysics(zprime_coupling=3e-4, zprime_mass_MeV=20.0), "helm", {}),
+        (cc.NewPhysics(mu_nu_e_muB=1e-9, eps_uT_mumu=0.3), "helm", {}),
+        (
+            cc.NewPhysics(dm2_41_eV2=1.5, Ue4_sq=0.1, Umu4_sq=0.05),
+            "helm",
+            {"nucleon_form_factor": "dipole"},
+        ),
+    ],
+)
+def test_spectrum_equals_the_direct_route(physics, form_factor, options):
+    exp = cc.experiment("coherent_csi_2017")
+    nuclei = exp.detector.targets()
+    fast = recoil_spectrum(exp.source, nuclei, T_KEV, physics, form_factor, **options)
+    direct = _direct(exp.source, nuclei, physics, form_factor, **options)
+    assert fast.parts.keys() == direct.keys()
+    for key, values in direct.items():
+        np.testing.assert_allclose(fast.parts[key], values, rtol=1e-13, atol=0.0)
+
+
+def test_shared_form_factors_give_the_same_coefficients():
+    config = CrossSectionConfig.make(
+        "I127", cc.NewPhysics(eps_uT_ee=0.2), "helm", {"flavour": "nu_e", "axial": True}
+    )
+    T = T_KEV * 1e-3
+    q = np.sqrt(2.0 * config.nucleus.mass_MeV * T + T**2)
+    given = config.coefficients(T, form_factors=config.form_factors(q))
+    for a, b in zip(given, config.coefficients(T), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_cached_helm_radius_matches_the_closed_forms():
+    assert _helm_R0_cached("lewin_smith", 133, 0.9, 0.52) == float(helm_R0_lewin_smith(133))
+    assert _helm_R0_cached("from_rms", 4.8, 1.0, 0.0) == float(helm_R0_from_rms(4.8, 1.0))
+    model = HelmModel(A=40, s_fm=0.8)
+    assert model.R0_fm == float(helm_R0_lewin_smith(40, 0.8))
+    model.s_fm = 1.1  # a changed parameter is a new cache key, never a stale radius
+    assert model.R0_fm == float(helm_R0_lewin_smith(40, 1.1))
+
+
+def test_impossible_cached_helm_geometry_still_raises():
+    with pytest.raises(cc.CevnsError, match="too large"):
+        _helm_R0_cached("lewin_smith", 1, 2.9, 0.0)
+    with pytest.raises(cc.CevnsError, match="too small"):
+        _helm_R0_cached("from_rms", 1.0, 0.9, 0.0)
