@@ -15,7 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--address", default="127.0.0.1", help="interface (default 127.0.0.1)")
     parser.add_argument("--show", action="store_true", help="open a browser tab")
     parser.add_argument(
-        "--allow-websocket-origin", action="append", default=None, metavar="HOST[:PORT]",
+        "--allow-websocket-origin",
+        action="append",
+        default=None,
+        metavar="HOST[:PORT]",
         help="extra websocket origin (repeatable), e.g. for a reverse proxy",
     )
     args = parser.parse_args(argv)

@@ -1,33 +1,73 @@
-"""Error reporting for the dashboard: errors become notifications, the page keeps serving."""
+"""Error reporting for the dashboard: errors become notifications, the page keeps serving.
+
+Invalid input (:class:`cevns_core.CevnsError`, or a parameter value out of its bounds) is expected:
+it is logged at INFO level and shown as an error notification naming the problem. Anything else is
+a bug: it is logged with its traceback and shown by type and message only (never a traceback).
+One change can make several plots fail with the same message: a message shown less than
+:data:`REPEAT_S` seconds ago in the same session is not shown again.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterable
 
 import panel as pn
 
 from cevns_core import CevnsError
 
-__all__ = ["handle_exception", "notify_error"]
+__all__ = ["REPEAT_S", "handle_exception", "notify_error", "notify_warnings"]
 
 log = logging.getLogger("dashboard")
 
+#: Seconds during which the same message is not repeated in a session.
+REPEAT_S = 2.0
 
-def notify_error(exc: Exception) -> None:
-    """Show ``exc`` as an error notification in the current session (log it otherwise).
+_recent: dict[tuple[int, str], float] = {}
 
-    Invalid user input (:class:`cevns_core.CevnsError`) is expected and logged at INFO level;
-    anything else is a bug and is logged with its traceback.
-    """
+
+def _fresh(message: str, window_s: float = REPEAT_S) -> bool:
+    """True if ``message`` was not shown in this session during the last ``window_s`` seconds."""
+    doc = pn.state.curdoc
+    key = (id(doc), message)
+    now = time.monotonic()
+    # forget old entries (bounded: at most a few per session and second)
+    for k in [k for k, t in _recent.items() if now - t > max(window_s, 60.0)]:
+        del _recent[k]
+    last = _recent.get(key)
+    _recent[key] = now
+    return last is None or now - last > window_s
+
+
+def message_of(exc: BaseException) -> str:
+    """What the user reads: the message of an input error, type and message of anything else."""
+    if isinstance(exc, CevnsError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def notify_error(exc: BaseException) -> None:
+    """Show ``exc`` as an error notification in the current session (log it otherwise)."""
     if isinstance(exc, CevnsError):
         log.info("invalid input: %s", exc)
-        message = str(exc)
+    elif isinstance(exc, ValueError) and "parameter" in str(exc).lower():
+        log.info("invalid value: %s", exc)  # param's bounds/type checks on a widget value
     else:
         log.error("callback failed", exc_info=exc)
-        message = f"{type(exc).__name__}: {exc}"
+    message = message_of(exc)
     notifications = pn.state.notifications
-    if notifications is not None:
+    if notifications is not None and _fresh(message):
         notifications.error(message, duration=8000)
+
+
+def notify_warnings(messages: Iterable[str]) -> None:
+    """Show the core's warnings (e.g. a model used beyond its range) as warning notifications."""
+    notifications = pn.state.notifications
+    for message in messages:
+        log.info("core warning: %s", message)
+        if notifications is not None and _fresh(message, window_s=30.0):
+            notifications.warning(message, duration=6000)
 
 
 def handle_exception(exc: Exception) -> None:

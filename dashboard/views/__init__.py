@@ -3,8 +3,15 @@
 import holoviews as hv
 
 hv.extension("bokeh", logo=False)
+# Canvas, not WebGL: our plots hold at most a few thousand points, and WebGL is slow (and noisy)
+# where the browser renders it in software (headless chromium, remote desktops).
+hv.renderer("bokeh").webgl = False
 
-from .cross_sections import CrossSectionView  # noqa: E402
-from .form_factors import FormFactorView  # noqa: E402
+from .spectra import SpectraView  # noqa: E402
 
-__all__ = ["CrossSectionView", "FormFactorView"]
+__all__ = ["TABS", "SpectraView"]
+
+#: The tabs of the page, in order: (title, view class).
+TABS = [
+    ("Recoil spectra", SpectraView),
+]

@@ -1,83 +1,238 @@
-"""SessionState: the user's choices turned into calls of the core (no browser)."""
+"""SessionState: choices, editors generated from the core models, specs and builders."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import param
 import pytest
 
 import cevns_core as cc
-from dashboard.state import E_POINTS, ISOTOPES, Q_MAX_FM, SessionState
+from cevns_core.form_factors import FORM_FACTOR_MODELS
+from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
+from cevns_core.quenching import ConstantQuenching, LindhardQuenching
+from dashboard.state import (
+    DEFAULT_EXPERIMENT,
+    SM_PARAMETERS,
+    SOURCE_CHOICES,
+    TARGETS,
+    SessionState,
+    build_detector,
+    build_experiment,
+    build_physics,
+    build_source,
+    main_element,
+    nuclear_options,
+    pretty_label,
+    scaled_quenching,
+    sm_spec,
+    source_parameters,
+)
 
 
-def test_defaults():
+def test_defaults_reproduce_the_preset():
     state = SessionState()
-    assert state.isotopes == ["Cs133", "Ar40"]
-    assert state.param.isotopes.objects == ISOTOPES
-    assert state.form_factor_model == "helm"
-    assert (state.E_min_MeV, state.E_max_MeV) == (1.0, 60.0)
-    assert state.param.E_min_MeV.bounds == (0.1, 300.0)
-    assert state.param.E_max_MeV.bounds == (0.1, 300.0)
-    assert state.log_y is True
+    assert state.experiment == DEFAULT_EXPERIMENT == "coherent_csi_2017"
+    preset = cc.experiment(DEFAULT_EXPERIMENT)
+    assert state.target == str(preset.detector.material)
+    assert state.mass_kg == preset.detector.mass_kg
+    assert (state.threshold, state.threshold_unit) == (6.0, "PE")
+    assert state.source_type == "pion_dar"
+    assert state.source_overrides == {} and state.physics_overrides == {}
+    exp = state.experiment_object()
+    assert exp.counts().total == pytest.approx(preset.counts().total, rel=1e-12)
+    T = np.linspace(0.5, 40.0, 50)
+    np.testing.assert_allclose(exp.recoil_spectrum(T), preset.recoil_spectrum(T), rtol=1e-12)
 
 
-def test_model_list_is_the_core_registry():
-    assert SessionState.param.form_factor_model.objects == cc.form_factor_models()
-    assert "helm" in SessionState.param.form_factor_model.objects
+def test_spec_is_plain_json_data():
+    state = SessionState()
+    spec = state.spec()
+    assert json.loads(json.dumps(spec)) == spec
+    assert set(spec) == {"preset", "source", "detector", "nuclear", "physics"}
 
 
-def test_cross_section_curves_are_the_cores_numbers():
-    state = SessionState(isotopes=["Cs133"], E_min_MeV=5.0, E_max_MeV=50.0)
-    curves = state.cross_section_curves()
-    assert list(curves) == ["Cs133"]
-    E_MeV, sigma = curves["Cs133"]
-    assert E_MeV.shape == sigma.shape == (E_POINTS,)
-    assert E_MeV[0] == 5.0 and E_MeV[-1] == 50.0
-    np.testing.assert_array_equal(sigma, cc.total_cross_section(E_MeV, "Cs133", form_factor="helm"))
-    assert np.all(sigma > 0) and np.all(np.diff(sigma) > 0)  # σ grows with E over 5–50 MeV
+def test_choosing_a_preset_resets_target_source_and_detector():
+    state = SessionState()
+    state.threshold = 8.0
+    state.source_editor.distance_m = 25.0
+    assert state.source_overrides == {"distance_m": 25.0}
+    state.experiment = "conus"
+    preset = cc.experiment("conus")
+    assert state.target == "Ge"
+    assert (state.threshold, state.threshold_unit, state.observable) == (0.3, "keVee", "keVee")
+    assert state.source_type == "reactor"
+    assert state.source_overrides == {}
+    assert state.source_editor.distance_m == preset.source.distance_m == 17.0
+    built = build_source(state.source_spec())
+    assert isinstance(built, cc.Reactor)
+    assert built.thermal_power_GW == preset.source.thermal_power_GW
 
 
-def test_cross_sections_follow_isotopes_and_model():
-    models = cc.form_factor_models()
-    other = next(m for m in models if m != "helm")
-    state = SessionState(isotopes=["Ar40", "Xe132"], form_factor_model=other)
-    curves = state.cross_section_curves()
-    assert list(curves) == ["Ar40", "Xe132"]
-    E_MeV, sigma = curves["Xe132"]
-    np.testing.assert_array_equal(sigma, cc.total_cross_section(E_MeV, "Xe132", form_factor=other))
-    # heavier nucleus, larger coherent cross section at low energy
-    assert curves["Xe132"][1][0] > curves["Ar40"][1][0]
+def test_source_editor_copies_the_core_parameters():
+    state = SessionState()
+    editor = state.source_editor
+    for name in source_parameters("pion_dar"):
+        core = cc.PionDecayAtRest.param[name]
+        mine = editor.param[name]
+        assert type(mine) is type(core)
+        assert mine.doc == core.doc
+        if isinstance(core, param.Number):
+            assert mine.bounds == core.bounds and mine.softbounds == core.softbounds
+    assert editor.param["distance_m"].label == "Distance (m)"
+    editor.distance_m = 30.0
+    assert state.source_overrides == {"distance_m": 30.0}
+    assert build_source(state.source_spec()).distance_m == 30.0
+    # the overrides are the URL's truth: setting them updates the editor
+    state.source_overrides = {"distance_m": 40.0}
+    assert editor.distance_m == 40.0
 
 
-def test_form_factor_curves_are_the_cores_numbers():
-    state = SessionState(isotopes=["Cs133", "Pb208"])
-    curves = state.form_factor_curves()
-    assert list(curves) == ["Cs133", "Pb208"]
-    q_fm, F = curves["Pb208"]
-    assert q_fm[0] == 0.0 and q_fm[-1] == Q_MAX_FM
-    np.testing.assert_array_equal(F, cc.form_factor("helm", q_fm, "Pb208"))
-    assert F[0] == pytest.approx(1.0)
+def test_changing_the_source_type_gives_a_new_editor():
+    state = SessionState()
+    state.source_type = "reactor"
+    assert set(source_parameters("reactor")) <= set(state.source_editor.param)
+    assert state.source_editor.thermal_power_GW == cc.Reactor.param["thermal_power_GW"].default
+    exp = state.experiment_object()
+    assert isinstance(exp.source, cc.Reactor)
+    assert exp.exposure_factor == pytest.approx(state.live_time_days * 86400.0)
+    assert "composite" in SOURCE_CHOICES
 
 
-@pytest.mark.parametrize(("E_min", "E_max"), [(60.0, 60.0), (100.0, 60.0)])
-def test_empty_energy_range_raises_the_core_error(E_min, E_max):
-    state = SessionState(E_min_MeV=E_min, E_max_MeV=E_max)
-    with pytest.raises(cc.CevnsError, match="must be below"):
-        state.cross_section_curves()
-    # the form factors do not depend on the energy range
-    assert set(state.form_factor_curves()) == {"Cs133", "Ar40"}
+def test_composite_preset_source_is_the_presets():
+    state = SessionState(experiment="xenon_1t_floor")
+    assert state.source_type == "composite"
+    src = build_source(state.source_spec())
+    assert type(src) is type(cc.experiment("xenon_1t_floor").source)
+    state.experiment = DEFAULT_EXPERIMENT
+    spec = {"type": "composite", "params": {}, "preset": DEFAULT_EXPERIMENT}
+    with pytest.raises(cc.CevnsError, match="no composite source"):
+        build_source(spec)
 
 
-def test_no_isotope_gives_no_curve():
-    state = SessionState(isotopes=[])
-    assert state.cross_section_curves() == {}
-    assert state.form_factor_curves() == {}
+def test_form_factor_editor_follows_the_model():
+    state = SessionState()
+    state.form_factor_model = "symmetrized_fermi"
+    names = set(cc.model_parameters("symmetrized_fermi"))
+    assert names <= set(state.form_factor_editor.param)
+    core = FORM_FACTOR_MODELS["symmetrized_fermi"].param["a_fm"]
+    assert state.form_factor_editor.param["a_fm"].bounds == core.bounds
+    state.form_factor_editor.a_fm = 0.6
+    assert state.form_factor_params == {"a_fm": 0.6}
+    state.skin_fm = 0.3
+    model, params = nuclear_options(state.nuclear_spec())
+    assert model == "symmetrized_fermi"
+    assert params == {"a_fm": 0.6, "skin_fm": 0.3}
+    state.form_factor_model = "helm"
+    assert state.form_factor_params == {}
+
+
+def test_physics_editor_has_every_new_physics_group():
+    state = SessionState()
+    editor = state.physics_editor
+    for names in NEW_PHYSICS_GROUPS.values():
+        for name in names:
+            assert name in editor.param
+            assert editor.param[name].doc == NewPhysics.param[name].doc
+    for name in SM_PARAMETERS:
+        assert name in editor.param
+    assert state.physics() is None and state.new_physics_active() == []
+    editor.zprime_coupling = 2e-4
+    editor.zprime_mass_MeV = 50.0
+    assert state.physics_overrides == {"zprime_coupling": 2e-4, "zprime_mass_MeV": 50.0}
+    physics = state.physics()
+    assert isinstance(physics, NewPhysics) and physics.zprime_coupling == 2e-4
+    assert state.new_physics_active() == ["zprime"]
+    editor.sin2_theta_W = 0.24
+    assert sm_spec(state.physics_spec()) == {"params": {"sin2_theta_W": 0.24}}
+    reference = build_physics(sm_spec(state.physics_spec()))
+    assert reference.active_groups() == [] and reference.sin2_theta_W == 0.24
+
+
+def test_detector_overrides():
+    state = SessionState(experiment="conus")
+    det = build_detector(state.detector_spec())
+    assert isinstance(det.quenching, LindhardQuenching)
+    state.quenching = "constant"
+    state.quenching_factor = 0.2
+    det = build_detector(state.detector_spec())
+    assert isinstance(det.quenching, ConstantQuenching) and det.quenching.value == 0.2
+    state.quenching = "lindhard"
+    state.lindhard_k = 0.162
+    det = build_detector(state.detector_spec())
+    assert det.quenching.k_effective == pytest.approx(0.162)
+    assert det.quenching.Z == 32
+    state.efficiency = "constant"
+    state.efficiency_value = 0.5
+    det = build_detector(state.detector_spec())
+    assert float(det.efficiency(np.array([1.0]))[0]) == 0.5
+    state.resolution = "gaussian"
+    state.resolution_stochastic = 0.3
+    det = build_detector(state.detector_spec())
+    assert det.resolution.stochastic == 0.3
+    state.mass_kg = 10.0
+    assert build_detector(state.detector_spec()).mass_kg == 10.0
+
+
+def test_invalid_combinations_raise_the_core_error():
+    state = SessionState()
+    state.threshold = 40.0  # above the preset's 30 PE upper limit
+    with pytest.raises(cc.CevnsError, match="upper_limit"):
+        build_detector(state.detector_spec())
+    state = SessionState()
+    state.quenching = "none"  # a PE observable needs quenching
+    with pytest.raises(cc.CevnsError, match="quenching"):
+        build_experiment(state.spec())
+
+
+def test_isotope_and_material_targets():
+    state = SessionState()
+    state.target = "Xe136"
+    assert state.target_isotopes() == ["Xe136"]
+    assert set(build_detector(state.detector_spec()).targets()) == {"Xe136"}
+    state.target = "CsI[Na]"
+    assert set(state.target_isotopes()) == {"Cs133", "I127"}
+    assert {"CsI", "Ge", "Ar", "CsI[Na]", "Xe136"} <= set(TARGETS)
+    assert main_element("CaWO4") == "O"  # most numerous nuclei
+    assert main_element("CsI") == "I" or main_element("CsI") == "Cs"
+
+
+def test_scaled_quenching_scales_the_model():
+    q = ConstantQuenching(value=0.1)
+    assert scaled_quenching(q, 1.2).value == pytest.approx(0.12)
+    lindhard = LindhardQuenching.for_target("Ge")
+    assert scaled_quenching(lindhard, 0.9).k_effective == pytest.approx(0.9 * lindhard.k_effective)
+    preset = cc.experiment("coherent_lar_2020").detector.quenching
+    T = np.array([10.0, 50.0])
+    np.testing.assert_allclose(
+        scaled_quenching(preset, 1.1).electron_equivalent_keV(T),
+        1.1 * preset.electron_equivalent_keV(T),
+    )
 
 
 def test_out_of_bounds_values_are_rejected():
     state = SessionState()
     with pytest.raises(ValueError):
-        state.E_max_MeV = 1000.0
-    with pytest.raises(ValueError):
-        state.isotopes = ["Unobtainium300"]
+        state.mass_kg = -1.0
     with pytest.raises(ValueError):
         state.form_factor_model = "no-such-model"
+    with pytest.raises(ValueError):
+        state.physics_editor.Ue4_sq = 2.0
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("distance_m", "Distance (m)"),
+        ("beam_power_MW", "Beam power (MW)"),
+        ("zprime_mass_MeV", "Zprime mass (MeV)"),
+        ("eps_uV_ee", "ε^uV ee"),
+        ("eps_dV_mutau", "ε^dV μτ"),
+        ("r2_e_cm2", "⟨r²⟩ e (cm²)"),
+        ("Umu4_sq", "|U_μ4|²"),
+        ("live_time_days", "Live time (days)"),
+    ],
+)
+def test_pretty_labels(name, label):
+    assert pretty_label(name) == label

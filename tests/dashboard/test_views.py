@@ -9,14 +9,17 @@ import numpy as np
 import panel as pn
 import pytest
 from bokeh.document import Document
-from bokeh.models import GlyphRenderer, LinearScale, LogScale, Plot
+from bokeh.models import LinearScale, LogScale, Plot
 from pyviz_comms import Comm
 
 import cevns_core as cc
-from dashboard.app import TITLE, create_app
+from dashboard import results
+from dashboard.app import TITLE, create_app, editor_widgets
 from dashboard.errors import notify_error
+from dashboard.palette import FLAVOUR_COLORS, flavour_label
 from dashboard.state import SessionState
-from dashboard.views import CrossSectionView, FormFactorView
+from dashboard.theme import Fast
+from dashboard.views import TABS, SpectraView
 
 
 @pytest.fixture(autouse=True)
@@ -25,142 +28,141 @@ def _reset_panel_state():
     pn.state.reset()
 
 
-def _curves(overlay: hv.Overlay) -> dict[str, hv.Curve]:
-    return {curve.label: curve for curve in overlay}
+def _layers(overlay: hv.Overlay) -> dict[str, hv.Element]:
+    return {el.label: el for el in overlay if el.label}
 
 
-def _render(view) -> tuple:
-    """Render a view's plot to Bokeh models; return (root, figure)."""
-    root = view._pane.get_root(Document(), comm=Comm())
-    return root, _figure(root)
+def _figures(root) -> list[Plot]:
+    return list(root.select({"type": Plot}))
 
 
-def _figure(root) -> Plot:
-    return next(iter(root.select({"type": Plot})))
+def _figure(root, title_start: str) -> Plot:
+    return next(f for f in _figures(root) if f.title.text.startswith(title_start))
 
 
-def _visible_data(root, column: str) -> dict[str, np.ndarray]:
-    fig = _figure(root)
-    out = {}
-    for item in fig.legend[0].items:
-        renderer = item.renderers[0]
-        if renderer.visible:
-            out[item.label["value"]] = np.asarray(renderer.data_source.data[column])
-    return out
+# ------------------------------------------------------------------------------ spectra
+def test_recoil_overlay_holds_the_cores_spectrum_per_flavour():
+    view = SpectraView(state=SessionState())
+    overlay = view.recoil_overlay()
+    layers = _layers(overlay)
+    sp = results.spectrum(view.state.spec(), 200, False)
+    for flavour, values in sp.by_flavour().items():
+        curve = layers[flavour_label(flavour)]
+        np.testing.assert_allclose(curve.dimension_values("dNdT"), values, rtol=1e-12)
+        assert curve.opts.get().kwargs["color"] == FLAVOUR_COLORS[flavour]
+    curve = layers["ν_e"]
+    assert curve.kdims[0].pprint_label == "T (nuclear recoil) (keVnr)"
+    assert curve.vdims[0].pprint_label == "dN/dT (events/keVnr)"
+    vlines = [el for el in overlay if isinstance(el, hv.VLine)]
+    assert vlines and vlines[0].data == pytest.approx(sp.threshold_keV)
 
 
-def test_cross_section_overlay_holds_the_cores_curves():
-    state = SessionState(isotopes=["Cs133", "Ar40"])
-    overlay = CrossSectionView(state=state).overlay()
-    curves = _curves(overlay)
-    assert set(curves) == {"Cs133", "Ar40"}
-    cs = curves["Cs133"]
-    assert cs.kdims[0].pprint_label == "E_ν (MeV)"
-    assert cs.vdims[0].pprint_label == "σ (cm²)"
-    E_MeV = cs.dimension_values("E_MeV")
-    np.testing.assert_array_equal(
-        cs.dimension_values("sigma_cm2"), cc.total_cross_section(E_MeV, "Cs133", form_factor="helm")
-    )
+def test_breakdowns_and_stacking():
+    view = SpectraView(state=SessionState(), breakdown="isotope")
+    assert set(_layers(view.recoil_overlay())) == {"Cs133", "I127"}
+    view.breakdown = "total"
+    layers = _layers(view.recoil_overlay())
+    assert set(layers) == {"Total"}
+    total = results.spectrum(view.state.spec(), 200, False).total
+    np.testing.assert_allclose(layers["Total"].dimension_values("dNdT"), total, rtol=1e-12)
+    view.breakdown = "flavour"
+    view.stacked = True
+    areas = [el for el in view.recoil_overlay() if isinstance(el, hv.Area)]
+    top = max(areas, key=lambda a: a.dimension_values("dNdT").max())
+    np.testing.assert_allclose(top.dimension_values("dNdT"), total, rtol=1e-12)
 
 
-def test_form_factor_overlay_holds_the_cores_curves():
-    state = SessionState(isotopes=["Ge72"])
-    curves = _curves(FormFactorView(state=state).overlay())
-    assert set(curves) == {"Ge72"}
-    ff = curves["Ge72"]
-    assert ff.kdims[0].pprint_label == "q (fm⁻¹)"
-    q_fm = ff.dimension_values("q_fm")
-    assert q_fm.min() == 0.0 and q_fm.max() == 3.0
-    np.testing.assert_array_equal(ff.dimension_values("F"), cc.form_factor("helm", q_fm, "Ge72"))
-
-
-def test_invalid_range_keeps_the_last_good_plot(monkeypatch):
-    notified: list[Exception] = []
-    monkeypatch.setattr("dashboard.views._curves.notify_error", notified.append)
+def test_new_physics_overlay_and_ratio():
     state = SessionState()
-    view = CrossSectionView(state=state)
-    good = view.overlay()
-    state.E_min_MeV = 100.0  # above E_max = 60
-    assert view.overlay() is good
-    assert len(notified) == 1 and isinstance(notified[0], cc.CevnsError)
-    assert "must be below" in str(notified[0])
-    state.E_min_MeV = 10.0
-    fresh = view.overlay()
-    assert fresh is not good
-    assert _curves(fresh)["Cs133"].dimension_values("E_MeV")[0] == 10.0
+    view = SpectraView(state=state)
+    ratio = view.ratio_curve()
+    np.testing.assert_array_equal(ratio.dimension_values("ratio"), 1.0)
+    state.physics_editor.zprime_coupling = 5e-4
+    state.physics_editor.zprime_mass_MeV = 20.0
+    layers = _layers(view.recoil_overlay())
+    assert {"Total (SM)", "Total (new physics)"} <= set(layers)
+    sm = results.spectrum(SessionState().spec(), 200, False).total
+    np.testing.assert_allclose(layers["Total (SM)"].dimension_values("dNdT"), sm, rtol=1e-12)
+    ratio = view.ratio_curve().dimension_values("ratio")
+    assert np.nanmax(np.abs(ratio - 1.0)) > 1e-3
 
 
-def test_invalid_range_at_start_draws_an_empty_plot():
-    view = CrossSectionView(state=SessionState(E_min_MeV=100.0))
-    overlay = view.overlay()
-    assert isinstance(overlay, hv.Overlay)
-    assert all(len(curve) == 0 for curve in overlay)
+def test_invalid_input_keeps_the_last_good_plot(monkeypatch):
+    notified: list[Exception] = []
+    monkeypatch.setattr("dashboard.views._base.notify_error", notified.append)
+    state = SessionState()
+    view = SpectraView(state=state)
+    good = view.recoil_overlay()
+    observed = view._observed_last
+    state.threshold = 40.0  # above the preset's 30-PE upper limit
+    assert view.recoil_overlay() is good
+    assert view._observed_last is observed  # the deferred part kept its last good state too
+    assert notified and all(isinstance(e, cc.CevnsError) for e in notified)
+    assert "upper_limit" in str(notified[0])
+    state.threshold = 8.0
+    assert view.recoil_overlay() is not good
 
 
-def test_rendered_plot_updates_with_the_state():
-    state = SessionState(isotopes=["Cs133", "Ar40"])
-    view = CrossSectionView(state=state)
-    root, fig = _render(view)
-    assert isinstance(fig.y_scale, LogScale)
-    assert set(_visible_data(root, "sigma_cm2")) == {"Cs133", "Ar40"}
-    assert any(isinstance(r, GlyphRenderer) for r in fig.renderers)
-    assert fig.xaxis[0].axis_label == "E_ν (MeV)"
-    assert fig.yaxis[0].axis_label == "σ (cm²)"
+def test_observed_spectrum_and_counts_table():
+    state = SessionState()
+    view = SpectraView(state=state)
+    data = view._observed_last
+    overlay = view.observed_overlay(data)
+    obs = results.observed(state.spec(), 40)
+    hists = {el.label: el for el in overlay if isinstance(el, hv.Histogram)}
+    np.testing.assert_allclose(
+        hists["ν_e"].dimension_values("counts"), obs.by_flavour()["nu_e"], rtol=1e-12
+    )
+    assert hists["ν_e"].kdims[0].pprint_label == "Photo-electrons (PE)"
+    table = view._counts_table.object
+    total = table[table.iloc[:, 0] == "Total"]
+    assert total["Above threshold"].iloc[0] == "173.9"
+    assert "Published predicted ± 48" in list(table.iloc[:, 0])
+    state.experiment = "conus"  # keVee observable
+    data = view._observed_last
+    assert data["observed"].unit == "keVee"
 
-    state.isotopes = ["Cs133", "Na23"]
-    data = _visible_data(root, "sigma_cm2")
-    assert set(data) == {"Cs133", "Na23"}
-    E_MeV = state.energy_grid()
-    np.testing.assert_array_equal(data["Na23"], cc.total_cross_section(E_MeV, "Na23"))
 
-
-def test_log_toggle_rebuilds_the_plot_and_updates_continue():
-    state = SessionState(isotopes=["Cs133"])
-    view = CrossSectionView(state=state)
-    root, _ = _render(view)
-    state.log_y = False
-    fig = _figure(root)
+def test_rendered_plots_have_units_and_log_axes():
+    state = SessionState()
+    view = SpectraView(state=state)
+    root = pn.panel(view).get_root(Document(), comm=Comm())
+    fig = _figure(root, "Recoil spectrum")
+    assert fig.xaxis[0].axis_label == "T (nuclear recoil) (keVnr)"
+    assert fig.yaxis[0].axis_label == "dN/dT (events/keVnr)"
     assert isinstance(fig.y_scale, LinearScale)
-    state.isotopes = ["Pb208"]
-    assert set(_visible_data(root, "sigma_cm2")) == {"Pb208"}
-    state.log_y = True
-    assert isinstance(_figure(root).y_scale, LogScale)
-    state.E_max_MeV = 30.0
-    assert _visible_data(root, "E_MeV")["Pb208"][-1] == 30.0
+    obs = _figure(root, "Observed spectrum")
+    assert obs.xaxis[0].axis_label == "Photo-electrons (PE)"
+    view.log_y = True
+    assert isinstance(_figure(root, "Recoil spectrum").y_scale, LogScale)
+    view.log_x = True
+    assert isinstance(_figure(root, "Recoil spectrum").x_scale, LogScale)
+    state.target = "Ge"  # updates continue after the rebuild
+    sp = results.spectrum(state.spec(), 200, True)
+    fig = _figure(root, "Recoil spectrum")
+    data = [
+        r.data_source.data
+        for r in fig.renderers
+        if hasattr(r, "data_source") and "dNdT" in r.data_source.data
+    ]
+    assert any(np.allclose(d["T_keV"], sp.T_keV) for d in data)
 
 
-def test_zoom_survives_a_model_change_and_axes_refit_new_extents():
-    state = SessionState(isotopes=["Cs133", "Ar40"])
-    view = CrossSectionView(state=state)
-    root, fig = _render(view)
-    fig.x_range.start, fig.x_range.end = 20.0, 30.0  # the user zooms in
-    fig.y_range.start, fig.y_range.end = 1e-37, 1e-36
-    state.form_factor_model = next(m for m in cc.form_factor_models() if m != "helm")
-    fig = _figure(root)
-    assert (fig.x_range.start, fig.x_range.end) == (20.0, 30.0)
-    assert (fig.y_range.start, fig.y_range.end) == (1e-37, 1e-36)
-    assert _visible_data(root, "sigma_cm2")  # the data did update
-    state.E_max_MeV = 100.0  # a new energy range: the axes fit it
-    assert fig.x_range.start == pytest.approx(1.0) and fig.x_range.end == pytest.approx(100.0)
-    fig.x_range.start, fig.x_range.end = 20.0, 30.0
-    state.isotopes = ["Na23"]  # a new isotope set: the axes fit it
-    sigma = _visible_data(root, "sigma_cm2")["Na23"]
-    assert fig.x_range.end == pytest.approx(100.0)
-    assert fig.y_range.start <= sigma.min() and fig.y_range.end >= sigma.max()
-
-
+# ------------------------------------------------------------------------------ errors
 def test_notify_error_logs_input_errors_quietly(caplog):
     caplog.set_level(logging.INFO, logger="dashboard")
     notify_error(cc.CevnsError("E_min = 100 MeV must be below E_max = 60 MeV"))
     notify_error(RuntimeError("boom"))
     levels = {r.getMessage(): (r.levelno, r.exc_info is not None) for r in caplog.records}
     assert levels["invalid input: E_min = 100 MeV must be below E_max = 60 MeV"] == (
-        logging.INFO, False,
+        logging.INFO,
+        False,
     )
     assert levels["callback failed"] == (logging.ERROR, True)
     caplog.clear()
 
 
+# ------------------------------------------------------------------------------ page
 def test_create_app_builds_the_page():
     state = SessionState()
     page = create_app(state)
@@ -168,13 +170,39 @@ def test_create_app_builds_the_page():
     assert page.title == TITLE == "CEvNS workbench"
     tabs = page.main[0]
     assert isinstance(tabs, pn.Tabs)
-    assert list(tabs._names) == ["Cross sections", "Form factors"]
-    widgets = [obj for obj in page.sidebar if isinstance(obj, pn.widgets.Widget)]
-    labels = [w.label for w in widgets]
-    assert labels == [
-        "Target isotopes", "Form-factor model", "E_ν min (MeV)", "E_ν max (MeV)", "log σ axis",
-    ]
-    select = widgets[1]
-    assert list(select.options.values()) == cc.form_factor_models()
-    widgets[2].value = 5.0  # widgets write to the state
-    assert state.E_min_MeV == 5.0
+    assert list(tabs._names) == [title for title, _ in TABS]
+    selects = [w for w in page.sidebar if isinstance(w, pn.widgets.Select)]
+    assert selects[0].label == "Experiment preset"
+    assert list(selects[0].options) == cc.experiment_names()
+    selects[0].value = "conus"  # widgets write to the state
+    assert state.experiment == "conus" and state.target == "Ge"
+
+
+def test_editor_widgets_are_generated_from_the_core_parameters():
+    state = SessionState()
+    widgets = editor_widgets(state.physics_editor, ["zprime_coupling", "eps_uV_ee"])
+    by_name = (
+        {w.name: w for w in widgets.widget_objs.values()}
+        if hasattr(widgets, "widget_objs")
+        else {w.name: w for w in widgets._widgets.values()}
+    )
+    coupling = by_name["Zprime coupling"]
+    assert isinstance(coupling, pn.widgets.FloatInput)  # tiny range: a number box
+    eps = by_name["ε^uV ee"]
+    assert isinstance(eps, pn.widgets.FloatSlider)
+    assert (eps.start, eps.end) == (-1.0, 1.0)  # the core's soft bounds
+    eps.value = 0.25
+    assert state.physics_overrides == {"eps_uV_ee": 0.25}
+
+
+def test_page_renders_without_a_server_for_notebooks():
+    page = create_app()
+    assert hasattr(page, "_repr_mimebundle_")
+    doc = page._init_doc(Document(), Comm(), notebook=True)
+    assert doc.roots
+
+
+def test_design_requests_no_web_font():
+    assert "font" not in Fast._resources
+    urls = [u for kind in Fast().resolve_resources().values() for u in dict(kind).values()]
+    assert not [u for u in urls if "googleapis" in str(u)]

@@ -80,6 +80,7 @@ def live_app() -> Iterator[LiveApp]:
         yield app
     finally:
         server.stop()
+        server.join(timeout=30)  # let it stop before pn.state.reset() kills what is left
 
 
 @pytest.fixture
@@ -88,13 +89,21 @@ def console_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    # The page's design requests a web font from a CDN that this offline machine cannot reach;
-    # answer it with an empty stylesheet so the missing font does not show up as a console error.
-    page.route(
-        "**://fonts.googleapis.com/**",
-        lambda route: route.fulfill(status=200, content_type="text/css", body=""),
-    )
     return errors
+
+
+@pytest.fixture
+def external_requests(page) -> list[str]:
+    """Requests the page makes to anything but the local server (the page must make none)."""
+    urls: list[str] = []
+
+    def record(request) -> None:
+        url = request.url
+        if not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            urls.append(url)
+
+    page.on("request", record)
+    return urls
 
 
 @pytest.fixture(autouse=True)

@@ -8,19 +8,18 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-import cevns_core as cc
+from dashboard import results
 
 pytestmark = pytest.mark.ui
 
-# The curves visible in the newest figure that plots `column`, read from the Bokeh document:
-# {legend label: column values}. (HoloViews hides, rather than removes, the renderer of an isotope
-# that was deselected; a figure replaced by the log/linear switch may linger in the document.)
-_CURVES_JS = """(column) => {
+# The visible curves of the newest figure whose title starts with `prefix`, read from the Bokeh
+# document: {legend label: values of `column`}.
+_FIGURE_JS = """([prefix, column]) => {
   const get = (data) => (data instanceof Map ? data.get(column) : data[column]);
   let figure = null;
   for (const model of Bokeh.documents[0].all_models) {
-    if (model.constructor.__name__ === 'Figure'
-        && model.renderers.some(r => r.data_source && get(r.data_source.data) !== undefined))
+    if (model.constructor.__name__ === 'Figure' && model.title
+        && String(model.title.text).startsWith(prefix))
       figure = model;
   }
   const out = {};
@@ -32,12 +31,20 @@ _CURVES_JS = """(column) => {
     for (const item of legend.items) {
       const label = item.label && item.label.value;
       for (const renderer of item.renderers) {
-        const values = get(renderer.data_source.data);
+        const values = renderer.data_source ? get(renderer.data_source.data) : undefined;
         if (label && renderer.visible && values !== undefined) out[label] = Array.from(values);
       }
     }
   }
   return out;
+}"""
+
+_TITLE_JS = """(prefix) => {
+  let title = null;
+  for (const model of Bokeh.documents[0].all_models)
+    if (model.constructor.__name__ === 'Figure' && model.title
+        && String(model.title.text).startsWith(prefix)) title = String(model.title.text);
+  return title;
 }"""
 
 
@@ -50,101 +57,124 @@ def _tab(page: Page, name: str):
     return page.locator(".bk-tab", has_text=name)
 
 
-def _curves(page: Page, column: str) -> dict[str, list[float]]:
-    return page.evaluate(_CURVES_JS, column)
+def _curves(page: Page, prefix: str, column: str) -> dict[str, list[float]]:
+    return page.evaluate(_FIGURE_JS, [prefix, column])
 
 
-def _wait_for_curves(page: Page, column: str, predicate: str) -> None:
-    """Wait until ``predicate`` (JS, of ``curves``: {label: values}) holds for the page's curves."""
+def _wait_for_curves(page: Page, prefix: str, column: str) -> dict[str, list[float]]:
     page.wait_for_function(
-        f"(column) => {{ const curves = ({_CURVES_JS})(column); return {predicate}; }}",
-        arg=column,
+        f"(args) => Object.keys(({_FIGURE_JS})(args)).length > 0", arg=[prefix, column]
     )
+    return _curves(page, prefix, column)
+
+
+def _input(page: Page, label: str):
+    """The input of the widget whose label is exactly ``label``."""
+    group = page.locator(".bk-input-group").filter(
+        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+    )
+    return group.locator("input, select").first
 
 
 def _set_number(page: Page, label: str, value: float) -> None:
-    box = page.locator(".bk-input-group", has_text=label).locator("input")
+    box = _input(page, label)
     box.fill(str(value))
     box.press("Enter")
 
 
-def test_page_loads_without_console_errors(page: Page, live_app, console_errors):
+def test_page_loads_without_errors_or_external_requests(
+    page: Page, live_app, console_errors, external_requests
+):
     _open(page, live_app.url)
     expect(page).to_have_title(re.compile("CEvNS workbench"))
     expect(page.get_by_text("CEvNS workbench").first).to_be_visible()
-    expect(_tab(page, "Cross sections")).to_be_visible()
-    expect(_tab(page, "Form factors")).to_be_visible()
+    expect(_tab(page, "Recoil spectra")).to_be_visible()
+    _wait_for_curves(page, "Recoil spectrum", "dNdT")
+    _wait_for_curves(page, "Observed spectrum", "counts")
+    assert console_errors == []
+    assert external_requests == []
+
+
+def test_spectrum_plots_hold_the_cores_numbers(page: Page, live_app, console_errors):
+    _open(page, live_app.url)
+    curves = _wait_for_curves(page, "Recoil spectrum", "dNdT")
+    assert set(curves) == {"ν_e", "ν_μ", "ν̄_μ"}
+    state = live_app.states[-1]
+    sp = results.spectrum(state.spec(), 200, False)
+    np.testing.assert_allclose(curves["ν_e"], sp.by_flavour()["nu_e"], rtol=1e-12)
+    observed = _wait_for_curves(page, "Observed spectrum", "counts")
+    assert set(observed) >= {"ν_e", "ν_μ", "ν̄_μ"}
+    expect(page.locator("table.cevns-table")).to_contain_text("173.9")
     assert console_errors == []
 
 
-def test_both_tabs_render_a_bokeh_plot(page: Page, live_app, console_errors):
+def test_changing_the_target_changes_the_spectrum(page: Page, live_app, console_errors):
     _open(page, live_app.url)
-    canvases = page.locator(".bk-Canvas")
-    expect(canvases.first).to_be_visible()
-    _tab(page, "Form factors").click()
-    expect(canvases.filter(visible=True)).to_have_count(1)
-    # the form-factor tab plots the core's F(q) for the default isotopes
-    ff = _curves(page, "F")
-    assert set(ff) == {"Cs133", "Ar40"}
-    state = live_app.states[-1]
-    expected = cc.form_factor(state.form_factor_model, state.q_grid(), "Cs133")
-    np.testing.assert_allclose(ff["Cs133"], expected, rtol=1e-12)
-    _tab(page, "Cross sections").click()
-    expect(canvases.filter(visible=True)).to_have_count(1)
-    assert console_errors == []
-
-
-def test_changing_isotopes_changes_the_plotted_curves(page: Page, live_app, console_errors):
-    _open(page, live_app.url)
-    assert set(_curves(page, "sigma_cm2")) == {"Cs133", "Ar40"}
-    page.get_by_label("I127").check()
-    page.get_by_label("Ar40").uncheck()
-    _wait_for_curves(page, "sigma_cm2", "'I127' in curves && !('Ar40' in curves)")
-    state = live_app.states[-1]
-    assert state.isotopes == ["Cs133", "I127"]
-    sigma = _curves(page, "sigma_cm2")
-    assert set(sigma) == {"Cs133", "I127"}
-    E_MeV = state.energy_grid()
-    np.testing.assert_allclose(
-        sigma["I127"], cc.total_cross_section(E_MeV, "I127", form_factor=state.form_factor_model),
-        rtol=1e-12,
+    before = _wait_for_curves(page, "Recoil spectrum", "dNdT")
+    expect(page.locator("table.cevns-table")).to_contain_text("173.9")
+    # time from the change to the new dN/dT in the page (polled every animation frame)
+    page.evaluate(
+        """([prefix, column, before]) => {
+          window.__latency = null;
+          const read = ({js});
+          const t0 = performance.now();
+          const tick = () => {{
+            const now = JSON.stringify(read([prefix, column]));
+            if (now !== before && now !== '{{}}') window.__latency = performance.now() - t0;
+            else requestAnimationFrame(tick);
+          }};
+          requestAnimationFrame(tick);
+        }}""".replace("({js})", f"({_FIGURE_JS})")
+        .replace("{{", "{")
+        .replace("}}", "}"),
+        [
+            "Recoil spectrum",
+            "dNdT",
+            page.evaluate(
+                f"(args) => JSON.stringify(({_FIGURE_JS})(args))", ["Recoil spectrum", "dNdT"]
+            ),
+        ],
     )
+    _input(page, "Target (material or isotope)").select_option("Ge")
+    page.wait_for_function("() => window.__latency !== null")
+    latency_ms = page.evaluate("() => window.__latency")
+    print(f"\nspectrum update after a target change: {latency_ms:.0f} ms in the browser")
+    state = live_app.states[-1]
+    assert state.target == "Ge"
+    after = _curves(page, "Recoil spectrum", "dNdT")
+    assert after["ν_e"] != before["ν_e"]
+    sp = results.spectrum(state.spec(), 200, False)
+    np.testing.assert_allclose(after["ν_e"], sp.by_flavour()["nu_e"], rtol=1e-12)
+    # the counts follow (deferred): Ge has more events than CsI in this setup? just a change
+    expect(page.locator("table.cevns-table")).not_to_contain_text("173.9")
+    assert latency_ms < 1500  # generous for a loaded CI machine; the print is the measurement
     assert console_errors == []
 
 
-def test_invalid_energy_range_notifies_and_page_keeps_working(
-    page: Page, live_app, console_errors
-):
+def test_invalid_threshold_notifies_and_page_keeps_working(page: Page, live_app, console_errors):
     _open(page, live_app.url)
-    before = _curves(page, "E_MeV")["Cs133"]
-    _set_number(page, "E_ν min (MeV)", 100)
+    _wait_for_curves(page, "Recoil spectrum", "dNdT")
+    title = page.evaluate(_TITLE_JS, "Recoil spectrum")
+    _set_number(page, "Threshold", 40)  # above the preset's 30-PE window
     toast = page.locator(".notyf__toast")
     expect(toast.first).to_be_visible()
-    expect(toast.first).to_contain_text("must be below")
-    state = live_app.states[-1]
-    assert state.E_min_MeV == 100
-    assert _curves(page, "E_MeV")["Cs133"] == before  # the last good plot stays
-    # a valid range again updates the plot
-    _set_number(page, "E_ν min (MeV)", 5)
-    _wait_for_curves(page, "E_MeV", "curves.Cs133 && curves.Cs133[0] === 5")
-    assert _curves(page, "E_MeV")["Cs133"][-1] == pytest.approx(60.0)
+    expect(toast.first).to_contain_text("must exceed the threshold")
+    assert page.evaluate(_TITLE_JS, "Recoil spectrum") == title  # the last good plot stays
+    _set_number(page, "Threshold", 8)
+    page.wait_for_function(
+        f"(prefix) => {{ const t = ({_TITLE_JS})(prefix); return t && t !== {title!r}; }}",
+        arg="Recoil spectrum",
+    )
+    assert live_app.states[-1].threshold == 8
     assert console_errors == []
 
 
-def test_log_toggle_redraws_and_updates_continue(page: Page, live_app, console_errors):
-    _open(page, live_app.url)
-    y_scale = (  # the y scale of the newest figure whose y axis is σ
-        "() => { let scale = null; for (const m of Bokeh.documents[0].all_models)"
-        " if (m.constructor.__name__ === 'Figure'"
-        "     && m.left.some(axis => axis.axis_label === 'σ (cm²)'))"
-        "   scale = m.y_scale.constructor.__name__; return scale; }"
-    )
-    assert page.evaluate(y_scale) == "LogScale"
-    page.locator(".bk-Checkbox", has_text="log σ axis").locator("input").uncheck()
-    page.wait_for_function(f"() => ({y_scale})() === 'LinearScale'")
-    assert live_app.states[-1].log_y is False
-    page.get_by_label("Pb208").check()
-    _wait_for_curves(page, "sigma_cm2", "'Pb208' in curves")
-    assert set(_curves(page, "sigma_cm2")) == {"Cs133", "Ar40", "Pb208"}
-    expect(page.locator(".bk-Canvas").first).to_be_visible()
+def test_url_selects_the_preset(page: Page, live_app, console_errors):
+    _open(page, live_app.url + "?exp=conus&thr=0.25")
+    _wait_for_curves(page, "Recoil spectrum", "dNdT")
+    state = live_app.states[-1]
+    assert state.experiment == "conus" and state.target == "Ge"
+    assert state.threshold == 0.25
+    _input(page, "Target (material or isotope)").select_option("Si")
+    expect(page).to_have_url(re.compile(r"target=Si"))
     assert console_errors == []

@@ -1,0 +1,764 @@
+"""Results for the plots: the core's numbers for a spec, cached with ``pn.cache``.
+
+Every function takes plain data (specs from :class:`dashboard.state.SessionState`, numbers,
+strings, tuples) so that ``pn.cache`` hashes it by content, builds core objects with the
+``dashboard.state.build_*`` functions, calls :mod:`cevns_core` and returns a small frozen record
+whose arrays are read-only (a cached result is shared by every session of the process). Nothing
+here computes physics: the functions choose sampling grids and sum the core's breakdowns.
+
+Warnings the core emits (``CevnsWarning``, e.g. a moment expansion used beyond its range) are
+collected in the record's ``warnings`` so the page can show them.
+
+Caches are bounded (``max_items``) and per process; ``clear_caches()`` empties them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import panel as pn
+from numpy.typing import NDArray
+
+import cevns_core as cc
+from cevns_core.experiments import experiment_table
+
+from .state import (
+    build_detector,
+    build_experiment,
+    build_physics,
+    build_source,
+    nuclear_options,
+    sm_spec,
+)
+
+__all__ = [
+    "BAND_MODELS",
+    "Band",
+    "CountsResult",
+    "Curves",
+    "EnergyTime",
+    "Observed",
+    "SourceFlux",
+    "Spectrum",
+    "Timing",
+    "angular_cross_sections",
+    "clear_caches",
+    "counts",
+    "differential_cross_sections",
+    "energy_time",
+    "flux_averaged_vs_N",
+    "form_factor_curves",
+    "observed",
+    "preset_counts",
+    "preset_rows",
+    "source_flux",
+    "spectrum",
+    "spectrum_band",
+    "timing",
+    "total_cross_sections",
+]
+
+Array = NDArray[np.float64]
+
+#: Form-factor models whose spread makes the band (finite-size models with a density).
+BAND_MODELS: tuple[str, ...] = tuple(
+    m for m in cc.form_factor_models() if m not in ("point", "moment_expansion")
+)
+#: Nuclei of the N² plot (CDG Fig. 3 style), light to heavy.
+N_SQUARED_NUCLEI: tuple[str, ...] = (
+    "C12",
+    "O16",
+    "Na23",
+    "Si28",
+    "Ar40",
+    "Ca40",
+    "Ti48",
+    "Ge72",
+    "Ge76",
+    "Kr84",
+    "I127",
+    "Xe132",
+    "Cs133",
+    "W184",
+    "Pb208",
+)
+
+_CACHE = {"max_items": 128, "policy": "LRU"}
+_cached_functions: list[Callable] = []
+
+
+def _cache(max_items: int = _CACHE["max_items"]):
+    def decorate(func):
+        cached = pn.cache(func, max_items=max_items, policy=_CACHE["policy"])
+        _cached_functions.append(cached)
+        return cached
+
+    return decorate
+
+
+def clear_caches() -> None:
+    """Empty every cache of this module (tests; memory)."""
+    for func in _cached_functions:
+        func.clear()
+
+
+def _frozen(a: Any) -> Array:
+    arr = np.array(a, dtype=float)
+    arr.flags.writeable = False
+    return arr
+
+
+@contextmanager
+def _collect_warnings() -> Iterator[list[str]]:
+    """Record the core's warnings (CevnsWarning) instead of printing them."""
+    messages: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", cc.CevnsWarning)
+        yield messages
+    for w in caught:
+        if issubclass(w.category, cc.CevnsWarning):
+            text = str(w.message)
+            if text not in messages:
+                messages.append(text)
+        else:  # anything else goes on as it would have
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _with(spec: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(spec)
+    target = out
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return out
+
+
+# ---------------------------------------------------------------------------- recoil spectra
+@dataclass(frozen=True)
+class Spectrum:
+    """dN/dT per (isotope, flavour) over the exposure, events/keVnr."""
+
+    T_keV: Array
+    parts: dict[tuple[str, str], Array]
+    unit: str
+    threshold_keV: float
+    max_recoil_keV: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Array:
+        """Summed over isotopes and flavours."""
+        return np.sum(list(self.parts.values()), axis=0)
+
+    def by_flavour(self) -> dict[str, Array]:
+        """Summed over isotopes, per flavour (the core's flavour order)."""
+        out: dict[str, Array] = {}
+        for (_, flavour), values in self.parts.items():
+            out[flavour] = out.get(flavour, 0.0) + values
+        return out
+
+    def by_isotope(self) -> dict[str, Array]:
+        """Summed over flavours, per isotope."""
+        out: dict[str, Array] = {}
+        for (iso, _), values in self.parts.items():
+            out[iso] = out.get(iso, 0.0) + values
+        return out
+
+
+def recoil_grid(max_recoil_keV: float, n_points: int, log_x: bool) -> Array:
+    """Recoil energies (keVnr) of the spectrum: 0…T_max, or log-spaced over 4 decades."""
+    if log_x:
+        return np.geomspace(max_recoil_keV * 1e-4, max_recoil_keV, n_points)
+    return np.linspace(0.0, max_recoil_keV, n_points)
+
+
+def recoil_key(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec without the detector response (dN/dT depends on target and exposure only)."""
+    det = spec["detector"]
+    return {
+        **spec,
+        "detector": {
+            "preset": det["preset"],
+            "material": det["material"],
+            "mass_kg": det["mass_kg"],
+            "live_time_days": det["live_time_days"],
+            **_IDEAL_RESPONSE,
+        },
+    }
+
+
+_IDEAL_RESPONSE: dict[str, Any] = {
+    "threshold": 0.0,
+    "threshold_unit": "keVnr",
+    "observable": "keVnr",
+    "quenching": ["none", None],
+    "efficiency": ["none", None],
+    "resolution": ["none", None],
+    "ideal": True,
+}
+
+
+def spectrum(spec: dict[str, Any], n_points: int = 200, log_x: bool = False) -> Spectrum:
+    """The nuclear-recoil spectrum of ``spec`` (``cc.recoil_spectrum`` × exposure).
+
+    Equals ``build_experiment(spec).spectrum(T)`` when the form-factor parameters are the
+    defaults; with a skin, R_n or model parameters they reach the core as ``form_factor_params``.
+    The spectrum itself is cached without the detector response (a threshold change reuses it);
+    ``threshold_keV`` is the recoil energy at the chosen threshold.
+    """
+    result = _recoil_spectrum(recoil_key(spec), n_points, log_x)
+    threshold = threshold_recoil_keV(spec)
+    return dataclasses.replace(result, threshold_keV=threshold)
+
+
+@_cache()
+def threshold_recoil_keV(spec: dict[str, Any]) -> float:
+    """Recoil energy (keVnr) of the detector's threshold (``Detector.threshold_recoil_keV``)."""
+    return float(build_detector(spec["detector"]).threshold_recoil_keV())
+
+
+@_cache()
+def _recoil_spectrum(spec: dict[str, Any], n_points: int, log_x: bool) -> Spectrum:
+    with _collect_warnings() as messages:
+        exp = build_experiment(spec)
+        model, ff_params = nuclear_options(spec["nuclear"])
+        T_top = exp.max_recoil_keV()
+        T = recoil_grid(T_top, n_points, log_x)
+        result = cc.recoil_spectrum(
+            exp.source,
+            exp.detector.targets(),
+            T,
+            exp.physics,
+            model,
+            form_factor_params=ff_params,
+        )
+        factor = exp.exposure_factor
+    return Spectrum(
+        T_keV=_frozen(T),
+        parts={k: _frozen(v * factor) for k, v in result.parts.items()},
+        unit="events/keV",
+        threshold_keV=0.0,
+        max_recoil_keV=float(T_top),
+        warnings=tuple(messages),
+    )
+
+
+# ---------------------------------------------------------------------------- observed counts
+@dataclass(frozen=True)
+class Observed:
+    """Expected counts per observable bin (keVnr, keVee or PE), per (isotope, flavour)."""
+
+    bin_edges: Array
+    unit: str
+    parts: dict[tuple[str, str], Array]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Array:
+        """Counts per bin, all isotopes and flavours."""
+        return np.sum(list(self.parts.values()), axis=0)
+
+    def by_flavour(self) -> dict[str, Array]:
+        """Counts per bin for each flavour."""
+        out: dict[str, Array] = {}
+        for (_, flavour), values in self.parts.items():
+            out[flavour] = out.get(flavour, 0.0) + values
+        return out
+
+    def by_isotope(self) -> dict[str, Array]:
+        """Counts per bin for each isotope."""
+        out: dict[str, Array] = {}
+        for (iso, _), values in self.parts.items():
+            out[iso] = out.get(iso, 0.0) + values
+        return out
+
+
+def _check_threshold(exp: cc.Experiment) -> None:
+    """The core's check: a threshold above every recoil the source can produce is an error."""
+    det = exp.detector
+    if det.resolution is None and det.threshold_recoil_keV() >= exp.max_recoil_keV():
+        raise cc.CevnsError(
+            f"the threshold ({det.threshold:g} {det.threshold_unit}, i.e. "
+            f"{det.threshold_recoil_keV():.4g} keVnr) is above the largest recoil the source can "
+            f"produce ({exp.max_recoil_keV():.4g} keVnr at E = {exp.source.E_max_MeV:.4g} MeV)"
+        )
+
+
+def _observed(spec: dict[str, Any], bin_edges: Array | None, n_bins: int) -> Observed:
+    with _collect_warnings() as messages:
+        exp = build_experiment(spec)
+        _check_threshold(exp)
+        model, ff_params = nuclear_options(spec["nuclear"])
+        edges = exp.analysis_bins(n_bins) if bin_edges is None else np.asarray(bin_edges)
+        binned = cc.binned_counts(
+            exp.source,
+            exp.detector,
+            edges,
+            exp.physics,
+            model,
+            exposure=exp.exposure_factor,
+            form_factor_params=ff_params,
+        )
+        fractions = exp.timing_fractions()
+    parts = {k: _frozen(v * fractions.get(k[1], 1.0)) for k, v in binned.parts.items()}
+    return Observed(_frozen(binned.bin_edges), binned.unit, parts, tuple(messages))
+
+
+@_cache()
+def observed(spec: dict[str, Any], n_bins: int = 40) -> Observed:
+    """Counts in the detector's observable (``Experiment.observed_counts`` of the analysis bins).
+
+    ``n_bins`` bins span the analysis window (1-PE bins for photo-electron counting).
+
+    Raises
+    ------
+    cevns_core.CevnsError
+        For a threshold above the largest recoil, or an inconsistent detector.
+    """
+    return _observed(spec, None, n_bins)
+
+
+@dataclass(frozen=True)
+class CountsResult:
+    """Expected events: after the detector response, and of every recoil (no threshold)."""
+
+    observed_total: float
+    observed_by_flavour: dict[str, float]
+    observed_by_isotope: dict[str, float]
+    all_total: float
+    all_by_flavour: dict[str, float]
+    all_by_isotope: dict[str, float]
+    observable: str
+    threshold: float
+    threshold_unit: str
+    published: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@_cache()
+def counts(spec: dict[str, Any]) -> CountsResult:
+    """Events above threshold (as ``Experiment.counts``) and of every recoil (ideal detector)."""
+    exp = build_experiment(spec)
+    det = exp.detector
+    smooth = det.resolution is None and det.efficiency is None
+    seen = _observed(spec, None, 8 if smooth else 400)
+    every = _all_recoils(recoil_key(spec))
+    return CountsResult(
+        observed_total=float(seen.total.sum()),
+        observed_by_flavour={k: float(v.sum()) for k, v in seen.by_flavour().items()},
+        observed_by_isotope={k: float(v.sum()) for k, v in seen.by_isotope().items()},
+        all_total=float(every.total.sum()),
+        all_by_flavour={k: float(v.sum()) for k, v in every.by_flavour().items()},
+        all_by_isotope={k: float(v.sum()) for k, v in every.by_isotope().items()},
+        observable=det.observable,
+        threshold=float(det.threshold),
+        threshold_unit=det.threshold_unit,
+        published=dict(exp.published),
+        warnings=tuple(dict.fromkeys(seen.warnings + every.warnings)),
+    )
+
+
+@_cache()
+def _all_recoils(spec: dict[str, Any]) -> Observed:
+    """Counts of every recoil (ideal detector: no threshold, window or response)."""
+    return _observed(spec, None, 8)
+
+
+# ---------------------------------------------------------------------------- uncertainty band
+@dataclass(frozen=True)
+class Band:
+    """Relative half-widths of the uncertainty band, per recoil point and per observable bin.
+
+    Components (combined in quadrature): flux normalisation (constant), form-factor model spread
+    (largest deviation of the :data:`BAND_MODELS` from the chosen model) and, for the observed
+    spectrum, quenching scaled by 1 ± its uncertainty.
+    """
+
+    recoil: Array
+    observed: Array
+    models: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@_cache(max_items=32)
+def spectrum_band(
+    spec: dict[str, Any],
+    n_points: int,
+    log_x: bool,
+    n_bins: int,
+    flux_uncertainty: float,
+    quenching_uncertainty: float,
+) -> Band:
+    """Relative band of the recoil spectrum and of the observed counts (see :class:`Band`)."""
+    nominal = spectrum(spec, n_points, log_x).total
+    seen = observed(spec, n_bins).total
+    recoil_dev = np.zeros_like(nominal)
+    seen_dev = np.zeros_like(seen)
+    used, messages = [], []
+    for model in BAND_MODELS:
+        variant = _with(spec, ("nuclear",), {**spec["nuclear"], "model": model, "params": {}})
+        try:
+            s = spectrum(variant, n_points, log_x)
+            o = observed(variant, n_bins)
+        except cc.CevnsError as exc:
+            messages.append(f"band: {model} skipped ({exc})")
+            continue
+        used.append(model)
+        recoil_dev = np.maximum(recoil_dev, _relative(s.total, nominal))
+        seen_dev = np.maximum(seen_dev, _relative(o.total, seen))
+    quench_dev = np.zeros_like(seen)
+    if quenching_uncertainty > 0 and spec["detector"]["observable"] != "keVnr":
+        for factor in (1.0 - quenching_uncertainty, 1.0 + quenching_uncertainty):
+            variant = _with(spec, ("detector", "quenching_scale"), factor)
+            try:
+                o = observed(variant, n_bins)
+            except cc.CevnsError as exc:
+                messages.append(f"band: quenching × {factor:g} skipped ({exc})")
+                continue
+            if o.total.shape == seen.shape:
+                quench_dev = np.maximum(quench_dev, _relative(o.total, seen))
+    flux = float(flux_uncertainty)
+    return Band(
+        recoil=_frozen(np.sqrt(flux**2 + recoil_dev**2)),
+        observed=_frozen(np.sqrt(flux**2 + seen_dev**2 + quench_dev**2)),
+        models=tuple(used),
+        warnings=tuple(messages),
+    )
+
+
+def _relative(values: Array, nominal: Array) -> Array:
+    safe = np.where(nominal > 0, nominal, 1.0)
+    return np.where(nominal > 0, np.abs(values - nominal) / safe, 0.0)
+
+
+# ---------------------------------------------------------------------------- nuclear structure
+@dataclass(frozen=True)
+class Curves:
+    """Named curves sharing one x grid, plus per-curve scalar rows (radii, moments...)."""
+
+    x: Array
+    curves: dict[str, Array]
+    rows: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@_cache()
+def form_factor_curves(
+    isotope: str,
+    models: tuple[str, ...],
+    chosen_model: str,
+    model_params: dict[str, Any],
+    skin_fm: float,
+    R_n_fm: float | None,
+    q_max_fm: float = 3.0,
+    r_max_fm: float = 10.0,
+    n_points: int = 301,
+) -> dict[str, Curves]:
+    """F_p, F_n (q in fm⁻¹) and ρ_p, ρ_n (r in fm) of ``isotope`` for several models.
+
+    Keys ``"F_p"``, ``"F_n"``, ``"rho_p"``, ``"rho_n"``; curve names are model names. The chosen
+    model gets ``model_params``; every model gets the neutron skin / R_n (``cc.NuclearModel``).
+    ``"F_p"`` rows hold the radii and moments per model; models without a density (point,
+    moment expansion) have no ρ curve.
+    """
+    q = np.linspace(0.0, q_max_fm, n_points)
+    r = np.linspace(0.0, r_max_fm, n_points)
+    out: dict[str, dict[str, Array]] = {"F_p": {}, "F_n": {}, "rho_p": {}, "rho_n": {}}
+    rows: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    with _collect_warnings() as messages:
+        for model in models:
+            params = dict(model_params) if model == chosen_model else {}
+            try:
+                nm = cc.NuclearModel(
+                    isotope=isotope,
+                    model=model,
+                    model_params={k: v for k, v in params.items() if v is not None},
+                    skin_fm=skin_fm,
+                    R_n_fm=R_n_fm,
+                )
+                F_p, F_n = nm.F_p(q), nm.F_n(q)
+                row: dict[str, Any] = {
+                    "model": model,
+                    "R_p_fm": nm.R_p_fm,
+                    "R_n_fm": nm.R_n_fm_effective,
+                }
+            except cc.CevnsError as exc:
+                skipped.append(f"{model}: {exc}")
+                continue
+            out["F_p"][model], out["F_n"][model] = F_p, F_n
+            proton = nm.proton_model
+            for k in (2, 4, 6):
+                try:
+                    row[f"r{k}_root_fm"] = proton.moment(k) ** (1.0 / k)
+                except cc.CevnsError:
+                    row[f"r{k}_root_fm"] = float("nan")
+            rows.append(row)
+            try:
+                out["rho_p"][model] = nm.rho_p(r)
+                out["rho_n"][model] = nm.rho_n(r)
+            except cc.CevnsError:
+                pass  # point nucleus, moment expansion: no density
+    messages = [*messages, *skipped]
+    return {
+        key: Curves(
+            x=_frozen(q if key.startswith("F") else r),
+            curves={m: _frozen(v) for m, v in curves.items()},
+            rows=tuple(rows) if key == "F_p" else (),
+            warnings=tuple(messages),
+        )
+        for key, curves in out.items()
+    }
+
+
+# ---------------------------------------------------------------------------- cross sections
+def _xs_args(nuclear: dict[str, Any], physics: dict[str, Any]) -> tuple[Any, str, dict]:
+    model, ff_params = nuclear_options(nuclear)
+    return build_physics(physics), model, ff_params
+
+
+@_cache()
+def total_cross_sections(
+    isotopes: tuple[str, ...],
+    E_min_MeV: float,
+    E_max_MeV: float,
+    nuclear: dict[str, Any],
+    physics: dict[str, Any],
+    flavour: str,
+    n_points: int = 400,
+    log_x: bool = False,
+) -> Curves:
+    """σ(E) in cm² per isotope (``cc.total_cross_section``), new physics and SM reference.
+
+    Curve names: the isotope, and ``"<isotope> SM"`` when the physics is not the SM.
+    """
+    if not E_min_MeV < E_max_MeV:
+        raise cc.CevnsError(f"E_min = {E_min_MeV:g} MeV must be below E_max = {E_max_MeV:g} MeV")
+    E = (
+        np.geomspace(E_min_MeV, E_max_MeV, n_points)
+        if log_x
+        else np.linspace(E_min_MeV, E_max_MeV, n_points)
+    )
+    physics_obj, model, ff_params = _xs_args(nuclear, physics)
+    reference = build_physics(sm_spec(physics))
+    curves = {}
+    with _collect_warnings() as messages:
+        for iso in isotopes:
+            curves[iso] = cc.total_cross_section(
+                E, iso, physics_obj, model, flavour=flavour, form_factor_params=ff_params
+            )
+            if physics_obj is not None and physics_obj.active_groups():
+                curves[f"{iso} SM"] = cc.total_cross_section(
+                    E, iso, reference, model, flavour=flavour, form_factor_params=ff_params
+                )
+    return Curves(_frozen(E), {k: _frozen(v) for k, v in curves.items()}, (), tuple(messages))
+
+
+@_cache()
+def differential_cross_sections(
+    isotope: str,
+    energies_MeV: tuple[float, ...],
+    nuclear: dict[str, Any],
+    physics: dict[str, Any],
+    flavour: str,
+    n_points: int = 300,
+) -> dict[float, tuple[Array, Array]]:
+    """dσ/dT (cm²/keV) of ``isotope`` from T = 0 to T_max(E) for each energy (MeV)."""
+    physics_obj, model, ff_params = _xs_args(nuclear, physics)
+    M = cc.isotope(isotope).mass_MeV
+    out = {}
+    with _collect_warnings():
+        for E in energies_MeV:
+            if not E > 0:
+                raise cc.CevnsError(f"neutrino energies must be positive, got {E:g} MeV")
+            T_top = 2.0 * E**2 / (M + 2.0 * E) * 1e3  # T_max in keV, the bracket's end point
+            T = np.linspace(0.0, T_top, n_points)
+            dsdT = cc.differential_cross_section(
+                E, T, isotope, physics_obj, model, flavour=flavour, form_factor_params=ff_params
+            )
+            out[float(E)] = (_frozen(T), _frozen(dsdT))
+    return out
+
+
+@_cache()
+def angular_cross_sections(
+    isotope: str,
+    angles_deg: tuple[float, ...],
+    E_min_MeV: float,
+    E_max_MeV: float,
+    nuclear: dict[str, Any],
+    physics: dict[str, Any],
+    flavour: str,
+    n_points: int = 300,
+) -> Curves:
+    """dσ/dcos θ_ν (cm²) versus E_ν for each scattering angle θ_ν (degrees), PKK Fig. 2 UR."""
+    if not E_min_MeV < E_max_MeV:
+        raise cc.CevnsError(f"E_min = {E_min_MeV:g} MeV must be below E_max = {E_max_MeV:g} MeV")
+    physics_obj, model, ff_params = _xs_args(nuclear, physics)
+    E = np.linspace(E_min_MeV, E_max_MeV, n_points)
+    curves = {}
+    with _collect_warnings():
+        for angle in angles_deg:
+            if not 0.0 <= angle <= 180.0:
+                raise cc.CevnsError(f"angles must lie in [0, 180] degrees, got {angle:g}")
+            cos = float(np.cos(np.radians(angle)))
+            curves[f"{angle:g}°"] = cc.dsigma_dcos_theta_nu(
+                E, cos, isotope, physics_obj, model, flavour=flavour, form_factor_params=ff_params
+            )
+    return Curves(_frozen(E), {k: _frozen(v) for k, v in curves.items()})
+
+
+@_cache()
+def flux_averaged_vs_N(
+    source: dict[str, Any],
+    nuclei: tuple[str, ...],
+    nuclear: dict[str, Any],
+    physics: dict[str, Any],
+) -> dict[str, Any]:
+    """Flux-averaged σ (cm²) of each nucleus for ``source``: point nucleus (N²) and the model."""
+    src = build_source(source)
+    physics_obj, model, ff_params = _xs_args(nuclear, physics)
+    N, point, realistic = [], [], []
+    with _collect_warnings():
+        for iso in nuclei:
+            N.append(cc.isotope(iso).N)
+            point.append(cc.flux_averaged_cross_section(src, iso, physics_obj, "point"))
+            realistic.append(
+                cc.flux_averaged_cross_section(
+                    src, iso, physics_obj, model, form_factor_params=ff_params
+                )
+            )
+    return {
+        "nuclei": tuple(nuclei),
+        "N": _frozen(N),
+        "point": _frozen(point),
+        "model": _frozen(realistic),
+        "model_name": model,
+    }
+
+
+# ---------------------------------------------------------------------------- sources
+@dataclass(frozen=True)
+class SourceFlux:
+    """dΦ/dE per flavour (continua) and the lines, with the unit of the normalisation."""
+
+    E_MeV: Array
+    flux: dict[str, Array]
+    lines: tuple[tuple[str, float, float, str], ...]
+    normalisation: str
+    line_unit: str
+    integrated: dict[str, float]
+    mean_energy_MeV: dict[str, float]
+
+
+@_cache()
+def source_flux(source: dict[str, Any], n_points: int = 400, log_x: bool = False) -> SourceFlux:
+    """The source's spectrum per flavour (``Source.spectrum``) and lines (``Source.lines``)."""
+    src = build_source(source)
+    top = max(src.E_max_MeV, 1e-3) * 1.02
+    E = np.geomspace(top * 1e-4, top, n_points) if log_x else np.linspace(0.0, top, n_points)
+    flavours = src.flavours()
+    flux = {f: _frozen(src.spectrum(E, f)) for f in flavours}
+    lines = tuple((ln.flavour, ln.energy_MeV, ln.intensity, ln.label) for ln in src.lines())
+    return SourceFlux(
+        E_MeV=_frozen(E),
+        flux=flux,
+        lines=lines,
+        normalisation=src.normalisation,
+        line_unit=src.unit,
+        integrated={f: src.integrated(f) for f in flavours},
+        mean_energy_MeV={f: src.mean_energy_MeV(f) for f in flavours},
+    )
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Arrival-time densities (μs⁻¹) per flavour of a π-DAR source."""
+
+    t_us: Array
+    pdf: dict[str, Array]
+
+
+@_cache()
+def timing(source: dict[str, Any], t_max_us: float = 10.0, n_points: int = 500) -> Timing | None:
+    """``PionDecayAtRest.time_pdf`` per flavour (None for a source without timing)."""
+    src = build_source(source)
+    time_pdf = getattr(src, "time_pdf", None)
+    if time_pdf is None:
+        return None
+    t_us = np.linspace(-0.5, t_max_us, n_points)
+    pdf = {f: _frozen(time_pdf(f, t_us * 1e3) * 1e3) for f in src.flavours()}
+    return Timing(_frozen(t_us), pdf)
+
+
+@dataclass(frozen=True)
+class EnergyTime:
+    """Counts per (observable bin, time bin), summed over flavours, and per flavour."""
+
+    bin_edges: Array
+    t_edges_us: Array
+    unit: str
+    total: Array
+    by_flavour: dict[str, Array]
+
+
+@_cache()
+def energy_time(
+    spec: dict[str, Any], n_bins: int = 30, t_max_us: float = 6.0, n_t: int = 30
+) -> EnergyTime | None:
+    """``Experiment.energy_time_counts`` on the analysis bins (None without timing)."""
+    exp = build_experiment(spec)
+    if getattr(exp.source, "time_pdf", None) is None:
+        return None
+    _check_threshold(exp)
+    edges = exp.analysis_bins(n_bins)
+    t_edges = np.linspace(0.0, t_max_us, n_t + 1)
+    model, ff_params = nuclear_options(spec["nuclear"])
+    if ff_params:  # the Experiment path cannot take form-factor parameters: use the core's parts
+        binned = cc.binned_counts(
+            exp.source,
+            exp.detector,
+            edges,
+            exp.physics,
+            model,
+            exposure=exp.exposure_factor,
+            form_factor_params=ff_params,
+        ).by_flavour()
+        weights = exp.time_weights(t_edges)
+        grid = {f: np.outer(binned[f], weights[f]) for f in binned}
+    else:
+        grid = exp.energy_time_counts(edges, t_edges)
+    total = np.sum(list(grid.values()), axis=0)
+    return EnergyTime(
+        _frozen(edges),
+        _frozen(t_edges),
+        exp.detector.observable,
+        _frozen(total),
+        {f: _frozen(v) for f, v in grid.items()},
+    )
+
+
+# ---------------------------------------------------------------------------- experiments
+@_cache(max_items=4)
+def preset_rows() -> tuple[dict[str, Any], ...]:
+    """``experiment_table()`` rows (target, mass, baseline, source, threshold, reference)."""
+    return tuple(experiment_table())
+
+
+@_cache(max_items=64)
+def preset_counts(name: str) -> float:
+    """Expected events of preset ``name`` (``cc.experiment(name).counts().total``)."""
+    with _collect_warnings():
+        return float(cc.experiment(name).counts().total)
+
+
+def detector_of(spec: dict[str, Any]) -> cc.Detector:
+    """The detector of a spec (for marker positions and units)."""
+    return build_detector(spec["detector"])

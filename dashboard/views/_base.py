@@ -1,0 +1,188 @@
+"""Machinery shared by the tabs: guarded plot callbacks, common plot options, tables.
+
+A tab is a :class:`TabView`: a ``pn.viewable.Viewer`` holding the session state and its own
+display parameters. Its plots are ``hv.DynamicMap`` s fed by ``hv.streams.Params`` on the state
+parameters they depend on (so zoom survives an update), built by :meth:`TabView.dynamic`. Every
+callback goes through :meth:`TabView.guard`: an exception becomes a notification and the plot
+keeps its last good frame (HoloViews rule: a callback always returns the same element type).
+Display options that change the axis type (log/linear) rebuild the plot instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+import panel as pn
+import param
+
+from ..errors import notify_error, notify_warnings
+from ..state import SessionState
+
+__all__ = ["PLOT_HEIGHT", "POOL", "TabView", "empty_curve", "fmt", "served", "table_widget"]
+
+#: Seconds a deferred computation waits, so the plots already updated reach the browser first.
+DEFER_DELAY_S = 0.05
+#: Worker threads for deferred computations (numpy releases the GIL; 2 cores).
+POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
+
+#: Default plot height in px (two rows of plots fit a 768 px laptop screen under the header).
+PLOT_HEIGHT = 330
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    """A number for a table: fixed for ordinary magnitudes, scientific otherwise."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:.{digits}g}"
+    return f"{value:.{digits - 1}e}"
+
+
+def empty_curve(kdim: hv.Dimension, vdim: hv.Dimension, label: str = "") -> hv.Curve:
+    """A curve without points (the placeholder of an overlay that has nothing to show yet)."""
+    empty = np.array([], dtype=float)
+    return hv.Curve((empty, empty), kdims=[kdim], vdims=[vdim], label=label)
+
+
+def table_widget(df: pd.DataFrame, **kw: Any) -> pn.pane.DataFrame:
+    """A compact HTML table of ``df`` (no index).
+
+    An HTML table rather than a Tabulator: Bokeh's ``ColumnDataSource.from_df`` (used by the
+    Tabulator) calls ``reset_index(inplace=True)``, which pandas ≥ 3.1 deprecates loudly.
+    """
+    options = {
+        "index": False,
+        "sizing_mode": "stretch_width",
+        "escape": True,
+        "border": 0,
+        "classes": ["cevns-table"],
+        "max_height": 330,
+    }
+    options.update(kw)
+    return pn.pane.DataFrame(df, **options)
+
+
+def served() -> bool:
+    """True inside a served session (an event loop to defer work to), False in tests/notebooks."""
+    doc = pn.state.curdoc
+    return bool(doc is not None and doc.session_context is not None)
+
+
+class TabView(pn.viewable.Viewer):
+    """Base class of the tabs (see the module docstring)."""
+
+    state = param.ClassSelector(class_=SessionState, doc="The session's choices.")
+
+    def __init__(self, **params: Any) -> None:
+        if "state" not in params:
+            params["state"] = SessionState()
+        super().__init__(**params)
+        self._last: dict[str, Any] = {}
+        self._generation: dict[str, int] = {}
+
+    # --------------------------------------------------------------------------- errors
+    def guard(self, key: str, compute: Callable[[], Any], placeholder: Callable[[], Any]) -> Any:
+        """``compute()``; on an exception notify and return the last good value (or the
+        placeholder when there is none). Warnings in a result's ``warnings`` are shown."""
+        try:
+            value = compute()
+        except Exception as exc:  # the page must never show a traceback or die
+            notify_error(exc)
+            if key in self._last:
+                return self._last[key]
+            return placeholder()
+        self._last[key] = value
+        return value
+
+    def defer(self, key: str, compute: Callable[[], Any], apply: Callable[[Any], None]) -> None:
+        """Run ``compute()`` off the event loop, then ``apply(result)`` on it.
+
+        In a served session the computation runs in :data:`POOL` after the current callback has
+        flushed its plot updates; a newer request for the same ``key`` makes an older result
+        stale (dropped). ``compute`` must only use plain data (specs), never widgets. Errors
+        become notifications and ``apply`` is not called (the last good display stays). Outside a
+        server (tests, notebooks) everything runs at once.
+        """
+        generation = self._generation.get(key, 0) + 1
+        self._generation[key] = generation
+
+        def fail(exc: BaseException) -> None:
+            notify_error(exc)
+
+        if not served():
+            try:
+                value = compute()
+            except Exception as exc:
+                fail(exc)
+                return
+            apply(value)
+            return
+
+        async def run() -> None:
+            loop = asyncio.get_running_loop()
+            # let the event loop send the updates of the current callback first
+            await asyncio.sleep(DEFER_DELAY_S)
+            if self._generation.get(key) != generation:
+                return
+            try:
+                value = await loop.run_in_executor(POOL, compute)
+            except Exception as exc:
+                if self._generation.get(key) == generation:
+                    fail(exc)
+                return
+            if self._generation.get(key) == generation:
+                apply(value)
+
+        pn.state.execute(run)
+
+    def warn(self, messages: Iterable[str]) -> None:
+        """Show the core's warnings of a result (once per message and session)."""
+        notify_warnings(messages)
+
+    # --------------------------------------------------------------------------- plots
+    def dynamic(
+        self,
+        callback: Callable[..., Any],
+        state_inputs: Iterable[str] = (),
+        view_inputs: Iterable[str] = (),
+    ) -> hv.DynamicMap:
+        """A DynamicMap of ``callback`` that re-runs when the given parameters change."""
+        streams = []
+        state_inputs, view_inputs = list(state_inputs), list(view_inputs)
+        if state_inputs:
+            streams.append(hv.streams.Params(parameterized=self.state, parameters=state_inputs))
+        if view_inputs:
+            streams.append(hv.streams.Params(parameterized=self, parameters=view_inputs))
+        return hv.DynamicMap(lambda **_: callback(), streams=streams)
+
+    @staticmethod
+    def pane(obj: Any, **kw: Any) -> pn.pane.HoloViews:
+        """A stretching HoloViews pane."""
+        options = {"sizing_mode": "stretch_width", "min_height": PLOT_HEIGHT, "linked_axes": False}
+        options.update(kw)
+        return pn.pane.HoloViews(obj, **options)
+
+    @staticmethod
+    def base_opts(title: str, *, logx: bool = False, logy: bool = False, **kw: Any) -> dict:
+        """Options of an overlay: title, axes, legend, responsive sizing, hover tools."""
+        options = {
+            "title": title,
+            "logx": logx,
+            "logy": logy,
+            "responsive": True,
+            "min_height": PLOT_HEIGHT,
+            "legend_position": "top_right",
+            "show_grid": True,
+            "framewise": True,
+            "toolbar": "right",
+            "fontscale": 0.95,
+        }
+        options.update(kw)
+        return options
