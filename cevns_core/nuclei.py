@@ -11,7 +11,7 @@ import csv
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 import periodictable
@@ -153,6 +153,13 @@ def isotope(name: str | Isotope) -> Isotope:
         return name
     if not isinstance(name, str):
         raise CevnsError(f"isotope must be a name such as 'Cs133', got {name!r}")
+    return _isotope_by_name(name)
+
+
+@lru_cache(maxsize=1024)
+def _isotope_by_name(name: str) -> Isotope:
+    # Cached: the rate engine looks isotopes up by name many times per call (errors are not
+    # cached, so a bad name raises every time).
     text = name.strip()
     if text in ("D", "d"):
         return _isotope_by_ZA(1, 2)

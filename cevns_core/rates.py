@@ -98,25 +98,43 @@ def _flux_kernel(
     T: Array,
     flavour: str,
     physics: StandardModel | None,
+    *,
+    E_low: Array | None = None,
+    segments: dict | None = None,
 ) -> FluxKernel:
-    """:func:`flux_kernel` on the source's already computed ``components`` (validated T)."""
+    """:func:`flux_kernel` on the source's already computed ``components`` (validated T).
+
+    ``E_low`` (E_min(T) for this M) and ``segments`` (a dict caching the quadrature nodes,
+    weights and inverse powers per set of component edges) let the flavours of one nucleus
+    share that work.
+    """
     survival = physics.survival_probability if physics is not None else None
     distance = getattr(source, "distance_m", None)
-    E_low = E_min_MeV(T, M_MeV)
+    if E_low is None:
+        E_low = E_min_MeV(T, M_MeV)
+    if segments is None:
+        segments = {}
     moments = [np.zeros_like(T) for _ in range(3)]
-    continua = [c for c in components if isinstance(c, Continuum) and c.flavour == flavour]
-    lines = [c for c in components if isinstance(c, Line) and c.flavour == flavour]
-    for component in continua:
-        nodes, weights = gauss_legendre_segments(component.edges(), E_low)
+    for component in components:
+        if component.flavour != flavour or not isinstance(component, Continuum):
+            continue
+        edges = component.edges()
+        key = edges.tobytes()
+        if key not in segments:
+            nodes, weights = gauss_legendre_segments(edges, E_low)
+            inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
+            segments[key] = (nodes, weights, inverse, inverse * inverse)
+        nodes, weights, inverse, inverse2 = segments[key]
         phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
         if survival is not None:
             p = survival(flavour, nodes, distance)
             phi_w = phi_w if p is None else phi_w * p
-        inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
         moments[0] = moments[0] + phi_w.sum(axis=-1)
         moments[1] = moments[1] + (phi_w * inverse).sum(axis=-1)
-        moments[2] = moments[2] + (phi_w * inverse**2).sum(axis=-1)
-    for line in lines:
+        moments[2] = moments[2] + (phi_w * inverse2).sum(axis=-1)
+    for line in components:
+        if line.flavour != flavour or not isinstance(line, Line):
+            continue
         reached = line.energy_MeV >= E_low
         intensity = line.intensity
         if survival is not None:
@@ -224,27 +242,37 @@ def recoil_spectrum(
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
     # Everything that does not depend on the flavour is done once (DESIGN §6): the source's
-    # components, the physics model, the validated settings and the form factors per nucleus.
+    # components, the physics model, the validated settings, E_min(T), the quadrature nodes and
+    # the form factors per nucleus, and the cross-section coefficients too when the physics
+    # does not depend on the flavour (``needs_flavour`` is False).
     components = source.components()
     present = {c.flavour for c in components}
     flavours = [f for f in FLAVOURS if f in present]
     if physics is None:
         physics = StandardModel()
+    shared_coefficients = not physics.needs_flavour
     T_MeV = T * 1e-3
     parts: dict[tuple[str, str], Array] = {}
     for name, count in nuclei.items():
         nucleus = isotope(name)
         if not flavours:
             continue
+        M = nucleus.mass_MeV
         base = CrossSectionConfig.make(
             nucleus, physics, form_factor, {**options, "flavour": flavours[0]}
         )
-        q_MeV = np.sqrt(2.0 * nucleus.mass_MeV * T_MeV + T_MeV**2)
-        F_p, F_n = base.form_factors(q_MeV)
+        q_MeV = np.sqrt(2.0 * M * T_MeV + T_MeV**2)
+        form_factors = base.form_factors(q_MeV)
+        E_low = 0.5 * (T_MeV + q_MeV)  # E_min(T) = ½(T + √(T² + 2MT))
+        segments: dict = {}
+        coefficients = None
         for flavour in flavours:
-            config = replace(base, flavour=flavour)
-            kernel = _flux_kernel(source, components, nucleus.mass_MeV, T, flavour, physics)
-            coefficients = config.coefficients(T_MeV, form_factors=(F_p, F_n))
+            if coefficients is None or not shared_coefficients:
+                config = replace(base, flavour=flavour)
+                coefficients = config.coefficients(T_MeV, form_factors=form_factors)
+            kernel = _flux_kernel(
+                source, components, M, T, flavour, physics, E_low=E_low, segments=segments
+            )
             parts[(name, flavour)] = count * kernel.integrate(*coefficients)
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)

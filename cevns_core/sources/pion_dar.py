@@ -88,7 +88,11 @@ def michel_nu_e(E_MeV: ArrayLike) -> Array:
     >>> round(float(michel_nu_e(30.0)), 6)
     0.031653
     """
-    E = as_array(E_MeV, "E_MeV", minimum=0.0)
+    return _michel_nu_e(as_array(E_MeV, "E_MeV", minimum=0.0))
+
+
+def _michel_nu_e(E: Array) -> Array:
+    # unvalidated (E ≥ 0 floats): the source's components call it on the rate engine's nodes
     x = E / M_MU_MeV
     return np.where(E <= MICHEL_E_MAX_MeV, 192.0 / M_MU_MeV * x**2 * (0.5 - x), 0.0)
 
@@ -103,7 +107,11 @@ def michel_nubar_mu(E_MeV: ArrayLike) -> Array:
     >>> round(float(michel_nubar_mu(30.0)), 6)
     0.022759
     """
-    E = as_array(E_MeV, "E_MeV", minimum=0.0)
+    return _michel_nubar_mu(as_array(E_MeV, "E_MeV", minimum=0.0))
+
+
+def _michel_nubar_mu(E: Array) -> Array:
+    # unvalidated, as _michel_nu_e
     x = E / M_MU_MeV
     return np.where(E <= MICHEL_E_MAX_MeV, 64.0 / M_MU_MeV * x**2 * (0.75 - x), 0.0)
 
@@ -687,14 +695,14 @@ class PionDecayAtRest(ValidatedSource):
                 "nu_e",
                 0.0,
                 MICHEL_E_MAX_MeV,
-                lambda E: phi * michel_nu_e(E),
+                lambda E: phi * _michel_nu_e(np.asarray(E, dtype=float)),
                 label="delayed μ⁺ → e⁺ν_eν̄_μ (ν_e)",
             ),
             Continuum(
                 "nubar_mu",
                 0.0,
                 MICHEL_E_MAX_MeV,
-                lambda E: phi * michel_nubar_mu(E),
+                lambda E: phi * _michel_nubar_mu(np.asarray(E, dtype=float)),
                 label="delayed μ⁺ → e⁺ν_eν̄_μ (ν̄_μ)",
             ),
         )

@@ -89,3 +89,21 @@ def test_impossible_cached_helm_geometry_still_raises():
         _helm_R0_cached("lewin_smith", 1, 2.9, 0.0)
     with pytest.raises(cc.CevnsError, match="too small"):
         _helm_R0_cached("from_rms", 1.0, 0.9, 0.0)
+
+
+def test_isotope_lookup_cache_keeps_errors():
+    assert isotope("Cs133") is isotope(" Cs133 ")
+    for _ in range(2):  # errors are not cached: a bad name raises every time
+        with pytest.raises(cc.CevnsError, match="unknown isotope"):
+            isotope("Cs999")
+
+
+def test_pion_dar_components_match_the_validated_michel_spectra():
+    from cevns_core.sources.pion_dar import michel_nu_e, michel_nubar_mu
+
+    source = cc.experiment("coherent_csi_2017").source
+    E = np.linspace(0.0, 60.0, 61)
+    phi = source.line_intensity()
+    dens = {c.flavour: c.density for c in source.continua()}
+    np.testing.assert_array_equal(dens["nu_e"](E), phi * michel_nu_e(E))
+    np.testing.assert_array_equal(dens["nubar_mu"](E), phi * michel_nubar_mu(E))
