@@ -121,17 +121,22 @@ def _flux_kernel(
         edges = component.edges()
         key = edges.tobytes()
         if key not in segments:
-            nodes, weights = gauss_legendre_segments(edges, E_low)
-            inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
-            segments[key] = (nodes, weights, inverse, inverse * inverse)
-        nodes, weights, inverse, inverse2 = segments[key]
-        phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
+            segments[key] = _SegmentPlan.make(edges, E_low)
+        plan = segments[key]
+        # whole segments above E_min(T): T-independent, integrated once, summed as tails
+        phi_full = plan.full_weights * component.density(plan.full_nodes)
+        # the segment that contains E_min(T): its own nodes per T
+        phi_part = plan.part_weights * component.density(plan.part_nodes)
         if survival is not None:
-            p = survival(flavour, nodes, distance)
-            phi_w = phi_w if p is None else phi_w * p
-        moments[0] = moments[0] + phi_w.sum(axis=-1)
-        moments[1] = moments[1] + (phi_w * inverse).sum(axis=-1)
-        moments[2] = moments[2] + (phi_w * inverse2).sum(axis=-1)
+            p = survival(flavour, plan.full_nodes, distance)
+            phi_full = phi_full if p is None else phi_full * p
+            p = survival(flavour, plan.part_nodes, distance)
+            phi_part = phi_part if p is None else phi_part * p
+        for k in range(3):
+            per_segment = (phi_full * plan.full_inverse[k]).sum(axis=-1)
+            tails = np.append(np.cumsum(per_segment[::-1])[::-1], 0.0)
+            partial = (phi_part * plan.part_inverse[k]).sum(axis=-1)
+            moments[k] = moments[k] + partial + tails[plan.tail_index]
     for line in components:
         if line.flavour != flavour or not isinstance(line, Line):
             continue
@@ -143,6 +148,57 @@ def _flux_kernel(
         for k in range(3):
             moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
     return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
+
+
+_X01, _W01 = gauss_legendre_segments(np.array([0.0, 1.0]), 0.0)  # the rule on [0, 1]
+
+
+def _inverse_powers(nodes: Array) -> tuple[Array, Array, Array]:
+    inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
+    return np.ones_like(nodes), inverse, inverse * inverse
+
+
+@dataclass(frozen=True)
+class _SegmentPlan:
+    """Gauss–Legendre nodes for ∫_{E_min(T)}^{e_S} dE over segments e_0 < e_1 < … < e_S.
+
+    The segments wholly above E_min(T) are the same for every T: their nodes (``full_*``,
+    shape (S, n)) are evaluated once and summed as tails from segment ``tail_index`` (one per T;
+    S means none). Only the segment containing max(E_min, e_0) gets nodes per T (``part_*``,
+    shape T + (n,), zero width when E_min ≥ e_S). The same nodes as
+    :func:`~cevns_core.sources.base.gauss_legendre_segments` with ``lower = E_min`` (whose
+    zero-width segments are simply left out), at a cost ∝ (T + S) instead of T × S.
+    """
+
+    full_nodes: Array
+    full_weights: Array
+    full_inverse: tuple[Array, Array, Array]
+    part_nodes: Array
+    part_weights: Array
+    part_inverse: tuple[Array, Array, Array]
+    tail_index: Array
+
+    @classmethod
+    def make(cls, edges: Array, E_low: Array) -> _SegmentPlan:
+        S = edges.size - 1
+        full_nodes, full_weights = gauss_legendre_segments(edges, edges[0])
+        full_nodes = full_nodes.reshape(S, -1)
+        full_weights = full_weights.reshape(S, -1)
+        lo = np.maximum(E_low, edges[0])
+        j = np.searchsorted(edges, lo, side="right") - 1  # segment of lo; S when lo ≥ e_S
+        upper = edges[np.minimum(j + 1, S)]
+        width = np.clip(upper - lo, 0.0, None)
+        part_nodes = lo[..., None] + width[..., None] * _X01
+        part_weights = width[..., None] * _W01
+        return cls(
+            full_nodes,
+            full_weights,
+            _inverse_powers(full_nodes),
+            part_nodes,
+            part_weights,
+            _inverse_powers(part_nodes),
+            np.minimum(j + 1, S),
+        )
 
 
 def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float = 1.0) -> dict:

@@ -763,19 +763,35 @@ def bin_probabilities(
     if resolution.discrete:
         return _discrete_bins(lo, hi, mu, tee, resolution, efficiency)
     if efficiency is None:
-        p = resolution.cdf(hi[:, None], mu[None, :], tee[None, :]) - resolution.cdf(
-            lo[:, None], mu[None, :], tee[None, :]
-        )
+        p = _cdf_differences(resolution, lo, hi, mu, tee)
         return np.where(width_ok[:, None], np.maximum(p, 0.0), 0.0)
     a, b, owner = _sub_intervals(lo, hi, efficiency)
-    p = resolution.cdf(b[:, None], mu[None, :], tee[None, :]) - resolution.cdf(
-        a[:, None], mu[None, :], tee[None, :]
-    )
+    p = _cdf_differences(resolution, a, b, mu, tee)
     mids = 0.5 * (a + b)
     weights = efficiency.applied(mids)
     out = np.zeros((lo.size, mu.size))
-    np.add.at(out, owner, np.maximum(p, 0.0) * weights[:, None])
+    values = np.maximum(p, 0.0) * weights[:, None]
+    if owner.size and np.all(owner[1:] >= owner[:-1]):
+        # sub-intervals come grouped by bin: one reduceat instead of the slow unbuffered add.at
+        starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
+        out[owner[starts]] = np.add.reduceat(values, starts, axis=0)
+    else:
+        np.add.at(out, owner, values)
     return out
+
+
+def _cdf_differences(
+    resolution: ResolutionModel, a: Array, b: Array, mu: Array, tee: Array
+) -> Array:
+    """CDF(b_i | μ_j) − CDF(a_i | μ_j), shape (n_intervals, n_T).
+
+    Adjacent intervals share their limits (b_i = a_{i+1}), so the CDF is evaluated once per
+    distinct limit: the same numbers at about half the cost.
+    """
+    points, inverse = np.unique(np.concatenate((a, b)), return_inverse=True)
+    cdf = resolution.cdf(points[:, None], mu[None, :], tee[None, :])
+    cdf = np.broadcast_to(cdf, (points.size, mu.size))
+    return cdf[inverse[a.size :]] - cdf[inverse[: a.size]]
 
 
 def _sub_intervals(

@@ -19,8 +19,11 @@ from cevns_core.form_factors import (
     helm_R0_from_rms,
     helm_R0_lewin_smith,
 )
+from cevns_core.kinematics import E_min_MeV
 from cevns_core.nuclei import isotope
-from cevns_core.rates import flux_kernel, recoil_spectrum
+from cevns_core.rates import _flux_kernel, flux_kernel, recoil_spectrum
+from cevns_core.response import GaussianResolution, _cdf_differences
+from cevns_core.sources.base import gauss_legendre_segments
 
 T_KEV = np.linspace(0.05, 45.0, 37)
 
@@ -107,3 +110,45 @@ def test_pion_dar_components_match_the_validated_michel_spectra():
     dens = {c.flavour: c.density for c in source.continua()}
     np.testing.assert_array_equal(dens["nu_e"](E), phi * michel_nu_e(E))
     np.testing.assert_array_equal(dens["nubar_mu"](E), phi * michel_nubar_mu(E))
+
+
+def _moments_with_all_segments(component, E_low):
+    # the pre-issue-7 route: every segment's nodes for every T (zero width below E_min)
+    nodes, weights = gauss_legendre_segments(component.edges(), E_low)
+    phi_w = weights * component.density(np.clip(nodes, component.E_min_MeV, None))
+    inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
+    return [(phi_w * inverse**k).sum(axis=-1) for k in range(3)]
+
+
+@pytest.mark.parametrize("preset", ["conus", "xenon_1t_floor", "coherent_csi_2017"])
+def test_segment_tails_equal_the_per_T_quadrature(preset):
+    exp = cc.experiment(preset)
+    source = exp.source
+    M = isotope(next(iter(exp.detector.targets()))).mass_MeV
+    top = exp.max_recoil_keV()
+    # below, at and above every edge's T_max, plus T = 0 and beyond the end point
+    T = np.concatenate(([0.0], np.linspace(0.0, 1.2 * top, 301)[1:], [2.0 * top]))
+    E_low = E_min_MeV(T, M)
+    for flavour in source.flavours():
+        only = tuple(source.continua(flavour))
+        if not only:
+            continue
+        got = _flux_kernel(source, only, M, T, flavour, None).moments
+        want = [
+            sum(parts)
+            for parts in zip(*(_moments_with_all_segments(c, E_low) for c in only), strict=True)
+        ]
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-300)
+
+
+def test_cdf_on_shared_limits_equals_both_ends():
+    res = GaussianResolution(sigma0=0.3, stochastic=0.5)
+    a = np.array([0.0, 0.5, 1.0, 2.0, 2.0])
+    b = np.array([0.5, 1.0, 2.0, 2.0, 3.5])  # an empty interval and a gap-free chain
+    mu = np.linspace(0.0, 4.0, 9)
+    tee = np.zeros_like(mu)
+    want = res.cdf(b[:, None], mu[None, :], tee[None, :]) - res.cdf(
+        a[:, None], mu[None, :], tee[None, :]
+    )
+    np.testing.assert_array_equal(_cdf_differences(res, a, b, mu, tee), want)
