@@ -99,6 +99,9 @@ def naive_dNdT(
             )
             c0, c1, c2 = (np.broadcast_to(c, T.shape) for c in config.coefficients(T))
             components = [c for c in source.components() if c.flavour == flavour]
+            flavour_survival = survival
+            if survival is not None and survival(flavour, np.asarray(10.0), distance) is None:
+                flavour_survival = None  # no oscillation: no survival factor per evaluation
             rate = np.zeros(T.size)
             for j in range(T.size):
                 dsigma = None
@@ -113,7 +116,7 @@ def naive_dNdT(
                     float(c1[j]),
                     float(c2[j]),
                     float(E_low[j]),
-                    survival,
+                    flavour_survival,
                     flavour,
                     distance,
                     dsigma,

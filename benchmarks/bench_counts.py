@@ -1,0 +1,171 @@
+"""Benchmark: total counts of every experiment preset (issue 7).
+
+Run with ``python benchmarks/bench_counts.py`` (or ``python benchmarks/run_all.py``); pytest
+does not collect it.
+
+For every preset, ``experiment(name).counts()`` (threshold, quenching, smearing, efficiency and
+timing over the preset's exposure) is timed as a median of repeats, with its peak traced memory.
+The naive reference replaces only the rate engine's E-integral: dN/dT at the same recoil
+quadrature nodes from one adaptive ``scipy.integrate.quad`` over neutrino energy per node,
+isotope and flavour (``_naive.py``), folded with the same response matrix (whose time counts
+in both routes; it dominates the smeared presets, CsI 2021 and LAr 2020). To keep the run
+short it uses the cheaper "factorised" integrand (c₀ + c₁/E + c₂/E² per node, plain floats;
+``--integrand textbook`` evaluates dσ/dT at every quadrature point instead), so the ratios are
+conservative; and for presets with many nodes it runs on an evenly spaced subset of them (at
+most ``--naive-nodes`` per isotope) with its time extrapolated to all nodes: the agreement is
+then checked on dN/dT at those nodes, otherwise on the total counts. QUADPACK's own warnings
+(round-off, subdivision limit on the kinked reactor and solar tables) are counted, not shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import _machine as bench  # before numpy: one BLAS thread; puts the project on sys.path
+import numpy as np
+from _naive import naive_dNdT
+from scipy.integrate import IntegrationWarning
+
+import cevns_core as cc
+from cevns_core.experiments import _COARSE_BINS, _FINE_BINS
+from cevns_core.nuclei import isotope
+from cevns_core.rates import _recoil_nodes, recoil_spectrum
+
+
+def _edges(exp: cc.Experiment) -> np.ndarray:
+    det = exp.detector
+    smooth = det.resolution is None and det.efficiency is None
+    return exp.analysis_bins(_COARSE_BINS if smooth else _FINE_BINS)
+
+
+def naive_counts(exp: cc.Experiment, max_nodes: int, integrand: str) -> dict:
+    """Naive counts (or node-sampled dN/dT) with the time extrapolated to every node."""
+    det, src = exp.detector, exp.source
+    edges = _edges(exp)
+    recoil_edges = None if det.resolution is not None else det.recoil_bin_edges(edges)
+    fractions = exp.timing_fractions()
+    total = 0.0
+    seconds = 0.0
+    sampled = False
+    worst = 0.0
+    n_nodes = 0
+    quad_warnings = 0
+    for name, count in det.targets().items():
+        T, w = _recoil_nodes(src, det, isotope(name).mass_MeV, recoil_edges)
+        if T.size == 0:
+            continue
+        n_nodes += T.size
+        pick = np.unique(np.linspace(0, T.size - 1, min(max_nodes, T.size)).astype(int))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", IntegrationWarning)
+            t0 = time.perf_counter()
+            parts = naive_dNdT(
+                src, {name: count}, T[pick], exp.physics, exp.form_factor, integrand=integrand
+            )
+            seconds += (time.perf_counter() - t0) * T.size / pick.size
+        quad_warnings += sum(issubclass(w.category, IntegrationWarning) for w in caught)
+        t0 = time.perf_counter()
+        R = det.response_matrix(T, edges)  # the same response in both routes: timed in both
+        seconds += time.perf_counter() - t0
+        if pick.size < T.size:
+            sampled = True
+            fast = recoil_spectrum(src, {name: count}, T[pick], exp.physics, exp.form_factor)
+            for key, values in parts.items():
+                ref = fast.parts[key]
+                scale = np.max(np.abs(ref)) or 1.0
+                worst = max(worst, float(np.max(np.abs(values - ref)) / scale))
+            continue
+        for (_, flavour), values in parts.items():
+            per_bin = exp.exposure_factor * (R @ (values * w))
+            total += fractions.get(flavour, 1.0) * float(per_bin.sum())
+    return {
+        "seconds": seconds,
+        "sampled": sampled,
+        "total": None if sampled else total,
+        "max_rel_diff_dNdT": worst if sampled else None,
+        "nodes": n_nodes,
+        "quad_warnings": quad_warnings,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timing samples (default 5)")
+    parser.add_argument(
+        "--naive-nodes", type=int, default=12, help="max quad nodes per isotope (default 12)"
+    )
+    parser.add_argument(
+        "--integrand",
+        choices=("factorised", "textbook"),
+        default="factorised",
+        help="integrand of the naive quad (default factorised: the conservative one)",
+    )
+    parser.add_argument("--only", nargs="*", default=None, help="preset names (default all)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    names = args.only or cc.experiment_names()
+    rows = []
+    print(
+        "Total counts of every experiment preset (median of repeats, one thread; naive: "
+        f"per-node quad, {args.integrand} integrand)"
+    )
+    print(
+        f"  {'preset':22s} {'counts':>14s} {'time':>10s} {'peak MB':>8s} {'naive quad':>11s} "
+        f"{'ratio':>9s}  agreement"
+    )
+    agree_ok = True
+    for name in names:
+        exp = cc.experiment(name)
+        counts = exp.counts().total
+        timing = bench.time_call(lambda exp=exp: exp.counts(), repeat=args.repeat)
+        peak = bench.peak_memory_MB(lambda exp=exp: exp.counts())
+        naive = naive_counts(exp, args.naive_nodes, args.integrand)
+        ratio = naive["seconds"] / timing.median
+        if naive["sampled"]:
+            diff = naive["max_rel_diff_dNdT"]
+            agreement = f"dN/dT {diff:.1e} at ≤ {args.naive_nodes} nodes/isotope (time extrap.)"
+        else:
+            diff = abs(naive["total"] / counts - 1.0)
+            agreement = f"total {diff:.1e}"
+        if naive["quad_warnings"]:
+            agreement += f"; {naive['quad_warnings']} QUADPACK warnings"
+        agree_ok &= diff < 1e-3
+        rows.append(
+            {
+                "preset": name,
+                "counts": counts,
+                "median_s": timing.median,
+                "best_s": timing.best,
+                "peak_traced_MB": peak,
+                "naive_s": naive["seconds"],
+                "ratio": ratio,
+                "naive": naive,
+            }
+        )
+        print(
+            f"  {name:22s} {counts:14.6g} {timing.median * 1e3:8.1f} ms {peak:8.2f} "
+            f"{naive['seconds']:9.3g} s {ratio:8,.0f}×  {agreement}"
+        )
+    total_s = sum(r["median_s"] for r in rows)
+    print(
+        f"  all {len(rows)} presets: {total_s:.3f} s; ratio to the naive quad "
+        f"min {min(r['ratio'] for r in rows):,.0f}×, median "
+        f"{np.median([r['ratio'] for r in rows]):,.0f}×"
+    )
+    print("  " + bench.check("naive and rate engine agree (< 1e-3)", agree_ok, "see table"))
+    for line in bench.machine_lines():
+        print("  " + line)
+    if args.json is not None:
+        out = {"presets": rows, "machine": bench.machine()}
+        args.json.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    return 0 if agree_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
