@@ -11,7 +11,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from .errors import CevnsError
 
-__all__ = ["as_array", "as_float", "check_choice", "check_parameter", "check_parameters"]
+__all__ = [
+    "ValidatedParameters",
+    "as_array",
+    "as_float",
+    "check_choice",
+    "check_parameter",
+    "check_parameters",
+]
 
 
 def _range_text(minimum: float | None, maximum: float | None, inclusive: bool) -> str:
@@ -140,3 +147,34 @@ def check_parameters(
             names = ", ".join(sorted(declared)) or "none"
             raise CevnsError(f"unknown parameter {key!r} for {label!r}; allowed: {names}")
         check_parameter(declared[key], key, value)
+
+
+class ValidatedParameters(param.Parameterized):
+    """Base of the package's ``param`` models: assignments are checked like constructor keywords.
+
+    ``obj.x = value`` and ``obj.param.update(x=value)`` on a built model run
+    :func:`check_parameter` (None where not allowed, unknown choices, non-booleans, non-finite or
+    out-of-bounds numbers) and turn param's own ``ValueError`` (e.g. an integer parameter given
+    1.5, a wrong class) into :class:`CevnsError`, so a bad value raises the package's error
+    whether it is given at construction or later. A rejected value leaves the model unchanged.
+    Cross-parameter consistency is still checked where the model is used (each class says
+    where). Class-level assignments (``Model.x = value``, changing a default) are param's own.
+    """
+
+    __abstract = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or name == "name" or name not in type(self).param:
+            super().__setattr__(name, value)
+            return
+        check_parameter(self.param[name], name, value)
+        try:
+            super().__setattr__(name, value)
+        except CevnsError:
+            raise
+        except ValueError as exc:  # param's own checks
+            raise CevnsError(str(exc)) from exc
+        self._parameter_set(name)
+
+    def _parameter_set(self, name: str) -> None:
+        """Called after parameter ``name`` was assigned (hook; e.g. to drop cached checks)."""

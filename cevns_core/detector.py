@@ -29,7 +29,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, check_choice
+from ._validation import ValidatedParameters, as_array, check_choice
 from .errors import CevnsError
 from .materials import Material, material
 from .quenching import (
@@ -76,7 +76,7 @@ Array = NDArray[np.float64]
 DETECTOR_PRESETS: tuple[str, ...] = QUENCHING_PRESETS
 
 
-class Detector(param.Parameterized):
+class Detector(ValidatedParameters):
     """A CEvNS detector: target material and mass, exposure, threshold and response.
 
     Parameters are ``param`` parameters (bounds and docs drive the dashboard widgets). The
@@ -102,7 +102,7 @@ class Detector(param.Parameterized):
     )
     mass_kg = param.Number(
         1.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e9),
         inclusive_bounds=(False, True),
         softbounds=(0.1, 1000.0),
         doc="Active (fiducial) target mass in kg.",
@@ -110,13 +110,13 @@ class Detector(param.Parameterized):
     live_time_days = param.Number(
         None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e6),
         softbounds=(0.0, 3650.0),
         doc="Live time in days (for flux sources; a fluence already holds the exposure).",
     )
     threshold = param.Number(
         0.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e6),
         softbounds=(0.0, 50.0),
         doc="Threshold, in threshold_unit (hard cut).",
     )
@@ -129,7 +129,7 @@ class Detector(param.Parameterized):
     upper_limit = param.Number(
         None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e7),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 200.0),
         doc="Optional upper analysis limit in threshold_unit (must exceed threshold).",
@@ -143,7 +143,7 @@ class Detector(param.Parameterized):
     light_yield_PE_per_keVee = param.Number(
         None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e4),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 50.0),
         doc="Light yield in photo-electrons per keVee (needed for PE).",

@@ -19,7 +19,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, check_choice
+from ._validation import ValidatedParameters, as_array, check_choice
 from .detector import Detector, detector_response_preset
 from .errors import CevnsError
 from .kinematics import T_max_keV
@@ -63,7 +63,7 @@ class Counts:
         }
 
 
-class Experiment(param.Parameterized):
+class Experiment(ValidatedParameters):
     """A CEvNS experiment: source + detector (+ Standard-Model/new-physics inputs).
 
     Examples

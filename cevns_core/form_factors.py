@@ -35,7 +35,7 @@ import param
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import erfc
 
-from ._validation import as_array, as_float, check_choice, check_parameters
+from ._validation import ValidatedParameters, as_array, as_float, check_choice, check_parameters
 from .errors import CevnsError, CevnsWarning
 from .nuclei import Isotope, isotope
 
@@ -1198,7 +1198,7 @@ def _length_param(default: float | None, doc: str, *, hi: float, soft: tuple[flo
     )
 
 
-class FormFactorModel(param.Parameterized):
+class FormFactorModel(ValidatedParameters):
     """Base class of the nuclear form-factor models (PHYSICS.md §4).
 
     A model gives F(q) (F(0) = 1), the matching density ρ(r) normalised to 1 and the radial moments

@@ -686,6 +686,7 @@ class NewPhysics(StandardModel):
         except ValueError as exc:  # param's own checks
             raise CevnsError(str(exc)) from exc
         self._check()
+        self._checked = True
 
     # ------------------------------------------------------------------ validation and state
     def _check(self) -> None:
@@ -696,6 +697,16 @@ class NewPhysics(StandardModel):
                 if value is not None and not math.isfinite(value):
                     raise CevnsError(f"{key} must be finite, got {value!r}")
         _check_mixing({"e": self.Ue4_sq, "mu": self.Umu4_sq, "tau": self.Utau4_sq})
+
+    def _check_once(self) -> None:
+        """:meth:`_check` where the model is used, skipped while no parameter has been assigned
+        since it last passed (the rate engine asks on every hook call)."""
+        if not getattr(self, "_checked", False):
+            self._check()
+            self._checked = True
+
+    def _parameter_set(self, name: str) -> None:
+        self._checked = False
 
     def _values(self, template: str) -> list[float]:
         return [getattr(self, template.format(lepton)) for lepton in LEPTONS]
@@ -827,7 +838,7 @@ class NewPhysics(StandardModel):
         >>> round(float(c["e"][0]), 5), round(float(c["e"][1]), 5)
         (0.27286, -0.3)
         """
-        self._check()
+        self._check_once()
         alpha = self._lepton(flavour)
         q = as_array(q_MeV, "q_MeV", minimum=0.0)
         q2 = q * q
@@ -859,7 +870,7 @@ class NewPhysics(StandardModel):
 
         Exactly the Standard-Model value when no vector-like effect is switched on.
         """
-        self._check()
+        self._check_once()
         alpha = self._lepton(flavour)
         pairs = [_pair(alpha, b) for b in LEPTONS if b != alpha]
         active_pairs = [p for p in pairs if self._offdiagonal_active(p)]
@@ -889,7 +900,7 @@ class NewPhysics(StandardModel):
         /(4π(|q|² + M_φ²)²); magnetic moment (K = πα²μ²Z²F_p²/m_e²): c₀ = K/T (∞ at T = 0),
         c₁ = −K, and c₂ = K T/4 with ``mm_exact``. None when all are off.
         """
-        self._check()
+        self._check_once()
         alpha = self._lepton(flavour)
         Z, N, M = nucleus.Z, nucleus.N, nucleus.mass_MeV
         T = np.asarray(T_MeV, dtype=float)
@@ -932,7 +943,7 @@ class NewPhysics(StandardModel):
         neither, the oscillation is averaged (sin²Δ → ½). E ≤ 0 (zero-weight quadrature nodes)
         also gets the averaged value.
         """
-        self._check()
+        self._check_once()
         if self.dm2_41_eV2 == 0.0:
             return None
         mixing = {"e": self.Ue4_sq, "mu": self.Umu4_sq, "tau": self.Utau4_sq}

@@ -20,7 +20,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import ValidatedParameters, as_array, as_float, check_choice
 from .errors import CevnsError
 from .form_factors import (
     FORM_FACTOR_MODELS,
@@ -209,7 +209,7 @@ def nucleon_form_factors(
     return F_p, F_n
 
 
-class NuclearModel(param.Parameterized):
+class NuclearModel(ValidatedParameters):
     """Proton and neutron distributions of one isotope (PHYSICS.md §4.6).
 
     Rule: with ``skin_fm = 0`` and ``R_n_fm = None`` the neutron model is the proton model;

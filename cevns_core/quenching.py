@@ -34,7 +34,7 @@ import param
 import periodictable
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, check_choice, check_parameters
+from ._validation import ValidatedParameters, as_array, check_choice, check_parameters
 from .errors import CevnsError
 from .nuclei import Isotope, isotope
 
@@ -83,7 +83,7 @@ def _T(T_keV: ArrayLike) -> Array:
 
 
 # ------------------------------------------------------------------------------- base class
-class QuenchingModel(param.Parameterized):
+class QuenchingModel(ValidatedParameters):
     """Base class of the quenching models (PHYSICS.md §6.3).
 
     Subclasses implement :meth:`_electron_equivalent` and :meth:`_derivative` (dT_ee/dT) on

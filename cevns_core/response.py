@@ -55,7 +55,7 @@ import param
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, special, stats
 
-from ._validation import as_array, check_choice
+from ._validation import ValidatedParameters, as_array, check_choice
 from .errors import CevnsError
 from .quenching import _check_init_params
 
@@ -96,7 +96,7 @@ _MAX_GRID_CELLS = 200_000
 _POISSON_TAIL_SIGMAS = 12.0
 
 
-class _Model(param.Parameterized):
+class _Model(ValidatedParameters):
     """Common constructor: unknown/out-of-range keywords become a CevnsError."""
 
     model_name: ClassVar[str] = ""
@@ -135,13 +135,16 @@ class EfficiencyModel(_Model):
     )
     bin_width = param.Number(
         1.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e6),
         inclusive_bounds=(False, True),
         softbounds=(0.1, 10.0),
         doc="Cell width for evaluation='bin_centre', in the observable's unit (1 PE for CsI 2017).",
     )
     bin_origin = param.Number(
-        0.0, softbounds=(-1.0, 1.0), doc="Lower edge of one bin_width cell (cells tile the axis)."
+        0.0,
+        bounds=(-1e6, 1e6),
+        softbounds=(-1.0, 1.0),
+        doc="Lower edge of one bin_width cell (cells tile the axis).",
     )
 
     def _efficiency(self, x: Array) -> Array:
@@ -226,16 +229,29 @@ class LogisticStepEfficiency(EfficiencyModel):
     a = param.Number(0.6655, bounds=(0.0, 1.0), doc="Plateau a (release: 0.6655 +0.0212 −0.0384).")
     k = param.Number(
         0.4942,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e3),
         inclusive_bounds=(False, True),
         softbounds=(0.1, 2.0),
         doc="Steepness k per PE (release: 0.4942 +0.0335 −0.0131).",
     )
     x0 = param.Number(
-        10.8507, softbounds=(0.0, 30.0), doc="Midpoint x₀ in PE (release: 10.8507 +0.1838 −0.3995)."
+        10.8507,
+        bounds=(-1e6, 1e6),
+        softbounds=(0.0, 30.0),
+        doc="Midpoint x₀ in PE (release: 10.8507 +0.1838 −0.3995).",
     )
-    step_start = param.Number(5.0, softbounds=(0.0, 20.0), doc="H = 0 below this value (PE).")
-    step_end = param.Number(6.0, softbounds=(0.0, 20.0), doc="H = 1 from this value on (PE).")
+    step_start = param.Number(
+        5.0,
+        bounds=(0.0, 1e6),
+        softbounds=(0.0, 20.0),
+        doc="H = 0 below this value (PE).",
+    )
+    step_end = param.Number(
+        6.0,
+        bounds=(0.0, 1e6),
+        softbounds=(0.0, 20.0),
+        doc="H = 1 from this value on (PE).",
+    )
     step_value = param.Number(
         0.5, bounds=(0.0, 1.0), doc="H between step_start and step_end (release: 1/2)."
     )
@@ -269,16 +285,31 @@ class CsI2021Efficiency(EfficiencyModel):
 
     model_name: ClassVar[str] = "csi_2021"
 
-    a = param.Number(1.32045, softbounds=(0.0, 2.0), doc="Amplitude a (nominal 1.32045).")
+    a = param.Number(
+        1.32045,
+        bounds=(0.0, 10.0),
+        softbounds=(0.0, 2.0),
+        doc="Amplitude a (nominal 1.32045).",
+    )
     b = param.Number(
         0.285979,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e3),
         inclusive_bounds=(False, True),
         softbounds=(0.05, 1.0),
         doc="Steepness b per PE (nominal 0.285979).",
     )
-    c = param.Number(10.8646, softbounds=(0.0, 30.0), doc="Midpoint c in PE (nominal 10.8646).")
-    d = param.Number(-0.333322, softbounds=(-1.0, 1.0), doc="Offset d (nominal −0.333322).")
+    c = param.Number(
+        10.8646,
+        bounds=(-1e6, 1e6),
+        softbounds=(0.0, 30.0),
+        doc="Midpoint c in PE (nominal 10.8646).",
+    )
+    d = param.Number(
+        -0.333322,
+        bounds=(-10.0, 10.0),
+        softbounds=(-1.0, 1.0),
+        doc="Offset d (nominal −0.333322).",
+    )
 
     def _efficiency(self, x: Array) -> Array:
         arg = np.clip(-self.b * (x - self.c), -700.0, 700.0)
@@ -402,9 +433,14 @@ class TimingEfficiency(_Model):
 
     model_name: ClassVar[str] = "timing"
 
-    t0_us = param.Number(0.52, softbounds=(0.0, 2.0), doc="Onset t₀ of the decay in μs.")
+    t0_us = param.Number(
+        0.52,
+        bounds=(-1e6, 1e6),
+        softbounds=(0.0, 2.0),
+        doc="Onset t₀ of the decay in μs.",
+    )
     decay_per_us = param.Number(
-        0.0494, bounds=(0.0, None), softbounds=(0.0, 0.5), doc="Decay constant λ in μs⁻¹."
+        0.0494, bounds=(0.0, 1e3), softbounds=(0.0, 0.5), doc="Decay constant λ in μs⁻¹."
     )
 
     def __call__(self, t_us: ArrayLike) -> Array:
@@ -562,24 +598,24 @@ class GaussianResolution(ResolutionModel):
     model_name: ClassVar[str] = "gaussian"
 
     sigma0 = param.Number(
-        0.0, bounds=(0.0, None), softbounds=(0.0, 1.0), doc="Noise term σ₀ (observable's unit)."
+        0.0, bounds=(0.0, 1e6), softbounds=(0.0, 1.0), doc="Noise term σ₀ (observable's unit)."
     )
-    fano = param.Number(0.0, bounds=(0.0, None), softbounds=(0.0, 0.5), doc="Fano factor F.")
+    fano = param.Number(0.0, bounds=(0.0, 100.0), softbounds=(0.0, 0.5), doc="Fano factor F.")
     pair_energy_eV = param.Number(
         2.96,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e4),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 30.0),
         doc="Mean energy per charge pair ε_pair in eV (Ge 2.96).",
     )
     stochastic = param.Number(
         0.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e3),
         softbounds=(0.0, 2.0),
         doc="Stochastic term a: σ² += a² E (LAr 2020: 0.58 √keVee, i.e. σ/E = 0.58/√E).",
     )
     linear = param.Number(
-        0.0, bounds=(0.0, None), softbounds=(0.0, 0.2), doc="Constant term c: σ² += c² E²."
+        0.0, bounds=(0.0, 10.0), softbounds=(0.0, 0.2), doc="Constant term c: σ² += c² E²."
     )
     sigma_function = param.Callable(
         None, allow_None=True, doc="Optional vectorised σ(E); replaces the formula."
@@ -662,7 +698,7 @@ class GammaResolution(ResolutionModel):
 
     shape_per_keVee = param.Number(
         9.56,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e4),
         softbounds=(0.0, 30.0),
         doc="b₁ in shape k = 1 + b₁·T_ee[keVee] (release: b = 9.56·E_ee).",
     )

@@ -41,7 +41,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import ValidatedParameters, as_array, as_float, check_choice
 from .errors import CevnsError
 from .flavours import check_flavour, lepton_of
 from .units import (
@@ -244,7 +244,7 @@ def weak_charge_pdg(
     return 2.0 * weak_charge_half(Z, N, g_p, g_n, F_p, F_n)
 
 
-class StandardModel(param.Parameterized):
+class StandardModel(ValidatedParameters):
     """Standard-Model electroweak inputs of the CEvNS cross section.
 
     Passing ``physics=None`` to a cross section means ``StandardModel()`` with these defaults.

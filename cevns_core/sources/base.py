@@ -22,7 +22,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array
+from .._validation import ValidatedParameters, as_array
 from ..errors import CevnsError
 from ..flavours import FLAVOURS, check_flavour
 
@@ -92,7 +92,7 @@ def gauss_legendre_segments(
     return nodes.reshape(shape), weights.reshape(shape)
 
 
-class Source(param.Parameterized):
+class Source(ValidatedParameters):
     """Base class of every neutrino source. Subclasses implement :meth:`components`."""
 
     normalisation = param.Selector(

@@ -89,7 +89,7 @@ class DSNBSpectrum(ValidatedSource):
 
     total_flux_cm2_s = param.Number(
         default=DSNB_OHARE2021_TOTAL_FLUX,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e8),
         inclusive_bounds=(False, True),
         softbounds=(40.0, 130.0),
         doc="Total DSNB flux summed over flavours (cm⁻² s⁻¹); default 85.7 from the O'Hare 2021 "

@@ -549,7 +549,7 @@ class PionDecayAtRest(ValidatedSource):
     )
     distance_m = param.Number(
         default=19.3,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e7),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 100.0),
         doc="Distance from the target to the detector in m.",
@@ -557,7 +557,7 @@ class PionDecayAtRest(ValidatedSource):
     protons_on_target = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e30),
         inclusive_bounds=(False, True),
         doc="Total protons on target of the exposure (fluence mode); e.g. 1.76e23 for "
         "COHERENT 2017 (308.1 live days).",
@@ -580,14 +580,14 @@ class PionDecayAtRest(ValidatedSource):
     exposure_s = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e12),
         inclusive_bounds=(False, True),
         doc="Beam-on time in s at the beam's POT rate (fluence mode).",
     )
     exposure_GWh = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e9),
         inclusive_bounds=(False, True),
         doc="Integrated beam energy on target in GWh (fluence mode); COHERENT CsI 2017 data "
         "release: 7.47594 GWh.",
@@ -608,6 +608,7 @@ class PionDecayAtRest(ValidatedSource):
     )
     pulse_t0_ns = param.Number(
         default=0.0,
+        bounds=(-1e9, 1e9),
         softbounds=(-1000.0, 1000.0),
         doc="Pulse centre in ns (Gaussian mean, triangle apex, rectangle centre).",
     )

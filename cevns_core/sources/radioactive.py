@@ -73,27 +73,27 @@ class Chromium51(ValidatedSource):
     activity_Bq = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e22),
         inclusive_bounds=(False, True),
         doc="Initial activity A₀ in Bq (alternative to activity_MCi).",
     )
     elapsed_days = param.Number(
         default=0.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e5),
         softbounds=(0.0, 200.0),
         doc="Time since the activity A₀ was measured, in days.",
     )
     run_days = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e5),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 300.0),
         doc="If set, average the flux over a run of this length (days) starting at elapsed_days.",
     )
     distance_m = param.Number(
         default=1.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e7),
         inclusive_bounds=(False, True),
         softbounds=(0.1, 50.0),
         doc="Distance from the source to the detector in m.",

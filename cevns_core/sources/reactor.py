@@ -198,7 +198,7 @@ class Reactor(ValidatedSource):
     )
     distance_m = param.Number(
         default=20.0,
-        bounds=(0.0, None),
+        bounds=(0.0, 1e7),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 200.0),
         doc="Distance from the core to the detector in m.",

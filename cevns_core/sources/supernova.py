@@ -299,22 +299,31 @@ class DiffuseSupernovaBackground(ValidatedSource):
     """
 
     ccsn_rate_local_per_Mpc3_yr = _required(
-        "Local core-collapse rate R_CCSN(0) in Mpc⁻³ yr⁻¹.", bounds=(0.0, None)
+        "Local core-collapse rate R_CCSN(0) in Mpc⁻³ yr⁻¹.", bounds=(0.0, 1.0)
     )
-    sfr_a = _required("Low-z slope a of the piecewise star-formation history.")
-    sfr_b = _required("Middle slope b of the piecewise star-formation history.")
-    sfr_c = _required("High-z slope c of the piecewise star-formation history.")
+    sfr_a = _required(
+        "Low-z slope a of the piecewise star-formation history.", bounds=(-100.0, 100.0)
+    )
+    sfr_b = _required(
+        "Middle slope b of the piecewise star-formation history.", bounds=(-100.0, 100.0)
+    )
+    sfr_c = _required(
+        "High-z slope c of the piecewise star-formation history.", bounds=(-100.0, 100.0)
+    )
     sfr_B = _required(
         "Break constant B of the piecewise star-formation history.",
-        bounds=(0.0, None),
+        bounds=(0.0, 1e8),
         inclusive_bounds=(False, True),
     )
     sfr_C = _required(
         "Break constant C of the piecewise star-formation history.",
-        bounds=(0.0, None),
+        bounds=(0.0, 1e8),
         inclusive_bounds=(False, True),
     )
-    sfr_eta = _required("Smoothing exponent η of the piecewise star-formation history (< 0).")
+    sfr_eta = _required(
+        "Smoothing exponent η of the piecewise star-formation history (< 0).",
+        bounds=(-100.0, 100.0),
+    )
     z_max = param.Number(
         default=5.0,
         bounds=(0.0, 20.0),

@@ -395,9 +395,9 @@ def test_presets():
 @pytest.mark.parametrize(
     ("build", "message"),
     [
-        (lambda: Detector(mass_kg=-1.0), r"mass_kg must lie in \(0, inf\], got -1"),
-        (lambda: Detector(mass_kg=0.0), r"mass_kg must lie in \(0, inf\], got 0"),
-        (lambda: Detector(live_time_days=-2.0), r"live_time_days must lie in \[0, inf\]"),
+        (lambda: Detector(mass_kg=-1.0), r"mass_kg must lie in \(0, 1e\+09\], got -1"),
+        (lambda: Detector(mass_kg=0.0), r"mass_kg must lie in \(0, 1e\+09\], got 0"),
+        (lambda: Detector(live_time_days=-2.0), r"live_time_days must lie in \[0, 1e\+06\]"),
         (lambda: Detector(threshold_unit="eV"), "unknown threshold_unit 'eV'"),
         (lambda: Detector(observable="MeV"), "unknown observable 'MeV'"),
         (lambda: Detector(quenching=0.1, observable="PE"), "'PE' needs light_yield_PE_per_keVee"),
