@@ -301,6 +301,17 @@ def create_app(state: SessionState | None = None) -> pn.template.FastListTemplat
     state = SessionState() if state is None else state
     views = [(title, cls(state=state)) for title, cls in TABS]
     tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width")
+
+    def on_tab(event: param.parameterized.Event) -> None:
+        for index, (_, view) in enumerate(views):
+            view.set_shown(index == event.new)  # hidden tabs do no work
+        activate = getattr(views[event.new][1], "activate", None)
+        if activate is not None:  # e.g. the experiments table starts computing its counts
+            activate()
+
+    for index, (_, view) in enumerate(views):
+        view.set_shown(index == tabs.active)
+    tabs.param.watch(on_tab, "active")
     template = pn.template.FastListTemplate(
         title=TITLE,
         sidebar=sidebar(state),

@@ -711,15 +711,22 @@ class EnergyTime:
 
 @_cache()
 def energy_time(
-    spec: dict[str, Any], n_bins: int = 30, t_max_us: float = 6.0, n_t: int = 30
+    spec: dict[str, Any],
+    n_bins: int = 30,
+    t_max_us: float = 10.0,
+    n_t: int = 44,
+    t_min_us: float = -1.0,
 ) -> EnergyTime | None:
-    """``Experiment.energy_time_counts`` on the analysis bins (None without timing)."""
+    """``Experiment.energy_time_counts`` on the analysis bins (None without timing).
+
+    Times from ``t_min_us`` (the proton pulse is centred on t = 0) to ``t_max_us``.
+    """
     exp = build_experiment(spec)
     if getattr(exp.source, "time_pdf", None) is None:
         return None
     _check_threshold(exp)
     edges = exp.analysis_bins(n_bins)
-    t_edges = np.linspace(0.0, t_max_us, n_t + 1)
+    t_edges = np.linspace(t_min_us, t_max_us, n_t + 1)
     model, ff_params = nuclear_options(spec["nuclear"])
     if ff_params:  # the Experiment path cannot take form-factor parameters: use the core's parts
         binned = cc.binned_counts(

@@ -18,6 +18,7 @@ from the base (the preset's, or the class defaults) in ``source_overrides``,
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "editor_class",
     "nuclear_options",
     "preset_info",
+    "preset_spec",
     "pretty_label",
     "scaled_quenching",
     "sm_spec",
@@ -819,3 +821,13 @@ class SessionState(param.Parameterized):
             skin_fm=float(self.skin_fm),
             R_n_fm=self.R_n_fm,
         )
+
+
+@functools.cache
+def _preset_spec_json(name: str) -> str:
+    return json.dumps(SessionState(experiment=name).spec())
+
+
+def preset_spec(name: str) -> dict[str, Any]:
+    """The spec of preset ``name`` as shipped (Standard Model, Helm), a fresh copy."""
+    return json.loads(_preset_spec_json(name))

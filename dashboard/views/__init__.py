@@ -7,11 +7,26 @@ hv.extension("bokeh", logo=False)
 # where the browser renders it in software (headless chromium, remote desktops).
 hv.renderer("bokeh").webgl = False
 
+from .cross_sections import CrossSectionView  # noqa: E402
+from .experiments import ExperimentsView  # noqa: E402
+from .form_factors import FormFactorView  # noqa: E402
+from .sources import SourcesView  # noqa: E402
 from .spectra import SpectraView  # noqa: E402
 
-__all__ = ["TABS", "SpectraView"]
+__all__ = [
+    "TABS",
+    "CrossSectionView",
+    "ExperimentsView",
+    "FormFactorView",
+    "SourcesView",
+    "SpectraView",
+]
 
 #: The tabs of the page, in order: (title, view class).
 TABS = [
     ("Recoil spectra", SpectraView),
+    ("Form factors & densities", FormFactorView),
+    ("Cross sections", CrossSectionView),
+    ("Sources", SourcesView),
+    ("Experiments", ExperimentsView),
 ]

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from panel.io.state import set_curdoc
 
 from ..errors import notify_error, notify_warnings
 from ..state import SessionState
@@ -51,6 +52,17 @@ def empty_curve(kdim: hv.Dimension, vdim: hv.Dimension, label: str = "") -> hv.C
     return hv.Curve((empty, empty), kdims=[kdim], vdims=[vdim], label=label)
 
 
+#: Style of the number tables (inside the pane's shadow root, where page CSS does not reach).
+TABLE_CSS = """
+table.cevns-table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+table.cevns-table th, table.cevns-table td {
+  padding: 3px 8px; text-align: right; border-bottom: 1px solid rgba(127, 127, 127, 0.35);
+}
+table.cevns-table th:first-child, table.cevns-table td:first-child { text-align: left; }
+table.cevns-table tr:hover td { background: rgba(127, 127, 127, 0.12); }
+"""
+
+
 def table_widget(df: pd.DataFrame, **kw: Any) -> pn.pane.DataFrame:
     """A compact HTML table of ``df`` (no index).
 
@@ -64,6 +76,7 @@ def table_widget(df: pd.DataFrame, **kw: Any) -> pn.pane.DataFrame:
         "border": 0,
         "classes": ["cevns-table"],
         "max_height": 330,
+        "stylesheets": [TABLE_CSS],
     }
     options.update(kw)
     return pn.pane.DataFrame(df, **options)
@@ -79,6 +92,10 @@ class TabView(pn.viewable.Viewer):
     """Base class of the tabs (see the module docstring)."""
 
     state = param.ClassSelector(class_=SessionState, doc="The session's choices.")
+    shown = param.Boolean(
+        default=True, precedence=-1, doc="Whether the tab is on screen (set by the page)."
+    )
+    refresh_plots = param.Event(precedence=-1, doc="Redraw the plots (after being hidden).")
 
     def __init__(self, **params: Any) -> None:
         if "state" not in params:
@@ -86,6 +103,34 @@ class TabView(pn.viewable.Viewer):
         super().__init__(**params)
         self._last: dict[str, Any] = {}
         self._generation: dict[str, int] = {}
+        self._pending: dict[str, Callable[[], None]] = {}
+        self._stale = False
+
+    # --------------------------------------------------------------------------- visibility
+    def set_shown(self, shown: bool) -> None:
+        """The page shows or hides the tab.
+
+        A hidden tab does no work: its plots keep their last frame and its tables queue their
+        updates (Panel's dynamic tabs drop a hidden tab's models, and updating those would make
+        Panel fall back to CDN stylesheet URLs). When shown again, queued updates run and the
+        plots redraw if anything they depend on changed meanwhile.
+        """
+        self.shown = shown
+        if not shown:
+            return
+        pending, self._pending = self._pending, {}
+        for update in pending.values():
+            update()
+        if self._stale:
+            self._stale = False
+            self.param.trigger("refresh_plots")
+
+    def on_shown(self, key: str, update: Callable[[], None]) -> None:
+        """Run ``update`` now if the tab is shown, else when it is next shown (latest wins)."""
+        if self.shown:
+            update()
+        else:
+            self._pending[key] = update
 
     # --------------------------------------------------------------------------- errors
     def guard(self, key: str, compute: Callable[[], Any], placeholder: Callable[[], Any]) -> Any:
@@ -125,6 +170,19 @@ class TabView(pn.viewable.Viewer):
             apply(value)
             return
 
+        doc = pn.state.curdoc
+
+        def locked(callback: Callable[[], None]) -> None:
+            # back on the event loop as an ordinary (document-locked) session callback
+            def run_callback() -> None:
+                with set_curdoc(doc):
+                    try:
+                        callback()
+                    except Exception as exc:  # never a traceback for the user
+                        fail(exc)
+
+            doc.add_next_tick_callback(run_callback)
+
         async def run() -> None:
             loop = asyncio.get_running_loop()
             # let the event loop send the updates of the current callback first
@@ -135,10 +193,10 @@ class TabView(pn.viewable.Viewer):
                 value = await loop.run_in_executor(POOL, compute)
             except Exception as exc:
                 if self._generation.get(key) == generation:
-                    fail(exc)
+                    locked(lambda exc=exc: fail(exc))
                 return
             if self._generation.get(key) == generation:
-                apply(value)
+                locked(lambda: apply(value))
 
         pn.state.execute(run)
 
@@ -155,12 +213,21 @@ class TabView(pn.viewable.Viewer):
     ) -> hv.DynamicMap:
         """A DynamicMap of ``callback`` that re-runs when the given parameters change."""
         streams = []
-        state_inputs, view_inputs = list(state_inputs), list(view_inputs)
+        state_inputs = list(state_inputs)
+        view_inputs = [*view_inputs, "refresh_plots"]
         if state_inputs:
             streams.append(hv.streams.Params(parameterized=self.state, parameters=state_inputs))
-        if view_inputs:
-            streams.append(hv.streams.Params(parameterized=self, parameters=view_inputs))
-        return hv.DynamicMap(lambda **_: callback(), streams=streams)
+        streams.append(hv.streams.Params(parameterized=self, parameters=view_inputs))
+        frame: dict[str, Any] = {}
+
+        def run(**_: Any) -> Any:
+            if not self.shown and "last" in frame:
+                self._stale = True  # redraw when shown again
+                return frame["last"]
+            frame["last"] = callback()
+            return frame["last"]
+
+        return hv.DynamicMap(run, streams=streams)
 
     @staticmethod
     def pane(obj: Any, **kw: Any) -> pn.pane.HoloViews:

@@ -417,7 +417,9 @@ class SpectraView(TabView):
             data = self.observed_data(spec)
             return data, self.counts_frame(spec)
 
-        self.defer("observed", compute, self._apply)
+        self.defer(
+            "observed", compute, lambda value: self.on_shown("observed", lambda: self._apply(value))
+        )
 
     def _apply(self, value: tuple[dict[str, Any], tuple[pd.DataFrame, str]]) -> None:
         data, (df, caption) = value

@@ -177,7 +177,7 @@ def test_sources_and_timing(state):
 
 
 def test_energy_time_is_the_experiments(state):
-    et = results.energy_time(state.spec(), 30, 6.0, 12)
+    et = results.energy_time(state.spec(), 30, 6.0, 12, 0.0)
     exp = cc.experiment("coherent_csi_2017")
     core = exp.energy_time_counts(exp.analysis_bins(30), np.linspace(0.0, 6.0, 13))
     np.testing.assert_allclose(et.total, np.sum(list(core.values()), axis=0), rtol=1e-12)

@@ -19,7 +19,15 @@ from dashboard.errors import notify_error
 from dashboard.palette import FLAVOUR_COLORS, flavour_label
 from dashboard.state import SessionState
 from dashboard.theme import Fast
-from dashboard.views import TABS, SpectraView
+from dashboard.views import (
+    TABS,
+    CrossSectionView,
+    ExperimentsView,
+    FormFactorView,
+    SourcesView,
+    SpectraView,
+)
+from dashboard.views.cross_sections import parse_numbers
 
 
 @pytest.fixture(autouse=True)
@@ -206,3 +214,139 @@ def test_design_requests_no_web_font():
     assert "font" not in Fast._resources
     urls = [u for kind in Fast().resolve_resources().values() for u in dict(kind).values()]
     assert not [u for u in urls if "googleapis" in str(u)]
+
+
+# ------------------------------------------------------------------------------ form factors
+def test_form_factor_overlay_is_the_nuclear_models():
+    state = SessionState(experiment="coherent_lar_2020")
+    state.skin_fm = 0.2
+    view = FormFactorView(state=state)
+    assert view.isotope == "Ar40"  # follows the target's main isotope
+    overlay = view.ff_overlay()
+    curves = [el for el in overlay if isinstance(el, hv.Curve)]
+    helm = [c for c in curves if c.label == "Helm"]
+    assert len(helm) == 2  # protons and neutrons
+    nm = cc.NuclearModel(isotope="Ar40", model="helm", skin_fm=0.2)
+    q = helm[0].dimension_values("q_fm")
+    np.testing.assert_allclose(helm[0].dimension_values("F"), nm.F_p(q), rtol=1e-12)
+    np.testing.assert_allclose(helm[1].dimension_values("F"), nm.F_n(q), rtol=1e-12)
+    assert helm[0].kdims[0].pprint_label == "q (fm⁻¹)"
+    rho = [el for el in view.rho_overlay() if el.label == "Helm"]
+    assert rho[0].vdims[0].pprint_label == "ρ(r) (fm⁻³)"
+    df = view.table_frame()
+    assert list(df["Model"])[:1] == ["Helm"]
+    assert float(df["R_n (fm)"][0]) - float(df["R_p (fm)"][0]) == pytest.approx(0.2, abs=1e-3)
+    state.target = "Xe136"
+    assert view.isotope == "Xe136"
+
+
+def test_form_factor_log_axis_shows_the_modulus():
+    view = FormFactorView(state=SessionState(), log_y=True, nucleons="proton")
+    curves = [el for el in view.ff_overlay() if isinstance(el, hv.Curve)]
+    values = curves[0].dimension_values("F")
+    assert np.all((values > 0) | np.isnan(values))
+    assert curves[0].vdims[0].pprint_label == "|F(q)|"
+
+
+# ------------------------------------------------------------------------------ cross sections
+def test_cross_section_plots_are_the_cores(monkeypatch):
+    state = SessionState()
+    view = CrossSectionView(state=state, isotopes=["Ar40", "Xe132"], log_y=False)
+    sigma = {el.label: el for el in view.sigma_overlay()}
+    E = sigma["Ar40"].dimension_values("E_MeV")
+    np.testing.assert_allclose(
+        sigma["Ar40"].dimension_values("sigma_cm2"),
+        cc.total_cross_section(E, "Ar40"),
+        rtol=1e-12,
+    )
+    dsdT = {el.label: el for el in view.dsdT_overlay()}
+    T = dsdT["30 MeV"].dimension_values("T_keV")
+    np.testing.assert_allclose(
+        dsdT["30 MeV"].dimension_values("dsdT"),
+        cc.differential_cross_section(30.0, T, "Cs133"),
+        rtol=1e-12,
+    )
+    angular = {el.label: el for el in view.angular_overlay()}
+    assert "θ = 90°" in angular
+    nsq = [el for el in view.nsq_overlay() if isinstance(el, hv.Scatter)]
+    names = list(nsq[0].dimension_values("nucleus"))
+    assert "Cs133" in names and "Pb208" in names
+    assert nsq[0].vdims[0].pprint_label == "⟨σ⟩ flux-averaged (10⁻⁴⁰ cm²)"
+    # bad energies: a notification, the last good plot stays
+    notified: list[Exception] = []
+    monkeypatch.setattr("dashboard.views._base.notify_error", notified.append)
+    good = view.dsdT_overlay()
+    view.energies = "10, abc"
+    assert view.dsdT_overlay() is good
+    assert "not a list of numbers" in str(notified[0])
+    assert parse_numbers("5 10;20", "x") == (5.0, 10.0, 20.0)
+
+
+def test_new_physics_adds_the_sm_reference_to_sigma():
+    state = SessionState()
+    state.physics_editor.eps_uV_ee = 0.3
+    view = CrossSectionView(state=state, isotopes=["Ar40"], flavour="nu_e")
+    labels = {el.label for el in view.sigma_overlay()}
+    assert labels == {"Ar40", "Ar40 SM"}
+
+
+# ------------------------------------------------------------------------------ sources
+def test_source_plots_are_the_cores():
+    state = SessionState()
+    view = SourcesView(state=state)
+    flux = view.flux_overlay()
+    curves = {el.label: el for el in flux if isinstance(el, hv.Curve)}
+    src = cc.experiment("coherent_csi_2017").source
+    E = curves["ν_e"].dimension_values("E_MeV")
+    np.testing.assert_allclose(
+        curves["ν_e"].dimension_values("flux"), src.spectrum(E, "nu_e"), rtol=1e-12
+    )
+    assert curves["ν_e"].vdims[0].pprint_label == "dΦ/dE (cm⁻² MeV⁻¹)"
+    lines = [el for el in flux if isinstance(el, hv.VLine)]
+    assert [ln.data for ln in lines] == [pytest.approx(29.79, abs=0.01)]
+    timing = {el.label: el for el in view.timing_overlay() if isinstance(el, hv.Curve)}
+    t = timing["ν_μ"].dimension_values("t_us")
+    np.testing.assert_allclose(
+        timing["ν_μ"].dimension_values("pdf"), src.time_pdf("nu_mu", t * 1e3) * 1e3, rtol=1e-12
+    )
+    mesh = view.energy_time_mesh()
+    et = results.energy_time(state.spec())
+    assert mesh.dimension_values("counts").sum() == pytest.approx(float(np.sum(et.total)))
+    df, _ = view.table_frame()
+    assert list(df["Flavour"]) == ["ν_e", "ν_μ", "ν̄_μ", "ν_μ"]  # flavours, then the line
+    shapes = [el for el in view.shapes_overlay() if isinstance(el, hv.Curve)]
+    assert len(shapes) == 3  # sidebar source + two presets
+
+
+def test_timing_window_and_sources_without_timing():
+    state = SessionState(experiment="coherent_lar_2020")
+    view = SourcesView(state=state)
+    spans = [el for el in view.timing_overlay() if isinstance(el, hv.VSpan)]
+    assert spans and tuple(spans[0].data) == (-0.1, 4.9)
+    state.experiment = "conus"
+    overlay = view.timing_overlay()
+    assert "No arrival-time structure" in overlay.opts.get().kwargs["title"]
+    assert view.energy_time_mesh().dimension_values("counts").sum() == 0.0
+
+
+# ------------------------------------------------------------------------------ experiments
+def test_experiments_table_and_comparison(monkeypatch):
+    monkeypatch.setattr(results, "preset_counts", lambda name: 42.0)
+    state = SessionState()
+    view = ExperimentsView(state=state, compare=["coherent_csi_2017"])
+    df = view.table_frame()
+    assert list(df["Preset"]) == cc.experiment_names()
+    assert set(df["Expected events"]) == {"…"}
+    view.activate()  # outside a server the counts are computed at once
+    assert view.counts["conus"] == 42.0
+    assert "42" in set(view._table.object["Expected events"])
+    bars = view.counts_bars()
+    rows = {
+        (r[0], r[1]): r[2] for r in zip(*(bars.dimension_values(i) for i in range(3)), strict=True)
+    }
+    assert rows[("coherent_csi_2017", "published prediction")] == 173.0
+    spectra = {el.label: el for el in view.spectra_overlay()}
+    assert set(spectra) == {"coherent_csi_2017"}
+    view.open_preset = "conus"
+    view._open()
+    assert state.experiment == "conus"

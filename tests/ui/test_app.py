@@ -108,6 +108,31 @@ def test_spectrum_plots_hold_the_cores_numbers(page: Page, live_app, console_err
     assert console_errors == []
 
 
+_TAB_PLOTS = {
+    "Form factors & densities": ("Form factors of", "Densities of"),
+    "Cross sections": ("Total cross section", "dσ/dT of", "dσ/dcos θ_ν of", "Flux-averaged σ"),
+    "Sources": ("Flux at the detector", "Spectral shapes", "π-DAR arrival times", "Counts in"),
+    "Experiments": ("Recoil spectra (preset", "Expected events"),
+    "Recoil spectra": ("Recoil spectrum", "Observed spectrum", "NP / SM"),
+}
+
+
+def test_each_tab_renders_its_plots(page: Page, live_app, console_errors, external_requests):
+    _open(page, live_app.url)
+    for tab, titles in _TAB_PLOTS.items():
+        _tab(page, tab).click()
+        for title in titles:
+            page.wait_for_function(
+                f"(prefix) => ({_TITLE_JS})(prefix) !== null", arg=title, timeout=30_000
+            )
+        expect(page.locator(".bk-Canvas").filter(visible=True).first).to_be_visible()
+    # the experiments table fills its expected counts in the background
+    _tab(page, "Experiments").click()
+    expect(page.locator("table.cevns-table").filter(visible=True).first).to_contain_text("173.9")
+    assert external_requests == []
+    assert console_errors == []
+
+
 def test_changing_the_target_changes_the_spectrum(page: Page, live_app, console_errors):
     _open(page, live_app.url)
     before = _wait_for_curves(page, "Recoil spectrum", "dNdT")
