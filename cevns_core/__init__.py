@@ -23,7 +23,7 @@ from .cross_sections import (
     dsigma_dOmega_recoil,
     total_cross_section,
 )
-from .datasets import Dataset, dataset_names, load_dataset
+from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
 from .errors import CevnsError, CevnsWarning
 from .experiments import Counts, Experiment, experiment, experiment_names
@@ -114,6 +114,7 @@ __all__ = [
     "isotope",
     "isotopes_of",
     "load_dataset",
+    "load_dataset_file",
     "material",
     "material_names",
     "model_parameters",

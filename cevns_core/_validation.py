@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +20,7 @@ __all__ = [
     "check_choice",
     "check_parameter",
     "check_parameters",
+    "read_text_file",
 ]
 
 
@@ -84,6 +87,45 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     if value not in options:
         raise CevnsError(f"unknown {name} {value!r}; choose one of: {', '.join(map(str, options))}")
     return value
+
+
+def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -> str:
+    """The text of a user file: at most ``max_bytes``, not empty, UTF-8, no NUL bytes.
+
+    Raises
+    ------
+    CevnsError
+        For a missing/unreadable file, an empty or oversized one, or one that is not UTF-8 text
+        (the message names the file, ``what`` it should be, and the limit).
+    """
+    try:
+        p = Path(path)
+        size = p.stat().st_size
+    except (OSError, TypeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise CevnsError(f"cannot read {what} file {str(path)!r}: {reason}") from exc
+    if not p.is_file():
+        raise CevnsError(f"{what} file {str(p)!r} is not a regular file")
+    if size > max_bytes:
+        raise CevnsError(f"{p.name}: file is {size} bytes; the limit for a {what} is {max_bytes}")
+    if size == 0:
+        raise CevnsError(f"{p.name}: file is empty (expected a {what})")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise CevnsError(f"cannot read {what} file {str(p)!r}: {exc.strerror}") from exc
+    if len(raw) > max_bytes:  # grew since stat
+        raise CevnsError(f"{p.name}: file exceeds the limit of {max_bytes} bytes for a {what}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CevnsError(
+            f"{p.name}: not a UTF-8 text file (byte {exc.start} cannot be decoded); "
+            f"expected a {what}"
+        ) from None
+    if "\x00" in text:
+        raise CevnsError(f"{p.name}: contains NUL bytes; not a text file")
+    return text
 
 
 def check_parameter(p: param.Parameter, key: str, value: Any) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, check_choice
+from .._validation import as_array, check_choice, read_text_file
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ._common import ValidatedSource
@@ -86,25 +86,7 @@ def read_spectrum_csv(path: str | os.PathLike[str]) -> dict[str, Any]:
         ``normalisation`` ("flux" or "fluence").
     """
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise CevnsError(f"cannot read spectrum file {str(p)!r}: {exc.strerror}") from exc
-    if size > MAX_FILE_BYTES:
-        raise CevnsError(
-            f"{p.name}: file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (5 MB)"
-        )
-    if size == 0:
-        raise CevnsError(f"{p.name}: file is empty")
-    raw = p.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CevnsError(
-            f"{p.name}: not a UTF-8 text file (byte {exc.start} cannot be decoded)"
-        ) from None
-    if "\x00" in text:
-        raise CevnsError(f"{p.name}: contains NUL bytes; not a text file")
+    text = read_text_file(p, what="spectrum (CSV)", max_bytes=MAX_FILE_BYTES)
 
     meta: dict[str, tuple[str, int]] = {}
     header: list[str] | None = None
