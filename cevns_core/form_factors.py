@@ -1097,8 +1097,8 @@ def _moment_expansion(
     q: FloatArray, r2: Any, r4: Any, r6: Any, *, stacklevel: int = 3
 ) -> FloatArray:
     r2, r4, r6 = (np.asarray(v, dtype=float) for v in (r2, r4, r6))
-    # Far outside its range the truncated series overflows; it then returns ±inf (or nan beyond
-    # q ~ 1e154 fm⁻¹) together with the CevnsWarning below instead of numpy RuntimeWarnings.
+    # Far outside its range the truncated series overflows (±inf, or nan beyond q ~ 1e154 fm⁻¹):
+    # that is a CevnsError below, never a numpy RuntimeWarning or a non-finite result.
     with np.errstate(over="ignore", invalid="ignore"):
         q2 = q * q
         total = 1.0 + q2 * (-r2 / 6.0 + q2 * (r4 / 120.0 - q2 * r6 / 5040.0))  # Horner in q²
@@ -1108,6 +1108,14 @@ def _moment_expansion(
             np.where(r4 != 0.0, q2**2 * r4 / 120.0, q2 * r2 / 6.0),
         )
         bad = ~(np.abs(last) <= 0.1 * np.abs(total))  # nan counts as bad
+    overflow = ~np.isfinite(total)
+    if np.any(overflow):
+        q_over = float(np.min(np.broadcast_to(q, overflow.shape)[overflow]))
+        raise CevnsError(
+            f"the moment expansion of F(q) overflows at q_fm = {q_over:.4g} fm⁻¹: the truncated "
+            "series is meaningless there (it is reliable only where q²⟨r²⟩ ≪ 1, PHYSICS.md "
+            "§4.5); use a model with a density, e.g. 'helm', for large q"
+        )
     if np.any(bad):
         q_bad = float(np.min(np.broadcast_to(q, bad.shape)[bad]))
         warnings.warn(

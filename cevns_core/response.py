@@ -563,7 +563,8 @@ class TimingEfficiency(_Model):
     def __call__(self, t_us: ArrayLike) -> Array:
         """ε_t at times ``t_us`` (μs, any shape)."""
         t = as_array(t_us, "t_us")
-        return np.where(t < self.t0_us, 1.0, np.exp(-self.decay_per_us * (t - self.t0_us)))
+        # exp of −λ·max(t − t₀, 0): never overflows for t ≪ t₀ (where ε_t = 1 anyway)
+        return np.exp(-self.decay_per_us * np.maximum(t - self.t0_us, 0.0))
 
     def breakpoints_us(self) -> tuple[float, ...]:
         """Kinks of ε_t (for quadrature)."""

@@ -410,9 +410,13 @@ def test_large_q_no_overflow(name: str) -> None:
 def test_moment_expansion_large_q_warns_only_cevns_warning() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        F = form_factor("moment_expansion", [1.0, 1e3, 1e160], "Cs133")
+        F = form_factor("moment_expansion", [1.0, 1e3, 1e40], "Cs133")
     assert caught and all(issubclass(w.category, CevnsWarning) for w in caught)
-    assert F.shape == (3,)
+    assert F.shape == (3,) and np.all(np.isfinite(F))
+    # where the truncated series overflows, a CevnsError instead of ±inf/nan (issue 7)
+    for q in (1e60, 1e160, 1e300):
+        with pytest.raises(CevnsError, match="overflows"):
+            form_factor("moment_expansion", [1.0, q], "Cs133")
 
 
 def test_extreme_shape_parameters_stay_finite() -> None:
