@@ -205,8 +205,24 @@ class ValidatedParameters(param.Parameterized):
 
     __abstract = True
 
+    def __init__(self, **params: Any) -> None:
+        check_parameters(type(self), params)
+        try:
+            super().__init__(**params)
+        except CevnsError:
+            raise
+        except ValueError as exc:  # param's own checks
+            raise CevnsError(str(exc)) from exc
+        # the keywords are checked above; assignments are checked from here on
+        self._assignments_checked = True
+
     def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_") or name == "name" or name not in type(self).param:
+        if (
+            name.startswith("_")
+            or name == "name"
+            or not self.__dict__.get("_assignments_checked", False)
+            or name not in type(self).param
+        ):
             super().__setattr__(name, value)
             return
         check_parameter(self.param[name], name, value)
