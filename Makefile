@@ -47,8 +47,10 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# every benchmarks/bench_*.py (one process each), then a summary of the targets; a failed
+# benchmark or a missed target does not stop the others (exit 1 at the end)
 bench: $(STAMP)
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f; done
+	$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
