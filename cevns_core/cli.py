@@ -295,9 +295,12 @@ def _cmd_fit(args: argparse.Namespace) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> None:
-    from dashboard.__main__ import main as serve_main
+    from dashboard.server import run  # the dashboard (and Panel) only when serving
 
-    serve_main(["--port", str(args.port), "--address", args.address])
+    try:
+        run(args)
+    except KeyboardInterrupt:  # Ctrl-C: a normal way to stop the server
+        pass
 
 
 def _build_parser() -> _Parser:
@@ -389,9 +392,14 @@ def _build_parser() -> _Parser:
 
     _add_scan_parsers(sub)
 
-    sv = sub.add_parser("serve", help="serve the dashboard")
-    sv.add_argument("--port", type=int, default=5006)
-    sv.add_argument("--address", default="127.0.0.1", help="listen address (default localhost)")
+    from dashboard.server import add_serve_arguments  # argparse only: Panel is not imported
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve the dashboard (http://127.0.0.1:5006/cevns by default)",
+        description="Serve the dashboard at http://ADDRESS:PORT[/PREFIX]/cevns.",
+    )
+    add_serve_arguments(sv)
     sv.set_defaults(func=_cmd_serve)
     return parser
 
