@@ -769,3 +769,62 @@ def preset_counts(name: str) -> float:
 def detector_of(spec: dict[str, Any]) -> cc.Detector:
     """The detector of a spec (for marker positions and units)."""
     return build_detector(spec["detector"])
+
+
+# ---------------------------------------------------------------------------- scans
+def scan_experiment(spec: dict[str, Any]) -> cc.Experiment:
+    """The experiment a scan runs on: the spec's, with its Standard-Model settings only.
+
+    The scan adds the new physics itself; the form-factor *parameters* (skin, R_n) cannot be
+    passed to ``cc.scan`` (it takes the experiment's form-factor model by name).
+    """
+    return build_experiment({**spec, "physics": sm_spec(spec["physics"])})
+
+
+def _readonly_result(result: Any) -> Any:
+    for name in ("bin_counts", "chi2", "bin_edges", "observed"):
+        getattr(result, name).flags.writeable = False
+    for values in result.axes.values():
+        values.flags.writeable = False
+    return result
+
+
+@_cache(max_items=256)
+def scan_chunk(
+    spec: dict[str, Any],
+    model: str,
+    axes: dict[str, Any],
+    rows: tuple[int, int],
+    data: str | None,
+    statistic: str | None,
+) -> Any:
+    """``cc.scan`` on rows ``rows`` of the first axis (all of the second): one chunk of a grid.
+
+    χ² at a grid point does not depend on the rest of the grid, so chunks assemble into the
+    full scan (:func:`assemble_scan`).
+    """
+    names = list(axes)
+    lo, hi = rows
+    chunk = {names[0]: np.asarray(axes[names[0]], dtype=float)[lo:hi]}
+    for name in names[1:]:
+        chunk[name] = np.asarray(axes[name], dtype=float)
+    with _collect_warnings():
+        result = cc.scan(scan_experiment(spec), model, data=data, statistic=statistic, **chunk)
+    return _readonly_result(result)
+
+
+def assemble_scan(pieces: list[Any], axes: dict[str, Any]) -> Any:
+    """One ``cc.ScanResult`` from row chunks (its Δχ², best fit and contours are the core's)."""
+    first = pieces[0]
+    return cc.ScanResult(
+        model=first.model,
+        axes={k: np.asarray(v, dtype=float) for k, v in axes.items()},
+        bin_counts=np.concatenate([p.bin_counts for p in pieces], axis=0),
+        chi2=np.concatenate([p.chi2 for p in pieces], axis=0),
+        chi2_null=first.chi2_null,
+        null_point=dict(first.null_point),
+        reference=first.reference,
+        bin_edges=np.asarray(first.bin_edges),
+        observed=np.asarray(first.observed),
+        info={**first.info, "chunks": len(pieces)},
+    )

@@ -7,6 +7,7 @@ hv.extension("bokeh", logo=False)
 # where the browser renders it in software (headless chromium, remote desktops).
 hv.renderer("bokeh").webgl = False
 
+from .constraints import ConstraintsView  # noqa: E402
 from .cross_sections import CrossSectionView  # noqa: E402
 from .experiments import ExperimentsView  # noqa: E402
 from .form_factors import FormFactorView  # noqa: E402
@@ -15,6 +16,7 @@ from .spectra import SpectraView  # noqa: E402
 
 __all__ = [
     "TABS",
+    "ConstraintsView",
     "CrossSectionView",
     "ExperimentsView",
     "FormFactorView",
@@ -28,5 +30,6 @@ TABS = [
     ("Form factors & densities", FormFactorView),
     ("Cross sections", CrossSectionView),
     ("Sources", SourcesView),
+    ("Constraints", ConstraintsView),
     ("Experiments", ExperimentsView),
 ]

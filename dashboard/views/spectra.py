@@ -125,16 +125,20 @@ class SpectraView(TabView):
         except Exception:
             return False
 
-    def recoil_data(self) -> dict[str, Any]:
-        """Spectrum, SM reference (or None) and band (or None) of the current choices."""
-        spec = self.spec()
+    def recoil_data(self, spec: dict[str, Any] | None = None, *, quiet: bool = False) -> dict:
+        """Spectrum, SM reference (or None) and band (or None) of the current choices.
+
+        ``quiet``: do not show the core's warnings (for a worker thread).
+        """
+        spec = self.spec() if spec is None else spec
         sp = results.spectrum(spec, N_POINTS, self.log_x)
         ref_spec = self.reference_spec(spec)
         ref = results.spectrum(ref_spec, N_POINTS, self.log_x) if ref_spec else None
         band = self._band(spec) if self.show_band else None
-        self.warn(sp.warnings)
-        if band is not None:
-            self.warn(band.warnings)
+        if not quiet:
+            self.warn(sp.warnings)
+            if band is not None:
+                self.warn(band.warnings)
         return {"spectrum": sp, "reference": ref, "band": band}
 
     def observed_data(self, spec: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -244,9 +248,12 @@ class SpectraView(TabView):
         return hv.Overlay(layers).opts(**opts)
 
     # --------------------------------------------------------------------------- ratio
-    def ratio_curve(self) -> hv.Curve:
-        """NP / SM of the total dN/dT (1 without new physics)."""
-        return self.guard("ratio", lambda: self._ratio(self.recoil_data()), self._empty_ratio)
+    def ratio_curve(self, data: dict[str, Any] | None = None) -> hv.Curve:
+        """NP / SM of the total dN/dT (1 without new physics), for ``data`` of
+        :meth:`recoil_data` (computed now when None)."""
+        return self.guard(
+            "ratio", lambda: self._ratio(data or self.recoil_data()), self._empty_ratio
+        )
 
     def _empty_ratio(self) -> hv.Curve:
         empty = np.array([], dtype=float)
@@ -281,7 +288,9 @@ class SpectraView(TabView):
         )
 
     def _ratio_map(self) -> hv.DynamicMap:
-        return self.dynamic(self.ratio_curve, self.state.EXPERIMENT_INPUTS)
+        # fed by refresh() after the dN/dT plot has gone out (keeps the main update light)
+        self._ratio_pipe = hv.streams.Pipe(data=getattr(self, "_ratio_last", None))
+        return hv.DynamicMap(lambda data: self.ratio_curve(data), streams=[self._ratio_pipe])
 
     # --------------------------------------------------------------------------- observed
     def observed_overlay(self, data: dict[str, Any] | None = None) -> hv.Overlay:
@@ -413,16 +422,19 @@ class SpectraView(TabView):
         """
         spec = self.spec()  # read on the event loop; the computation only uses this copy
 
-        def compute() -> tuple[dict[str, Any], tuple[pd.DataFrame, str]]:
+        def compute() -> tuple[dict[str, Any], tuple[pd.DataFrame, str], dict[str, Any]]:
+            ratio = self.recoil_data(spec, quiet=True)
             data = self.observed_data(spec)
-            return data, self.counts_frame(spec)
+            return data, self.counts_frame(spec), ratio
 
         self.defer(
             "observed", compute, lambda value: self.on_shown("observed", lambda: self._apply(value))
         )
 
-    def _apply(self, value: tuple[dict[str, Any], tuple[pd.DataFrame, str]]) -> None:
-        data, (df, caption) = value
+    def _apply(self, value: tuple) -> None:
+        data, (df, caption), ratio = value
+        self._ratio_last = ratio
+        self._ratio_pipe.send(ratio)
         previous = self._observed_last
         self._observed_last = data
         if previous is None or previous["observed"].unit != data["observed"].unit:
@@ -439,6 +451,7 @@ class SpectraView(TabView):
         self._recoil_pane.object = self._recoil_map()
         self._ratio_pane.object = self._ratio_map()
         self._observed_pane.object = self._observed_map()
+        self.refresh()  # the ratio follows the recoil grid (log or linear)
 
     def controls(self) -> pn.viewable.Viewable:
         """The display options of the tab."""

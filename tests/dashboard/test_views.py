@@ -21,6 +21,7 @@ from dashboard.state import SessionState
 from dashboard.theme import Fast
 from dashboard.views import (
     TABS,
+    ConstraintsView,
     CrossSectionView,
     ExperimentsView,
     FormFactorView,
@@ -350,3 +351,59 @@ def test_experiments_table_and_comparison(monkeypatch):
     view.open_preset = "conus"
     view._open()
     assert state.experiment == "conus"
+
+
+# ------------------------------------------------------------------------------ constraints
+def test_constraints_scan_is_the_cores(monkeypatch):
+    notified: list[Exception] = []
+    monkeypatch.setattr("dashboard.views.constraints.notify_error", notified.append)
+    view = ConstraintsView(state=SessionState(), a0_n=24, a1_n=20, chunks=5)
+    assert (view.a0_min, view.a0_max, view.a0_log) == (1e-5, 1e-2, True)
+    view.start()
+    assert view.status.startswith("Done") and view.progress == 100 and not view.running
+    res = view.result
+    core = cc.scan(
+        "coherent_csi_2017",
+        "zprime",
+        coupling=np.geomspace(1e-5, 1e-2, 24),
+        mass_MeV=np.geomspace(1.0, 1e4, 20),
+    )
+    np.testing.assert_allclose(res.delta_chi2, core.delta_chi2, rtol=1e-12, atol=1e-12)
+    overlay = view.plot(view._pipe.data)
+    paths = [el for el in overlay if isinstance(el, hv.Path)]
+    assert len(paths[0].data) == len(core.contour(0.9)) > 0
+    mesh = next(el for el in overlay if isinstance(el, hv.QuadMesh))
+    assert mesh.kdims[0].name == "mass_MeV"  # mediator mass on x (PKK Fig. 12)
+    assert not notified
+
+
+def test_constraints_profile_published_limits_and_errors(monkeypatch):
+    notified: list[Exception] = []
+    monkeypatch.setattr("dashboard.views.constraints.notify_error", notified.append)
+    view = ConstraintsView(state=SessionState(), model="nsi_vector_ee", a0_n=41)
+    view.dimensions = "1d0"
+    view.start()
+    assert "interval" in view._info.object and "Published eps_u: [0.028, 0.6]" in (
+        view._info.object
+    )
+    overlay = view.plot(view._pipe.data)
+    rects = next(el for el in overlay if isinstance(el, hv.Rectangles))
+    assert len(rects) == 1
+    view.a0_min, view.a0_max = 1.0, -1.0  # empty range: a notification, nothing runs
+    previous = view.result
+    view.start()
+    assert view.status.startswith("Not started") and view.result is previous
+    assert notified and "must be below" in str(notified[0])
+
+
+def test_constraints_scan_can_be_cancelled():
+    view = ConstraintsView(state=SessionState(), a0_n=20, a1_n=10, chunks=4)
+    compute = view._compute
+
+    def cancel_after_first(job, rows):
+        view.cancel()
+        return compute(job, rows)
+
+    view._compute = cancel_after_first
+    view.start()
+    assert view.status == "Cancelled." and view.result is None and not view.running
