@@ -177,6 +177,12 @@ _UNIT_SUFFIXES = (
     ("_kg", "kg"),
 )
 _GREEK = {"mu": "μ", "tau": "τ", "e": "e"}
+_SPECIAL_LABELS = {
+    "sin2_theta_W": "sin²θ_W",
+    "dm2_41_eV2": "Δm²₄₁ (eV²)",
+    "mm_exact": "Exact magnetic-moment term (+T/4E²)",
+    "neutrinos_per_proton": "Neutrinos per flavour per proton",
+}
 
 
 def pretty_label(name: str) -> str:
@@ -195,6 +201,9 @@ def pretty_label(name: str) -> str:
         return f"μ_ν {_GREEK.get(m.group(1), m.group(1))} (μ_B)"
     if m := re.fullmatch(r"U(e|mu|tau)4_sq", name):
         return f"|U_{_GREEK[m.group(1)]}4|²"
+    if name in _SPECIAL_LABELS:
+        return _SPECIAL_LABELS[name]
+    name = name.replace("zprime", "Z′")
     unit = ""
     for suffix, text in _UNIT_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -226,7 +226,8 @@ def test_out_of_bounds_values_are_rejected():
     [
         ("distance_m", "Distance (m)"),
         ("beam_power_MW", "Beam power (MW)"),
-        ("zprime_mass_MeV", "Zprime mass (MeV)"),
+        ("zprime_mass_MeV", "Z′ mass (MeV)"),
+        ("sin2_theta_W", "sin²θ_W"),
         ("eps_uV_ee", "ε^uV ee"),
         ("eps_dV_mutau", "ε^dV μτ"),
         ("r2_e_cm2", "⟨r²⟩ e (cm²)"),

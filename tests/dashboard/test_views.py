@@ -195,7 +195,7 @@ def test_editor_widgets_are_generated_from_the_core_parameters():
         if hasattr(widgets, "widget_objs")
         else {w.name: w for w in widgets._widgets.values()}
     )
-    coupling = by_name["Zprime coupling"]
+    coupling = by_name["Z′ coupling"]
     assert isinstance(coupling, pn.widgets.FloatInput)  # tiny range: a number box
     eps = by_name["ε^uV ee"]
     assert isinstance(eps, pn.widgets.FloatSlider)
