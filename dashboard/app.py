@@ -22,7 +22,7 @@ from typing import Any
 import panel as pn
 import param
 
-from dashboard.errors import handle_exception
+from dashboard.errors import handle_exception, notify_warnings
 from dashboard.state import (
     EFFICIENCY_CHOICES,
     NEW_PHYSICS_GROUP_TITLES,
@@ -292,8 +292,32 @@ def _sync_url(state: SessionState) -> None:
         return
     first = {"experiment": URL_PARAMETERS["experiment"]}
     rest = {k: v for k, v in URL_PARAMETERS.items() if k != "experiment"}
-    location.sync(state, first)
-    location.sync(state, rest)
+    location.sync(state, first, on_error=_url_error(state))
+    location.sync(state, rest, on_error=_url_error(state))
+
+
+def _url_error(state: SessionState) -> Any:
+    """``Location.sync`` handler: apply the URL's values one by one, report the invalid ones."""
+
+    def on_error(values: dict[str, Any]) -> None:
+        bad = []
+        for name, value in values.items():
+            try:
+                if isinstance(value, str) and isinstance(state.param[name], param.Dict):
+                    value = json.loads(value)
+                state.param.update(**{name: value})
+            except Exception:
+                bad.append(f"{URL_PARAMETERS.get(name, name)}={value!r}")
+        if bad:
+            message = "Ignored invalid URL value(s), defaults kept: " + ", ".join(bad)
+            doc = pn.state.curdoc
+            if doc is not None and doc.session_context is not None:
+                # a notification made before the page is rendered would not be shown
+                pn.state.onload(lambda: notify_warnings([message]))
+            else:
+                notify_warnings([message])
+
+    return on_error
 
 
 def create_app(state: SessionState | None = None) -> pn.template.FastListTemplate:

@@ -247,3 +247,13 @@ def test_constraints_tab_computes_a_contour(page: Page, live_app, console_errors
     expected = sum(len(a) for a, _ in core.contour(0.9))
     assert page.evaluate(_CONTOUR_POINTS_JS, "Δχ²") == expected
     assert console_errors == []
+
+
+def test_invalid_url_values_are_reported(page: Page, live_app, console_errors):
+    _open(page, live_app.url + "?exp=no_such_preset&thr=abc&target=Si")
+    toast = page.locator(".notyf__toast").filter(has_text="Ignored invalid URL value")
+    expect(toast.first).to_be_visible()
+    expect(toast.first).to_contain_text("exp='no_such_preset'")
+    state = live_app.states[-1]
+    assert state.experiment == "coherent_csi_2017" and state.target == "Si"  # the valid ones
+    assert console_errors == []
