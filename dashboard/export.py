@@ -1,0 +1,319 @@
+"""Export what a view shows: its data as CSV/JSON, an HTML report, a Python script.
+
+Nothing is computed here: the tables are the results layer's arrays (:mod:`dashboard.results`,
+the same cached records the plots draw), laid out as columns with their units.
+
+* :class:`Table` — named columns with units and the parameters that produced them;
+  :func:`to_csv` (``#`` comment lines with the parameters, then a header ``name [unit]``) and
+  :func:`to_json` (``{"parameters", "columns": [{"name", "unit", "values"}]}``);
+* :func:`recoil_spectrum_table` / :func:`observed_table` / :func:`counts_table` — the Recoil
+  spectra tab's dN/dT, observed spectrum and counts;
+* :func:`python_script` — a short script using only :mod:`cevns_core` that reproduces the recoil
+  spectrum and the counts of the current choices (experiment preset + overrides);
+* :func:`html_report` — a self-contained HTML page (inline JS/CSS, nothing from a CDN) of a
+  Panel object with a table of the parameters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import results
+from .state import TARGET_ISOTOPES, main_element, nuclear_options, source_base
+
+__all__ = [
+    "Table",
+    "counts_table",
+    "html_report",
+    "observed_table",
+    "python_script",
+    "recoil_spectrum_table",
+    "to_csv",
+    "to_json",
+]
+
+
+@dataclass
+class Table:
+    """Columns (equal length) with units, and the parameters (spec) they were computed for."""
+
+    title: str
+    columns: dict[str, np.ndarray]
+    units: dict[str, str]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def header(self, name: str) -> str:
+        """``name [unit]`` (``name`` when dimensionless)."""
+        unit = self.units.get(name, "")
+        return f"{name} [{unit}]" if unit else name
+
+
+def _number(v: float) -> str:
+    return repr(float(v)) if math.isfinite(v) else ("nan" if math.isnan(v) else str(float(v)))
+
+
+def to_csv(table: Table) -> str:
+    """CSV text: ``# title``, ``# parameters: <json>`` comment lines, header with units, rows."""
+    out = io.StringIO()
+    out.write(f"# {table.title}\n")
+    out.write(f"# parameters: {json.dumps(table.parameters, sort_keys=True)}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    names = list(table.columns)
+    writer.writerow([table.header(n) for n in names])
+    for row in zip(*(np.asarray(table.columns[n], dtype=float) for n in names), strict=True):
+        writer.writerow([_number(v) for v in row])
+    return out.getvalue()
+
+
+def to_json(table: Table) -> str:
+    """JSON text: title, parameters and the columns with their units."""
+    columns = [
+        {
+            "name": n,
+            "unit": table.units.get(n, ""),
+            "values": [float(v) if math.isfinite(v) else None for v in np.asarray(c, dtype=float)],
+        }
+        for n, c in table.columns.items()
+    ]
+    return json.dumps(
+        {"title": table.title, "parameters": table.parameters, "columns": columns}, indent=1
+    )
+
+
+def read_csv(text: str) -> dict[str, np.ndarray]:
+    """Columns of a CSV written by :func:`to_csv` (header names with units as keys)."""
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = list(csv.reader(lines))
+    return {h: np.array([float(r[i]) for r in rows[1:]]) for i, h in enumerate(rows[0])}
+
+
+# ------------------------------------------------------------------------- the spectra tab
+def recoil_spectrum_table(spec: dict[str, Any], n_points: int = 200, log_x: bool = False) -> Table:
+    """dN/dT of the Recoil spectra tab: total, per flavour and per isotope (events/keVnr)."""
+    sp = results.spectrum(spec, n_points, log_x)
+    unit = "events/keVnr"
+    columns: dict[str, np.ndarray] = {"T": sp.T_keV, "dN/dT total": sp.total}
+    units = {"T": "keVnr", "dN/dT total": unit}
+    for name, values in [*sp.by_flavour().items(), *sp.by_isotope().items()]:
+        columns[f"dN/dT {name}"] = values
+        units[f"dN/dT {name}"] = unit
+    return Table("Recoil spectrum dN/dT (over the exposure)", columns, units, spec)
+
+
+def observed_table(spec: dict[str, Any], n_bins: int = 40) -> Table:
+    """Expected counts per bin of the detector's observable (with the detector response)."""
+    obs = results.observed(spec, n_bins)
+    edges = obs.bin_edges
+    columns: dict[str, np.ndarray] = {
+        "bin low": edges[:-1],
+        "bin high": edges[1:],
+        "counts total": obs.total,
+    }
+    units = {"bin low": obs.unit, "bin high": obs.unit, "counts total": "events"}
+    for name, values in [*obs.by_flavour().items(), *obs.by_isotope().items()]:
+        columns[f"counts {name}"] = values
+        units[f"counts {name}"] = "events"
+    return Table(f"Observed spectrum (counts per {obs.unit} bin)", columns, units, spec)
+
+
+def counts_table(spec: dict[str, Any]) -> Table:
+    """Expected events above threshold and of every recoil: total, per flavour, per isotope."""
+    c = results.counts(spec)
+    names = ["total", *c.observed_by_flavour, *c.observed_by_isotope]
+    observed = [c.observed_total, *c.observed_by_flavour.values(), *c.observed_by_isotope.values()]
+    every = [c.all_total, *c.all_by_flavour.values(), *c.all_by_isotope.values()]
+    columns = {
+        "index": np.arange(len(names), dtype=float),
+        "above threshold": np.array(observed),
+        "all recoils": np.array(every),
+    }
+    return Table(
+        "Expected events; rows: " + ", ".join(names),
+        columns,
+        {"above threshold": "events", "all recoils": "events"},
+        spec,
+    )
+
+
+# ------------------------------------------------------------------------- Python script
+def python_script(spec: dict[str, Any], n_points: int = 200, log_x: bool = False) -> str:
+    """A script using only :mod:`cevns_core` that reproduces the tab's dN/dT and counts.
+
+    It prints ``dN/dT`` at the plotted recoil energies (total, events/keVnr) and the expected
+    events above threshold (``exp.counts()``, or ``cc.binned_counts`` with the form-factor
+    parameters), and leaves them in ``spectrum``, ``total`` and ``counts``.
+    """
+    det = spec["detector"]
+    src = spec["source"]
+    model, ff_params = nuclear_options(spec["nuclear"])
+    physics = spec["physics"].get("params") or {}
+    lines = [
+        '"""Reproduce the CEvNS workbench numbers (generated by the dashboard)."""',
+        "",
+        "import numpy as np",
+        "",
+        "import cevns_core as cc",
+        "",
+        f"exp = cc.experiment({spec['preset']!r})",
+    ]
+    if src["type"] != "composite" and src["params"] != source_base(spec["preset"], src["type"]):
+        lines.append(f"exp.source = cc.SOURCE_TYPES[{src['type']!r}](**{_literal(src['params'])})")
+    material = det["material"]
+    if material in TARGET_ISOTOPES:
+        material_code = (
+            f"cc.Material.from_isotopes({{{material!r}: 1.0}}, by='atoms', name={material!r})"
+        )
+    else:
+        material_code = repr(material)
+    lines += [
+        "",
+        "# the detector: the preset's, with the dashboard's choices",
+        "base = exp.detector",
+        "values = {k: v for k, v in base.param.values().items() if k != 'name'}",
+        "values.update(",
+        f"    material={material_code},",
+        f"    mass_kg={det['mass_kg']!r},",
+        f"    live_time_days={det['live_time_days']!r},",
+        f"    threshold={det['threshold']!r},",
+        f"    threshold_unit={det['threshold_unit']!r},",
+        f"    observable={det['observable']!r},",
+        ")",
+    ]
+    kind, value = det["quenching"]
+    if kind == "lindhard":
+        element = main_element(material)
+        lines += [
+            "from cevns_core.quenching import LindhardQuenching",
+            "",
+            f"values['quenching'] = LindhardQuenching.for_target({element!r}, k={value!r})",
+        ]
+    elif kind == "constant":
+        lines += [
+            "from cevns_core.quenching import ConstantQuenching",
+            "",
+            f"values['quenching'] = ConstantQuenching(value={value!r})",
+        ]
+    elif kind == "none":
+        lines.append("values['quenching'] = None")
+    kind, value = det["efficiency"]
+    if kind == "constant":
+        lines += [
+            "from cevns_core.response import FunctionalEfficiency",
+            "",
+            f"values['efficiency'] = FunctionalEfficiency(function=lambda x: np.full_like(x, "
+            f"{float(value)!r}))",
+        ]
+    elif kind == "none":
+        lines.append("values['efficiency'] = None")
+    kind, value = det["resolution"]
+    if kind == "gaussian":
+        lines += [
+            "from cevns_core.response import GaussianResolution",
+            "",
+            f"values['resolution'] = GaussianResolution(stochastic={value!r})",
+        ]
+    elif kind == "poisson":
+        lines.append("values['resolution'] = 'poisson'")
+    elif kind == "none":
+        lines.append("values['resolution'] = None")
+    lines += [
+        "if values['upper_limit'] is not None and values['threshold_unit'] != base.threshold_unit:",
+        "    values['upper_limit'] = None  # the preset's limit was in another unit",
+        "exp.detector = cc.Detector(**values)",
+    ]
+    if physics:
+        lines.append(f"exp.physics = cc.NewPhysics(**{_literal(physics)})")
+    lines.append(f"exp.form_factor = {model!r}")
+    grid = (
+        f"np.geomspace(exp.max_recoil_keV() * 1e-4, exp.max_recoil_keV(), {n_points})"
+        if log_x
+        else f"np.linspace(0.0, exp.max_recoil_keV(), {n_points})"
+    )
+    lines += ["", "# dN/dT over the exposure (events/keVnr), no detector response", f"T = {grid}"]
+    if ff_params:
+        lines += [
+            "result = cc.recoil_spectrum(",
+            "    exp.source, exp.detector.targets(), T, exp.physics, exp.form_factor,",
+            f"    form_factor_params={_literal(ff_params)},",
+            ")",
+            "spectrum = {k: v * exp.exposure_factor for k, v in result.parts.items()}",
+        ]
+    else:
+        lines.append("spectrum = exp.spectrum(T).parts")
+    lines += ["total = np.sum(list(spectrum.values()), axis=0)", ""]
+    if ff_params:
+        lines += [
+            "# expected events with the detector response (and the form-factor parameters)",
+            "binned = cc.binned_counts(",
+            "    exp.source, exp.detector, exp.analysis_bins(400), exp.physics, exp.form_factor,",
+            f"    exposure=exp.exposure_factor, form_factor_params={_literal(ff_params)},",
+            ")",
+            "fractions = exp.timing_fractions()  # timing-cut acceptance per flavour",
+            "counts = sum(v.sum() * fractions.get(k[1], 1.0) for k, v in binned.parts.items())",
+            "",
+        ]
+    else:
+        lines += ["# expected events with the detector response", "counts = exp.counts().total", ""]
+    lines += [
+        "if __name__ == '__main__':",
+        "    print('T_keVnr,dNdT_events_per_keVnr')",
+        "    for t, y in zip(T, total):",
+        "        print(f'{float(t)!r},{float(y)!r}')",
+        "    print(f'# counts above threshold: {float(counts)!r}')",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _literal(value: Any) -> str:
+    """A Python literal of plain JSON-like data (floats kept exact)."""
+    return repr(json.loads(json.dumps(value)))
+
+
+# ------------------------------------------------------------------------- HTML report
+def html_report(obj: Any, title: str, parameters: dict[str, Any]) -> str:
+    """A self-contained HTML page: ``obj`` (a Panel/HoloViews object) and a parameter table.
+
+    Saved with ``embed=True`` and INLINE Bokeh resources: the page loads nothing from a CDN.
+    """
+    import panel as pn
+    from bokeh.resources import INLINE
+
+    rows = "".join(
+        f"<tr><td>{_escape(k)}</td><td><code>{_escape(json.dumps(v))}</code></td></tr>"
+        for k, v in _flatten(parameters).items()
+    )
+    table = pn.pane.HTML(
+        f"<h3>Parameters</h3><table border='1' cellpadding='3'>{rows}</table>",
+        sizing_mode="stretch_width",
+    )
+    page = pn.Column(
+        pn.pane.Markdown(f"# {_escape(title)}"), obj, table, sizing_mode="stretch_width"
+    )
+    buffer = io.StringIO()
+    page.save(buffer, embed=True, resources=INLINE, title=title)
+    # Panel's page template links its favicons on a CDN: drop them (nothing from the network)
+    return re.sub(r"<link[^>]*href=[\"']https?://[^>]*>", "", buffer.getvalue())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and v:
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
