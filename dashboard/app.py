@@ -23,6 +23,7 @@ import panel as pn
 import param
 
 from dashboard.errors import handle_exception, notify_warnings
+from dashboard.learn import learn_panel
 from dashboard.state import (
     EFFICIENCY_CHOICES,
     NEW_PHYSICS_GROUP_TITLES,
@@ -35,7 +36,8 @@ from dashboard.state import (
     source_parameters,
 )
 from dashboard.theme import Fast
-from dashboard.views import TABS
+from dashboard.tools import tools_card
+from dashboard.views import TABS, SpectraView
 
 __all__ = ["ASSETS", "FONT", "TITLE", "URL_PARAMETERS", "create_app", "editor_widgets", "sidebar"]
 
@@ -336,9 +338,11 @@ def create_app(state: SessionState | None = None) -> pn.template.FastListTemplat
     for index, (_, view) in enumerate(views):
         view.set_shown(index == tabs.active)
     tabs.param.watch(on_tab, "active")
+    spectra = next((view for _, view in views if isinstance(view, SpectraView)), None)
+    extras = [learn_panel(state, tabs, [title for title, _ in TABS]), tools_card(state, spectra)]
     template = pn.template.FastListTemplate(
         title=TITLE,
-        sidebar=sidebar(state),
+        sidebar=[*sidebar(state), *extras],
         main=[tabs],
         accent="#1f6f8b",
         font=FONT,

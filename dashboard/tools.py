@@ -1,0 +1,135 @@
+"""Sidebar card "Save, load & export": configuration file, data downloads, report, script.
+
+* Save configuration (JSON, :mod:`dashboard.config`) / Load configuration (a bad file gives an
+  error notification and the current state is kept);
+* the Recoil spectra tab's data: dN/dT as CSV and JSON, the observed spectrum as CSV
+  (:mod:`dashboard.export`; units in the headers);
+* an HTML report of the tab (self-contained) and "Copy as Python": a ``cevns_core`` script
+  reproducing the numbers (shown in a text area with a copy button, and downloadable).
+
+PNG images come from the save tool of every plot's Bokeh toolbar.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import panel as pn
+
+from . import export
+from .config import apply_config, config_to_json, load_config, state_to_config
+from .errors import notify_error
+from .state import SessionState
+
+__all__ = ["tools_card"]
+
+_COPY_JS = """
+navigator.clipboard.writeText(source.value).then(
+  () => { button.label = 'Copied'; setTimeout(() => { button.label = 'Copy as Python'; }, 1500); },
+  () => { button.label = 'Copy failed: select the text'; });
+"""
+
+
+def _download(label: str, filename: str, make: Any) -> pn.widgets.FileDownload:
+    def callback() -> io.BytesIO:
+        try:
+            return io.BytesIO(make().encode("utf-8"))
+        except Exception as exc:  # a notification, never a traceback
+            notify_error(exc)
+            return io.BytesIO(b"")
+
+    return pn.widgets.FileDownload(
+        callback=callback,
+        filename=filename,
+        label=label,
+        sizing_mode="stretch_width",
+        margin=(2, 5),
+    )
+
+
+def tools_card(state: SessionState, spectra: Any = None) -> pn.Card:
+    """The card; ``spectra``: the page's Recoil spectra view (its binning and x scale)."""
+
+    def n_points() -> int:
+        from .views.spectra import N_POINTS
+
+        return N_POINTS
+
+    def log_x() -> bool:
+        return bool(getattr(spectra, "log_x", False))
+
+    def n_bins() -> int:
+        return int(getattr(spectra, "n_bins", 40))
+
+    save = _download(
+        "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
+    )
+    upload = pn.widgets.FileInput(accept=".json,application/json", sizing_mode="stretch_width")
+
+    def on_upload(event: Any) -> None:
+        if event.new is None:
+            return
+        try:
+            apply_config(state, load_config(event.new))
+        except Exception as exc:  # bad file: notify, keep the state
+            notify_error(exc)
+            return
+        if pn.state.notifications is not None:
+            pn.state.notifications.success("Configuration loaded", duration=3000)
+
+    upload.param.watch(on_upload, "value")
+
+    def recoil() -> export.Table:
+        return export.recoil_spectrum_table(state.spec(), n_points(), log_x())
+
+    def script() -> str:
+        return export.python_script(state.spec(), n_points(), log_x())
+
+    def report() -> str:
+        obj = spectra if spectra is not None else pn.pane.Markdown("")
+        return export.html_report(obj, "CEvNS workbench — Recoil spectra", state.spec())
+
+    code = pn.widgets.TextAreaInput(
+        value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False
+    )
+    copy = pn.widgets.Button(label="Copy as Python", sizing_mode="stretch_width", margin=(2, 5))
+    show = pn.widgets.Button(label="Show Python script", sizing_mode="stretch_width", margin=(2, 5))
+    copy.js_on_click(args={"source": code, "button": copy}, code=_COPY_JS)
+
+    def refresh_code(*_: Any) -> None:
+        try:
+            code.value = script()
+        except Exception:  # an invalid choice: the plots already say so
+            code.value = "# the current choices are invalid (see the notifications)"
+
+    def on_show(_: Any) -> None:
+        code.visible = not code.visible
+        if code.visible:
+            refresh_code()
+
+    show.on_click(on_show)
+    state.param.watch(refresh_code, list(state.EXPERIMENT_INPUTS))
+    refresh_code()
+    return pn.Card(
+        save,
+        pn.pane.Markdown("**Load configuration**", margin=(0, 10)),
+        upload,
+        pn.pane.Markdown("**Recoil spectra data** (PNG: toolbar save tool)", margin=(0, 10)),
+        _download("dN/dT (CSV)", "recoil_spectrum.csv", lambda: export.to_csv(recoil())),
+        _download("dN/dT (JSON)", "recoil_spectrum.json", lambda: export.to_json(recoil())),
+        _download(
+            "Observed spectrum (CSV)",
+            "observed_spectrum.csv",
+            lambda: export.to_csv(export.observed_table(state.spec(), n_bins())),
+        ),
+        _download("HTML report", "cevns_report.html", report),
+        _download("Python script (.py)", "reproduce_cevns.py", script),
+        copy,
+        show,
+        code,
+        title="Save, load & export",
+        collapsed=True,
+        sizing_mode="stretch_width",
+        margin=(4, 0),
+    )
