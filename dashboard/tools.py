@@ -87,7 +87,16 @@ def tools_card(state: SessionState, spectra: Any = None) -> pn.Card:
         return export.python_script(state.spec(), n_points(), log_x())
 
     def report() -> str:
-        obj = spectra if spectra is not None else pn.pane.Markdown("")
+        # the current frames as static plots (embedding the live view would embed every
+        # widget state: minutes and megabytes)
+        if spectra is None:
+            obj = pn.pane.Markdown("")
+        else:
+            obj = pn.Column(
+                pn.pane.HoloViews(spectra.recoil_overlay(), sizing_mode="stretch_width"),
+                pn.pane.HoloViews(spectra.observed_overlay(), sizing_mode="stretch_width"),
+                sizing_mode="stretch_width",
+            )
         return export.html_report(obj, "CEvNS workbench — Recoil spectra", state.spec())
 
     code = pn.widgets.TextAreaInput(

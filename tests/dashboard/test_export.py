@@ -100,3 +100,19 @@ def test_html_report_is_self_contained():
     assert "<html" in html.lower() and "coherent_csi_2017" in html
     # nothing loaded from the network: no external script/stylesheet/image URLs
     assert not re.findall(r"""<(?:script|link|img)[^>]*(?:src|href)\s*=\s*["']https?://""", html)
+
+
+def test_report_of_the_spectra_tab_is_small_and_fast():
+    import time
+
+    from dashboard.app import create_app  # noqa: F401  (the page's extension settings)
+    from dashboard.tools import tools_card
+    from dashboard.views import SpectraView
+
+    state = SessionState()
+    card = tools_card(state, SpectraView(state=state))
+    report = next(o for o in card.objects if getattr(o, "filename", "") == "cevns_report.html")
+    start = time.perf_counter()
+    html = report.callback().getvalue().decode()
+    assert time.perf_counter() - start < 20
+    assert "Recoil spectrum" in html and len(html) < 6_000_000  # inline Bokeh + Panel JS: ~3 MB
