@@ -210,7 +210,8 @@ def pretty_label(name: str) -> str:
             name, unit = name[: -len(suffix)], text
             break
     words = name.replace("_", " ").strip()
-    words = words[:1].upper() + words[1:]
+    if len(words.split(" ")[0]) > 1:  # a symbol such as "s" or "a" keeps its case
+        words = words[:1].upper() + words[1:]
     return f"{words} ({unit})" if unit else words
 
 

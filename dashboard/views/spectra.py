@@ -240,7 +240,7 @@ class SpectraView(TabView):
         layers.append(
             hv.VLine(sp.threshold_keV).opts(color=THRESHOLD_COLOR, line_dash="dotted", line_width=2)
         )
-        title = f"Recoil spectrum — threshold {sp.threshold_keV:.3g} keVnr (dotted)"
+        title = f"Recoil spectrum — threshold {sp.threshold_keV:.3g} keVnr"
         opts = self.base_opts(title, logx=self.log_x, logy=self.log_y, min_height=PLOT_HEIGHT)
         positive = total[total > 0]
         if self.log_y and positive.size:
