@@ -339,7 +339,10 @@ def create_app(state: SessionState | None = None) -> pn.template.FastListTemplat
         view.set_shown(index == tabs.active)
     tabs.param.watch(on_tab, "active")
     spectra = next((view for _, view in views if isinstance(view, SpectraView)), None)
-    extras = [learn_panel(state, tabs, [title for title, _ in TABS]), tools_card(state, spectra)]
+    extras = [
+        learn_panel(state, tabs, [title for title, _ in TABS]),
+        tools_card(state, spectra, [view for _, view in views], tabs),
+    ]
     template = pn.template.FastListTemplate(
         title=TITLE,
         sidebar=[*sidebar(state), *extras],

@@ -317,3 +317,71 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[key] = v
     return out
+
+
+# ------------------------------------------------------------------------- any tab's plots
+def view_plots(view: Any) -> list[Any]:
+    """The HoloViews objects shown by a tab view: the current frame of each of its plot panes."""
+    import holoviews as hv
+    import panel as pn
+
+    panes: list[Any] = []
+    for value in vars(view).values():
+        items = value.values() if isinstance(value, dict) else [value]
+        panes += [v for v in items if isinstance(v, pn.pane.HoloViews)]
+    out = []
+    for pane in panes:
+        obj = pane.object
+        if isinstance(obj, hv.DynamicMap):
+            obj = obj.last if obj.last is not None else obj[()]
+        if obj is not None:
+            out.append(obj)
+    return out
+
+
+def _series(obj: Any) -> list[tuple[str, Any]]:
+    """(title, element) of every data element of a HoloViews object (overlays flattened)."""
+    import holoviews as hv
+
+    if isinstance(obj, hv.Overlay | hv.NdOverlay | hv.Layout | hv.NdLayout | hv.HoloMap):
+        return [s for el in obj.values() for s in _series(el)]
+    if isinstance(obj, hv.Element) and len(obj):
+        title = obj.label or obj.group or type(obj).__name__
+        return [(title, obj)]
+    return []
+
+
+def plot_tables(objs: list[Any], parameters: dict[str, Any]) -> list[Table]:
+    """One :class:`Table` per plotted series (columns: the element's dimensions, with units)."""
+    tables = []
+    for obj in objs:
+        plot_title = ""
+        try:
+            plot_title = str(obj.opts.get().kwargs.get("title", ""))
+        except Exception:  # options not set: no title
+            plot_title = ""
+        for label, el in _series(obj):
+            columns: dict[str, np.ndarray] = {}
+            units: dict[str, str] = {}
+            for dim in el.dimensions():
+                try:
+                    values = np.asarray(el.dimension_values(dim), dtype=float)
+                except (TypeError, ValueError):
+                    continue  # text columns (labels) are not data
+                name = dim.label or dim.name
+                columns[name] = values
+                units[name] = dim.unit or ""
+            if columns:
+                title = f"{plot_title} — {label}" if plot_title else label
+                tables.append(Table(title, columns, units, parameters))
+    return tables
+
+
+def tables_to_csv(tables: list[Table]) -> str:
+    """Several tables in one CSV text, one block per series (blank line between blocks)."""
+    return "\n".join(to_csv(t) for t in tables)
+
+
+def tables_to_json(tables: list[Table]) -> str:
+    """Several tables as a JSON list (see :func:`to_json`)."""
+    return "[\n" + ",\n".join(to_json(t) for t in tables) + "\n]"

@@ -48,8 +48,17 @@ def _download(label: str, filename: str, make: Any) -> pn.widgets.FileDownload:
     )
 
 
-def tools_card(state: SessionState, spectra: Any = None) -> pn.Card:
-    """The card; ``spectra``: the page's Recoil spectra view (its binning and x scale)."""
+def tools_card(
+    state: SessionState, spectra: Any = None, views: list | None = None, tabs: Any = None
+) -> pn.Card:
+    """The card; ``spectra``: the page's Recoil spectra view (its binning and x scale);
+    ``views``/``tabs``: the page's tab views and ``pn.Tabs`` (the shown tab's plot data)."""
+
+    def shown_tables() -> list[export.Table]:
+        if not views:
+            return []
+        view = views[tabs.active if tabs is not None else 0]
+        return export.plot_tables(export.view_plots(view), state.spec())
 
     def n_points() -> int:
         from .views.spectra import N_POINTS
@@ -124,7 +133,12 @@ def tools_card(state: SessionState, spectra: Any = None) -> pn.Card:
         save,
         pn.pane.Markdown("**Load configuration**", margin=(0, 10)),
         upload,
-        pn.pane.Markdown("**Recoil spectra data** (PNG: toolbar save tool)", margin=(0, 10)),
+        pn.pane.Markdown("**Shown tab's plot data** (PNG: toolbar save tool)", margin=(0, 10)),
+        _download("Plot data (CSV)", "plot_data.csv", lambda: export.tables_to_csv(shown_tables())),
+        _download(
+            "Plot data (JSON)", "plot_data.json", lambda: export.tables_to_json(shown_tables())
+        ),
+        pn.pane.Markdown("**Recoil spectra data**", margin=(0, 10)),
         _download("dN/dT (CSV)", "recoil_spectrum.csv", lambda: export.to_csv(recoil())),
         _download("dN/dT (JSON)", "recoil_spectrum.json", lambda: export.to_json(recoil())),
         _download(

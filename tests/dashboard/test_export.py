@@ -116,3 +116,24 @@ def test_report_of_the_spectra_tab_is_small_and_fast():
     html = report.callback().getvalue().decode()
     assert time.perf_counter() - start < 20
     assert "Recoil spectrum" in html and len(html) < 6_000_000  # inline Bokeh + Panel JS: ~3 MB
+
+
+def test_plot_data_of_every_tab_has_units_and_the_results_numbers():
+    from dashboard.views import TABS, SpectraView
+
+    state = SessionState()
+    spec = state.spec()
+    for title, cls in TABS:
+        if title == "Constraints":
+            continue  # nothing is plotted before a scan is run
+        tables = export.plot_tables(export.view_plots(cls(state=state)), spec)
+        assert tables, title
+        assert any(any(t.units.values()) for t in tables), title
+        text = export.tables_to_csv(tables)
+        assert text.count("# parameters:") == len(tables)
+        assert len(json.loads(export.tables_to_json(tables))) == len(tables)
+    tables = export.plot_tables(export.view_plots(SpectraView(state=state)), spec)
+    nu_e = next(t for t in tables if t.title.startswith("Recoil spectrum") and "ν_e" in t.title)
+    assert nu_e.units == {"T (nuclear recoil)": "keVnr", "dN/dT": "events/keVnr"}
+    sp = results.spectrum(spec, 200, False)
+    np.testing.assert_allclose(nu_e.columns["dN/dT"], sp.by_flavour()["nu_e"], rtol=1e-15)

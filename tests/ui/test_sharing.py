@@ -152,3 +152,17 @@ def test_plots_have_the_png_save_tool(page: Page, live_app, console_errors):
     )
     assert n >= 1
     assert console_errors == []
+
+
+def test_plot_data_download_of_the_shown_tab(page: Page, live_app, console_errors, tmp_path):
+    _open(page, live_app.url)
+    _curves(page)
+    _open_tools(page)
+    with page.expect_download() as info:
+        page.get_by_text("Plot data (CSV)").first.click()
+    path = tmp_path / "plot.csv"
+    info.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert "T (nuclear recoil) [keVnr],dN/dT [events/keVnr]" in text
+    assert "Observed spectrum" in text
+    assert console_errors == []
