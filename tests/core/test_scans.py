@@ -154,7 +154,7 @@ def test_data_scan_matches_the_sin2_fit(csi):
 
 # ------------------------------------------------------------------------- Dask
 def test_dask_local_cluster_gives_the_identical_grid(csi):
-    distributed = pytest.importorskip("distributed")
+    import distributed  # in the test extra: the Dask backend is always tested
     g = np.geomspace(1e-5, 1e-2, 24)
     m = np.geomspace(1.0, 1e4, 20)
     local = scan(csi, "zprime", coupling=g, mass_MeV=m, chunk_rows=4)
