@@ -181,7 +181,12 @@ class TabView(pn.viewable.Viewer):
                     except Exception as exc:  # never a traceback for the user
                         fail(exc)
 
-            doc.add_next_tick_callback(run_callback)
+            if doc.session_context is None or getattr(doc.session_context, "destroyed", False):
+                return  # the session ended while the work ran: nothing left to update
+            try:
+                doc.add_next_tick_callback(run_callback)
+            except AttributeError:  # document already torn down (race with session cleanup)
+                return
 
         async def run() -> None:
             loop = asyncio.get_running_loop()
