@@ -1231,16 +1231,16 @@ class FormFactorModel(ValidatedParameters):
         """Raise CevnsError early if the parameters cannot describe a nucleus."""
 
     def _form_factor(self, q: FloatArray) -> FloatArray:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def _density(self, r: FloatArray) -> FloatArray:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def _moments(self) -> dict[int, float] | None:
         return None
 
     def _r_max(self) -> float:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def _breakpoints(self) -> tuple[float, ...]:
         return ()

@@ -111,10 +111,10 @@ class QuenchingModel(ValidatedParameters):
         return self._quenching(T) * T
 
     def _quenching(self, T: Array) -> Array:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def _derivative(self, T: Array) -> Array:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     # -- public interface ------------------------------------------------------------------
     def domain_keV(self) -> tuple[float, float]:

@@ -153,7 +153,7 @@ class EfficiencyModel(_Model):
     )
 
     def _efficiency(self, x: Array) -> Array:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def __call__(self, x: ArrayLike) -> Array:
         """ε(x), the plain function, for observable values ``x`` (any shape)."""
@@ -687,15 +687,15 @@ class ResolutionModel(_Model):
         interval [lo, hi) holding μ receives it, as in the deterministic case. Discrete models
         return P(X ≤ floor(x)) and are evaluated at integers by the bin code.
         """
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def pdf(self, x: Array, mean: Array, Tee: Array) -> Array:
         """Density (probability mass for discrete models) at x (broadcast)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
     def variance(self, mean: ArrayLike, Tee: ArrayLike | None = None) -> Array:
         """Variance of the observed value (observable unit squared)."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
 
 
 class GaussianResolution(ResolutionModel):
