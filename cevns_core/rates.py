@@ -38,6 +38,7 @@ from .weak_charges import StandardModel
 
 __all__ = [
     "BinnedCounts",
+    "Breakdown",
     "FluxKernel",
     "RecoilSpectrum",
     "binned_counts",
@@ -225,7 +226,7 @@ def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float =
     return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
 
 
-class _Breakdown:
+class Breakdown:
     """Sums of ``parts`` (a mapping (isotope, flavour) → array) over isotopes or flavours."""
 
     parts: dict[tuple[str, str], Array]
@@ -251,7 +252,7 @@ class _Breakdown:
 
 
 @dataclass
-class RecoilSpectrum(_Breakdown):
+class RecoilSpectrum(Breakdown):
     """dN/dT (nuclear recoil, keV⁻¹) broken down per (isotope, flavour).
 
     ``unit`` is ``"events/keV"`` for a fluence source and ``"events/keV/s"`` for a flux source.
@@ -410,7 +411,7 @@ def _is_isotope(name: str) -> bool:
 
 
 @dataclass
-class BinnedCounts(_Breakdown):
+class BinnedCounts(Breakdown):
     """Expected counts per observable bin, per (isotope, flavour).
 
     ``bin_edges`` are in ``unit`` (the detector's observable); ``parts`` map (isotope, flavour)

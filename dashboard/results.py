@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 import cevns_core as cc
 from cevns_core.experiments import experiment_table
+from cevns_core.rates import Breakdown
 
 from .state import (
     build_detector,
@@ -142,7 +143,7 @@ def _with(spec: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, 
 
 # ---------------------------------------------------------------------------- recoil spectra
 @dataclass(frozen=True)
-class Spectrum:
+class Spectrum(Breakdown):
     """dN/dT per (isotope, flavour) over the exposure, events/keVnr."""
 
     T_keV: Array
@@ -151,25 +152,6 @@ class Spectrum:
     threshold_keV: float
     max_recoil_keV: float
     warnings: tuple[str, ...] = ()
-
-    @property
-    def total(self) -> Array:
-        """Summed over isotopes and flavours."""
-        return np.sum(list(self.parts.values()), axis=0)
-
-    def by_flavour(self) -> dict[str, Array]:
-        """Summed over isotopes, per flavour (the core's flavour order)."""
-        out: dict[str, Array] = {}
-        for (_, flavour), values in self.parts.items():
-            out[flavour] = out.get(flavour, 0.0) + values
-        return out
-
-    def by_isotope(self) -> dict[str, Array]:
-        """Summed over flavours, per isotope."""
-        out: dict[str, Array] = {}
-        for (iso, _), values in self.parts.items():
-            out[iso] = out.get(iso, 0.0) + values
-        return out
 
 
 def recoil_grid(max_recoil_keV: float, n_points: int, log_x: bool) -> Array:
@@ -252,32 +234,13 @@ def _recoil_spectrum(spec: dict[str, Any], n_points: int, log_x: bool) -> Spectr
 
 # ---------------------------------------------------------------------------- observed counts
 @dataclass(frozen=True)
-class Observed:
+class Observed(Breakdown):
     """Expected counts per observable bin (keVnr, keVee or PE), per (isotope, flavour)."""
 
     bin_edges: Array
     unit: str
     parts: dict[tuple[str, str], Array]
     warnings: tuple[str, ...] = ()
-
-    @property
-    def total(self) -> Array:
-        """Counts per bin, all isotopes and flavours."""
-        return np.sum(list(self.parts.values()), axis=0)
-
-    def by_flavour(self) -> dict[str, Array]:
-        """Counts per bin for each flavour."""
-        out: dict[str, Array] = {}
-        for (_, flavour), values in self.parts.items():
-            out[flavour] = out.get(flavour, 0.0) + values
-        return out
-
-    def by_isotope(self) -> dict[str, Array]:
-        """Counts per bin for each isotope."""
-        out: dict[str, Array] = {}
-        for (iso, _), values in self.parts.items():
-            out[iso] = out.get(iso, 0.0) + values
-        return out
 
 
 def _check_threshold(exp: cc.Experiment) -> None:
