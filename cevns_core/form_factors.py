@@ -1384,7 +1384,58 @@ class HelmModel(FormFactorModel):
         return self._replace(R0_prescription="from_rms", rms_fm=_rms_arg(rms_fm))
 
 
-class SymmetrizedFermiModel(FormFactorModel):
+class _RadiusFromAOrRms(FormFactorModel):
+    """A model whose size is set from the mass number A or fitted to an rms radius.
+
+    Subclasses name the selector parameter (``_prescription``), its two values (``_from_A``,
+    ``_from_rms``) and the two formulas (:meth:`_radius_from_A`, :meth:`_radius_from_rms`).
+    """
+
+    __abstract = True
+    _prescription: ClassVar[str] = ""
+    _from_A: ClassVar[str] = ""
+    _from_rms: ClassVar[str] = ""
+
+    def _radius_from_A(self, A: int) -> float:
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
+
+    def _radius_from_rms(self, rms_fm: float) -> float:
+        raise TypeError(f"{type(self).__name__} is abstract: a model subclass defines this method")
+
+    def _radius(self) -> float:
+        prescription = getattr(self, self._prescription)
+        label = f"{type(self).__name__} with {self._prescription}={prescription!r}"
+        if prescription == self._from_A:
+            if self.A is None:
+                raise CevnsError(f"{label} needs A")
+            return float(self._radius_from_A(self.A))
+        if self.rms_fm is None:
+            raise CevnsError(f"{label} needs rms_fm")
+        return float(self._radius_from_rms(self.rms_fm))
+
+    def _check_geometry(self) -> None:
+        prescription = getattr(self, self._prescription)
+        if (prescription == self._from_A and self.A is not None) or (
+            prescription == self._from_rms and self.rms_fm is not None
+        ):
+            self._radius()  # raises CevnsError for an impossible geometry
+
+    @classmethod
+    def _resolve(cls, iso: Isotope, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("rms_fm") is not None:
+            params.setdefault(cls._prescription, cls._from_rms)
+        prescription = params.get(cls._prescription, cls.param[cls._prescription].default)
+        if prescription == cls._from_rms and params.get("rms_fm") is None:
+            params["rms_fm"] = _charge_radius(iso, cls.model_name)
+        params["A"] = iso.A
+        return params
+
+    def with_rms(self, rms_fm: float) -> _RadiusFromAOrRms:
+        """The same model with its size from ``rms_fm`` at the same shape parameters."""
+        return self._replace(**{self._prescription: self._from_rms, "rms_fm": _rms_arg(rms_fm)})
+
+
+class SymmetrizedFermiModel(_RadiusFromAOrRms):
     """Symmetrized Fermi form factor (PKK Eqs. (25)–(27); PHYSICS.md §4.2)."""
 
     model_name: ClassVar[str] = "symmetrized_fermi"
@@ -1407,31 +1458,20 @@ class SymmetrizedFermiModel(FormFactorModel):
     )
     A = param.Integer(None, allow_None=True, bounds=(1, 400), precedence=-1, doc="Mass number A.")
 
+    _prescription: ClassVar[str] = "c_prescription"
+    _from_A: ClassVar[str] = "standard"
+    _from_rms: ClassVar[str] = "from_rms"
+
+    def _radius_from_A(self, A: int) -> float:
+        return lewin_smith_c(A)
+
+    def _radius_from_rms(self, rms_fm: float) -> float:
+        return symmetrized_fermi_c_from_rms(rms_fm, self.a_fm)
+
     @property
     def c_fm(self) -> float:
         """The half-density radius c in fm."""
-        if self.c_prescription == "standard":
-            if self.A is None:
-                raise CevnsError("SymmetrizedFermiModel with c_prescription='standard' needs A")
-            return float(lewin_smith_c(self.A))
-        if self.rms_fm is None:
-            raise CevnsError("SymmetrizedFermiModel with c_prescription='from_rms' needs rms_fm")
-        return float(symmetrized_fermi_c_from_rms(self.rms_fm, self.a_fm))
-
-    def _check_geometry(self) -> None:
-        if (self.c_prescription == "standard" and self.A is not None) or (
-            self.c_prescription == "from_rms" and self.rms_fm is not None
-        ):
-            self.c_fm  # noqa: B018 — raises CevnsError for an impossible geometry
-
-    @classmethod
-    def _resolve(cls, iso: Isotope, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("rms_fm") is not None:
-            params.setdefault("c_prescription", "from_rms")
-        if params.get("c_prescription") == "from_rms" and params.get("rms_fm") is None:
-            params["rms_fm"] = _charge_radius(iso, cls.model_name)
-        params["A"] = iso.A
-        return params
+        return self._radius()
 
     def _form_factor(self, q: FloatArray) -> FloatArray:
         return _sf_ff(q, self.c_fm, self.a_fm)
@@ -1446,12 +1486,8 @@ class SymmetrizedFermiModel(FormFactorModel):
     def _r_max(self) -> float:
         return self.c_fm + 70.0 * self.a_fm
 
-    def with_rms(self, rms_fm: float) -> SymmetrizedFermiModel:
-        """Symmetrized Fermi with c from ``rms_fm`` at the same a."""
-        return self._replace(c_prescription="from_rms", rms_fm=_rms_arg(rms_fm))
 
-
-class KleinNystrandModel(FormFactorModel):
+class KleinNystrandModel(_RadiusFromAOrRms):
     """Klein–Nystrand form factor (PKK Eqs. (28)–(29); Pandey Eq. (30); PHYSICS.md §4.3).
 
     R_A = 1.23 A^{1/3} fm (COHERENT choice) or adapted to an rms radius (Pandey after Eq. (30)).
@@ -1477,32 +1513,20 @@ class KleinNystrandModel(FormFactorModel):
     )
     A = param.Integer(None, allow_None=True, bounds=(1, 400), precedence=-1, doc="Mass number A.")
 
+    _prescription: ClassVar[str] = "R_A_prescription"
+    _from_A: ClassVar[str] = "coherent"
+    _from_rms: ClassVar[str] = "adapted"
+
+    def _radius_from_A(self, A: int) -> float:
+        return klein_nystrand_R_A_coherent(A)
+
+    def _radius_from_rms(self, rms_fm: float) -> float:
+        return klein_nystrand_R_A_adapted(rms_fm, self.a_k_fm)
+
     @property
     def R_A_fm(self) -> float:
         """The hard-sphere radius R_A in fm."""
-        if self.R_A_prescription == "coherent":
-            if self.A is None:
-                raise CevnsError("KleinNystrandModel with R_A_prescription='coherent' needs A")
-            return float(klein_nystrand_R_A_coherent(self.A))
-        if self.rms_fm is None:
-            raise CevnsError("KleinNystrandModel with R_A_prescription='adapted' needs rms_fm")
-        return float(klein_nystrand_R_A_adapted(self.rms_fm, self.a_k_fm))
-
-    def _check_geometry(self) -> None:
-        if (self.R_A_prescription == "coherent" and self.A is not None) or (
-            self.R_A_prescription == "adapted" and self.rms_fm is not None
-        ):
-            self.R_A_fm  # noqa: B018 — raises CevnsError for an impossible geometry
-
-    @classmethod
-    def _resolve(cls, iso: Isotope, params: dict[str, Any]) -> dict[str, Any]:
-        if params.get("rms_fm") is not None:
-            params.setdefault("R_A_prescription", "adapted")
-        prescription = params.get("R_A_prescription", cls.param["R_A_prescription"].default)
-        if prescription == "adapted" and params.get("rms_fm") is None:
-            params["rms_fm"] = _charge_radius(iso, cls.model_name)
-        params["A"] = iso.A
-        return params
+        return self._radius()
 
     def _form_factor(self, q: FloatArray) -> FloatArray:
         return _kn_ff(q, self.R_A_fm, self.a_k_fm)
@@ -1518,10 +1542,6 @@ class KleinNystrandModel(FormFactorModel):
 
     def _breakpoints(self) -> tuple[float, ...]:
         return (self.R_A_fm,)
-
-    def with_rms(self, rms_fm: float) -> KleinNystrandModel:
-        """Klein–Nystrand with the adapted R_A for ``rms_fm`` at the same a_k."""
-        return self._replace(R_A_prescription="adapted", rms_fm=_rms_arg(rms_fm))
 
 
 class KleinNystrandAdaptedModel(KleinNystrandModel):
