@@ -7,10 +7,10 @@ A :class:`dashboard.state.SessionState` (default preset) drives the "Recoil spec
 (:class:`dashboard.views.spectra.SpectraView`), whose panes are rendered to Bokeh models once, as
 the server does for a session (``get_root`` on a Bokeh ``Document``). Each timed update sets one
 input of the spectrum to a value not seen before (so the dashboard's result caches miss and the
-core recomputes) and returns when everything the server does for it is done: the dN/dT and ratio
-DynamicMaps re-evaluated and their Bokeh models updated, and the observed spectrum and counts
-table recomputed. A served session does the latter on a worker thread after the callback; here
-both parts run in turn and are reported apart and together. Nothing is sent over a network.
+core recomputes) and returns when everything the server does for it is done: the dN/dT figure's
+Bokeh data sources updated, then the NP/SM ratio, the observed spectrum and the counts table
+recomputed and updated. A served session does the latter on a worker thread after the callback;
+here both parts run in turn and are reported apart and together. Nothing is sent over a network.
 
 Changes measured: the neutron skin (form factors, spectrum and observed counts), and a vector
 NSI coupling (the same plus the Standard-Model reference curve and the ratio).
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Dashboard update for a spectrum change ({state.experiment}, Recoil spectra tab, Bokeh "
         "models rendered; median of updates, one thread)"
     )
-    # Time spent in the results layer (dashboard.results: pn.cache, building the core objects,
+    # Time spent in the results layer (dashboard.results: its caches, building the core objects,
     # the cevns_core calls) during each update, to split core from plotting.
     in_results = [0.0]
 

@@ -321,21 +321,26 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 # ------------------------------------------------------------------------- any tab's plots
 def view_plots(view: Any) -> list[Any]:
-    """The HoloViews objects shown by a tab view: the current frame of each of its plot panes."""
+    """What a tab view shows: the current frame of each HoloViews pane, the data of each
+    live Bokeh figure (:class:`dashboard.views._live.PlotData`)."""
     import holoviews as hv
     import panel as pn
 
-    panes: list[Any] = []
-    for value in vars(view).values():
-        items = value.values() if isinstance(value, dict) else [value]
-        panes += [v for v in items if isinstance(v, pn.pane.HoloViews)]
+    from .views._live import LiveFigure
+
     out = []
-    for pane in panes:
-        obj = pane.object
-        if isinstance(obj, hv.DynamicMap):
-            obj = obj.last if obj.last is not None else obj[()]
-        if obj is not None:
-            out.append(obj)
+    for value in vars(view).values():
+        for item in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(item, LiveFigure):
+                obj = item.data
+            elif isinstance(item, pn.pane.HoloViews):
+                obj = item.object
+                if isinstance(obj, hv.DynamicMap):
+                    obj = obj.last if obj.last is not None else obj[()]
+            else:
+                continue
+            if obj is not None:
+                out.append(obj)
     return out
 
 
@@ -353,8 +358,17 @@ def _series(obj: Any) -> list[tuple[str, Any]]:
 
 def plot_tables(objs: list[Any], parameters: dict[str, Any]) -> list[Table]:
     """One :class:`Table` per plotted series (columns: the element's dimensions, with units)."""
+    from .views._live import PlotData
+
     tables = []
     for obj in objs:
+        if isinstance(obj, PlotData):
+            tables += [
+                Table(title, columns, units, parameters)
+                for title, columns, units in obj.tables()
+                if len(next(iter(columns.values())))
+            ]
+            continue
         plot_title = ""
         try:
             plot_title = str(obj.opts.get().kwargs.get("title", ""))

@@ -1,7 +1,7 @@
-"""Results for the plots: the core's numbers for a spec, cached with ``pn.cache``.
+"""Results for the plots: the core's numbers for a spec, cached.
 
 Every function takes plain data (specs from :class:`dashboard.state.SessionState`, numbers,
-strings, tuples) so that ``pn.cache`` hashes it by content, builds core objects with the
+strings, tuples), keyed by content in a cache (:func:`_cache`), builds core objects with the
 ``dashboard.state.build_*`` functions, calls :mod:`cevns_core` and returns a small frozen record
 whose arrays are read-only (a cached result is shared by every session of the process). Nothing
 here computes physics: the functions choose sampling grids and sum the core's breakdowns.
@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
+import hashlib
+import json
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import panel as pn
 from numpy.typing import NDArray
 
 import cevns_core as cc
@@ -91,13 +95,48 @@ N_SQUARED_NUCLEI: tuple[str, ...] = (
     "Pb208",
 )
 
-_CACHE = {"max_items": 128, "policy": "LRU"}
+#: Entries per cache (least recently used dropped first).
+MAX_ITEMS = 128
 _cached_functions: list[Callable] = []
 
 
-def _cache(max_items: int = _CACHE["max_items"]):
-    def decorate(func):
-        cached = pn.cache(func, max_items=max_items, policy=_CACHE["policy"])
+def _key_part(value: Any) -> Any:
+    """JSON stand-in for the numpy values a spec may hold (arrays by content)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        digest = hashlib.blake2b(np.ascontiguousarray(value).tobytes(), digest_size=16)
+        return ["ndarray", value.dtype.str, list(value.shape), digest.hexdigest()]
+    raise TypeError(f"cannot use a {type(value).__name__} in a results cache key")
+
+
+def _cache(max_items: int = MAX_ITEMS) -> Callable[[Callable], Callable]:
+    """A bounded, thread-safe LRU cache keyed by the arguments' content (canonical JSON).
+
+    The arguments are plain data (specs), so their JSON text is a cheap exact key: a few
+    microseconds where hashing the nested spec object by object cost milliseconds per call.
+    """
+
+    def decorate(func: Callable) -> Callable:
+        entries: OrderedDict[str, Any] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(func)
+        def cached(*args: Any, **kwargs: Any) -> Any:
+            key = json.dumps([args, kwargs], sort_keys=True, default=_key_part)
+            with lock:
+                if key in entries:
+                    entries.move_to_end(key)
+                    return entries[key]
+            value = func(*args, **kwargs)  # outside the lock: workers compute in parallel
+            with lock:
+                entries[key] = value
+                entries.move_to_end(key)
+                while len(entries) > max_items:
+                    entries.popitem(last=False)
+            return value
+
+        cached.clear = entries.clear  # type: ignore[attr-defined]
         _cached_functions.append(cached)
         return cached
 
@@ -108,6 +147,10 @@ def clear_caches() -> None:
     """Empty every cache of this module (tests; memory)."""
     for func in _cached_functions:
         func.clear()
+
+
+#: The core Experiment of a spec, shared by the results of one update (read only: never mutate).
+_experiment = _cache(max_items=16)(build_experiment)
 
 
 def _frozen(a: Any) -> Array:
@@ -209,7 +252,7 @@ def threshold_recoil_keV(spec: dict[str, Any]) -> float:
 @_cache()
 def _recoil_spectrum(spec: dict[str, Any], n_points: int, log_x: bool) -> Spectrum:
     with _collect_warnings() as messages:
-        exp = build_experiment(spec)
+        exp = _experiment(spec)
         model, ff_params = nuclear_options(spec["nuclear"])
         T_top = exp.max_recoil_keV()
         T = recoil_grid(T_top, n_points, log_x)
@@ -256,7 +299,7 @@ def _check_threshold(exp: cc.Experiment) -> None:
 
 def _observed(spec: dict[str, Any], bin_edges: Array | None, n_bins: int) -> Observed:
     with _collect_warnings() as messages:
-        exp = build_experiment(spec)
+        exp = _experiment(spec)
         _check_threshold(exp)
         model, ff_params = nuclear_options(spec["nuclear"])
         edges = exp.analysis_bins(n_bins) if bin_edges is None else np.asarray(bin_edges)
@@ -308,7 +351,7 @@ class CountsResult:
 @_cache()
 def counts(spec: dict[str, Any]) -> CountsResult:
     """Events above threshold (as ``Experiment.counts``) and of every recoil (ideal detector)."""
-    exp = build_experiment(spec)
+    exp = _experiment(spec)
     det = exp.detector
     smooth = det.resolution is None and det.efficiency is None
     seen = _observed(spec, None, 8 if smooth else 400)
@@ -684,7 +727,7 @@ def energy_time(
 
     Times from ``t_min_us`` (the proton pulse is centred on t = 0) to ``t_max_us``.
     """
-    exp = build_experiment(spec)
+    exp = _experiment(spec)
     if getattr(exp.source, "time_pdf", None) is None:
         return None
     _check_threshold(exp)

@@ -3,7 +3,7 @@
 No physics here and no plotting stack (this module imports neither panel, holoviews nor bokeh):
 :class:`SessionState` holds the choices as ``param`` parameters whose bounds and docs come from the
 core's own parameterised models, and turns them into *specs* — plain nested dicts of strings,
-numbers and lists, hashable by ``pn.cache`` and shareable in a URL. The ``build_*`` functions turn
+numbers and lists, usable as a cache key and shareable in a URL. The ``build_*`` functions turn
 a spec into core objects (:class:`cevns_core.Experiment`, sources, detectors, ``NewPhysics``);
 :mod:`dashboard.results` calls the core with them (cached).
 
@@ -791,7 +791,7 @@ class SessionState(param.Parameterized):
         return {"params": dict(self.physics_overrides)}
 
     def spec(self) -> dict[str, Any]:
-        """Everything that fixes the experiment's numbers (plain data, hashable by pn.cache)."""
+        """Everything that fixes the experiment's numbers (plain data: a cache key)."""
         return {
             "preset": self.experiment,
             "source": self.source_spec(),

@@ -102,8 +102,7 @@ def tools_card(
             obj = pn.pane.Markdown("")
         else:
             obj = pn.Column(
-                pn.pane.HoloViews(spectra.recoil_overlay(), sizing_mode="stretch_width"),
-                pn.pane.HoloViews(spectra.observed_overlay(), sizing_mode="stretch_width"),
+                *(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig in spectra.figures()),
                 sizing_mode="stretch_width",
             )
         return export.html_report(obj, "CEvNS workbench — Recoil spectra", state.spec())

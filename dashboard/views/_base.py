@@ -2,7 +2,8 @@
 
 A tab is a :class:`TabView`: a ``pn.viewable.Viewer`` holding the session state and its own
 display parameters. Its plots are ``hv.DynamicMap`` s fed by ``hv.streams.Params`` on the state
-parameters they depend on (so zoom survives an update), built by :meth:`TabView.dynamic`. Every
+parameters they depend on (so zoom survives an update), built by :meth:`TabView.dynamic` (the
+Recoil spectra tab, which follows every input, uses live Bokeh figures instead: ``_live.py``). Every
 callback goes through :meth:`TabView.guard`: an exception becomes a notification and the plot
 keeps its last good frame (HoloViews rule: a callback always returns the same element type).
 Display options that change the axis type (log/linear) rebuild the plot instead.

@@ -27,12 +27,20 @@ from .. import results
 from ..palette import SM_COLOR, THRESHOLD_COLOR, flavour_color, flavour_label, series_color
 from ..state import build_detector, preset_spec
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
-from .spectra import observable_dim
+from .spectra import observable_axis
 
 __all__ = ["SourcesView"]
 
 E_DIM = hv.Dimension("E_MeV", label="E_ν", unit="MeV")
 SHAPE_DIM = hv.Dimension("shape", label="(1/Φ) dΦ/dE", unit="MeV⁻¹")
+
+
+def observable_dim(unit: str) -> hv.Dimension:
+    """The observed-spectrum axis of the detector's observable as a HoloViews dimension."""
+    axis = observable_axis(unit)
+    return hv.Dimension(axis.name, label=axis.label, unit=axis.unit)
+
+
 T_DIM = hv.Dimension("t_us", label="Arrival time t", unit="μs")
 PDF_DIM = hv.Dimension("pdf", label="Probability density", unit="μs⁻¹")
 COUNTS_DIM = hv.Dimension("counts", label="Counts per bin", unit="events")

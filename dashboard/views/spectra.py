@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
@@ -34,6 +33,7 @@ from ..palette import (
 )
 from ..state import build_detector, sm_spec
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
+from ._live import Axis, LiveFigure, PlotData, Series, build_figure
 
 __all__ = ["SpectraView"]
 
@@ -43,10 +43,10 @@ N_POINTS = 200
 RATIO_HEIGHT = 170
 BREAKDOWNS = {"Total": "total", "Per flavour": "flavour", "Per isotope": "isotope"}
 
-T_DIM = hv.Dimension("T_keV", label="T (nuclear recoil)", unit="keVnr")
-RATE_DIM = hv.Dimension("dNdT", label="dN/dT", unit="events/keVnr")
-RATIO_DIM = hv.Dimension("ratio", label="NP / SM")
-COUNTS_DIM = hv.Dimension("counts", label="Counts per bin", unit="events")
+T_AXIS = Axis("T_keV", "T (nuclear recoil)", "keVnr")
+RATE_AXIS = Axis("dNdT", "dN/dT", "events/keVnr")
+RATIO_AXIS = Axis("ratio", "NP / SM")
+COUNTS_AXIS = Axis("counts", "Counts per bin", "events")
 OBSERVABLE_LABELS = {
     "keVnr": "Nuclear recoil",
     "keVee": "Electron-equivalent energy",
@@ -54,9 +54,9 @@ OBSERVABLE_LABELS = {
 }
 
 
-def observable_dim(unit: str) -> hv.Dimension:
-    """x dimension of the observed spectrum for the detector's observable."""
-    return hv.Dimension("observed", label=OBSERVABLE_LABELS.get(unit, "Observed"), unit=unit)
+def observable_axis(unit: str) -> Axis:
+    """x axis of the observed spectrum for the detector's observable."""
+    return Axis("observed", OBSERVABLE_LABELS.get(unit, "Observed"), unit)
 
 
 class SpectraView(TabView):
@@ -80,25 +80,23 @@ class SpectraView(TabView):
         default=40, bounds=(5, 200), doc="Bins of the observed spectrum (PE: 1-PE bins)."
     )
 
-    #: View parameters that change the axes or the element types: the plots are rebuilt.
-    _STRUCTURE = ("breakdown", "stacked", "log_x", "log_y", "log_counts")
+    #: Display options (the plots redraw; the results come from the cache).
+    _DISPLAY = ("breakdown", "stacked", "log_x", "log_y", "log_counts")
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._observed_last: dict[str, Any] | None = None
-        self._recoil_pane = self.pane(self._recoil_map(), linked_axes=True)
-        self._ratio_pane = self.pane(self._ratio_map(), linked_axes=True, min_height=RATIO_HEIGHT)
-        self._observed_pipe = hv.streams.Pipe(data=None)
-        self._observed_pane = self.pane(self._observed_map())
+        self._recoil_fig = LiveFigure(height=PLOT_HEIGHT)
+        self._ratio_fig = LiveFigure(height=RATIO_HEIGHT, link_x=self._recoil_fig)
+        self._observed_fig = LiveFigure(height=PLOT_HEIGHT)
         self._counts_caption = pn.pane.Markdown("", margin=(0, 10))
         self._counts_table = table_widget(pd.DataFrame({"": []}))
-        self.param.watch(self._rebuild, list(self._STRUCTURE))
-        self.param.watch(self.refresh, ["show_band", "n_bins"])
+        self.param.watch(self.update, [*self._DISPLAY, "show_band", "n_bins"])
         self.state.param.watch(
-            self.refresh,
+            self.update,
             [*list(self.state.EXPERIMENT_INPUTS), "flux_uncertainty", "quenching_uncertainty"],
         )
-        self.refresh()
+        self.update()
 
     # --------------------------------------------------------------------------- data
     def spec(self) -> dict[str, Any]:
@@ -177,89 +175,116 @@ class SpectraView(TabView):
         return band
 
     # --------------------------------------------------------------------------- dN/dT
-    def recoil_overlay(self) -> hv.Overlay:
-        """The dN/dT plot of the current choices (last good one on invalid input)."""
+    def recoil_plot(self, data: dict[str, Any] | None = None) -> PlotData:
+        """The dN/dT plot for ``data`` of :meth:`recoil_data` (computed now when None); the
+        last good plot on invalid input."""
         return self.guard(
-            "recoil", lambda: self._recoil_overlay(self.recoil_data()), self._empty_recoil
+            "recoil",
+            lambda: self._recoil_plot(data or self.recoil_data()),
+            lambda: self._empty(T_AXIS, RATE_AXIS, "Recoil spectrum"),
         )
 
-    def _empty_recoil(self) -> hv.Overlay:
+    def _empty(self, x: Axis, y: Axis, title: str, **kw: Any) -> PlotData:
         empty = np.array([], dtype=float)
-        return hv.Overlay([hv.Curve((empty, empty), T_DIM, RATE_DIM, label="Total")])
+        return PlotData(title, x, y, (Series("Total", empty, empty, color=SM_COLOR),), **kw)
 
-    def _positive(self, y: np.ndarray) -> np.ndarray:
-        return np.where(y > 0, y, np.nan) if self.log_y else y
+    def _positive(self, y: np.ndarray, log: bool) -> np.ndarray:
+        return np.where(y > 0, y, np.nan) if log else y
 
-    def _recoil_overlay(self, data: dict[str, Any]) -> hv.Overlay:
-        sp, ref, band = data["spectrum"], data["reference"], data["band"]
-        T = np.asarray(sp.T_keV)
-        layers: list[hv.Element] = []
-        total = np.asarray(sp.total)
-        if band is not None:
-            lo, hi = total * (1 - band.recoil), total * (1 + band.recoil)
-            layers.append(
-                hv.Area(
-                    (T, self._positive(lo), self._positive(hi)),
-                    T_DIM,
-                    [RATE_DIM, "upper"],
-                    label="Uncertainty",
-                ).opts(color=SM_COLOR, alpha=0.25, line_alpha=0)
-            )
-        comps = self.components(sp)
+    @staticmethod
+    def _log_range(total: np.ndarray, log: bool) -> tuple[float, float] | None:
+        positive = total[total > 0]
+        if not (log and positive.size):
+            return None
+        return positive.min() / 3.0, positive.max() * 3.0
+
+    def _components(self, parts: Any, x: np.ndarray, kind: str, log: bool) -> list[Series]:
+        """Series of the chosen breakdown: lines/bars, or stacked areas/bars."""
+        comps = self.components(parts)
         if self.stacked and len(comps) > 1:
-            cumulative = np.cumsum([v for v, _ in comps.values()], axis=0)
-            items = list(zip(comps, comps.values(), cumulative, strict=True))
-            for name, (values, color), top in reversed(items):
-                layers.append(
-                    hv.Area(
-                        (T, self._positive(top), values), T_DIM, [RATE_DIM, "component"], label=name
-                    ).opts(color=color, alpha=0.55, line_color=color)
+            kind = "area" if kind == "line" else kind
+            tops = np.cumsum([v for v, _ in comps.values()], axis=0)
+            return [
+                Series(
+                    name,
+                    x,
+                    values,
+                    kind=kind,
+                    color=color,
+                    lower=self._positive(top - values, log),
+                    upper=self._positive(top, log),
+                    fill_alpha=0.55 if kind == "area" else 0.7,
+                    line_width=1.0,
                 )
-        else:
-            for name, (values, color) in comps.items():
-                layers.append(
-                    hv.Curve((T, self._positive(values)), T_DIM, RATE_DIM, label=name).opts(
-                        color=color, line_width=2
-                    )
-                )
+                for (name, (values, color)), top in zip(comps.items(), tops, strict=True)
+            ]
+        if kind == "bars":
+            fill = 0.6 if len(comps) == 1 else 0.1
+            return [
+                Series(name, x, values, kind="bars", color=color, fill_alpha=fill)
+                for name, (values, color) in comps.items()
+            ]
+        return [
+            Series(name, x, self._positive(values, log), color=color)
+            for name, (values, color) in comps.items()
+        ]
+
+    def _band_series(self, x: np.ndarray, total: np.ndarray, rel: np.ndarray, log: bool) -> Series:
+        return Series(
+            "Uncertainty",
+            x,
+            total,
+            kind="area",
+            color=SM_COLOR,
+            lower=self._positive(total * (1 - rel), log),
+            upper=self._positive(total * (1 + rel), log),
+            fill_alpha=0.25,
+        )
+
+    def _recoil_plot(self, data: dict[str, Any]) -> PlotData:
+        sp, ref, band = data["spectrum"], data["reference"], data["band"]
+        T, total, log = np.asarray(sp.T_keV), np.asarray(sp.total), self.log_y
+        series: list[Series] = []
+        if band is not None:
+            series.append(self._band_series(T, total, band.recoil, log))
+        series += self._components(sp, T, "line", log)
         if ref is not None:
             if self.breakdown != "total":
-                layers.append(
-                    hv.Curve(
-                        (T, self._positive(total)), T_DIM, RATE_DIM, label="Total (new physics)"
-                    ).opts(color=NEW_PHYSICS_COLOR, line_width=2)
+                np_total = self._positive(total, log)
+                series.append(Series("Total (new physics)", T, np_total, color=NEW_PHYSICS_COLOR))
+            series.append(
+                Series(
+                    "Total (SM)",
+                    np.asarray(ref.T_keV),
+                    self._positive(np.asarray(ref.total), log),
+                    color=SM_COLOR,
+                    dash="dashed",
                 )
-            layers.append(
-                hv.Curve(
-                    (np.asarray(ref.T_keV), self._positive(np.asarray(ref.total))),
-                    T_DIM,
-                    RATE_DIM,
-                    label="Total (SM)",
-                ).opts(color=SM_COLOR, line_dash="dashed", line_width=2)
             )
-        layers.append(
-            hv.VLine(sp.threshold_keV).opts(color=THRESHOLD_COLOR, line_dash="dotted", line_width=2)
+        return PlotData(
+            f"Recoil spectrum — threshold {sp.threshold_keV:.3g} keVnr",
+            T_AXIS,
+            RATE_AXIS,
+            tuple(series),
+            marker=sp.threshold_keV,
+            marker_color=THRESHOLD_COLOR,
+            log_x=self.log_x,
+            log_y=log,
+            y_range=self._log_range(total, log),
+            stacked=self.stacked,
         )
-        title = f"Recoil spectrum — threshold {sp.threshold_keV:.3g} keVnr"
-        opts = self.base_opts(title, logx=self.log_x, logy=self.log_y, min_height=PLOT_HEIGHT)
-        positive = total[total > 0]
-        if self.log_y and positive.size:
-            opts["ylim"] = (positive.min() / 3.0, positive.max() * 3.0)
-        return hv.Overlay(layers).opts(**opts)
 
     # --------------------------------------------------------------------------- ratio
-    def ratio_curve(self, data: dict[str, Any] | None = None) -> hv.Curve:
+    def ratio_plot(self, data: dict[str, Any] | None = None) -> PlotData:
         """NP / SM of the total dN/dT (1 without new physics), for ``data`` of
         :meth:`recoil_data` (computed now when None)."""
         return self.guard(
-            "ratio", lambda: self._ratio(data or self.recoil_data()), self._empty_ratio
+            "ratio",
+            lambda: self._ratio(data or self.recoil_data()),
+            lambda: self._empty(T_AXIS, RATIO_AXIS, "NP / SM", height=RATIO_HEIGHT, legend=False),
         )
 
-    def _empty_ratio(self) -> hv.Curve:
-        empty = np.array([], dtype=float)
-        return hv.Curve((empty, empty), T_DIM, RATIO_DIM)
-
-    def _ratio(self, data: dict[str, Any]) -> hv.Curve:
+    def _ratio(self, data: dict[str, Any]) -> PlotData:
         sp, ref = data["spectrum"], data["reference"]
         T, total = np.asarray(sp.T_keV), np.asarray(sp.total)
         if ref is None:
@@ -268,108 +293,69 @@ class SpectraView(TabView):
             sm = np.asarray(ref.total)
             ratio = np.where(sm > 0, total / np.where(sm > 0, sm, 1.0), np.nan)
             title = "New physics / Standard Model (total dN/dT)"
-        return hv.Curve((T, ratio), T_DIM, RATIO_DIM).opts(
-            color=NEW_PHYSICS_COLOR,
-            line_width=2,
-            title=title,
-            framewise=True,
-            logx=self.log_x,
-            responsive=True,
-            min_height=RATIO_HEIGHT,
-            show_grid=True,
-            tools=["hover"],
-            fontscale=0.9,
+        return PlotData(
+            title,
+            T_AXIS,
+            RATIO_AXIS,
+            (Series("", T, ratio, color=NEW_PHYSICS_COLOR),),
+            log_x=self.log_x,
+            height=RATIO_HEIGHT,
+            legend=False,
         )
-
-    def _recoil_map(self) -> hv.DynamicMap:
-        inputs = (*self.state.EXPERIMENT_INPUTS, "flux_uncertainty", "quenching_uncertainty")
-        return self.dynamic(self.recoil_overlay, inputs, ("show_band", "n_bins")).opts(
-            hv.opts.Curve(tools=["hover"]), hv.opts.Area(tools=["hover"])
-        )
-
-    def _ratio_map(self) -> hv.DynamicMap:
-        # fed by refresh() after the dN/dT plot has gone out (keeps the main update light)
-        self._ratio_pipe = hv.streams.Pipe(data=getattr(self, "_ratio_last", None))
-        return hv.DynamicMap(lambda data: self.ratio_curve(data), streams=[self._ratio_pipe])
 
     # --------------------------------------------------------------------------- observed
-    def observed_overlay(self, data: dict[str, Any] | None = None) -> hv.Overlay:
+    def observed_plot(self, data: dict[str, Any] | None = None) -> PlotData:
         """The observed spectrum for ``data`` (from :meth:`observed_data`; placeholder if None)."""
-        if data is None:
-            return self._empty_observed()
-        return self.guard("observed", lambda: self._observed_overlay(data), self._empty_observed)
-
-    def _empty_observed(self) -> hv.Overlay:
-        dim = observable_dim(self.state.observable)
-        return hv.Overlay(
-            [hv.Histogram(([0.0, 1.0], [0.0]), kdims=[dim], vdims=[COUNTS_DIM], label="Total")]
+        placeholder = lambda: self._empty(  # noqa: E731
+            observable_axis(self.state.observable), COUNTS_AXIS, "Observed spectrum"
         )
+        if data is None:
+            return placeholder()
+        return self.guard("observed", lambda: self._observed_plot(data), placeholder)
 
-    def _observed_overlay(self, data: dict[str, Any]) -> hv.Overlay:
+    def _observed_plot(self, data: dict[str, Any]) -> PlotData:
         obs, ref, band = data["observed"], data["reference"], data["band"]
-        edges = np.asarray(obs.bin_edges)
-        dim = observable_dim(obs.unit)
-        total = np.asarray(obs.total)
-        layers: list[hv.Element] = []
-        comps = self.components(obs)
-        if self.stacked and len(comps) > 1:
-            cumulative = np.cumsum([v for v, _ in comps.values()], axis=0)
-            for name, (values, color), top in reversed(
-                list(zip(comps, comps.values(), cumulative, strict=True))
-            ):
-                layers.append(
-                    hv.Histogram(
-                        (edges, top, values),
-                        kdims=[dim],
-                        vdims=[COUNTS_DIM, "component"],
-                        label=name,
-                    ).opts(color=color, alpha=0.7, line_color=color)
-                )
-        else:
-            fill = 0.6 if len(comps) == 1 else 0.1
-            for name, (values, color) in comps.items():
-                layers.append(
-                    hv.Histogram((edges, values), kdims=[dim], vdims=[COUNTS_DIM], label=name).opts(
-                        color=color, fill_alpha=fill, line_color=color, line_width=2
-                    )
-                )
+        edges, total, log = np.asarray(obs.bin_edges), np.asarray(obs.total), self.log_counts
         centres = 0.5 * (edges[1:] + edges[:-1])
+        series = self._components(obs, edges, "bars", log)
         if band is not None and band.observed.shape == total.shape:
-            lo, hi = total * (1 - band.observed), total * (1 + band.observed)
-            layers.append(
-                hv.Area((centres, lo, hi), dim, [COUNTS_DIM, "upper"], label="Uncertainty").opts(
-                    color=SM_COLOR, alpha=0.3, line_alpha=0
-                )
-            )
+            series.append(self._band_series(centres, total, band.observed, log))
         if ref is not None:
-            layers.append(
-                hv.Curve(
-                    (centres, np.asarray(ref.total)), dim, COUNTS_DIM, label="Total (SM)"
-                ).opts(color=SM_COLOR, line_dash="dashed", line_width=2, interpolation="steps-mid")
+            series.append(
+                Series(
+                    "Total (SM)",
+                    centres,
+                    np.asarray(ref.total),
+                    kind="step",
+                    color=SM_COLOR,
+                    dash="dashed",
+                )
             )
             if self.breakdown != "total":
-                layers.append(
-                    hv.Curve((centres, total), dim, COUNTS_DIM, label="Total (new physics)").opts(
-                        color=NEW_PHYSICS_COLOR, line_width=2, interpolation="steps-mid"
+                series.append(
+                    Series(
+                        "Total (new physics)", centres, total, kind="step", color=NEW_PHYSICS_COLOR
                     )
                 )
-        layers.append(
-            hv.VLine(data["threshold"]).opts(
-                color=THRESHOLD_COLOR, line_dash="dotted", line_width=2
-            )
+        return PlotData(
+            f"Observed spectrum — {total.sum():.4g} events",
+            observable_axis(obs.unit),
+            COUNTS_AXIS,
+            tuple(series),
+            marker=data["threshold"],
+            marker_color=THRESHOLD_COLOR,
+            log_y=log,
+            y_range=self._log_range(total, log),
+            stacked=self.stacked,
         )
-        title = f"Observed spectrum — {total.sum():.4g} events"
-        opts = self.base_opts(title, logy=self.log_counts)
-        positive = total[total > 0]
-        if self.log_counts and positive.size:
-            opts["ylim"] = (positive.min() / 3.0, positive.max() * 3.0)
-        return hv.Overlay(layers).opts(**opts)
 
-    def _observed_map(self) -> hv.DynamicMap:
-        self._observed_pipe = hv.streams.Pipe(data=self._observed_last)
-        return hv.DynamicMap(
-            lambda data: self.observed_overlay(data), streams=[self._observed_pipe]
-        ).opts(hv.opts.Histogram(tools=["hover"]), hv.opts.Curve(tools=["hover"]))
+    def figures(self) -> list[Any]:
+        """Standalone Bokeh figures of the plots as shown (the HTML report)."""
+        return [build_figure(f.data)[0] for f in self.plots() if f.data is not None]
+
+    def plots(self) -> list[LiveFigure]:
+        """The tab's plots: dN/dT, NP/SM ratio, observed spectrum."""
+        return [self._recoil_fig, self._ratio_fig, self._observed_fig]
 
     # --------------------------------------------------------------------------- counts
     def counts_frame(self, spec: dict[str, Any] | None = None) -> tuple[pd.DataFrame, str]:
@@ -414,45 +400,39 @@ class SpectraView(TabView):
         self._count_warnings = c.warnings
         return df, caption
 
+    def update(self, *_events: Any) -> None:
+        """Redraw dN/dT now and recompute the rest (deferred in a served session)."""
+        self.on_shown("recoil", lambda: self._recoil_fig.update(self.recoil_plot()))
+        self.refresh()
+
     def refresh(self, *_events: Any) -> None:
-        """Recompute the observed spectrum and the counts (deferred in a served session).
+        """Recompute the ratio, the observed spectrum and the counts (deferred when served).
 
         The dN/dT plot updates at once; these follow as soon as they are computed, so a slow
-        detector response never delays it. On invalid input both keep their last good state.
+        detector response never delays it. On invalid input all keep their last good state.
         """
         spec = self.spec()  # read on the event loop; the computation only uses this copy
 
         def compute() -> tuple[dict[str, Any], tuple[pd.DataFrame, str], dict[str, Any]]:
-            ratio = self.recoil_data(spec, quiet=True)
+            recoil = self.recoil_data(spec, quiet=True)
             data = self.observed_data(spec)
-            return data, self.counts_frame(spec), ratio
+            return data, self.counts_frame(spec), recoil
 
         self.defer(
             "observed", compute, lambda value: self.on_shown("observed", lambda: self._apply(value))
         )
 
     def _apply(self, value: tuple) -> None:
-        data, (df, caption), ratio = value
-        self._ratio_last = ratio
-        self._ratio_pipe.send(ratio)
-        previous = self._observed_last
+        data, (df, caption), recoil = value
+        self._ratio_fig.update(self.ratio_plot(recoil))
         self._observed_last = data
-        if previous is None or previous["observed"].unit != data["observed"].unit:
-            self._observed_pane.object = self._observed_map()  # new axis: rebuild
-        else:
-            self._observed_pipe.send(data)
+        self._observed_fig.update(self.observed_plot(data))
         self._counts_caption.object = caption
         self._counts_table.object = df
         self.warn(data["warnings"])
         self.warn(getattr(self, "_count_warnings", ()))
 
     # --------------------------------------------------------------------------- layout
-    def _rebuild(self, *_events: Any) -> None:
-        self._recoil_pane.object = self._recoil_map()
-        self._ratio_pane.object = self._ratio_map()
-        self._observed_pane.object = self._observed_map()
-        self.refresh()  # the ratio follows the recoil grid (log or linear)
-
     def controls(self) -> pn.viewable.Viewable:
         """The display options of the tab."""
         return pn.Row(
@@ -472,9 +452,9 @@ class SpectraView(TabView):
         return pn.Column(
             self.controls(),
             pn.Row(
-                pn.Column(self._recoil_pane, self._ratio_pane, sizing_mode="stretch_width"),
+                pn.Column(self._recoil_fig.pane, self._ratio_fig.pane, sizing_mode="stretch_width"),
                 pn.Column(
-                    self._observed_pane,
+                    self._observed_fig.pane,
                     self._counts_caption,
                     self._counts_table,
                     sizing_mode="stretch_width",

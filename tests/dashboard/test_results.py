@@ -43,6 +43,33 @@ def test_results_are_cached(state):
     assert a.parts is b.parts and b.threshold_keV > a.threshold_keV
 
 
+def test_the_cache_keys_on_content_and_is_bounded():
+    calls = []
+
+    @results._cache(max_items=2)
+    def square(spec, power=2):
+        calls.append(spec)
+        return {"value": spec["x"] ** power}
+
+    first = square({"x": 3.0, "y": [1, 2]})
+    assert square({"y": [1, 2], "x": 3.0}) is first  # key order does not matter
+    assert square({"x": 3.0, "y": [1, 2]}, power=3)["value"] == 27.0
+    square({"x": 4.0, "y": [1, 2]})  # third entry: the oldest ({x: 3} squared) is dropped
+    assert len(calls) == 3
+    assert square({"x": 3.0, "y": [1, 2]}) is not first
+    # arrays count by content (not by their truncated repr)
+    a, b = np.zeros(5000), np.zeros(5000)
+    b[2500] = 1.0
+    assert square({"x": 1.0, "a": a}) is not square({"x": 1.0, "a": b})
+    assert square({"x": 1.0, "a": a.copy()}) is square({"x": 1.0, "a": a})
+    with pytest.raises(TypeError, match="cannot use a object"):
+        square({"x": 1.0, "o": object()})
+    square.clear()
+    n = len(calls)
+    square({"x": 4.0, "y": [1, 2]})
+    assert len(calls) == n + 1
+
+
 def test_observed_and_counts_are_the_experiments(state):
     spec = state.spec()
     exp = cc.experiment("coherent_csi_2017")

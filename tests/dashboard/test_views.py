@@ -28,6 +28,7 @@ from dashboard.views import (
     SourcesView,
     SpectraView,
 )
+from dashboard.views._live import PlotData, Series
 from dashboard.views.cross_sections import parse_numbers
 
 
@@ -50,50 +51,58 @@ def _figure(root, title_start: str) -> Plot:
 
 
 # ------------------------------------------------------------------------------ spectra
-def test_recoil_overlay_holds_the_cores_spectrum_per_flavour():
+def _series(plot: PlotData) -> dict[str, Series]:
+    return {s.label: s for s in plot.series if s.label}
+
+
+def test_recoil_plot_holds_the_cores_spectrum_per_flavour():
     view = SpectraView(state=SessionState())
-    overlay = view.recoil_overlay()
-    layers = _layers(overlay)
+    plot = view.recoil_plot()
+    series = _series(plot)
     sp = results.spectrum(view.state.spec(), 200, False)
     for flavour, values in sp.by_flavour().items():
-        curve = layers[flavour_label(flavour)]
-        np.testing.assert_allclose(curve.dimension_values("dNdT"), values, rtol=1e-12)
-        assert curve.opts.get().kwargs["color"] == FLAVOUR_COLORS[flavour]
-    curve = layers["ν_e"]
-    assert curve.kdims[0].pprint_label == "T (nuclear recoil) (keVnr)"
-    assert curve.vdims[0].pprint_label == "dN/dT (events/keVnr)"
-    vlines = [el for el in overlay if isinstance(el, hv.VLine)]
-    assert vlines and vlines[0].data == pytest.approx(sp.threshold_keV)
+        curve = series[flavour_label(flavour)]
+        np.testing.assert_allclose(curve.y, values, rtol=1e-12)
+        assert curve.color == FLAVOUR_COLORS[flavour]
+    assert plot.x.title == "T (nuclear recoil) (keVnr)"
+    assert plot.y.title == "dN/dT (events/keVnr)"
+    assert plot.marker == pytest.approx(sp.threshold_keV)
 
 
 def test_breakdowns_and_stacking():
     view = SpectraView(state=SessionState(), breakdown="isotope")
-    assert set(_layers(view.recoil_overlay())) == {"Cs133", "I127"}
+    assert set(_series(view.recoil_plot())) == {"Cs133", "I127"}
     view.breakdown = "total"
-    layers = _layers(view.recoil_overlay())
-    assert set(layers) == {"Total"}
+    series = _series(view.recoil_plot())
+    assert set(series) == {"Total"}
     total = results.spectrum(view.state.spec(), 200, False).total
-    np.testing.assert_allclose(layers["Total"].dimension_values("dNdT"), total, rtol=1e-12)
+    np.testing.assert_allclose(series["Total"].y, total, rtol=1e-12)
     view.breakdown = "flavour"
     view.stacked = True
-    areas = [el for el in view.recoil_overlay() if isinstance(el, hv.Area)]
-    top = max(areas, key=lambda a: a.dimension_values("dNdT").max())
-    np.testing.assert_allclose(top.dimension_values("dNdT"), total, rtol=1e-12)
+    areas = [s for s in view.recoil_plot().series if s.kind == "area"]
+    assert len(areas) == 3
+    top = max(areas, key=lambda a: np.nanmax(a.upper))
+    np.testing.assert_allclose(top.upper, total, rtol=1e-12)
+    # each component spans its own height in the stack
+    for area in areas:
+        np.testing.assert_allclose(area.upper - area.lower, area.y, rtol=1e-9, atol=1e-12)
 
 
 def test_new_physics_overlay_and_ratio():
     state = SessionState()
     view = SpectraView(state=state)
-    ratio = view.ratio_curve()
-    np.testing.assert_array_equal(ratio.dimension_values("ratio"), 1.0)
+    ratio = view.ratio_plot()
+    np.testing.assert_array_equal(ratio.series[0].y, 1.0)
     state.physics_editor.zprime_coupling = 5e-4
     state.physics_editor.zprime_mass_MeV = 20.0
-    layers = _layers(view.recoil_overlay())
-    assert {"Total (SM)", "Total (new physics)"} <= set(layers)
+    series = _series(view.recoil_plot())
+    assert {"Total (SM)", "Total (new physics)"} <= set(series)
     sm = results.spectrum(SessionState().spec(), 200, False).total
-    np.testing.assert_allclose(layers["Total (SM)"].dimension_values("dNdT"), sm, rtol=1e-12)
-    ratio = view.ratio_curve().dimension_values("ratio")
+    np.testing.assert_allclose(series["Total (SM)"].y, sm, rtol=1e-12)
+    ratio = view.ratio_plot().series[0].y
     assert np.nanmax(np.abs(ratio - 1.0)) > 1e-3
+    # the ratio panel shown by the tab follows (deferred part, run at once outside a server)
+    np.testing.assert_array_equal(view.plots()[1].data.series[0].y, ratio)
 
 
 def test_invalid_input_keeps_the_last_good_plot(monkeypatch):
@@ -101,28 +110,30 @@ def test_invalid_input_keeps_the_last_good_plot(monkeypatch):
     monkeypatch.setattr("dashboard.views._base.notify_error", notified.append)
     state = SessionState()
     view = SpectraView(state=state)
-    good = view.recoil_overlay()
+    good = view.recoil_plot()
+    shown = view.plots()[0].data
     observed = view._observed_last
     state.threshold = 40.0  # above the preset's 30-PE upper limit
-    assert view.recoil_overlay() is good
+    assert view.recoil_plot() is good
+    assert view.plots()[0].data.title == shown.title  # the figure kept its last good state
     assert view._observed_last is observed  # the deferred part kept its last good state too
     assert notified and all(isinstance(e, cc.CevnsError) for e in notified)
     assert "upper_limit" in str(notified[0])
     state.threshold = 8.0
-    assert view.recoil_overlay() is not good
+    assert view.recoil_plot() is not good
+    assert view.plots()[0].data.title != shown.title
 
 
 def test_observed_spectrum_and_counts_table():
     state = SessionState()
     view = SpectraView(state=state)
     data = view._observed_last
-    overlay = view.observed_overlay(data)
+    plot = view.observed_plot(data)
     obs = results.observed(state.spec(), 40)
-    hists = {el.label: el for el in overlay if isinstance(el, hv.Histogram)}
-    np.testing.assert_allclose(
-        hists["ν_e"].dimension_values("counts"), obs.by_flavour()["nu_e"], rtol=1e-12
-    )
-    assert hists["ν_e"].kdims[0].pprint_label == "Photo-electrons (PE)"
+    bars = {s.label: s for s in plot.series if s.kind == "bars"}
+    np.testing.assert_allclose(bars["ν_e"].y, obs.by_flavour()["nu_e"], rtol=1e-12)
+    np.testing.assert_array_equal(bars["ν_e"].x, obs.bin_edges)
+    assert plot.x.title == "Photo-electrons (PE)"
     table = view._counts_table.object
     total = table[table.iloc[:, 0] == "Total"]
     assert total["Above threshold"].iloc[0] == "173.9"
@@ -130,6 +141,7 @@ def test_observed_spectrum_and_counts_table():
     state.experiment = "conus"  # keVee observable
     data = view._observed_last
     assert data["observed"].unit == "keVee"
+    assert view.plots()[2].data.x.unit == "keVee"
 
 
 def test_rendered_plots_have_units_and_log_axes():

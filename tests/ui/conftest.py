@@ -57,8 +57,12 @@ def _wait_for_liveness(port: int, timeout_s: float = 30.0) -> None:
 
 
 @pytest.fixture
-def live_app() -> Iterator[LiveApp]:
-    """Serve ``create_app`` on a free loopback port; the states of the sessions are recorded."""
+def live_app(request: pytest.FixtureRequest) -> Iterator[LiveApp]:
+    """Serve ``create_app`` on a free loopback port; the states of the sessions are recorded.
+
+    At the end the test's page is closed before the server stops: a server stopped while it
+    still sends a page its last updates leaves those sends unawaited (a RuntimeWarning).
+    """
     port = _free_port()
     app = LiveApp(url=f"http://127.0.0.1:{port}/")
 
@@ -80,6 +84,9 @@ def live_app() -> Iterator[LiveApp]:
         _wait_for_liveness(port)
         yield app
     finally:
+        if "page" in request.fixturenames:
+            request.getfixturevalue("page").close()
+            time.sleep(0.3)  # the server sees the socket close and ends the session's sends
         server.stop()
         server.join(timeout=30)  # let it stop before pn.state.reset() kills what is left
 

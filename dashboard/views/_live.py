@@ -1,0 +1,304 @@
+"""Plots drawn straight with Bokeh and updated in place: the tab that follows every input.
+
+HoloViews rebuilds a plot's options, ranges and glyph descriptions on every frame, which costs tens
+of milliseconds per overlay. The Recoil spectra tab redraws on every change of the sidebar, so it
+describes each plot as plain data (:class:`PlotData`: axes, :class:`Series`, a threshold marker)
+and a :class:`LiveFigure` draws it: the first time (or when the axes' scales change) as a new Bokeh
+figure, when only the set of series changes by swapping the glyphs, and otherwise by replacing the
+data of the existing data sources (a millisecond; zoom and the legend's hidden series stay).
+
+The same :func:`build_figure` makes standalone figures (the HTML report), and
+:meth:`PlotData.tables` gives the plotted numbers to the exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem, Range1d, Span
+from bokeh.plotting import figure
+from numpy.typing import NDArray
+
+__all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
+
+Array = NDArray[np.float64]
+
+#: Glyph kinds: a line, a stepped line (values at bin centres), a filled band, histogram bars.
+KINDS = ("line", "step", "area", "bars")
+TOOLS = "pan,wheel_zoom,box_zoom,reset,save"
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A plotted quantity: column ``name`` in the data sources, axis ``label`` and ``unit``."""
+
+    name: str
+    label: str
+    unit: str = ""
+
+    @property
+    def title(self) -> str:
+        """The axis title, e.g. ``T (nuclear recoil) (keVnr)``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+@dataclass(frozen=True, eq=False)
+class Series:
+    """One plotted series.
+
+    ``x``: points (line, step, area) or bin edges (bars, one more than ``y``); ``y``: the series'
+    own values (what the exports hold). Areas and bars are drawn from ``lower`` to ``upper``
+    (defaults 0 and ``y``): a band, or a component stacked on the ones below it.
+    """
+
+    label: str
+    x: Array
+    y: Array
+    kind: str = "line"
+    color: str = "#000000"
+    lower: Array | None = None
+    upper: Array | None = None
+    dash: str = "solid"
+    line_width: float = 2.0
+    fill_alpha: float = 1.0
+    line_alpha: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown series kind {self.kind!r}; one of {KINDS}")
+
+    @property
+    def points(self) -> Array:
+        """x of each value: the points, or the bin centres of bars."""
+        x = np.asarray(self.x, dtype=float)
+        return 0.5 * (x[1:] + x[:-1]) if self.kind == "bars" else x
+
+    def style(self) -> tuple:
+        """Everything but the numbers (a change of style needs new glyphs)."""
+        return (
+            self.label,
+            self.kind,
+            self.color,
+            self.dash,
+            self.line_width,
+            self.fill_alpha,
+            self.line_alpha,
+        )
+
+    def columns(self, x: Axis, y: Axis, floor: float) -> dict[str, Array]:
+        """The data source's columns (``floor``: lowest drawable value, 0 on a linear axis)."""
+        values = np.asarray(self.y, dtype=float)
+        data = {x.name: self.points, y.name: values}
+        if self.kind in ("area", "bars"):
+            lower = np.zeros_like(values) if self.lower is None else np.asarray(self.lower)
+            # on a log axis an edge at or below the floor (0, or NaN for "not drawable") sits
+            # on the floor, so the fill reaches the bottom of the plot
+            data["lower"] = np.fmax(lower, floor) if floor > 0 else lower
+            data["upper"] = values if self.upper is None else np.asarray(self.upper, dtype=float)
+        if self.kind == "bars":
+            edges = np.asarray(self.x, dtype=float)
+            data["left"], data["right"] = edges[:-1], edges[1:]
+        return data
+
+
+@dataclass(frozen=True, eq=False)
+class PlotData:
+    """A whole plot: title, axes, series (drawn in order), an optional vertical marker."""
+
+    title: str
+    x: Axis
+    y: Axis
+    series: tuple[Series, ...]
+    marker: float | None = None
+    marker_color: str = "#000000"
+    log_x: bool = False
+    log_y: bool = False
+    y_range: tuple[float, float] | None = None
+    height: int = 330
+    legend: bool = True
+    stacked: bool = False
+
+    @property
+    def floor(self) -> float:
+        """Lowest drawable y: the bottom of an explicit log range, else 0."""
+        return self.y_range[0] if (self.log_y and self.y_range) else 0.0
+
+    def tables(self) -> list[tuple[str, dict[str, Array], dict[str, str]]]:
+        """(title, {column label: values}, {column label: unit}) of every series."""
+        out = []
+        for s in self.series:
+            columns = {self.x.label: s.points, self.y.label: np.asarray(s.y, dtype=float)}
+            units = {self.x.label: self.x.unit, self.y.label: self.y.unit}
+            for name, edge in (("lower", s.lower), ("upper", s.upper)):
+                if edge is not None:  # a band's or a stacked component's drawn edges
+                    columns[f"{self.y.label} {name}"] = np.asarray(edge, dtype=float)
+                    units[f"{self.y.label} {name}"] = self.y.unit
+            out.append((f"{self.title} — {s.label}" if s.label else self.title, columns, units))
+        return out
+
+
+def _axis_types(data: PlotData) -> tuple[str, str]:
+    return ("log" if data.log_x else "linear", "log" if data.log_y else "linear")
+
+
+def _glyph(fig: Any, s: Series, data: PlotData, source: ColumnDataSource) -> Any:
+    x, y = data.x.name, data.y.name
+    line = {"line_color": s.color, "line_width": s.line_width, "line_alpha": s.line_alpha}
+    if s.kind == "line":
+        return fig.line(x, y, source=source, line_dash=s.dash, **line)
+    if s.kind == "step":
+        return fig.step(x, y, source=source, mode="center", line_dash=s.dash, **line)
+    if s.kind == "area":
+        return fig.varea(
+            x, "lower", "upper", source=source, fill_color=s.color, fill_alpha=s.fill_alpha
+        )
+    return fig.quad(
+        left="left",
+        right="right",
+        bottom="lower",
+        top="upper",
+        source=source,
+        fill_color=s.color,
+        fill_alpha=s.fill_alpha,
+        **line,
+    )
+
+
+def _draw(fig: Any, data: PlotData) -> list[ColumnDataSource]:
+    """Glyphs, legend and hover of ``data``'s series on ``fig`` (replacing what was there)."""
+    sources, renderers, items = [], [], []
+    for s in data.series:
+        source = ColumnDataSource(s.columns(data.x, data.y, data.floor))
+        renderer = _glyph(fig, s, data, source)
+        renderer.name = s.label
+        sources.append(source)
+        renderers.append(renderer)
+        if s.label:
+            items.append(LegendItem(label=s.label, renderers=[renderer]))
+    fig.renderers = renderers  # drop the previous glyphs (figure methods appended the new ones)
+    if data.stacked:  # listed top-down, like the stack
+        items = items[::-1]
+    legends = fig.select({"type": Legend})
+    if data.legend and items:
+        if legends:
+            legends[0].items = items
+        else:
+            fig.add_layout(
+                Legend(
+                    items=items,
+                    location="top_right",
+                    click_policy="hide",
+                    background_fill_alpha=0.7,
+                )
+            )
+    elif legends:
+        legends[0].items = []
+    hover = fig.select({"type": HoverTool})
+    # hover only where Bokeh can hit-test (bands have no hover)
+    hits = [r for r, s in zip(renderers, data.series, strict=True) if s.kind != "area"]
+    hover[0].renderers = hits
+    hover[0].tooltips = [
+        ("", "$name"),
+        (data.x.title, f"@{{{data.x.name}}}"),
+        (data.y.title, f"@{{{data.y.name}}}"),
+    ]
+    return sources
+
+
+def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[ColumnDataSource]]:
+    """A new Bokeh figure of ``data`` and its data sources (``x_range``: share another's)."""
+    x_type, y_type = _axis_types(data)
+    options: dict[str, Any] = {}
+    if x_range is not None:
+        options["x_range"] = x_range
+    if data.y_range is not None:
+        options["y_range"] = Range1d(*data.y_range)
+    fig = figure(
+        title=data.title,
+        x_axis_type=x_type,
+        y_axis_type=y_type,
+        x_axis_label=data.x.title,
+        y_axis_label=data.y.title,
+        tools=TOOLS,
+        toolbar_location="right",
+        sizing_mode="stretch_width",
+        height=data.height,
+        min_height=data.height,
+        **options,
+    )
+    fig.toolbar.logo = None
+    fig.add_tools(HoverTool(renderers=[]))
+    if x_range is None and hasattr(fig.x_range, "range_padding"):
+        fig.x_range.range_padding = 0.0
+    if data.marker is not None:
+        fig.add_layout(
+            Span(
+                location=data.marker,
+                dimension="height",
+                line_color=data.marker_color,
+                line_dash="dotted",
+                line_width=2,
+            )
+        )
+    return fig, _draw(fig, data)
+
+
+class LiveFigure:
+    """A Panel pane holding a Bokeh figure that follows :class:`PlotData` updates in place.
+
+    ``link_x``: another LiveFigure whose x range this one shares (linked zoom).
+    """
+
+    def __init__(self, *, height: int = 330, link_x: LiveFigure | None = None) -> None:
+        self.pane = pn.pane.Bokeh(None, sizing_mode="stretch_width", min_height=height)
+        self.data: PlotData | None = None
+        self.figure: Any = None
+        self._link_x = link_x
+        self._sources: list[ColumnDataSource] = []
+        self._key: tuple | None = None
+        self._styles: tuple | None = None
+
+    def _figure_key(self, data: PlotData) -> tuple:
+        """What a figure cannot change in place: axis scales, fixed or automatic y range, the
+        shared x range, the marker's presence."""
+        shared = id(self._link_x.figure.x_range) if self._link_x and self._link_x.figure else None
+        return (
+            _axis_types(data),
+            data.y_range is None,
+            shared,
+            data.marker is None,
+            data.height,
+        )
+
+    def update(self, data: PlotData) -> None:
+        """Show ``data``: new figure, new glyphs or new numbers, whichever is needed."""
+        key = self._figure_key(data)
+        styles = (tuple(s.style() for s in data.series), data.legend, data.stacked)
+        if self.figure is None or key != self._key:
+            x_range = self._link_x.figure.x_range if key[2] is not None else None
+            self.figure, self._sources = build_figure(data, x_range=x_range)
+            self.pane.object = self.figure
+        elif styles != self._styles:
+            self._sources = _draw(self.figure, data)
+            self._retitle(data)
+        else:
+            for source, s in zip(self._sources, data.series, strict=True):
+                source.data = s.columns(data.x, data.y, data.floor)
+            self._retitle(data)
+        self._key, self._styles, self.data = key, styles, data
+
+    def _retitle(self, data: PlotData) -> None:
+        fig = self.figure
+        if fig.title.text != data.title:
+            fig.title.text = data.title
+        fig.xaxis[0].axis_label = data.x.title
+        fig.yaxis[0].axis_label = data.y.title
+        if data.y_range is not None:
+            fig.y_range.update(start=data.y_range[0], end=data.y_range[1])
+        if data.marker is not None:
+            span = fig.select_one({"type": Span})
+            if span.location != data.marker:
+                span.location = data.marker
