@@ -232,11 +232,9 @@ def python_script(spec: dict[str, Any], n_points: int = 200, log_x: bool = False
     if physics:
         lines.append(f"exp.physics = cc.NewPhysics(**{_literal(physics)})")
     lines.append(f"exp.form_factor = {model!r}")
-    grid = (
-        f"np.geomspace(exp.max_recoil_keV() * 1e-4, exp.max_recoil_keV(), {n_points})"
-        if log_x
-        else f"np.linspace(0.0, exp.max_recoil_keV(), {n_points})"
-    )
+    space = "geomspace" if log_x else "linspace"
+    lowest = f"exp.max_recoil_keV() * {results.RECOIL_FLOOR!r}"
+    grid = f"np.{space}({lowest}, exp.max_recoil_keV(), {n_points})"
     lines += ["", "# dN/dT over the exposure (events/keVnr), no detector response", f"T = {grid}"]
     if ff_params:
         lines += [

@@ -197,11 +197,20 @@ class Spectrum(Breakdown):
     warnings: tuple[str, ...] = ()
 
 
-def recoil_grid(max_recoil_keV: float, n_points: int, log_x: bool) -> Array:
-    """Recoil energies (keVnr) of the spectrum: 0…T_max, or log-spaced over 4 decades."""
+#: The lowest recoil of a plotted grid, as a fraction of its largest.
+RECOIL_FLOOR = 1e-4
+
+
+def recoil_grid(max_recoil_keV: float, n_points: int, log_x: bool = False) -> Array:
+    """Recoil energies (keVnr) of a plot: 10⁻⁴ T_max … T_max, evenly or log-spaced.
+
+    Not from T = 0: there the magnetic-moment (∝ 1/T) and millicharge (∝ 1/T²) cross sections
+    are infinite; on a linear axis the first point is indistinguishable from T = 0.
+    """
+    lowest = max_recoil_keV * RECOIL_FLOOR
     if log_x:
-        return np.geomspace(max_recoil_keV * 1e-4, max_recoil_keV, n_points)
-    return np.linspace(0.0, max_recoil_keV, n_points)
+        return np.geomspace(lowest, max_recoil_keV, n_points)
+    return np.linspace(lowest, max_recoil_keV, n_points)
 
 
 def recoil_key(spec: dict[str, Any]) -> dict[str, Any]:
@@ -576,7 +585,8 @@ def differential_cross_sections(
     flavour: str,
     n_points: int = 300,
 ) -> dict[float, tuple[Array, Array]]:
-    """dσ/dT (cm²/keV) of ``isotope`` from T = 0 to T_max(E) for each energy (MeV)."""
+    """dσ/dT (cm²/keV) of ``isotope`` up to T_max(E) for each energy (MeV) (grid:
+    :func:`recoil_grid`)."""
     physics_obj, model, ff_params = _xs_args(nuclear, physics)
     M = cc.isotope(isotope).mass_MeV
     out = {}
@@ -585,7 +595,7 @@ def differential_cross_sections(
             if not E > 0:
                 raise cc.CevnsError(f"neutrino energies must be positive, got {E:g} MeV")
             T_top = 2.0 * E**2 / (M + 2.0 * E) * 1e3  # T_max in keV, the bracket's end point
-            T = np.linspace(0.0, T_top, n_points)
+            T = recoil_grid(T_top, n_points)
             dsdT = cc.differential_cross_section(
                 E, T, isotope, physics_obj, model, flavour=flavour, form_factor_params=ff_params
             )
