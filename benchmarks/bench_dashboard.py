@@ -15,6 +15,10 @@ here both parts run in turn and are reported apart and together. Nothing is sent
 Changes measured: the neutron skin (form factors, spectrum and observed counts), and a vector
 NSI coupling (the same plus the Standard-Model reference curve and the ratio).
 
+Reference: the naive route for the same update's dN/dT curves alone (new physics and SM, 200
+points each, per-point ``scipy.integrate.quad`` over E, ``_naive.py``), timed on a subset of the
+points and extrapolated; also the peak traced memory of one complete update.
+
 Target: < 100 ms median per update (one thread).
 """
 
@@ -27,15 +31,50 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import _machine as bench  # before numpy: one BLAS thread; puts the project on sys.path
+import numpy as np
+from _naive import naive_dNdT
 
 TARGET_SECONDS = 0.1
+
+
+def run(pending: list) -> None:
+    """The deferred parts of an update, in turn (a served session runs them on a worker)."""
+    for compute, apply in pending:
+        apply(compute())
+    pending.clear()
+
+
+def naive_curves_seconds(state: Any, results: Any, view: Any, n_naive: int) -> dict[str, Any]:
+    """Seconds the per-point quad route needs for the update's dN/dT curves (NP and SM)."""
+    from dashboard.state import build_experiment
+    from dashboard.views.spectra import N_POINTS
+
+    spec = state.spec()
+    seconds, points, worst = 0.0, 0, 0.0
+    for case in (spec, view.reference_spec(spec)):
+        exp = build_experiment(case)
+        fast = results.spectrum(case, N_POINTS, False)
+        pick = np.unique(np.linspace(0, N_POINTS - 2, n_naive).astype(int))  # not T_max: 0
+        t0 = time.perf_counter()
+        parts = naive_dNdT(
+            exp.source, exp.detector.targets(), fast.T_keV[pick], exp.physics, exp.form_factor
+        )
+        seconds += (time.perf_counter() - t0) * N_POINTS / pick.size
+        points += pick.size
+        naive_total = np.sum(list(parts.values()), axis=0) * exp.exposure_factor
+        worst = max(worst, float(np.max(np.abs(naive_total / fast.total[pick] - 1.0))))
+    return {"seconds": seconds, "points": points, "n": N_POINTS, "max_rel_diff": worst}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25, help="updates per change (default 25)")
+    parser.add_argument(
+        "--naive-points", type=int, default=12, help="recoil points per curve for quad (12)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -92,8 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     view.defer = lambda key, compute, apply: pending.append((compute, apply))
     for label, change in changes.items():
         change(-1)  # warm-up value (0.001), never used by the timed loop
-        for compute, apply in pending:
-            apply(compute())
+        run(pending)
         immediate, deferred, total, core = [], [], [], []
         for i in range(args.repeat):
             pending.clear()
@@ -101,8 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             change(i)
             t1 = time.perf_counter()
-            for compute, apply in pending:
-                apply(compute())
+            run(pending)
             t2 = time.perf_counter()
             immediate.append(t1 - t0)
             deferred.append(t2 - t1)
@@ -131,6 +168,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"median {complete.median * 1e3:.1f} ms",
             )
         )
+        # one more update, untimed: its peak traced memory
+        peak = bench.peak_memory_MB(lambda c=change, i=args.repeat: (c(i), run(pending)))
+        rows[label]["peak_traced_MB"] = peak
+        print(f"    peak traced memory of one update        {peak:.1f} MB")
+    naive = naive_curves_seconds(state, results, view, args.naive_points)
+    speedup = naive["seconds"] / rows["vector NSI (ε^u_ee)"]["complete update"]["median_s"]
+    print(
+        f"  naive reference: the NSI update's two dN/dT curves by per-point quad "
+        f"{naive['seconds']:.2f} s (on {naive['points']} of {2 * naive['n']} points, max rel. "
+        f"diff {naive['max_rel_diff']:.1e}) → the complete update is {speedup:,.0f}× faster"
+    )
+    rows["naive_reference"] = naive
     state.param.update(skin_fm=0.0, physics_overrides={})
     for line in bench.machine_lines():
         print("  " + line)
