@@ -49,7 +49,7 @@ def run(pending: list) -> None:
 
 def naive_curves_seconds(state: Any, results: Any, view: Any, n_naive: int) -> dict[str, Any]:
     """Seconds the per-point quad route needs for the update's dN/dT curves (NP and SM)."""
-    from dashboard.state import build_experiment
+    from dashboard.state import build_experiment, nuclear_options
     from dashboard.views.spectra import N_POINTS
 
     spec = state.spec()
@@ -59,8 +59,14 @@ def naive_curves_seconds(state: Any, results: Any, view: Any, n_naive: int) -> d
         fast = results.spectrum(case, N_POINTS, False)
         pick = np.unique(np.linspace(0, N_POINTS - 2, n_naive).astype(int))  # not T_max: 0
         t0 = time.perf_counter()
+        model, ff_params = nuclear_options(case["nuclear"])  # the skin of the first change
         parts = naive_dNdT(
-            exp.source, exp.detector.targets(), fast.T_keV[pick], exp.physics, exp.form_factor
+            exp.source,
+            exp.detector.targets(),
+            fast.T_keV[pick],
+            exp.physics,
+            model,
+            form_factor_params=ff_params,
         )
         seconds += (time.perf_counter() - t0) * N_POINTS / pick.size
         points += pick.size

@@ -21,6 +21,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem, Range1d, Span
 from bokeh.plotting import figure
 from numpy.typing import NDArray
+from panel.io import hold
 
 __all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
 
@@ -246,6 +247,12 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
     return fig, _draw(fig, data)
 
 
+def _same_columns(old: Any, new: dict[str, Array]) -> bool:
+    return set(old) == set(new) and all(
+        np.array_equal(old[k], v, equal_nan=True) for k, v in new.items()
+    )
+
+
 class LiveFigure:
     """A Panel pane holding a Bokeh figure that follows :class:`PlotData` updates in place.
 
@@ -274,7 +281,12 @@ class LiveFigure:
         )
 
     def update(self, data: PlotData) -> None:
-        """Show ``data``: new figure, new glyphs or new numbers, whichever is needed."""
+        """Show ``data``: new figure, new glyphs or new numbers, whichever is needed (sent to
+        the browser as one message)."""
+        with hold():
+            self._update(data)
+
+    def _update(self, data: PlotData) -> None:
         key = self._figure_key(data)
         styles = (tuple(s.style() for s in data.series), data.legend, data.stacked)
         if self.figure is None or key != self._key:
@@ -286,7 +298,9 @@ class LiveFigure:
             self._retitle(data)
         else:
             for source, s in zip(self._sources, data.series, strict=True):
-                source.data = s.columns(data.x, data.y, data.floor)
+                columns = s.columns(data.x, data.y, data.floor)
+                if not _same_columns(source.data, columns):  # unchanged: nothing to send
+                    source.data = columns
             self._retitle(data)
         self._key, self._styles, self.data = key, styles, data
 

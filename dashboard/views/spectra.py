@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import panel as pn
 import param
+from panel.io import hold
 
 from .. import results
 from ..palette import (
@@ -424,11 +425,12 @@ class SpectraView(TabView):
 
     def _apply(self, value: tuple) -> None:
         data, (df, caption), recoil = value
-        self._ratio_fig.update(self.ratio_plot(recoil))
-        self._observed_last = data
-        self._observed_fig.update(self.observed_plot(data))
-        self._counts_caption.object = caption
-        self._counts_table.object = df
+        with hold():  # one message to the browser for all of it
+            self._ratio_fig.update(self.ratio_plot(recoil))
+            self._observed_last = data
+            self._observed_fig.update(self.observed_plot(data))
+            self._counts_caption.object = caption
+            self._counts_table.object = df
         self.warn(data["warnings"])
         self.warn(getattr(self, "_count_warnings", ()))
 

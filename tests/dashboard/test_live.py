@@ -37,6 +37,17 @@ def test_a_data_change_updates_the_sources_in_place():
     assert fig.xaxis[0].axis_label == "T (nuclear recoil) (keVnr)"
 
 
+def test_unchanged_series_send_nothing():
+    live = LiveFigure()
+    live.update(_plot(1.0))
+    before = [source.data for source in live._sources]
+    changed = PlotData("new title", X, Y, _plot(1.0).series, marker=3.0)  # same numbers
+    live.update(changed)
+    # the very same dicts: no ColumnDataChanged event for the browser
+    assert all(a is b for a, b in zip(before, [s.data for s in live._sources], strict=True))
+    assert live.figure.title.text == "new title"
+
+
 def test_new_series_swap_the_glyphs_and_a_new_scale_makes_a_new_figure():
     live = LiveFigure()
     live.update(_plot())
