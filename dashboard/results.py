@@ -53,6 +53,7 @@ __all__ = [
     "SourceFlux",
     "Spectrum",
     "Timing",
+    "active_groups",
     "angular_cross_sections",
     "clear_caches",
     "counts",
@@ -780,6 +781,13 @@ def preset_counts(name: str) -> float:
     """Expected events of preset ``name`` (``cc.experiment(name).counts().total``)."""
     with _collect_warnings():
         return float(cc.experiment(name).counts().total)
+
+
+@_cache(max_items=64)
+def active_groups(physics: dict[str, Any]) -> tuple[str, ...]:
+    """The new-physics groups a physics spec sets (empty: the Standard Model)."""
+    model = build_physics(physics)
+    return () if model is None else tuple(model.active_groups())
 
 
 def detector_of(spec: dict[str, Any]) -> cc.Detector:

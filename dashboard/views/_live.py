@@ -23,6 +23,8 @@ from bokeh.plotting import figure
 from numpy.typing import NDArray
 from panel.io import hold
 
+from ._base import PLOT_HEIGHT
+
 __all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
 
 Array = NDArray[np.float64]
@@ -118,7 +120,7 @@ class PlotData:
     log_x: bool = False
     log_y: bool = False
     y_range: tuple[float, float] | None = None
-    height: int = 330
+    height: int = PLOT_HEIGHT
     legend: bool = True
     stacked: bool = False
 
@@ -259,7 +261,7 @@ class LiveFigure:
     ``link_x``: another LiveFigure whose x range this one shares (linked zoom).
     """
 
-    def __init__(self, *, height: int = 330, link_x: LiveFigure | None = None) -> None:
+    def __init__(self, *, height: int = PLOT_HEIGHT, link_x: LiveFigure | None = None) -> None:
         self.pane = pn.pane.Bokeh(None, sizing_mode="stretch_width", min_height=height)
         self.data: PlotData | None = None
         self.figure: Any = None

@@ -105,8 +105,9 @@ class SpectraView(TabView):
         return self.state.spec()
 
     def reference_spec(self, spec: dict[str, Any]) -> dict[str, Any] | None:
-        """The spec with Standard-Model physics, or None when no new physics is set."""
-        if not self.state.new_physics_active():
+        """The spec with Standard-Model physics, or None when ``spec`` sets no new physics
+        (from ``spec`` alone: safe on a worker thread while the state changes)."""
+        if not results.active_groups(spec["physics"]):
             return None
         return {**spec, "physics": sm_spec(spec["physics"])}
 
@@ -165,7 +166,7 @@ class SpectraView(TabView):
         }
 
     def _band(self, spec: dict[str, Any]) -> results.Band:
-        band = results.spectrum_band(
+        return results.spectrum_band(
             spec,
             N_POINTS,
             self.log_x,
@@ -173,7 +174,6 @@ class SpectraView(TabView):
             float(self.state.flux_uncertainty),
             float(self.state.quenching_uncertainty),
         )
-        return band
 
     # --------------------------------------------------------------------------- dN/dT
     def recoil_plot(self, data: dict[str, Any] | None = None) -> PlotData:

@@ -101,6 +101,9 @@ def test_new_physics_overlay_and_ratio():
     np.testing.assert_allclose(series["Total (SM)"].y, sm, rtol=1e-12)
     ratio = view.ratio_plot().series[0].y
     assert np.nanmax(np.abs(ratio - 1.0)) > 1e-3
+    # the reference follows the spec it is given (worker threads), not the state of the moment
+    assert view.reference_spec(SessionState().spec()) is None
+    assert view.reference_spec(state.spec())["physics"] == SessionState().spec()["physics"]
     # the ratio panel shown by the tab follows (deferred part, run at once outside a server)
     np.testing.assert_array_equal(view.plots()[1].data.series[0].y, ratio)
 
