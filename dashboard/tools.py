@@ -24,6 +24,9 @@ from .state import SessionState
 
 __all__ = ["tools_card"]
 
+#: Largest file the configuration upload takes from the browser (larger ones are refused there).
+UPLOAD_LIMIT = "10MB"
+
 _COPY_JS = """
 navigator.clipboard.writeText(source.value).then(
   () => { button.label = 'Copied'; setTimeout(() => { button.label = 'Copy as Python'; }, 1500); },
@@ -74,13 +77,28 @@ def tools_card(
     save = _download(
         "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
     )
-    upload = pn.widgets.FileInput(accept=".json,application/json", sizing_mode="stretch_width")
+    # a FileDropper uploads in chunks (a file input sends one websocket message, and one above
+    # Bokeh's 20 MB message limit closes the session) and refuses files above its own limit
+    # in the browser; files above MAX_CONFIG_BYTES but below that reach load_config, which names
+    # the limit
+    upload = pn.widgets.FileDropper(
+        accepted_filetypes=[".json", "application/json"],
+        max_file_size=UPLOAD_LIMIT,
+        multiple=False,
+        sizing_mode="stretch_width",
+    )
+
+    listed: dict[str, Any] = {}  # the dropper's files already handled (it edits its value)
 
     def on_upload(event: Any) -> None:
-        if event.new is None:
-            return
+        # the value holds every file the dropper lists ({name: content}): take the new one
+        added = [v for k, v in event.new.items() if listed.get(k) is not v]
+        listed.clear()
+        listed.update(event.new)
+        if not added:
+            return  # a file was removed from the list
         try:
-            apply_config(state, load_config(event.new))
+            apply_config(state, load_config(added[-1]))
         except Exception as exc:  # bad file: notify, keep the state
             notify_error(exc)
             return

@@ -109,7 +109,10 @@ class Series:
 
 @dataclass(frozen=True, eq=False)
 class PlotData:
-    """A whole plot: title, axes, series (drawn in order), an optional vertical marker."""
+    """A whole plot: title, axes, series (drawn in order), an optional vertical marker.
+
+    ``y_range``: fixed y limits (else automatic); ``x_start``: fixed left end of the x axis.
+    """
 
     title: str
     x: Axis
@@ -120,6 +123,7 @@ class PlotData:
     log_x: bool = False
     log_y: bool = False
     y_range: tuple[float, float] | None = None
+    x_start: float | None = None
     height: int = PLOT_HEIGHT
     legend: bool = True
     stacked: bool = False
@@ -234,8 +238,10 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
     )
     fig.toolbar.logo = None
     fig.add_tools(HoverTool(renderers=[]))
-    if x_range is None and hasattr(fig.x_range, "range_padding"):
+    if x_range is None:
         fig.x_range.range_padding = 0.0
+        if data.x_start is not None:
+            fig.x_range.start = data.x_start
     if data.marker is not None:
         fig.add_layout(
             Span(
@@ -279,6 +285,7 @@ class LiveFigure:
             data.y_range is None,
             shared,
             data.marker is None,
+            data.x_start,
             data.height,
         )
 

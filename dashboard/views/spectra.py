@@ -272,6 +272,7 @@ class SpectraView(TabView):
             log_x=self.log_x,
             log_y=log,
             y_range=self._log_range(total, log),
+            x_start=None if self.log_x else 0.0,
             stacked=self.stacked,
         )
 

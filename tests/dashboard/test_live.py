@@ -115,3 +115,8 @@ def test_on_a_log_axis_undrawable_lower_edges_sit_on_the_floor():
 def test_unknown_series_kind_is_refused():
     with pytest.raises(ValueError, match="unknown series kind 'pie'"):
         Series("x", np.zeros(2), np.zeros(2), kind="pie")
+
+
+def test_a_fixed_x_start_is_kept_by_the_automatic_range():
+    fig, _ = build_figure(_plot(x_start=0.0))
+    assert fig.x_range.start == 0.0 and fig.x_range.range_padding == 0.0

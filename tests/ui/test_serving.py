@@ -325,7 +325,7 @@ def test_malformed_configuration_files_are_reported(
 ) -> None:
     """Uploads through the served page's websocket: each bad file is a notification naming
     the problem; the session keeps its state and keeps serving (no server error)."""
-    from dashboard.config import MAX_CONFIG_BYTES
+    from dashboard.config import MAX_CONFIG_BYTES, state_to_config
 
     files = {
         "not valid JSON": b'{"format": "cevns-dashboard-config", "version": 1, "state": {',
@@ -345,6 +345,18 @@ def test_malformed_configuration_files_are_reported(
             page.locator("input[type=file]").first.set_input_files(str(path))
             toast = page.locator(".notyf__toast").filter(has_text=message)
             expect(toast.first).to_be_visible(timeout=15_000)
+        # above the upload limit (and above Bokeh's 20 MB websocket message limit, which
+        # closes a session): refused in the browser, the session lives on
+        huge = tmp_path / "huge.json"
+        huge.write_bytes(b" " * 25_000_000)
+        page.locator("input[type=file]").first.set_input_files(str(huge))
+        expect(page.get_by_text("File is too large").first).to_be_visible()
         assert states[-1].spec() == before
+        good = tmp_path / "good.json"
+        good.write_text(json.dumps({**state_to_config(states[-1]), "state": {"mass_kg": 3.0}}))
+        page.locator("input[type=file]").first.set_input_files(str(good))
+        loaded = page.locator(".notyf__toast").filter(has_text="Configuration loaded")
+        expect(loaded.first).to_be_visible()
+        assert states[-1].mass_kg == 3.0
     assert console_errors == []
     assert local_only == []
