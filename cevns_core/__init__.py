@@ -25,7 +25,7 @@ from .cross_sections import (
 )
 from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
-from .errors import CevnsError, CevnsWarning
+from .errors import CevnsError, CevnsWarning, DivergentCountsError
 from .experiments import Counts, Experiment, experiment, experiment_names
 from .fits import (
     dataset_chi2,
@@ -77,6 +77,7 @@ __all__ = [
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
+    "DivergentCountsError",
     "Experiment",
     "Isotope",
     "Material",

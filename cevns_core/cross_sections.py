@@ -216,9 +216,7 @@ class CrossSectionConfig:
         c0 = both
         c1 = -T * both if self.kinematics == "full" else np.zeros_like(both)
         c2 = 0.5 * M * T * (axial - vector)
-        extra = self.physics.incoherent_coefficients(
-            self.nucleus, self.flavour, T, q_MeV, F_p, F_n
-        )
+        extra = self.physics.incoherent_coefficients(self.nucleus, self.flavour, T, q_MeV, F_p, F_n)
         if extra is not None:
             c0, c1, c2 = c0 + extra[0], c1 + extra[1], c2 + extra[2]
         return c0, c1, c2

@@ -529,8 +529,9 @@ def _check_columns(name: str, table: str, meta: dict[str, Any], cols: dict[str, 
     missing = [c for c in needed if c not in cols]
     if missing:
         raise CevnsError(
-            f"{name}: column(s) {', '.join(missing)} not in {table} (columns: "
-            f"{', '.join(cols)})"[:400]
+            f"{name}: column(s) {', '.join(missing)} not in {table} (columns: {', '.join(cols)})"[
+                :400
+            ]
         )
     lo, hi = (cols[c] for c in meta["edges"])
     if np.any(hi <= lo) or np.any(lo[1:] != hi[:-1]):

@@ -934,6 +934,22 @@ class NewPhysics(StandardModel):
             active = True
         return (c0, c1, c2) if active else None
 
+    def zero_recoil_divergence(self, flavour: str | None = None) -> str | None:
+        """The term that makes the recoil count down to T = 0 infinite (for ``flavour``, or
+        for any flavour when None), or None.
+
+        A magnetic moment adds πα²μ_ν²Z²/m_e² (1/T − 1/E) F_p² to dσ/dT (PHYSICS §7.5): ∫ dT/T
+        diverges logarithmically; a millicharge q_αβ adds a vector charge ∝ 1/q² ∝ 1/T to the
+        α → β channel, squared 1/T² (PHYSICS §7.8).
+        """
+        alphas = LEPTONS if flavour is None else (lepton_of(flavour),)
+        if any(getattr(self, f"mu_nu_{a}_muB") != 0.0 for a in alphas):
+            return "a neutrino magnetic moment (dσ/dT ∝ 1/T)"
+        keys = {a if a == b else _pair(a, b) for a in alphas for b in LEPTONS}
+        if any(getattr(self, f"millicharge_{k}") != 0.0 for k in keys):
+            return "a neutrino millicharge (dσ/dT ∝ 1/T²)"
+        return None
+
     def survival_probability(
         self, flavour: str, E_MeV: NDArray, distance_m: float | None
     ) -> NDArray[np.float64] | None:

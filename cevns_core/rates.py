@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import as_array
 from .cross_sections import CrossSectionConfig
-from .errors import CevnsError
+from .errors import CevnsError, DivergentCountsError
 from .flavours import FLAVOURS
 from .kinematics import E_min_MeV
 from .materials import Material, material
@@ -450,6 +450,28 @@ def _recoil_nodes(source: Source, detector: Any, M_MeV: float, recoil_edges: Arr
     return nodes[keep], weights[keep]
 
 
+#: A recoil energy (keVnr) that stands for T → 0 in the divergence check (1 meV).
+_VANISHING_RECOIL_keV = 1e-9
+
+
+def _check_finite_count(physics: Any, source: Source, detector: Any, edges: Array) -> None:
+    """Refuse a count that is infinite: dσ/dT ∝ 1/T or 1/T² and a detector that counts recoils
+    of vanishing energy (no threshold, efficiency or resolution cut at T → 0). A quadrature
+    would return a finite number that depends on its nodes."""
+    if physics is None:
+        return
+    reasons = [physics.zero_recoil_divergence(f) for f in source.flavours()]
+    reason = next((r for r in reasons if r is not None), None)
+    if reason is None:
+        return
+    counted = detector.response_matrix(np.array([_VANISHING_RECOIL_keV]), edges).sum()
+    if counted > 0:
+        raise DivergentCountsError(
+            f"with {reason} the number of recoils down to T = 0 is infinite, and this detector "
+            "counts recoils of vanishing energy: it needs a threshold above 0"
+        )
+
+
 def binned_counts(
     source: Source,
     detector: Any,
@@ -477,6 +499,7 @@ def binned_counts(
         Multiplies the result: 1 for a fluence source, the live time in seconds for a flux.
     """
     edges = as_array(bin_edges, "bin_edges")
+    _check_finite_count(physics, source, detector, edges)
     parts: dict[tuple[str, str], Array] = {}
     recoil_edges = None if detector.resolution is not None else detector.recoil_bin_edges(edges)
     for name, count in detector.targets().items():

@@ -100,7 +100,7 @@ from .new_physics import (
 )
 from .nuclear_model import nucleon_form_factors
 from .nuclei import isotope
-from .rates import _recoil_nodes, binned_counts, flux_kernel
+from .rates import _check_finite_count, _recoil_nodes, binned_counts, flux_kernel
 from .statistics import (
     Interval,
     confidence_intervals,
@@ -1248,6 +1248,15 @@ def scan(
     else:
         edges = np.asarray(experiment.analysis_bins(), dtype=float)
     n_bins = edges.size - 1
+    # a grid point with dσ/dT ∝ 1/T (magnetic moment) on a detector that counts T → 0 has an
+    # infinite count: probe the grid's largest values once, as binned_counts would
+    if type(base) in (StandardModel, NewPhysics):
+        probe = dict(null)
+        for n, v in zip(names, values, strict=True):
+            probe[n] = float(v[np.argmax(np.abs(v))])
+        probe_params, _ = spec.settings(probe, base)
+        physics = NewPhysics(**{**base_params, **probe_params})
+        _check_finite_count(physics, experiment.source, det, edges)
 
     # path
     why_not = _fast_available(spec, base, experiment)

@@ -314,3 +314,11 @@ class StandardModel(ValidatedParameters):
     ) -> NDArray[np.float64] | None:
         """Probability that a neutrino of this flavour arrives as an active one (None: 1)."""
         return None
+
+    def zero_recoil_divergence(self, flavour: str | None = None) -> str | None:
+        """What makes the number of recoils down to T = 0 infinite (None: it is finite).
+
+        The Standard-Model dσ/dT is finite at T = 0; new physics with dσ/dT ∝ 1/T or 1/T²
+        says which term it is.
+        """
+        return None

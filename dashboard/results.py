@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import math
 import threading
 import warnings
 from collections import OrderedDict
@@ -356,28 +357,49 @@ class CountsResult:
     threshold_unit: str
     published: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    all_divergence: str | None = None
 
 
 @_cache()
 def counts(spec: dict[str, Any]) -> CountsResult:
-    """Events above threshold (as ``Experiment.counts``) and of every recoil (ideal detector)."""
+    """Events above threshold (as ``Experiment.counts``) and of every recoil (ideal detector).
+
+    With a term that makes dσ/dT diverge at T = 0 (``zero_recoil_divergence``: magnetic moment,
+    millicharge) the count of every recoil is infinite: ∞ for the flavours it concerns, their
+    isotopes and the total, NaN (unknown here) for the other flavours, and the reason in
+    ``all_divergence``.
+    """
     exp = _experiment(spec)
     det = exp.detector
     smooth = det.resolution is None and det.efficiency is None
     seen = _observed(spec, None, 8 if smooth else 400)
-    every = _all_recoils(recoil_key(spec))
+    flavours = seen.by_flavour()
+    reasons = {}
+    if exp.physics is not None:
+        reasons = {f: exp.physics.zero_recoil_divergence(f) for f in flavours}
+    divergence = next((r for r in reasons.values() if r), None)
+    if divergence is None:
+        every = _all_recoils(recoil_key(spec))
+        all_by_flavour = {k: float(v.sum()) for k, v in every.by_flavour().items()}
+        all_by_isotope = {k: float(v.sum()) for k, v in every.by_isotope().items()}
+        all_total, all_warnings = float(every.total.sum()), every.warnings
+    else:
+        all_by_flavour = {f: math.inf if reasons[f] else math.nan for f in flavours}
+        all_by_isotope = dict.fromkeys(seen.by_isotope(), math.inf)
+        all_total, all_warnings = math.inf, ()
     return CountsResult(
         observed_total=float(seen.total.sum()),
-        observed_by_flavour={k: float(v.sum()) for k, v in seen.by_flavour().items()},
+        observed_by_flavour={k: float(v.sum()) for k, v in flavours.items()},
         observed_by_isotope={k: float(v.sum()) for k, v in seen.by_isotope().items()},
-        all_total=float(every.total.sum()),
-        all_by_flavour={k: float(v.sum()) for k, v in every.by_flavour().items()},
-        all_by_isotope={k: float(v.sum()) for k, v in every.by_isotope().items()},
+        all_total=all_total,
+        all_by_flavour=all_by_flavour,
+        all_by_isotope=all_by_isotope,
         observable=det.observable,
         threshold=float(det.threshold),
         threshold_unit=det.threshold_unit,
         published=dict(exp.published),
-        warnings=tuple(dict.fromkeys(seen.warnings + every.warnings)),
+        warnings=tuple(dict.fromkeys(seen.warnings + all_warnings)),
+        all_divergence=divergence,
     )
 
 

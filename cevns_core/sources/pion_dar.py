@@ -288,9 +288,7 @@ def _check_pulse_table(t_ns: Any, weight: Any) -> tuple[Array, Array]:
             f"{t.shape} and {w.shape}"
         )
     if not 2 <= t.size <= _MAX_PULSE_POINTS:
-        raise CevnsError(
-            f"a tabulated pulse needs 2 to {_MAX_PULSE_POINTS} points, got {t.size}"
-        )
+        raise CevnsError(f"a tabulated pulse needs 2 to {_MAX_PULSE_POINTS} points, got {t.size}")
     if np.any(np.diff(t) <= 0):
         raise CevnsError("pulse_table_t_ns must be strictly increasing")
     area = float(np.trapezoid(w, t))
@@ -307,9 +305,7 @@ def _taus(tau_pi_ns: float, tau_mu_ns: float) -> tuple[float, float]:
     return tp, tm
 
 
-def prompt_time_pdf(
-    t_ns: ArrayLike, pulse: ProtonPulse, *, tau_pi_ns: float = TAU_PI_ns
-) -> Array:
+def prompt_time_pdf(t_ns: ArrayLike, pulse: ProtonPulse, *, tau_pi_ns: float = TAU_PI_ns) -> Array:
     """Arrival-time density of the prompt ν_μ, ns⁻¹: (b∗E_{τ_π})(t) (PHYSICS §5.2).
 
     Examples
@@ -335,9 +331,7 @@ def delayed_time_pdf(
     return np.maximum((tm * pm - tp * pp) / (tm - tp), 0.0)
 
 
-def prompt_time_cdf(
-    t_ns: ArrayLike, pulse: ProtonPulse, *, tau_pi_ns: float = TAU_PI_ns
-) -> Array:
+def prompt_time_cdf(t_ns: ArrayLike, pulse: ProtonPulse, *, tau_pi_ns: float = TAU_PI_ns) -> Array:
     """Fraction of prompt ν_μ that arrived before t (R35: > 99.99 % before 1 μs for SNS).
 
     Examples

@@ -222,9 +222,7 @@ def _check_arrays(E_MeV: Any, spectra: Any) -> tuple[Array, dict[str, Array]]:
         check_choice(flavour, "flavour", FLAVOURS)
         v = as_array(values, f"spectra[{flavour!r}]", minimum=0.0)
         if v.shape != E.shape:
-            raise CevnsError(
-                f"spectra[{flavour!r}] has shape {v.shape}, E_MeV has shape {E.shape}"
-            )
+            raise CevnsError(f"spectra[{flavour!r}] has shape {v.shape}, E_MeV has shape {E.shape}")
         table[flavour] = v
     return E, table
 

@@ -42,6 +42,8 @@ def fmt(value: float, digits: int = 4) -> str:
     """A number for a table: fixed for ordinary magnitudes, scientific otherwise."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
     if value == 0 or 1e-3 <= abs(value) < 1e5:
         return f"{value:.{digits}g}"
     return f"{value:.{digits - 1}e}"

@@ -399,6 +399,11 @@ class SpectraView(TabView):
             f"**Expected events** — threshold {c.threshold:g} {c.threshold_unit}, observable "
             f"{c.observable}; *all recoils*: no threshold, window or response."
         )
+        if c.all_divergence:
+            caption += (
+                f" With {c.all_divergence} the number of all recoils down to T = 0 is "
+                "infinite (∞; – : not computed)."
+            )
         self._count_warnings = c.warnings
         return df, caption
 

@@ -180,3 +180,62 @@ def test_bad_input():
         recoil_spectrum(SOURCE, "Unobtainium", [1.0])
     with pytest.raises(CevnsError, match="flavour"):
         flux_averaged_cross_section(SOURCE, "CsI", flavour="nu_tau")
+
+
+# ------------------------------------------------------------------- counts down to T = 0
+def test_magnetic_moment_counts_grow_like_log_of_the_threshold_and_diverge_at_zero():
+    """dσ/dT ⊃ πα²μ²Z²/m_e² (1/T − 1/E) (PHYSICS §7.5): near T = 0 the ν_e count between
+    thresholds ε₂ < ε₁ grows by Σ_i n_i Z_i² · πα²μ²(ħc)²/m_e² · Φ_νe · ln(ε₁/ε₂) (analytic;
+    the SM and 1/E parts add O(ε₁) only). At ε = 0 the count is infinite: a precise error."""
+    from cevns_core.units import ALPHA, HBARC2_MeV2_cm2, M_E_MeV
+
+    exp = cc.experiment("coherent_csi_2017")
+    mu = 1e-9
+    physics = cc.NewPhysics(mu_nu_e_muB=mu)
+    det = cc.Detector(material="CsI", mass_kg=14.57)
+    # log-spaced bins: each spans a factor ≤ 3.2 in T, where 16 Gauss nodes integrate 1/T exactly
+    counts = {
+        eps: cc.binned_counts(exp.source, det, np.geomspace(eps, 1.0, 13), physics)
+        .by_flavour()["nu_e"]
+        .sum()
+        for eps in (1e-4, 1e-6)
+    }
+    nuclei = det.targets()
+    per_fluence = math.pi * ALPHA**2 * mu**2 * HBARC2_MeV2_cm2 / M_E_MeV**2
+    slope = (
+        per_fluence
+        * exp.source.integrated("nu_e")
+        * sum(n * cc.isotope(name).Z ** 2 for name, n in nuclei.items())
+    )
+    assert counts[1e-6] - counts[1e-4] == pytest.approx(slope * math.log(100.0), rel=1e-3)
+    with pytest.raises(cc.DivergentCountsError, match=r"magnetic moment .* infinite"):
+        cc.binned_counts(exp.source, det, [0.0, 1.0], physics)
+    # finite: the SM, a threshold, or an efficiency/resolution that never counts T → 0
+    assert cc.binned_counts(exp.source, det, [0.0, 1.0]).total[0] > 0
+    threshold = cc.Detector(material="CsI", mass_kg=14.57, threshold=0.5)
+    assert np.isfinite(cc.binned_counts(exp.source, threshold, [0.0, 1.0], physics).total).all()
+    csi_2021 = cc.experiment("coherent_csi_2021")
+    csi_2021.physics = physics
+    assert csi_2021.counts().total > cc.experiment("coherent_csi_2021").counts().total
+    # only the flavours the moment couples to: a ν_μ moment does not touch a ν̄_e source
+    reactor = cc.experiment("conus")
+    nu_mu_only = cc.NewPhysics(mu_nu_mu_muB=mu)
+    ideal = cc.Detector(material="Ge", mass_kg=1.0)
+    assert np.isfinite(cc.binned_counts(reactor.source, ideal, [0.0, 0.1], nu_mu_only).total).all()
+
+
+@pytest.mark.parametrize(
+    ("params", "flavour", "expected"),
+    [
+        ({}, None, None),
+        ({"mu_nu_e_muB": 1e-10}, "nu_e", "magnetic moment"),
+        ({"mu_nu_e_muB": 1e-10}, "nu_mu", None),
+        ({"millicharge_mu": 1e-9}, "nubar_mu", "millicharge"),
+        ({"millicharge_etau": 1e-9}, "nu_e", "millicharge"),
+        ({"millicharge_etau": 1e-9}, "nu_mu", None),
+        ({"r2_e_cm2": 1e-32, "eps_uV_ee": 0.1}, None, None),  # shifts of a finite charge
+    ],
+)
+def test_zero_recoil_divergence_names_the_term(params, flavour, expected):
+    reason = cc.NewPhysics(**params).zero_recoil_divergence(flavour)
+    assert (reason is None) if expected is None else (expected in reason)

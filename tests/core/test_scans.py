@@ -155,6 +155,7 @@ def test_data_scan_matches_the_sin2_fit(csi):
 # ------------------------------------------------------------------------- Dask
 def test_dask_local_cluster_gives_the_identical_grid(csi):
     import distributed  # in the test extra: the Dask backend is always tested
+
     g = np.geomspace(1e-5, 1e-2, 24)
     m = np.geomspace(1.0, 1e4, 20)
     local = scan(csi, "zprime", coupling=g, mass_MeV=m, chunk_rows=4)
@@ -365,3 +366,15 @@ def test_cli_fit_sin2(capsys):
     assert status == 0 and rows[0] == ["sin2_theta_W", "chi2", "delta_chi2"] and len(rows) == 12
     status, _, err = _run(capsys, "fit", "g_nu", "--data", "coherent_csi_2017")
     assert status == 2 and err.count("\n") == 1 and "unknown fit parameter" in err
+
+
+def test_a_moment_scan_on_a_detector_counting_vanishing_recoils_is_refused():
+    # dσ/dT ∝ 1/T: without a threshold the count of every grid point but μ = 0 is infinite
+    exp = cc.experiment("coherent_csi_2017")
+    exp.detector = cc.Detector(material="CsI", mass_kg=14.57, threshold=0.0)
+    with pytest.raises(cc.DivergentCountsError, match="magnetic moment"):
+        cc.scan(exp, "magnetic_moment", mu_e_muB=[0.0, 1e-9], mu_mu_muB=[0.0, 1e-9])
+    with_threshold = cc.scan(
+        "coherent_csi_2017", "magnetic_moment", mu_e_muB=[0.0, 1e-9], mu_mu_muB=[0.0, 1e-9]
+    )
+    assert np.isfinite(with_threshold.delta_chi2).all()

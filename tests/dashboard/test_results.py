@@ -220,3 +220,19 @@ def test_preset_counts_and_rows():
     assert results.preset_counts("coherent_csi_2017") == pytest.approx(
         cc.experiment("coherent_csi_2017").counts().total
     )
+
+
+def test_all_recoils_are_infinite_with_a_magnetic_moment():
+    # dσ/dT ∝ 1/T (PHYSICS §7.5): the count down to T = 0 diverges for the flavour concerned
+    state = SessionState()
+    state.physics_overrides = {"mu_nu_e_muB": 1e-9}
+    c = results.counts(state.spec())
+    assert "magnetic moment" in c.all_divergence
+    assert c.all_total == np.inf and c.all_by_flavour["nu_e"] == np.inf
+    assert np.isnan(c.all_by_flavour["nu_mu"])  # finite, not computed here
+    assert set(c.all_by_isotope.values()) == {np.inf}
+    assert (
+        np.isfinite(c.observed_total)
+        and c.observed_total > results.counts(SessionState().spec()).observed_total
+    )
+    assert results.counts(SessionState().spec()).all_divergence is None

@@ -141,6 +141,11 @@ def test_observed_spectrum_and_counts_table():
     total = table[table.iloc[:, 0] == "Total"]
     assert total["Above threshold"].iloc[0] == "173.9"
     assert "Published predicted ± 48" in list(table.iloc[:, 0])
+    state.physics_overrides = {"mu_nu_e_muB": 1e-9}  # all recoils: infinite (∝ 1/T)
+    table = view._counts_table.object
+    assert table[table.iloc[:, 0] == "Total"]["All recoils"].iloc[0] == "∞"
+    assert "infinite" in view._counts_caption.object
+    state.physics_overrides = {}
     state.experiment = "conus"  # keVee observable
     data = view._observed_last
     assert data["observed"].unit == "keVee"

@@ -85,9 +85,7 @@ def test_fission_rate_and_reference_flux():
     assert r.normalisation == "flux" and r.flavours() == ("nubar_e",)
     # second method: the formula by hand with scipy quad
     rate = 4e9 / (205.177 * 1.602176634e-13)
-    per_fission = sum(
-        f * _hm_integral(iso, 2.0, 8.0) for iso, f in r.fractions().items()
-    )
+    per_fission = sum(f * _hm_integral(iso, 2.0, 8.0) for iso, f in r.fractions().items())
     assert r.integrated() == pytest.approx(rate * per_fission / (4 * math.pi * 2000.0**2), rel=1e-5)
 
 
