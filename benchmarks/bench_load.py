@@ -531,7 +531,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.sessions < 1 or args.rounds < 1 or args.updates < 1:
         parser.error("--sessions, --rounds and --updates must be ≥ 1")
 
-    import panel  # noqa: F401  (registers Panel's Bokeh models for the client documents)
+    # Panel's Bokeh models for the client documents (importing panel registers them, but the
+    # configuration upload's FileDropper only when imported itself)
+    import panel.models.file_dropper  # noqa: F401
 
     def on_alarm(*_: Any) -> None:
         raise TimeoutError(f"the benchmark ran longer than --max-seconds {args.max_seconds:g}")
