@@ -1392,6 +1392,7 @@ class _RadiusFromAOrRms(FormFactorModel):
     """
 
     __abstract = True
+    A = param.Integer(None, allow_None=True, bounds=(1, 400), precedence=-1, doc="Mass number A.")
     _prescription: ClassVar[str] = ""
     _from_A: ClassVar[str] = ""
     _from_rms: ClassVar[str] = ""
@@ -1456,7 +1457,6 @@ class SymmetrizedFermiModel(_RadiusFromAOrRms):
         hi=15.0,
         soft=(1.5, 7.0),
     )
-    A = param.Integer(None, allow_None=True, bounds=(1, 400), precedence=-1, doc="Mass number A.")
 
     _prescription: ClassVar[str] = "c_prescription"
     _from_A: ClassVar[str] = "standard"
@@ -1511,7 +1511,6 @@ class KleinNystrandModel(_RadiusFromAOrRms):
         hi=15.0,
         soft=(1.5, 7.0),
     )
-    A = param.Integer(None, allow_None=True, bounds=(1, 400), precedence=-1, doc="Mass number A.")
 
     _prescription: ClassVar[str] = "R_A_prescription"
     _from_A: ClassVar[str] = "coherent"
