@@ -16,6 +16,7 @@ page requests nothing outside the server.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,23 @@ from dashboard.state import (
     preset_info,
     source_parameters,
 )
+from dashboard.text import plain, shown_value
 from dashboard.theme import Fast
 from dashboard.tools import tools_card
 from dashboard.views import TABS, SpectraView
 
-__all__ = ["ASSETS", "FONT", "TITLE", "URL_PARAMETERS", "create_app", "editor_widgets", "sidebar"]
+__all__ = [
+    "ASSETS",
+    "FONT",
+    "THEMES",
+    "TITLE",
+    "URL_PARAMETERS",
+    "Template",
+    "create_app",
+    "editor_widgets",
+    "requested_theme",
+    "sidebar",
+]
 
 TITLE = "CEvNS workbench"
 #: Static files (CSS, logo, favicon).
@@ -281,7 +294,7 @@ def _active_text(state: SessionState) -> str:
     try:
         groups = state.new_physics_active()
     except Exception as exc:  # an invalid combination: say so, the plots notify
-        return f"*Invalid new-physics setting: {exc}*"
+        return f"*Invalid new-physics setting: {plain(exc)}*"
     if not groups:
         return "*Standard Model (no new physics set)*"
     names = ", ".join(NEW_PHYSICS_GROUP_TITLES[g] for g in groups)
@@ -309,21 +322,62 @@ def _url_error(state: SessionState) -> Any:
                     value = json.loads(value)
                 state.param.update(**{name: value})
             except Exception:
-                bad.append(f"{URL_PARAMETERS.get(name, name)}={value!r}")
+                bad.append(f"{URL_PARAMETERS.get(name, name)}={shown_value(value)}")
         if bad:
-            message = "Ignored invalid URL value(s), defaults kept: " + ", ".join(bad)
-            doc = pn.state.curdoc
-            if doc is not None and doc.session_context is not None:
-                # a notification made before the page is rendered would not be shown
-                pn.state.onload(lambda: notify_warnings([message]))
-            else:
-                notify_warnings([message])
+            _notify_on_load("Ignored invalid URL value(s), defaults kept: " + ", ".join(bad))
 
     return on_error
 
 
-def create_app(state: SessionState | None = None) -> pn.template.FastListTemplate:
-    """Build a fresh page for one session (a new :class:`SessionState` unless one is given)."""
+#: Themes of the page (``?theme=``); anything else falls back to the default with a notification.
+THEMES = ("default", "dark")
+
+
+class Template(pn.template.FastListTemplate):
+    """The Fast list template, refusing unknown ``?theme=`` values instead of raising."""
+
+    @staticmethod
+    def _get_theme_from_query_args() -> str | None:
+        theme = requested_theme()
+        return theme if theme in THEMES else None
+
+
+def requested_theme() -> str | None:
+    """The ``?theme=`` of the current request (as Panel reads it), or None."""
+    args = pn.state.session_args if isinstance(pn.state.session_args, dict) else {}
+    raw = args.get("theme")
+    if not raw:
+        return None
+    return raw[0].decode("utf-8", "replace").strip("'").strip('"')
+
+
+def _notify_on_load(message: str) -> None:
+    """A warning notification, deferred until the page exists when it is being built."""
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None:
+        # a notification made before the page is rendered would not be shown
+        pn.state.onload(lambda: notify_warnings([message]))
+    else:
+        notify_warnings([message])
+
+
+def create_app(state: SessionState | None = None) -> pn.viewable.Viewable:
+    """Build a fresh page for one session (a new :class:`SessionState` unless one is given).
+
+    Never raises: a failure while building the page is logged and shown as a short message (no
+    traceback, no server paths).
+    """
+    try:
+        return _build_app(state)
+    except Exception:
+        logging.getLogger("dashboard").exception("building the page failed")
+        return pn.pane.HTML(
+            f"<h2>{TITLE}</h2><p>The page could not be built. Reload it; if this persists, "
+            "tell the server's administrator (the details are in the server log).</p>"
+        )
+
+
+def _build_app(state: SessionState | None) -> Template:
     state = SessionState() if state is None else state
     views = [(title, cls(state=state)) for title, cls in TABS]
     tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width")
@@ -343,7 +397,13 @@ def create_app(state: SessionState | None = None) -> pn.template.FastListTemplat
         learn_panel(state, tabs, [title for title, _ in TABS]),
         tools_card(state, spectra, [view for _, view in views], tabs),
     ]
-    template = pn.template.FastListTemplate(
+    theme = requested_theme()
+    if theme is not None and theme not in THEMES:
+        _notify_on_load(
+            f"Unknown theme {shown_value(theme)} in the URL: the default theme is shown "
+            f"(themes: {', '.join(THEMES)})."
+        )
+    template = Template(
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
         main=[tabs],

@@ -3,8 +3,9 @@
 Invalid input (:class:`cevns_core.CevnsError`, or a parameter value out of its bounds) is expected:
 it is logged at INFO level and shown as an error notification naming the problem. Anything else is
 a bug: it is logged with its traceback and shown by type and message only (never a traceback).
-One change can make several plots fail with the same message: a message shown less than
-:data:`REPEAT_S` seconds ago in the same session is not shown again.
+Every message is escaped and truncated (:mod:`dashboard.text`): user input quoted in it is shown
+as text, never as markup. One change can make several plots fail with the same message: a message
+shown less than :data:`REPEAT_S` seconds ago in the same session is not shown again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable
 import panel as pn
 
 from cevns_core import CevnsError
+
+from .text import plain, truncated
 
 __all__ = ["REPEAT_S", "handle_exception", "notify_error", "notify_warnings"]
 
@@ -49,25 +52,26 @@ def message_of(exc: BaseException) -> str:
 
 def notify_error(exc: BaseException) -> None:
     """Show ``exc`` as an error notification in the current session (log it otherwise)."""
+    message = truncated(message_of(exc))
     if isinstance(exc, CevnsError):
-        log.info("invalid input: %s", exc)
+        log.info("invalid input: %s", message)
     elif isinstance(exc, ValueError) and "parameter" in str(exc).lower():
-        log.info("invalid value: %s", exc)  # param's bounds/type checks on a widget value
+        log.info("invalid value: %s", message)  # param's bounds/type checks on a widget value
     else:
         log.error("callback failed", exc_info=exc)
-    message = message_of(exc)
     notifications = pn.state.notifications
     if notifications is not None and _fresh(message):
-        notifications.error(message, duration=8000)
+        notifications.error(plain(message), duration=8000)
 
 
 def notify_warnings(messages: Iterable[str]) -> None:
     """Show the core's warnings (e.g. a model used beyond its range) as warning notifications."""
     notifications = pn.state.notifications
     for message in messages:
+        message = truncated(message)
         log.info("core warning: %s", message)
         if notifications is not None and _fresh(message, window_s=30.0):
-            notifications.warning(message, duration=6000)
+            notifications.warning(plain(message), duration=6000)
 
 
 def handle_exception(exc: Exception) -> None:

@@ -38,6 +38,8 @@ from cevns_core.quenching import (
 )
 from cevns_core.response import OBSERVABLES, FunctionalEfficiency, GaussianResolution
 
+from .text import shown_value
+
 __all__ = [
     "DEFAULT_EXPERIMENT",
     "EFFICIENCY_CHOICES",
@@ -460,6 +462,37 @@ def build_experiment(spec: dict[str, Any]) -> cc.Experiment:
 
 
 # ------------------------------------------------------------------------------------ the state
+class _CheckedDict(param.Dict):
+    """A ``param.Dict`` whose value is checked by ``check`` (raises) before it is set."""
+
+    __slots__ = ["check"]
+
+    def __init__(self, default: Any = None, *, check: Any = None, **params: Any) -> None:
+        self.check = check
+        super().__init__(default=default, **params)
+
+    def _validate(self, val: Any) -> None:
+        super()._validate(val)
+        if val is not None and self.check is not None:
+            self.check(val)
+
+
+def _check_overrides(
+    values: dict[str, Any], cls: type[param.Parameterized], names: tuple[str, ...], what: str
+) -> None:
+    """Every key one of ``names``, every value allowed by ``cls``'s declaration of it."""
+    unknown = [k for k in values if k not in names]
+    if unknown:
+        raise cc.CevnsError(
+            f"not an {what} parameter: " + ", ".join(shown_value(k) for k in unknown[:5])
+        )
+    for key, value in values.items():
+        try:
+            cls.param[key]._validate(value)
+        except (ValueError, TypeError) as exc:
+            raise cc.CevnsError(f"{key} = {shown_value(value)}: {exc}") from None
+
+
 def _copy_param(p: param.Parameter, **changes: Any) -> param.Parameter:
     """A new parameter with the core parameter's declaration (default, bounds, doc) + changes."""
     kw: dict[str, Any] = {"default": p.default, "doc": p.doc, "allow_None": p.allow_None}
@@ -562,8 +595,12 @@ class SessionState(param.Parameterized):
         GaussianResolution.param.stochastic, default=0.5, label="Stochastic term a (σ² = a²E)"
     )
     # -- physics
-    physics_overrides = param.Dict(
-        default={}, doc="Electroweak and new-physics parameters that differ from the SM."
+    physics_overrides = _CheckedDict(
+        default={},
+        doc="Electroweak and new-physics parameters that differ from the SM.",
+        check=lambda value: _check_overrides(
+            value, NewPhysics, physics_parameters(), "electroweak or new-physics"
+        ),
     )
     # -- uncertainty band
     flux_uncertainty = param.Number(
