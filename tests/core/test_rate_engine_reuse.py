@@ -13,12 +13,8 @@ import pytest
 
 import cevns_core as cc
 from cevns_core.cross_sections import CrossSectionConfig
-from cevns_core.form_factors import (
-    HelmModel,
-    _helm_R0_cached,
-    helm_R0_from_rms,
-    helm_R0_lewin_smith,
-)
+from cevns_core.form_factors import HelmModel, helm_R0_from_rms, helm_R0_lewin_smith
+from cevns_core.form_factors.helm import _helm_R0_cached
 from cevns_core.kinematics import E_min_MeV
 from cevns_core.nuclei import isotope
 from cevns_core.rates import _flux_kernel, flux_kernel, recoil_spectrum
