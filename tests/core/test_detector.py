@@ -19,22 +19,18 @@ from cevns_core.errors import CevnsError
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
 from cevns_core.response import (
     CsI2021Efficiency,
-    FunctionalEfficiency,
     GammaResolution,
     GaussianResolution,
     LogisticStepEfficiency,
     PoissonResolution,
     TabulatedEfficiency,
     TimingEfficiency,
-    efficiency_model,
     node_cells,
     resolution_model,
     timing_fraction,
 )
 
 QF, LY = 0.0878, 13.348  # COHERENT 2017 release, coherent_parameters.yaml
-# acceptance parameters a, k, x0 of the same file
-A17, K17, X17 = 0.6655, 0.4942, 10.8507
 T_NODES = np.array([0.0, 0.5, 2.0, 4.7, 8.0, 13.0, 21.0, 30.0])
 
 
@@ -70,51 +66,6 @@ def test_exposure_and_live_time():
 
 
 # ------------------------------------------------------------------------- efficiencies
-def test_logistic_step_values_by_hand():
-    # coherent_parameters.yaml: f(x) = a/(1 + exp(−k(x − x0)))·H(x − 5), H = 0 below 5 PE,
-    # 1/2 in [5, 6), 1 from 6 PE
-    eff = LogisticStepEfficiency()
-
-    def logistic(x):
-        return A17 / (1 + math.exp(-K17 * (x - X17)))
-
-    values = eff([4.5, 5.5, 6.5, 10.85])
-    assert values == pytest.approx(
-        [0.0, 0.5 * logistic(5.5), logistic(6.5), logistic(10.85)], rel=1e-12
-    )
-    assert values[1] == pytest.approx(0.02207, abs=1e-5)  # hand: 0.5 × 0.6655/(1 + e^2.6443)
-    assert values[3] == pytest.approx(0.33269, abs=1e-5)  # hand: 0.6655/(1 + e^0.000346)
-    # release convention: evaluated at 1-PE bin centres (the bin [5, 6) at 5.5)
-    assert eff.evaluation == "bin_centre"
-    assert eff.applied([5.2, 5.9, 6.0]) == pytest.approx(eff([5.5, 5.5, 6.5]))
-    # a standard Heaviside step at 5 PE (PHYSICS §6.4 writes Θ(x − 5))
-    std = LogisticStepEfficiency(step_end=5.0)
-    assert std([5.5])[0] == pytest.approx(logistic(5.5))
-
-
-def test_csi_2021_efficiency_by_hand_and_clipping():
-    # effCoefficients.txt (arXiv:2110.07730): eff = a/(1 + exp(−b(x − c))) + d, clipped at 0
-    a, b, c, d = 1.32045, 0.285979, 10.8646, -0.333322
-    eff = CsI2021Efficiency()
-    x = np.array([8.0, 15.0, 40.0])
-    assert eff(x) == pytest.approx(a / (1 + np.exp(-b * (x - c))) + d, rel=1e-12)
-    # the raw curve is negative below ≈ 7.07 PE (SOURCES of the release copy)
-    assert eff([3.0, 7.0])[0] == 0.0
-    assert eff([7.0])[0] == 0.0 and eff([7.1])[0] > 0.0
-
-
-def test_tabulated_efficiency_interpolation_and_policies():
-    eff = TabulatedEfficiency(x=(1.0, 3.0, 5.0), efficiency=(0.2, 0.6, 0.8))
-    assert eff([1.0, 2.0, 4.5, 5.0]) == pytest.approx([0.2, 0.4, 0.75, 0.8])
-    assert eff([0.5])[0] == 0.0  # below="zero" (default)
-    with pytest.raises(CevnsError, match=r"x = 6 is above the efficiency table \[1, 5\]"):
-        eff([6.0])  # above="error" (default): no silent extrapolation
-    held = TabulatedEfficiency(
-        x=(1.0, 3.0, 5.0), efficiency=(0.2, 0.6, 0.8), below="hold", above="hold"
-    )
-    assert held([0.0, 9.0]) == pytest.approx([0.2, 0.8])
-
-
 def test_lar_2020_efficiency_table():
     # CENNS10AnlAEfficiency.txt: 19.75 keVee → 0.952121, 20.25 → 0.952105, last row
     # 39.75 → 0.96345 (held above the table end); 0.25 keVee → 0
@@ -122,19 +73,6 @@ def test_lar_2020_efficiency_table():
     assert eff([20.0])[0] == pytest.approx(0.5 * (0.952121 + 0.952105))
     assert eff([39.75, 60.0, 120.0]) == pytest.approx([0.96345] * 3)
     assert eff([0.0, 0.25])[0] == 0.0
-
-
-def test_functional_efficiency_checks_range():
-    eff = FunctionalEfficiency(function=lambda x: np.clip(x / 10, 0, 1))
-    assert eff([5.0, 20.0]) == pytest.approx([0.5, 1.0])
-    with pytest.raises(CevnsError, match=r"finite values in \[0, 1\]"):
-        FunctionalEfficiency(function=lambda x: 2 * np.ones_like(x))([1.0])
-
-
-def test_timing_efficiency():
-    # CsI 2021 (supplemental PDF as quoted): 1 for t < 0.52 μs, exp(−0.0494 (t − 0.52)) after
-    te = TimingEfficiency()
-    assert te([0.0, 0.519, 0.52, 3.0]) == pytest.approx([1.0, 1.0, 1.0, math.exp(-0.0494 * 2.48)])
 
 
 # ---------------------------------------------------------------------------- timing
@@ -162,13 +100,6 @@ def test_timing_window_fraction_exponential():
         pytest.approx(math.exp(-t1 / tau) - math.exp(-t2 / tau), rel=1e-9)
     )
     assert Detector().timing_fraction(pdf) == 1.0
-
-
-def test_timing_fraction_binned_pdf():
-    t = np.array([0.25, 0.75, 1.25, 1.75])
-    p = np.array([0.1, 0.4, 0.3, 0.2])
-    assert timing_fraction((t, p), (0.5, 1.5)) == pytest.approx(0.7)
-    assert timing_fraction((t, 2 * p), (0.5, 1.5)) == pytest.approx(0.7)
 
 
 # ------------------------------------------------------------------- response matrices
@@ -430,10 +361,6 @@ def test_presets():
             lambda: detector_response_preset("coherent_csi_2017", efficiency_variant="high"),
             "unknown efficiency variant",
         ),
-        (lambda: efficiency_model("sigmoid"), "unknown efficiency model 'sigmoid'"),
-        (lambda: LogisticStepEfficiency(step_start=6.0, step_end=5.0), "step_end"),
-        (lambda: TabulatedEfficiency(x=(0.0, 1.0), efficiency=(0.5, 1.5)), r"\[0, 1\]"),
-        (lambda: timing_fraction(lambda t: t, None), "give window_us or support_us"),
     ],
 )
 def test_bad_input(build, message):

@@ -18,7 +18,8 @@ from cevns_core.form_factors.helm import _helm_R0_cached
 from cevns_core.kinematics import E_min_MeV
 from cevns_core.nuclei import isotope
 from cevns_core.rates import _flux_kernel, flux_kernel, recoil_spectrum
-from cevns_core.response import GaussianResolution, _cdf_differences
+from cevns_core.response import GaussianResolution
+from cevns_core.response.smearing import _cdf_differences
 from cevns_core.sources.base import gauss_legendre_segments
 
 T_KEV = np.linspace(0.05, 45.0, 37)
