@@ -10,14 +10,10 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import (
-    ValidatedParameters,
-    check_parameters,
-)
+from .._validation import ValidatedParameters, check_parameters
 from ..errors import CevnsError
 
 __all__ = ["OBSERVABLES"]
-
 
 Array = NDArray[np.float64]
 
