@@ -1,4 +1,4 @@
-"""Detector materials: chemical formula → target nuclei per kilogram, isotope by isotope.
+"""Materials as sets of target isotopes with their number of nuclei per kilogram.
 
 For a detector of mass m_det made of a compound with ν_el atoms of element ``el`` per formula unit,
 the number of target nuclei of isotope i is (PHYSICS.md §6.2)
@@ -6,92 +6,29 @@ the number of target nuclei of isotope i is (PHYSICS.md §6.2)
     N_t,i = m_det N_A / M_mol × ν_el(i) × a_i,      M_mol = Σ_el ν_el m̄_el  [g/mol],
 
 with a_i the natural isotopic abundance (fraction) and m̄_el the standard atomic weight, both from
-:mod:`periodictable`. This module reports N_t,i per kilogram (m_det = 1000 g).
-
-Conventions
------------
-* Abundances are periodictable's natural abundances (percent → fraction), **renormalised per
-  element** so that they sum to exactly 1 (the tables sum to 100 % only within ~1e-14).
-* ``D`` in a formula is deuterium: the isotope H2 with abundance 1, weighed with the H2 isotopic
-  mass (``"D2O"`` is heavy water, 20.03 g/mol). Hydrogen written ``H`` has its natural composition.
-  Both are reported under the element ``"H"``.
-* A dopant in square brackets (``"CsI[Na]"``, ``"NaI[Tl]"``) is checked, recorded in
-  :attr:`Material.dopant` and otherwise ignored: at typical ~0.1 % levels it does not matter for
-  scattering. The round-bracket spellings ``"CsI(Na)"``, ``"CsI(Tl)"``, ``"NaI(Tl)"`` are
-  accepted as names; any other ``(...)`` is a chemical group.
-* User-defined compositions (:meth:`Material.from_isotopes`) use isotopic masses for M_mol.
+:mod:`periodictable`. :class:`Material` reports N_t,i per kilogram (m_det = 1000 g); it is built
+from element counts, from chosen isotopes (enriched targets) or, through
+:func:`cevns_core.materials.material`, from a name or formula.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 
 import periodictable
 import periodictable.core
 
-from ._validation import as_float
-from .errors import CevnsError
-from .nuclei import Isotope, isotope, isotopes_of
-from .units import AVOGADRO
+from .._validation import as_float
+from ..errors import CevnsError
+from ..nuclei import Isotope, isotope, isotopes_of
+from ..units import AVOGADRO
+from .formula import _DEUTERIUM, check_element_symbol
 
-__all__ = ["Material", "MaterialComponent", "material", "material_names"]
+__all__ = ["Material", "MaterialComponent"]
 
 _GRAMS_PER_KG = 1000.0
-_DEUTERIUM = "D"
-
-#: Named materials; each name is its own formula.
-_REGISTRY: tuple[str, ...] = (
-    "CsI",
-    "NaI",
-    "Ge",
-    "Si",
-    "Ar",
-    "Xe",
-    "CaWO4",
-    "Al2O3",
-    "Li2WO4",
-    "Zn",
-    "Pb",
-    "Fe",
-    "C",
-    "H2O",
-    "D2O",
-)
-
-#: Word aliases, matched case-insensitively (spaces and hyphens read as underscores).
-_WORD_ALIASES: dict[str, str] = {
-    "argon": "Ar",
-    "lar": "Ar",
-    "liquid_argon": "Ar",
-    "xenon": "Xe",
-    "lxe": "Xe",
-    "liquid_xenon": "Xe",
-    "germanium": "Ge",
-    "silicon": "Si",
-    "zinc": "Zn",
-    "lead": "Pb",
-    "iron": "Fe",
-    "carbon": "C",
-    "water": "H2O",
-    "heavy_water": "D2O",
-    "cesium_iodide": "CsI",
-    "caesium_iodide": "CsI",
-    "sodium_iodide": "NaI",
-    "calcium_tungstate": "CaWO4",
-    "lithium_tungstate": "Li2WO4",
-    "sapphire": "Al2O3",
-}
-
-#: Conventional scintillator spellings with the dopant in round brackets (exact case).
-_DOPANT_ALIASES: dict[str, str] = {
-    "CsI(Na)": "CsI[Na]",
-    "CsI(Tl)": "CsI[Tl]",
-    "NaI(Tl)": "NaI[Tl]",
-}
 
 
 @dataclass(frozen=True)
@@ -192,7 +129,7 @@ class Material:
         '1.5014e+25'
         """
         mode = _check_by(by)
-        counts = _positive_amounts(amounts, "element", _check_symbol)
+        counts = _positive_amounts(amounts, "element", check_element_symbol)
         if mode == "mass":
             per_atom = {sym: w / _element_mass(sym) for sym, w in counts.items()}
             total = sum(per_atom.values())
@@ -264,6 +201,7 @@ class Material:
 
         Examples
         --------
+        >>> from cevns_core.materials import material
         >>> round(material("CsI").molar_mass_g_per_mol, 3)
         259.81
         """
@@ -293,6 +231,7 @@ class Material:
 
         Examples
         --------
+        >>> from cevns_core.materials import material
         >>> f"{material('Ge').total_nuclei_per_kg:.4e}"
         '8.2915e+24'
         """
@@ -314,6 +253,7 @@ class Material:
 
         Examples
         --------
+        >>> from cevns_core.materials import material
         >>> f"{material('CsI').nuclei_per_kg('I127') * 14.57:.4e}"
         '3.3772e+25'
         """
@@ -335,6 +275,7 @@ class Material:
 
         Examples
         --------
+        >>> from cevns_core.materials import material
         >>> round(material("H2O").mass_fractions()["O"], 4)
         0.8881
         """
@@ -354,6 +295,7 @@ class Material:
 
         Examples
         --------
+        >>> from cevns_core.materials import material
         >>> material("Ar").above_abundance(0.01).isotopes
         ('Ar40',)
         """
@@ -380,200 +322,6 @@ class Material:
 
     def __str__(self) -> str:
         return self.name
-
-
-# ------------------------------------------------------------------------------- public lookup
-def material(name_or_formula: str | Material) -> Material:
-    """A target material from a registry name, an alias or any chemical formula.
-
-    Parameters
-    ----------
-    name_or_formula : str or Material
-        A registry name (:func:`material_names`), a word alias (``"argon"``, ``"water"``,
-        ``"heavy_water"``, case-insensitive), or a formula: element symbols with optional integer
-        or decimal counts and parenthesised groups with multipliers (``"Ca(OH)2"``), ``D`` for
-        deuterium, optionally followed by a bracketed dopant (``"NaI[Tl]"``, ignored for
-        scattering). A :class:`Material` is returned unchanged.
-
-    Returns
-    -------
-    Material
-        Natural isotopic composition; N_t,i = 1000 g N_A / M_mol × ν_el a_i per kg (PHYSICS.md
-        §6.2).
-
-    Raises
-    ------
-    CevnsError
-        For a non-string input, an empty or malformed formula, an unknown element, a zero count
-        or an element without naturally occurring isotopes.
-
-    Examples
-    --------
-    >>> csi = material("CsI")
-    >>> f"{csi.nuclei_per_kg('Cs133') * 14.57:.4e}"
-    '3.3772e+25'
-    >>> round(material("D2O").molar_mass_g_per_mol, 2)
-    20.03
-    """
-    if isinstance(name_or_formula, Material):
-        return name_or_formula
-    if not isinstance(name_or_formula, str):
-        raise CevnsError(
-            "material must be a name or chemical formula string (e.g. 'CsI') or a Material, "
-            f"got {name_or_formula!r} of type {type(name_or_formula).__name__}"
-        )
-    text = name_or_formula.strip()
-    if not text:
-        raise CevnsError(
-            "material formula is empty; write a chemical formula such as 'CsI' or 'CaWO4', "
-            f"or one of: {', '.join(_REGISTRY)}"
-        )
-    word = re.sub(r"[\s\-]+", "_", text.lower())
-    if text not in _REGISTRY and word in _WORD_ALIASES:
-        text = _WORD_ALIASES[word]
-    text = _DOPANT_ALIASES.get(text, text)
-    return _material_from_formula(text)
-
-
-def material_names(*, include_aliases: bool = False) -> list[str]:
-    """Names of the registry materials (each equal to its formula), optionally with aliases.
-
-    Examples
-    --------
-    >>> material_names()[:3]
-    ['CsI', 'NaI', 'Ge']
-    """
-    names = list(_REGISTRY)
-    if include_aliases:
-        names += list(_WORD_ALIASES) + list(_DOPANT_ALIASES)
-    return names
-
-
-# --------------------------------------------------------------------------------- internals
-_COUNT = re.compile(r"\d+(?:\.\d+)?")
-_DOPED = re.compile(r"^(?P<host>[^\[\]]*)\[(?P<dopant>[^\[\]]*)\]$")
-
-
-@cache
-def _material_from_formula(text: str) -> Material:
-    host, dopant = text, None
-    if "[" in text or "]" in text:
-        match = _DOPED.match(text)
-        if match is None:
-            raise CevnsError(
-                f"malformed formula {text!r}: a dopant must be one trailing bracket after the "
-                "host formula, e.g. 'NaI[Tl]'"
-            )
-        host, dopant = match["host"].strip(), match["dopant"].strip()
-        if not host:
-            raise CevnsError(f"malformed formula {text!r}: no host formula before the dopant")
-        if not dopant:
-            raise CevnsError(f"malformed formula {text!r}: the dopant bracket is empty")
-        _parse_formula(dopant)  # validated, then ignored for scattering
-    counts = _parse_formula(host)
-    return _natural_material(text, host, counts, dopant)
-
-
-def _parse_formula(text: str) -> dict[str, float]:
-    """Parse a formula into ``{symbol: atoms per formula unit}`` in order of first appearance."""
-    allowed = "element symbols (capitalised, e.g. 'Cs'), counts after them, '(' and ')'"
-    if not text:
-        raise CevnsError("material formula is empty; write a chemical formula such as 'CsI'")
-    stack: list[dict[str, float]] = [{}]
-    opened: list[int] = []
-    pos, n = 0, len(text)
-    while pos < n:
-        char = text[pos]
-        if char == "(":
-            stack.append({})
-            opened.append(pos)
-            pos += 1
-        elif char == ")":
-            if not opened:
-                raise CevnsError(
-                    f"malformed formula {text!r}: ')' at position {pos} has no matching '('"
-                )
-            start = opened.pop()
-            group = stack.pop()
-            if not group:
-                raise CevnsError(
-                    f"malformed formula {text!r}: empty parentheses at position {start}"
-                )
-            pos, mult = _read_count(text, pos + 1, f"group '{text[start : pos + 1]}'")
-            for sym, count in group.items():
-                _add(stack[-1], sym, count * mult)
-        elif "A" <= char <= "Z":
-            end = pos + 2 if pos + 1 < n and "a" <= text[pos + 1] <= "z" else pos + 1
-            sym = text[pos:end]
-            _check_symbol(sym, context=text)
-            pos, count = _read_count(text, end, sym)
-            _add(stack[-1], sym, count)
-        elif char.isdigit() or char == ".":
-            where = "at the start" if pos == 0 else f"at position {pos}"
-            raise CevnsError(
-                f"malformed formula {text!r}: a number {where} does not follow an element or ')'; "
-                "counts are written after the symbol, e.g. 'Al2O3' (no leading multiplier)"
-            )
-        elif "a" <= char <= "z":
-            raise CevnsError(
-                f"malformed formula {text!r}: lowercase {char!r} at position {pos}; "
-                "element symbols start with a capital letter (e.g. 'CsI', not 'csi')"
-            )
-        else:
-            raise CevnsError(
-                f"malformed formula {text!r}: unexpected character {char!r} at position {pos}; "
-                f"allowed are {allowed}, and a trailing dopant in '[...]'"
-            )
-    if opened:
-        raise CevnsError(f"malformed formula {text!r}: '(' at position {opened[-1]} is not closed")
-    return stack[0]
-
-
-def _read_count(text: str, pos: int, what: str) -> tuple[int, float]:
-    match = _COUNT.match(text, pos)
-    if match is None:
-        if pos < len(text) and text[pos] == ".":
-            raise CevnsError(
-                f"malformed formula {text!r}: bad count after {what} at position {pos}; "
-                "write decimals like 'H0.5'"
-            )
-        return pos, 1.0
-    value = float(match.group())
-    if value <= 0:
-        raise CevnsError(
-            f"malformed formula {text!r}: count {match.group()} for {what} must be positive"
-        )
-    end = match.end()
-    if end < len(text) and text[end] == ".":
-        raise CevnsError(f"malformed formula {text!r}: bad count after {what} at position {pos}")
-    return end, value
-
-
-def _add(target: dict[str, float], sym: str, count: float) -> None:
-    target[sym] = target.get(sym, 0.0) + count
-
-
-def _check_symbol(sym: object, *, context: str | None = None) -> str:
-    where = f" in formula {context!r}" if context is not None else ""
-    if not isinstance(sym, str):
-        raise CevnsError(f"element must be a symbol string such as 'Ar', got {sym!r}")
-    if sym == _DEUTERIUM:
-        return sym
-    if sym == "T":
-        raise CevnsError(
-            f"'T' (tritium){where} is not a natural target; use "
-            "Material.from_isotopes({'H3': 1.0}, by='atoms') for a tritium target"
-        )
-    try:
-        found = periodictable.elements.symbol(sym)
-    except ValueError:
-        found = None
-    if not isinstance(found, periodictable.core.Element) or found.number == 0:
-        raise CevnsError(
-            f"unknown element symbol {sym!r}{where}; use symbols like 'H', 'Cs', 'W' "
-            "(capital first letter, exact case) or 'D' for deuterium"
-        )
-    return sym
 
 
 def _check_isotope_key(key: object) -> str | Isotope:
