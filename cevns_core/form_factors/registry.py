@@ -1,8 +1,8 @@
 """The registry of form-factor models and the contract function :func:`form_factor`.
 
 A model joins the registry with the :func:`register_form_factor` class decorator, so adding one is
-one module (its functions and its :class:`~cevns_core.form_factors.base.FormFactorModel` subclass)
-and one test::
+one module (its functions and its :class:`~cevns_core.form_factors.base.FormFactorModel` subclass,
+imported from the package's ``__init__``: registration happens on import) and one test::
 
     @register_form_factor("my_model")
     class MyModel(FormFactorModel):
