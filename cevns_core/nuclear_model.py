@@ -22,8 +22,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import ValidatedParameters, as_array, as_float, check_choice
 from .errors import CevnsError
-from .form_factors import FORM_FACTOR_MODELS, FormFactorModel, form_factor_model
-from .form_factors.registry import _freeze, _shared_model
+from .form_factors import (
+    FORM_FACTOR_MODELS,
+    FormFactorModel,
+    _freeze,
+    _shared_model,
+    form_factor_model,
+)
 from .nuclei import Isotope, isotope
 
 __all__ = [

@@ -46,6 +46,8 @@ from .registry import (
     register_form_factor,
     unregister_form_factor,
 )
+from .registry import _freeze as _freeze  # used by cevns_core.nuclear_model
+from .registry import _shared_model as _shared_model  # used by cevns_core.nuclear_model
 from .helm import (
     HELM_S_FM,
     HelmModel,
