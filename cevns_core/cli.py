@@ -112,10 +112,77 @@ def _cmd_experiments(args: argparse.Namespace) -> None:
         writer.writerow(["" if v is None else v for v in row.values()])
 
 
+def _add_nuclear_options(parser: argparse.ArgumentParser) -> None:
+    """The nuclear choice of an experiment: neutron skin or radius and model parameters."""
+    parser.add_argument(
+        "--skin-fm",
+        action="append",
+        default=[],
+        metavar="FM|NUCLEUS=FM",
+        help="neutron skin R_n − R_p in fm, for every nucleus or one isotope/element "
+        "(e.g. 0.2, or Cs=0.3 I=0.25; repeatable)",
+    )
+    parser.add_argument(
+        "--rn-fm",
+        action="append",
+        default=[],
+        metavar="FM|NUCLEUS=FM",
+        help="neutron rms radius in fm (overrides the skin), for every nucleus or one "
+        "isotope/element (repeatable)",
+    )
+    parser.add_argument(
+        "--form-factor-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the form-factor model, e.g. s_fm=0.9 (repeatable)",
+    )
+
+
+def _per_nucleus(items: Sequence[str], flag: str) -> float | dict[str, float] | None:
+    """``["0.2"]`` → 0.2; ``["Cs=0.3", "I=0.2"]`` → {"Cs": 0.3, "I": 0.2}; [] → None."""
+    if not items:
+        return None
+    common, per = None, {}
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise CevnsError(f"{flag} expects FM or NUCLEUS=FM, got {item!r}") from None
+        if sep:
+            per[key] = number
+        else:
+            common = number
+    if common is not None and per:
+        raise CevnsError(f"{flag}: give one value for every nucleus or NUCLEUS=FM values, not both")
+    return per if per else common
+
+
+def nuclear_overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """Experiment keywords from the nuclear options (``--skin-fm``, ``--rn-fm``, …)."""
+    overrides: dict[str, Any] = {}
+    skin = _per_nucleus(args.skin_fm, "--skin-fm")
+    if skin is not None:
+        overrides["skin_fm"] = skin
+    radius = _per_nucleus(args.rn_fm, "--rn-fm")
+    if radius is not None:
+        overrides["R_n_fm"] = radius
+    if args.form_factor_param:
+        overrides["form_factor_params"] = _parse_params(args.form_factor_param)
+    return overrides
+
+
 def _experiment(args: argparse.Namespace):
     from .experiments import experiment
 
-    return experiment(args.experiment, form_factor=args.form_factor)
+    name = getattr(args, "experiment", None)
+    overrides = nuclear_overrides(args)
+    if getattr(args, "form_factor", None) is not None:
+        overrides["form_factor"] = args.form_factor
+    if name is None:
+        return None
+    return experiment(name, **overrides)
 
 
 def _cmd_counts(args: argparse.Namespace) -> None:
@@ -170,13 +237,11 @@ def _axis_flag(name: str) -> str:
 
 
 def _cmd_scan(args: argparse.Namespace) -> None:
-    from .experiments import experiment
     from .scans import TextProgress, scan
     from .statistics import delta_chi2_threshold
 
     delta_chi2_threshold(args.cl)  # a bad --cl fails before the scan
-    overrides = {} if args.form_factor is None else {"form_factor": args.form_factor}
-    exp = experiment(args.experiment, **overrides)
+    exp = _experiment(args)
     delay = {"auto": 1.0, "always": 0.0}.get(args.progress)
     result = scan(
         exp,
@@ -250,12 +315,16 @@ def _cmd_fit(args: argparse.Namespace) -> None:
             raise CevnsError(f"--grid: N must be an integer, got {n:g}")
         grid = _grid(lo, hi, int(n), "--grid", log=False)
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
+    exp = _experiment(args)
+    if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
+        from .datasets import load_dataset
+        from .experiments import experiment
+
+        exp = experiment(load_dataset(args.data).experiment, **nuclear_overrides(args))
     if args.parameter == "sin2_theta_W":
-        profile = fits.fit_sin2_theta_w(args.data, experiment=args.experiment, grid=grid, **options)
+        profile = fits.fit_sin2_theta_w(args.data, experiment=exp, grid=grid, **options)
     elif args.parameter == "R_n_fm":
-        profile = fits.fit_neutron_radius(
-            args.data, experiment=args.experiment, grid=grid, **options
-        )
+        profile = fits.fit_neutron_radius(args.data, experiment=exp, grid=grid, **options)
     else:
         raise CevnsError(
             f"unknown fit parameter {args.parameter!r}; choose one of: {', '.join(_FIT_PARAMETERS)}"
@@ -371,6 +440,7 @@ def _build_parser() -> _Parser:
     co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset")
     co.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
     co.add_argument("--form-factor", default="helm", help="nuclear model name")
+    _add_nuclear_options(co)
     co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
     co.set_defaults(func=_cmd_counts)
 
@@ -386,6 +456,7 @@ def _build_parser() -> _Parser:
         help="recoil grid in keVnr (default: 200 points)",
     )
     sp.add_argument("--form-factor", default="helm", help="nuclear model name")
+    _add_nuclear_options(sp)
     sp.add_argument("--log", action="store_true", help="logarithmic recoil grid")
     sp.add_argument("--format", choices=("csv", "json"), default="csv")
     sp.set_defaults(func=_cmd_spectrum)
@@ -443,6 +514,7 @@ def _add_scan_parsers(sub: Any) -> None:
     )
     sc.add_argument("--method", choices=("auto", "fast", "generic"), default="auto")
     sc.add_argument("--form-factor", default=None, help="nuclear model (default: the preset's)")
+    _add_nuclear_options(sc)
     sc.add_argument("--scheduler", default=None, help="Dask scheduler address (optional)")
     sc.add_argument(
         "--contour", action="store_true", help="CSV of the contour lines (1-D: intervals)"
@@ -460,6 +532,7 @@ def _add_scan_parsers(sub: Any) -> None:
     ft.add_argument("parameter", help=f"fit parameter: {', '.join(_FIT_PARAMETERS)}")
     ft.add_argument("--data", required=True, help="data set, e.g. coherent_csi_2017")
     ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
+    _add_nuclear_options(ft)
     ft.add_argument(
         "--grid", nargs=3, type=float, default=None, metavar=("LO", "HI", "N"), help="values"
     )

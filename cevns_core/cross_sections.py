@@ -23,7 +23,7 @@ from .kinematics import (
     dT_dcos_theta_nu_keV,
     dT_dcos_theta_r_keV,
 )
-from .nuclear_model import NuclearModel, nucleon_form_factors
+from .nuclear_model import NuclearModel, nucleon_form_factors, params_for_nucleus
 from .nuclei import Isotope, isotope
 from .units import G_F_MeV2, HBARC2_MeV2_cm2, HBARC_MeV_fm
 from .weak_charges import StandardModel
@@ -141,7 +141,9 @@ class CrossSectionConfig:
             nucleus=isotope(iso),
             physics=physics,
             form_factor=form_factor,
-            form_factor_params=dict(options.get("form_factor_params") or {}),
+            form_factor_params=params_for_nucleus(
+                options.get("form_factor_params") or {}, iso
+            ),
             flavour=options.get("flavour"),
             kinematics=options.get("kinematics", "full"),
             axial=bool(options.get("axial", False)),
@@ -265,7 +267,9 @@ def differential_cross_section(
         it), ``kinematics`` ("full" or "no_T_over_E"), ``axial`` (add the axial term of odd
         nuclei), ``spin_expectation`` ((S_p, S_n) override for it), ``nucleon_form_factor``
         ("none" or "dipole", PHYSICS §3.6), ``form_factor_params`` (dict: ``skin_fm``,
-        ``R_n_fm``, ``proton_radius`` and the model's own parameters).
+        ``R_n_fm``, ``proton_radius`` and the model's own parameters; a value may be a mapping
+        isotope name or element symbol → value, resolved per nucleus by
+        :func:`~cevns_core.nuclear_model.params_for_nucleus`).
 
     Returns
     -------

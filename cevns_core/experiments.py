@@ -10,6 +10,7 @@ the detector's live time).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -23,6 +24,7 @@ from ._validation import ValidatedParameters, as_array, check_choice
 from .detector import Detector, detector_response_preset
 from .errors import CevnsError
 from .kinematics import T_max_keV
+from .nuclear_model import check_nuclear_choice
 from .nuclei import isotope
 from .quenching import quenching_model
 from .rates import BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
@@ -83,6 +85,46 @@ class Experiment(ValidatedParameters):
         class_=StandardModel, default=None, allow_None=True, doc="None: the Standard Model."
     )
     form_factor = param.Parameter(default="helm", doc="Nuclear model name or NuclearModel.")
+    form_factor_params = param.Dict(
+        default={},
+        doc="Parameters of the form-factor model (e.g. {'s_fm': 0.9}); a value may be a mapping "
+        "isotope name or element symbol → value.",
+    )
+    skin_fm = param.Parameter(
+        default=0.0,
+        doc="Neutron skin R_n − R_p in fm: one number for every nucleus, or a mapping isotope "
+        "name or element symbol → fm (e.g. {'Cs': 0.3, 'I': 0.25}); nuclei not named get 0.",
+    )
+    R_n_fm = param.Parameter(
+        default=None,
+        doc="Neutron rms radius in fm, overriding the skin: None, one number, or a mapping isotope "
+        "name or element symbol → fm.",
+    )
+
+    def __init__(self, **params: Any) -> None:
+        for name in ("skin_fm", "R_n_fm"):
+            if name in params:
+                check_nuclear_choice(name, params[name])
+        super().__init__(**params)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("skin_fm", "R_n_fm") and self.__dict__.get("_assignments_checked", False):
+            check_nuclear_choice(name, value)
+        super().__setattr__(name, value)
+
+    def form_factor_options(self) -> dict[str, Any]:
+        """The nuclear choice as the rate engine's keyword options (``form_factor_params``).
+
+        Empty for the model's defaults; otherwise ``{"form_factor_params": {...}}`` with the
+        model's parameters, ``skin_fm`` and ``R_n_fm`` (per-nucleus mappings are resolved by the
+        cross section, :func:`~cevns_core.nuclear_model.params_for_nucleus`).
+        """
+        params = dict(self.form_factor_params)
+        if isinstance(self.skin_fm, Mapping) or self.skin_fm != 0.0:
+            params["skin_fm"] = _plain_choice(self.skin_fm)
+        if self.R_n_fm is not None:
+            params["R_n_fm"] = _plain_choice(self.R_n_fm)
+        return {"form_factor_params": params} if params else {}
 
     # --------------------------------------------------------------------------- helpers
     @property
@@ -116,7 +158,12 @@ class Experiment(ValidatedParameters):
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
         """dN/dT per isotope and flavour in events/keV over the exposure (no detector response)."""
         result = recoil_spectrum(
-            self.source, self.detector.targets(), T_keV, self.physics, self.form_factor
+            self.source,
+            self.detector.targets(),
+            T_keV,
+            self.physics,
+            self.form_factor,
+            **self.form_factor_options(),
         )
         factor = self.exposure_factor
         parts = {k: v * factor for k, v in result.parts.items()}
@@ -135,6 +182,7 @@ class Experiment(ValidatedParameters):
             self.physics,
             self.form_factor,
             exposure=self.exposure_factor,
+            **self.form_factor_options(),
         )
 
     def observed_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
@@ -249,6 +297,13 @@ class Experiment(ValidatedParameters):
         }
 
 
+def _plain_choice(value: Any) -> Any:
+    """A skin/radius choice as plain data (a dict copy of a mapping, a float otherwise)."""
+    if isinstance(value, Mapping):
+        return {str(k): float(v) for k, v in value.items()}
+    return float(value)
+
+
 # ------------------------------------------------------------------------------- presets
 def _preset_files() -> dict[str, Any]:
     folder = files("cevns_core").joinpath("data").joinpath("experiments")
@@ -310,7 +365,9 @@ def _build_detector(spec: dict[str, Any]) -> Detector:
 def experiment(name: str, **overrides: Any) -> Experiment:
     """Build the experiment preset ``name`` (see :func:`experiment_names`).
 
-    ``overrides`` set Experiment parameters (``physics``, ``form_factor``).
+    ``overrides`` set Experiment parameters (``physics``, ``form_factor``,
+    ``form_factor_params``, ``skin_fm``, ``R_n_fm``), e.g. ``experiment("coherent_csi_2017",
+    skin_fm=0.5)``.
 
     Raises
     ------

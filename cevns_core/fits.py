@@ -134,7 +134,8 @@ def predict_signal(
     form_factor : str or NuclearModel, optional
         Default: the experiment's ``form_factor``.
     form_factor_params : mapping, optional
-        Extra parameters of the form-factor model for every isotope, e.g. ``{"R_n_fm": 5.5}``.
+        Parameters of the form-factor model, e.g. ``{"R_n_fm": 5.5}``, on top of the
+        experiment's own nuclear choice (:meth:`Experiment.form_factor_options`), key by key.
     time_cut : bool
         Apply the data set's arrival-time acceptance per flavour.
 
@@ -151,9 +152,11 @@ def predict_signal(
     exp = _experiment(experiment, ds)
     phys = exp.physics if physics is None else physics
     ff = exp.form_factor if form_factor is None else form_factor
-    options: dict[str, Any] = {}
+    # the experiment's nuclear choice (skin, R_n, model parameters), overridden key by key
+    options = exp.form_factor_options()
     if form_factor_params:
-        options["form_factor_params"] = dict(form_factor_params)
+        merged = {**options.get("form_factor_params", {}), **dict(form_factor_params)}
+        options = {"form_factor_params": merged}
     counts = binned_counts(
         exp.source,
         exp.detector,

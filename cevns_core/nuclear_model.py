@@ -13,6 +13,7 @@ For the harmonic-oscillator model this rule means the neutron density keeps the 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -29,14 +30,16 @@ from .form_factors import (
     _shared_model,
     form_factor_model,
 )
-from .nuclei import Isotope, isotope
+from .nuclei import Isotope, isotope, isotopes_of
 
 __all__ = [
     "DARWIN_FOLDY_FM2",
     "NEUTRON_MS_RADIUS_FM2",
     "PROTON_MS_RADIUS_FM2",
     "NuclearModel",
+    "check_nuclear_choice",
     "nucleon_form_factors",
+    "params_for_nucleus",
     "point_proton_radius",
 ]
 
@@ -154,6 +157,72 @@ def _pair(
     except TypeError:
         return _build_pair(iso, model, params, skin, R_n, proton_radius, shared=False)
     return _cached_pair(iso, model, key, skin, R_n, proton_radius)
+
+
+def params_for_nucleus(params: Mapping[str, Any], iso: str | Isotope) -> dict[str, Any]:
+    """Form-factor parameters of one nucleus from parameters that may be given per nucleus.
+
+    A value that is a mapping is looked up by the isotope's name (``"Cs133"``), then by its
+    element symbol (``"Cs"``); a nucleus it does not name gets the model's default (the key is
+    dropped). Plain values apply to every nucleus. So ``{"skin_fm": {"Cs": 0.3, "I": 0.2}}`` gives
+    Cs133 a 0.3 fm skin and I127 a 0.2 fm skin.
+    """
+    nucleus = isotope(iso)
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, Mapping):
+            for name in (nucleus.name, nucleus.symbol):
+                if name in value:
+                    out[key] = value[name]
+                    break
+        else:
+            out[key] = value
+    return out
+
+
+def check_nuclear_choice(name: str, value: Any) -> None:
+    """Check a neutron skin (``name="skin_fm"``) or radius (``"R_n_fm"``) choice.
+
+    Allowed: a number (skin in [−1, 3] fm; radius in (0, 15] fm; R_n may also be None) or a
+    mapping from isotope names or element symbols to such numbers.
+
+    Raises
+    ------
+    CevnsError
+        Naming the entry that is wrong and what is allowed.
+    """
+    if name not in ("skin_fm", "R_n_fm"):
+        raise CevnsError(f"unknown nuclear choice {name!r}; allowed: skin_fm, R_n_fm")
+    entries = value.items() if isinstance(value, Mapping) else [(None, value)]
+    for key, number in entries:
+        where = name if key is None else f"{name}[{key!r}]"
+        if key is not None:
+            if not isinstance(key, str):
+                raise CevnsError(f"{name}: keys are isotope names or element symbols, got {key!r}")
+            if not _names_nucleus(key):
+                raise CevnsError(
+                    f"{where}: {key!r} is not an isotope name (e.g. 'Cs133') or element symbol"
+                )
+        if number is None and name == "R_n_fm":
+            continue
+        if name == "skin_fm":
+            as_float(number, where, minimum=_SKIN_BOUNDS[0], maximum=_SKIN_BOUNDS[1])
+        else:
+            R_n = as_float(number, where, minimum=0.0, inclusive=False)
+            if R_n > _RADIUS_MAX:
+                raise CevnsError(f"{where} must lie in (0, {_RADIUS_MAX:g}] fm, got {R_n:g}")
+
+
+def _names_nucleus(key: str) -> bool:
+    """True if ``key`` is exactly an isotope's canonical name or an element's symbol."""
+    try:
+        return isotope(key).name == key
+    except CevnsError:
+        pass
+    try:
+        return isotopes_of(key)[0].symbol == key
+    except CevnsError:
+        return False
 
 
 def nucleon_form_factors(

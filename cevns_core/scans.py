@@ -98,7 +98,7 @@ from .new_physics import (
     scalar_charge_per_nucleon,
     zprime_couplings,
 )
-from .nuclear_model import nucleon_form_factors
+from .nuclear_model import nucleon_form_factors, params_for_nucleus
 from .nuclei import isotope
 from .rates import _check_finite_count, _recoil_nodes, binned_counts, flux_kernel
 from .statistics import (
@@ -404,9 +404,8 @@ def _rn_terms(job: _Job, blk: _Block, p: dict[str, Array]) -> dict[str, Any]:
         if math.isnan(value):
             F_n[k] = blk.F_n
         else:
-            F_n[k] = nucleon_form_factors(
-                q_fm, blk.isotope, job.ff_name, R_n_fm=float(value), **job.ff_params
-            )[1]
+            params = {**params_for_nucleus(job.ff_params, blk.isotope), "R_n_fm": float(value)}
+            F_n[k] = nucleon_form_factors(q_fm, blk.isotope, job.ff_name, **params)[1]
     F_n = F_n[inverse.reshape(R_n.shape[:-1])]
     Q = blk.Z * g_p * blk.F_p + blk.N * blk.g_n * F_n
     return {"Q2": Q * Q}
@@ -689,6 +688,7 @@ def _generic_point(job: _Job, point: dict[str, float]) -> Array:
     """One grid point the slow, exact way: a NewPhysics model and the rate engine."""
     physics_params, ff_params = SCAN_MODELS[job.model].settings(point, None)
     physics = NewPhysics(**{**job.base_params, **physics_params})
+    ff_params = {**job.ff_params, **ff_params}
     options = {"form_factor_params": ff_params} if ff_params else {}
     counts = binned_counts(
         job.source,
@@ -1282,6 +1282,7 @@ def scan(
         factors=factors,
         base_params=base_params,
         ff_name=ff if isinstance(ff, str) else "helm",
+        ff_params=experiment.form_factor_options().get("form_factor_params", {}),
         options={
             "null": {},
             "scalar_charge": getattr(base, "scalar_charge", "eos2008"),
