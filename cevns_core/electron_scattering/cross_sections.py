@@ -17,7 +17,7 @@ is infinite: a free-electron total without a threshold raises
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from ..flavours import check_flavour, lepton_of
 from ..units import HBARC2_MeV2_cm2
 from .binding import BINDING_MODELS, atomic_shells, effective_electrons
 from .electromagnetic import magnetic_moment_integral
+from .mediators import scalar_coefficients
 from .model import ElectronInteractions
 from .standard_model import chiral_couplings, t_max_MeV, weak_integral
 
@@ -165,24 +166,22 @@ def electron_scattering_total_cross_section(
         mu = model.magnetic_moment_muB.get(lepton_of(flavour), 0.0)
         if mu != 0.0:
             per_group = per_group + magnetic_moment_integral(Ec, lows, np.inf, mu)
-        if model.scalar_coupling != 0.0:
-            scalar_only = ElectronInteractions(
-                sin2_theta_W=model.sin2_theta_W,
-                scalar_coupling=model.scalar_coupling,
-                scalar_mass_MeV=model.scalar_mass_MeV,
+        g, M = model.scalar_coupling, model.scalar_mass_MeV
+        if g != 0.0:
+            per_group = per_group + _numeric_integral(
+                lambda T: scalar_coefficients(g, g, M, T), Ec, lows
             )
-            per_group = per_group + _numeric_integral(scalar_only, flavour, Ec, lows, only=2)
     else:
-        per_group = _numeric_integral(model, flavour, Ec, lows)
+        per_group = _numeric_integral(lambda T: model.coefficients(flavour, T), Ec, lows)
     return (per_group * electrons).sum(axis=-1) * HBARC2_MeV2_cm2
 
 
 def _numeric_integral(
-    model: ElectronInteractions, flavour: str, E: Array, lows: Array, only: int | None = None
+    coefficients: Callable[[Array], tuple[Array, Array, Array]], E: Array, lows: Array
 ) -> Array:
     """∫_{low}^{T_max(E)} (c₀ + c₁/E + c₂/E²) dT on a fixed rule in ln T, shape (…E, groups).
 
-    ``only=k`` keeps the c_k term alone (the scalar term on top of a closed-form weak part).
+    ``coefficients(T_MeV)`` returns (c₀, c₁, c₂) in natural units (:mod:`.model`).
     """
     b = t_max_MeV(E)
     a = np.minimum(np.maximum(lows, b * 10.0**-_DECADES), b)
@@ -196,8 +195,6 @@ def _numeric_integral(
     shape = (*ln_T.shape[:-2], -1)
     T = np.exp(ln_T).reshape(shape)
     weights = weights.reshape(shape)
-    c0, c1, c2 = model.coefficients(flavour, T)
+    c0, c1, c2 = coefficients(T)
     Einv = 1.0 / E[..., None]
-    terms = (c0, c1 * Einv, c2 * Einv * Einv)
-    integrand = terms[only] if only is not None else terms[0] + terms[1] + terms[2]
-    return (integrand * weights).sum(axis=-1)
+    return ((c0 + c1 * Einv + c2 * Einv * Einv) * weights).sum(axis=-1)
