@@ -10,6 +10,7 @@ The public API (DESIGN.md §4)::
     cc.differential_cross_section(E_MeV, T_keV, "Cs133")     # cm²/keV
     cc.total_cross_section(E_MeV, "Cs133")                   # cm²
     cc.flux_averaged_cross_section(source, "CsI")            # cm² per nucleus
+    cc.electron_scattering_cross_section(E_MeV, T_keV, "nu_e")  # ν–e, cm²/keV(ee)
     exp = cc.experiment("coherent_csi_2017")
     exp.recoil_spectrum(T_keV)                               # events/keVnr
     exp.counts()                                             # events after the response
@@ -25,6 +26,18 @@ from .cross_sections import (
 )
 from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
+
+# --- neutrino-electron elastic scattering (block: cevns_core.electron_scattering) ---
+from .electron_scattering import (
+    ElectronRecoilSpectrum,
+    atomic_shells,
+    effective_electrons,
+    electron_recoil_spectrum,
+    electron_scattering_cross_section,
+    electron_scattering_total_cross_section,
+)
+
+# --- end of the neutrino-electron block ---
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
 from .experiments import Counts, Experiment, experiment, experiment_names
 from .fits import (
@@ -133,4 +146,14 @@ __all__ = [
     "weak_charge_half",
     "weak_charge_pdg",
     "weak_form_factor",
+]
+
+# --- neutrino-electron elastic scattering ---
+__all__ += [
+    "ElectronRecoilSpectrum",
+    "atomic_shells",
+    "effective_electrons",
+    "electron_recoil_spectrum",
+    "electron_scattering_cross_section",
+    "electron_scattering_total_cross_section",
 ]
