@@ -134,3 +134,53 @@ __all__ = [
     "weak_charge_pdg",
     "weak_form_factor",
 ]
+
+# ---- electroweak observables outside CEvNS: APV, PVES, running sin²θ_W, external χ² terms ----
+# isort: off
+from . import electroweak
+from .electroweak import (
+    APV_THEORIES,
+    EXTERNAL_TERMS,
+    ExternalTerm,
+    apv_chi2,
+    apv_sin2_theta_w,
+    apv_weak_charge_experimental,
+    apv_weak_charge_theory,
+    crex_chi2,
+    external_chi2,
+    external_term,
+    external_term_names,
+    measurement_points,
+    prex2_chi2,
+    pves_measurement,
+    pves_weak_form_factor,
+    running_curve,
+    sin2_theta_w_measurements,
+    sin2_theta_w_msbar,
+    workbench_points,
+)
+# isort: on
+
+__all__ += [
+    "APV_THEORIES",
+    "EXTERNAL_TERMS",
+    "ExternalTerm",
+    "apv_chi2",
+    "apv_sin2_theta_w",
+    "apv_weak_charge_experimental",
+    "apv_weak_charge_theory",
+    "crex_chi2",
+    "electroweak",
+    "external_chi2",
+    "external_term",
+    "external_term_names",
+    "measurement_points",
+    "prex2_chi2",
+    "pves_measurement",
+    "pves_weak_form_factor",
+    "running_curve",
+    "sin2_theta_w_measurements",
+    "sin2_theta_w_msbar",
+    "workbench_points",
+]
+# ----------------------------------------------------------------------------------------------
