@@ -14,7 +14,8 @@ Wieman β) it gives its published Q_W = −72.58(29)(32). **Offered: Sahoo et al
 L111303; ``theory="sahoo2021"``), the value the CDG review quotes its APV results with
 (Q_W = −73.71(26)(23)); only its published Q_W is shipped (its amplitude and β are not in the
 abstract) and its 0.3 % theory error is disputed (Roberts & Ginges, PRD 105 (2022) 018301). The
-choice moves sin²θ_W from APV by ≈ 0.005 (CDG footnote 2). ``"porsev2010"`` (k = 0.8906(24),
+choice moves the APV-only sin²θ_W from 0.2357(20) (Dzuba) to 0.2408(16) (Sahoo); CDG footnote 2
+reports differences up to 11 % in the combined fits. ``"porsev2010"`` (k = 0.8906(24),
 Q_W = −73.16(29)(20)) is kept as a cross-check of the extraction formula.
 
 **Theory.** Q_W^SM(sin²θ_W) = −2[Z(g_AV^{ep} + 0.00005) + N(g_AV^{en} + 0.00006)](1 − α/2π)
@@ -33,9 +34,15 @@ atom measures is Z Q_W^p + N Q_W^n q_n/q_p. Atomic amplitudes include a neutron-
 
     Q_W^th(sin²θ_W, R_n) = Q_W^SM(sin²θ_W) + N Q_W^n (q_n/q_p − 1).
 
+The shipped δk = −0.0018(5) (10⁻¹¹ |e| a_B, −0.20 %) is the neutron-skin line of Dzuba et al.'s
+amplitude as used by Atzori Corona et al.; it is quoted from memory and assumed for all three
+theories (**verify**). In this model it corresponds to a skin R_n − R_p = 0.124 fm. Without a
+neutron radius, :func:`apv_chi2` uses the published Q_W (the theory's own skin estimate) instead.
+
 Radii follow :func:`cevns_core.nucleon_form_factors`: R_p is the charge radius (default) or the
 point-proton radius, R_n the rms radius of the neutron density (same shape, symmetrized Fermi by
-default).
+default). The f(r) polynomial agrees with a numerical solution of the Dirac equation to O((Zα)⁴)
+(tests).
 """
 
 from __future__ import annotations
