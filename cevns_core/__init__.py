@@ -17,6 +17,9 @@ The public API (DESIGN.md §4)::
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
 """
 
+# --- end of the neutrino-electron block ---
+# --- electroweak observables outside CEvNS: APV, PVES, running sin²θ_W, external χ² terms ---
+from . import electroweak
 from .cross_sections import (
     differential_cross_section,
     dsigma_dcos_theta_nu,
@@ -36,8 +39,27 @@ from .electron_scattering import (
     electron_scattering_cross_section,
     electron_scattering_total_cross_section,
 )
-
-# --- end of the neutrino-electron block ---
+from .electroweak import (
+    APV_THEORIES,
+    EXTERNAL_TERMS,
+    ExternalTerm,
+    apv_chi2,
+    apv_sin2_theta_w,
+    apv_weak_charge_experimental,
+    apv_weak_charge_theory,
+    crex_chi2,
+    external_chi2,
+    external_term,
+    external_term_names,
+    measurement_points,
+    prex2_chi2,
+    pves_measurement,
+    pves_weak_form_factor,
+    running_curve,
+    sin2_theta_w_measurements,
+    sin2_theta_w_msbar,
+    workbench_points,
+)
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
 from .experiments import Counts, Experiment, experiment, experiment_names
 from .fits import (
@@ -157,3 +179,29 @@ __all__ += [
     "electron_scattering_cross_section",
     "electron_scattering_total_cross_section",
 ]
+
+# ---- electroweak observables outside CEvNS: APV, PVES, running sin²θ_W, external χ² terms ----
+
+__all__ += [
+    "APV_THEORIES",
+    "EXTERNAL_TERMS",
+    "ExternalTerm",
+    "apv_chi2",
+    "apv_sin2_theta_w",
+    "apv_weak_charge_experimental",
+    "apv_weak_charge_theory",
+    "crex_chi2",
+    "electroweak",
+    "external_chi2",
+    "external_term",
+    "external_term_names",
+    "measurement_points",
+    "prex2_chi2",
+    "pves_measurement",
+    "pves_weak_form_factor",
+    "running_curve",
+    "sin2_theta_w_measurements",
+    "sin2_theta_w_msbar",
+    "workbench_points",
+]
+# ----------------------------------------------------------------------------------------------
