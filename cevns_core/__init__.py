@@ -70,9 +70,19 @@ from .fits import (
     profile_1d,
 )
 from .flavours import FLAVOURS
-from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
+from .form_factors import (
+    FormFactorTable,
+    form_factor,
+    form_factor_model,
+    form_factor_models,
+    form_factor_table,
+    form_factor_tables,
+    load_form_factor_table,
+    model_parameters,
+)
 from .materials import Material, material, material_names
 from .new_physics import NewPhysics
+from .nuclear_comparison import NuclearModelComparison, compare_nuclear_models
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
 from .quenching import quenching_model
@@ -114,10 +124,12 @@ __all__ = [
     "DiffuseSupernovaBackground",
     "DivergentCountsError",
     "Experiment",
+    "FormFactorTable",
     "Isotope",
     "Material",
     "NewPhysics",
     "NuclearModel",
+    "NuclearModelComparison",
     "PionDecayAtRest",
     "Profile1D",
     "Reactor",
@@ -129,6 +141,7 @@ __all__ = [
     "TabulatedSource",
     "asimov_data",
     "binned_counts",
+    "compare_nuclear_models",
     "confidence_intervals",
     "dataset_chi2",
     "dataset_names",
@@ -146,11 +159,14 @@ __all__ = [
     "form_factor",
     "form_factor_model",
     "form_factor_models",
+    "form_factor_table",
+    "form_factor_tables",
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
     "load_dataset",
     "load_dataset_file",
+    "load_form_factor_table",
     "material",
     "material_names",
     "model_parameters",
