@@ -41,7 +41,7 @@ Numerics (one implementation for user and shipped tables; details in :mod:`.tabl
 * F is interpolated by a cubic spline in q² (F(0) = 1 and the slope dF/dq² = −⟨r²⟩/6 kept), and
   the rms radius of a form-factor table is √(−6 dF/dq²|₀) of the interpolant. A table with
   Δq = 0.05 fm⁻¹ reproduces a Helm F(q) of ¹³³Cs to 2×10⁻⁶ and its rms radius to 10⁻⁷.
-* A density is transformed once to F(q) on a grid Δq = 0.01 fm⁻¹ up to min(20 fm⁻¹, π/Δr_max).
+* A density is transformed once to F(q) on a grid Δq = 0.01 fm⁻¹ up to min(10 fm⁻¹, π/Δr_max).
 * Beyond the largest tabulated q the rule is ``beyond="error"`` (default: a CevnsError naming q
   and the table's range) or ``"last"`` (the last tabulated value is held). Nothing is
   extrapolated silently.
@@ -171,8 +171,11 @@ class FormFactorTable:
         ``x`` holds q (in ``units`` fm^-1 or MeV) or r (fm); ``values`` maps column names
         (module docstring) to arrays of the same length. Validated like a file.
         """
-        nucleus = isotope(iso)
         where = source if source != "arrays" else "table"
+        try:
+            nucleus = isotope(iso)
+        except CevnsError as exc:
+            raise CevnsError(f"{where}: isotope {iso!r}: {exc}") from None
         if not isinstance(citation, str) or not citation.strip():
             raise CevnsError(f"{where}: a table needs a citation (where its numbers come from)")
         check_choice(axis, "first column", ("q", "r"))
@@ -450,7 +453,18 @@ def form_factor_tables(iso: str | Isotope | None = None) -> list[str]:
     if iso is None:
         return names
     wanted = isotope(iso).name
-    return [n for n in names if form_factor_table(n).isotope == wanted]
+    return [n for n in names if _shipped_isotope(n) == wanted]
+
+
+@cache
+def _shipped_isotope(name: str) -> str:
+    # the metadata only: finding a nucleus' tables does not transform every shipped density
+    text = _shipped_dir().joinpath(f"{name}.csv").read_text("utf-8")
+    for line in text.splitlines():
+        body = line.strip().lstrip("#").strip()
+        if body.lower().startswith("isotope:"):
+            return isotope(body.split(":", 1)[1].strip()).name
+    raise CevnsError(f"shipped table {name!r} has no '# isotope:' line")
 
 
 @cache
