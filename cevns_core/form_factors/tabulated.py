@@ -134,18 +134,43 @@ class TabulatedModel(FormFactorModel):
     )
 
     def _check_geometry(self) -> None:
-        self._table = resolve_table(self.table) if self.table is not None else None
-        if self._table is None:
-            raise CevnsError("TabulatedModel needs a table (build it with for_isotope)")
-        if self.isotope_name is not None and self._table.isotope != self.isotope_name:
+        # like the other models without their size (Helm without A), a model without a table
+        # can be built; it raises when evaluated
+        self._loaded = resolve_table(self.table) if self.table is not None else None
+        if self._loaded is None:
+            return
+        if self.isotope_name is not None and self._loaded.isotope != self.isotope_name:
             raise CevnsError(
-                f"table {self._table.label!r} describes {self._table.isotope}, not "
+                f"table {self._loaded.label!r} describes {self._loaded.isotope}, not "
                 f"{self.isotope_name}"
             )
-        self._table.form_factor(0.0, self.nucleons)  # raises for a missing distribution
+        self._loaded.form_factor(0.0, self.nucleons)  # raises for a missing distribution
+
+    @property
+    def _table(self) -> FormFactorTable:
+        if self._loaded is None:
+            raise CevnsError(
+                "TabulatedModel has no table: give table=... or build it with "
+                "form_factor_model('tabulated', isotope)"
+            )
+        return self._loaded
 
     def _parameter_set(self, name: str) -> None:
         self._check_geometry()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in ("table", "nucleons", "isotope_name") or not self.__dict__.get(
+            "_assignments_checked", False
+        ):
+            super().__setattr__(name, value)
+            return
+        before = getattr(self, name)
+        try:
+            super().__setattr__(name, value)
+        except CevnsError:  # a rejected table leaves the model as it was
+            param.Parameterized.__setattr__(self, name, before)
+            self._check_geometry()
+            raise
 
     @classmethod
     def for_isotope(cls, iso: str | Isotope, **params: Any) -> FormFactorModel:

@@ -236,6 +236,26 @@ def test_tabulated_model_is_registered_but_not_listed() -> None:
     )
 
 
+def test_a_model_without_table_raises_when_used() -> None:
+    model = TabulatedModel()  # like HelmModel() without A: built, not evaluable
+    with pytest.raises(CevnsError, match="TabulatedModel has no table"):
+        model.form_factor(0.1)
+    model.table = "ar40_charge_fb_devries1987"  # an assignment loads (and checks) the table
+    assert float(model.form_factor(0.0)) == 1.0
+    with pytest.raises(CevnsError, match="table must be a FormFactorTable"):
+        model.table = 42
+    with pytest.raises(CevnsError, match="describes Ar40, not Cs133"):
+        TabulatedModel(table="ar40_charge_fb_devries1987", isotope_name="Cs133")
+    bound = form_factor_model("tabulated", "Ar40")
+    ge = form_factor_table("ge72_charge_fb_devries1987")
+    with pytest.raises(CevnsError, match="describes Ge72, not Ar40"):
+        bound.table = ge
+    # a rejected value leaves the model unchanged
+    assert bound.table is form_factor_table("ar40_charge_fb_devries1987")
+    assert model.table == "ar40_charge_fb_devries1987"
+    assert bound.form_factor_table.isotope == "Ar40"
+
+
 def test_with_rms_rescales_the_distribution() -> None:
     model = form_factor_model("tabulated", "Ar40")
     new = model.with_rms(3.6)
