@@ -190,7 +190,8 @@ def form_factor(model: str, q_fm: ArrayLike, iso: str | Isotope, **model_params:
     ----------
     model : str
         One of :func:`form_factor_models` ("helm", "symmetrized_fermi", "klein_nystrand",
-        "klein_nystrand_adapted", "harmonic_oscillator", "moment_expansion", "point").
+        "klein_nystrand_adapted", "harmonic_oscillator", "moment_expansion", "point"), or
+        "tabulated" (a table of the nucleus, :mod:`cevns_core.form_factors.tabulated`).
     q_fm : array_like
         Three-momentum transfer |q| in fm⁻¹ (finite, ≥ 0, any shape).
     iso : str or Isotope

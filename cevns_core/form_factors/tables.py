@@ -53,7 +53,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import numpy as np
@@ -469,9 +469,8 @@ def _shipped_isotope(name: str) -> str:
 
 @cache
 def _shipped(name: str) -> FormFactorTable:
-    resource = _shipped_dir().joinpath(f"{name}.csv")
-    with_path = Path(str(resource))
-    return FormFactorTable.from_csv(with_path)
+    with as_file(_shipped_dir().joinpath(f"{name}.csv")) as path:  # a real file, even from a zip
+        return FormFactorTable.from_csv(path)
 
 
 def form_factor_table(name: str) -> FormFactorTable:

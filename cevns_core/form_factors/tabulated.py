@@ -21,6 +21,9 @@ Rules:
   neutron distribution. A table of F or F_W alone is used for protons and neutrons.
 * ``rms_fm`` rescales the distribution (ρ(r) → ρ(r/s)/s³, F(q) → F(sq)) to that rms radius.
 * Beyond the table's largest q: ``beyond_table="error"`` (default) or ``"last"``.
+* Models are cached by their parameters (as every registry model): a file given by path is read
+  when its model is first built; after editing the file, pass the reloaded
+  :func:`~.tables.load_form_factor_table` object (or a new path).
 
 The model is registered as ``"tabulated"`` but not listed by
 :func:`~cevns_core.form_factors.form_factor_models`, which lists the models that describe every
