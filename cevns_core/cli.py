@@ -99,7 +99,7 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 
 
 def _cmd_experiments(args: argparse.Namespace) -> None:
-    from .experiments import experiment_table
+    from .experiment import experiment_table
 
     rows = experiment_table()
     if args.format == "json":
@@ -174,7 +174,7 @@ def nuclear_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _experiment(args: argparse.Namespace):
-    from .experiments import experiment
+    from .experiment import experiment
 
     name = getattr(args, "experiment", None)
     overrides = nuclear_overrides(args)
@@ -318,7 +318,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
     exp = _experiment(args)
     if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
         from .datasets import load_dataset
-        from .experiments import experiment
+        from .experiment import experiment
 
         exp = experiment(load_dataset(args.data).experiment, **nuclear_overrides(args))
     if args.parameter == "sin2_theta_W":

@@ -34,7 +34,7 @@ import param
 import periodictable
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import ValidatedParameters, as_array, check_choice, check_parameters
+from ._validation import ValidatedParameters, as_array, as_float, check_choice, check_parameters
 from .errors import CevnsError
 from .nuclei import Isotope, isotope
 
@@ -221,6 +221,36 @@ class QuenchingModel(ValidatedParameters):
     def _knots(self) -> Array:
         return np.empty(0)
 
+    def scaled(self, factor: float) -> QuenchingModel:
+        """A copy with the quenching (T_ee) scaled by ``factor`` (e.g. 1 ± u for a band).
+
+        Constant: Q₀·f; Lindhard: k·f (of the k in use); polynomial Q(T) and T_ee(T): every
+        coefficient ·f; table: every Q·f. Values are capped at 1 where the model requires Q ≤ 1.
+
+        Raises
+        ------
+        CevnsError
+            For a factor that is not a positive finite number, or a model without a rule.
+
+        Examples
+        --------
+        >>> ConstantQuenching(value=0.1).scaled(1.2).value
+        0.12
+        """
+        f = as_float(factor, "factor", minimum=0.0, inclusive=False)
+        values = {k: v for k, v in self.param.values().items() if k != "name"}
+        if isinstance(self, ConstantQuenching):
+            values["value"] = min(float(self.value) * f, 1.0)
+        elif isinstance(self, LindhardQuenching):
+            values["k"] = min(self.k_effective * f, 1.0)
+        elif isinstance(self, PolynomialQuenching | ElectronEquivalentPolynomialQuenching):
+            values["coefficients"] = tuple(float(c) * f for c in self.coefficients)
+        elif isinstance(self, TabulatedQuenching):
+            values["Q"] = tuple(min(float(q) * f, 1.0) for q in self.Q)
+        else:
+            raise CevnsError(f"cannot scale the {self.model_name!r} quenching model")
+        return type(self)(**values)
+
 
 # ----------------------------------------------------------------------------------- models
 def lindhard_quenching_factor(T_keV: ArrayLike, Z: float, A: float, *, k: float | None = None):
@@ -304,6 +334,40 @@ class LindhardQuenching(QuenchingModel):
             return cls(Z=float(el.number), A=float(el.mass), k=k)
         iso = isotope(target)
         return cls(Z=float(iso.Z), A=float(iso.A), k=k)
+
+    @classmethod
+    def for_material(cls, target: Any, *, k: float | None = None) -> LindhardQuenching:
+        """Lindhard model of a target's main element: the element with the most nuclei (the
+        heavier one, by Z, on a tie), with its standard atomic weight (:meth:`for_target`).
+
+        ``target`` is a :class:`~cevns_core.materials.Material` or a name that
+        :func:`~cevns_core.materials.target_material` accepts (formula or isotope).
+
+        Raises
+        ------
+        CevnsError
+            For an unknown material or isotope.
+
+        Examples
+        --------
+        >>> LindhardQuenching.for_material("CaWO4").Z   # four O per formula unit
+        8.0
+        >>> LindhardQuenching.for_material("Ge72").A    # the element's atomic weight
+        72.63
+        """
+        from .materials import Material, target_material
+
+        mat = target if isinstance(target, Material) else target_material(target)
+        by_element: dict[str, float] = {}
+        Z: dict[str, int] = {}
+        for component in mat:
+            symbol = component.element
+            by_element[symbol] = by_element.get(symbol, 0.0) + component.nuclei_per_kg
+            Z[symbol] = component.isotope.Z
+        most = max(by_element.values())
+        # counts equal up to rounding (CsI: one Cs and one I per formula unit) are a tie
+        tied = [s for s, n in by_element.items() if n >= most * (1.0 - 1e-9)]
+        return cls.for_target(max(tied, key=lambda s: Z[s]), k=k)
 
     @property
     def k_effective(self) -> float:

@@ -11,6 +11,7 @@ Observables are in one of three units: ``"keVnr"``, ``"keVee"`` or ``"PE"`` (pho
 
 Efficiencies (registry :data:`EFFICIENCY_MODELS`):
 
+* ``"constant"`` — ε = ε₀ for every value (a flat acceptance);
 * ``"functional"`` — any vectorised callable of the observable, values in [0, 1];
 * ``"logistic_step"`` — COHERENT CsI[Na] 2017: ε(x) = a/(1 + e^(−k(x−x₀)))·H(x), x in PE, with the
   modified Heaviside H = 0 below 5 PE, 1/2 in [5, 6), 1 from 6 PE (data release
@@ -67,6 +68,7 @@ __all__ = [
     "MAX_EFFICIENCY_ROWS",
     "OBSERVABLES",
     "RESOLUTION_MODELS",
+    "ConstantEfficiency",
     "CsI2021Efficiency",
     "EfficiencyModel",
     "FunctionalEfficiency",
@@ -207,6 +209,23 @@ class FunctionalEfficiency(EfficiencyModel):
                 f"{np.nanmax(values) if values.size else 0:g}]"
             )
         return values
+
+
+class ConstantEfficiency(EfficiencyModel):
+    """Energy-independent detection efficiency ε(x) = ε₀ (a flat acceptance).
+
+    Examples
+    --------
+    >>> ConstantEfficiency(value=0.8)([1.0, 50.0]).tolist()
+    [0.8, 0.8]
+    """
+
+    model_name: ClassVar[str] = "constant"
+
+    value = param.Number(1.0, bounds=(0.0, 1.0), doc="Efficiency ε₀ (fraction of events kept).")
+
+    def _efficiency(self, x: Array) -> Array:
+        return np.full_like(x, float(self.value))
 
 
 class LogisticStepEfficiency(EfficiencyModel):
@@ -497,6 +516,7 @@ class TabulatedEfficiency(EfficiencyModel):
 EFFICIENCY_MODELS: dict[str, type[EfficiencyModel]] = {
     cls.model_name: cls
     for cls in (
+        ConstantEfficiency,
         FunctionalEfficiency,
         LogisticStepEfficiency,
         CsI2021Efficiency,

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 import cevns_core as cc
-from cevns_core.experiments import experiment_table
+from cevns_core.experiment import experiment_table
 from cevns_core.rates import Breakdown
 
 from .state import (
