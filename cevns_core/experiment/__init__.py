@@ -3,7 +3,8 @@
 * :mod:`~cevns_core.experiment.experiment` — :class:`Experiment` (spectra, observed counts,
   counts with the divergence rules, energy × time, threshold check, the ideal detector);
 * :mod:`~cevns_core.experiment.spec` — the serialisable spec: :func:`to_spec`,
-  :func:`from_spec`, :func:`to_python`, :func:`read_spec`;
+  :func:`from_spec`, :func:`to_python`, :func:`read_spec` (each piece to plain data and back:
+  :mod:`~cevns_core.experiment.parts`);
 * :mod:`~cevns_core.experiment.presets` — the presets of ``data/experiments/*.json``;
 * :mod:`~cevns_core.experiment.band` — the uncertainty band (flux ⊕ form factor ⊕ quenching).
 """
