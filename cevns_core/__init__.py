@@ -14,6 +14,8 @@ The public API (DESIGN.md §4)::
     exp = cc.experiment("coherent_csi_2017")
     exp.recoil_spectrum(T_keV)                               # events/keVnr
     exp.counts()                                             # events after the response
+    spec = exp.to_spec()                                     # JSON-safe; Experiment.from_spec
+    cc.uncertainty_band(exp)                                 # flux ⊕ form factor ⊕ quenching
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
 """
 
@@ -61,7 +63,14 @@ from .electroweak import (
     workbench_points,
 )
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
-from .experiments import Counts, Experiment, experiment, experiment_names
+from .experiment import (
+    Counts,
+    Experiment,
+    UncertaintyBand,
+    experiment,
+    experiment_names,
+    uncertainty_band,
+)
 from .fits import (
     dataset_chi2,
     fit_neutron_radius,
@@ -71,7 +80,7 @@ from .fits import (
 )
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
-from .materials import Material, material, material_names
+from .materials import Material, material, material_names, target_material
 from .new_physics import NewPhysics
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
@@ -127,6 +136,7 @@ __all__ = [
     "StandardModel",
     "SupernovaBurst",
     "TabulatedSource",
+    "UncertaintyBand",
     "asimov_data",
     "binned_counts",
     "confidence_intervals",
@@ -164,7 +174,9 @@ __all__ = [
     "recoil_spectrum",
     "scan",
     "scan_models",
+    "target_material",
     "total_cross_section",
+    "uncertainty_band",
     "weak_charge_half",
     "weak_charge_pdg",
     "weak_form_factor",

@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._validation import as_array, check_choice
 from .datasets import Dataset, load_dataset
 from .errors import CevnsError
-from .experiments import Experiment, experiment
+from .experiment import Experiment, experiment
 from .rates import binned_counts
 from .statistics import Profile1D, coherent_variance, gaussian_chi2, poisson_chi2
 from .weak_charges import StandardModel

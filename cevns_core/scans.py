@@ -88,7 +88,7 @@ from numpy.typing import ArrayLike, NDArray
 from ._validation import check_choice
 from .cross_sections import CrossSectionConfig
 from .errors import CevnsError
-from .experiments import Experiment
+from .experiment import Experiment
 from .flavours import lepton_of
 from .new_physics import (
     OSCILLATION_PHASE_PER_EV2_M_PER_MEV,
@@ -1189,7 +1189,7 @@ def scan(
     """
     started = time.perf_counter()
     if isinstance(experiment, str):
-        from .experiments import experiment as preset
+        from .experiment import experiment as preset
 
         experiment = preset(experiment)
     if not isinstance(experiment, Experiment):

@@ -55,8 +55,8 @@ __all__ = [
 ]
 
 TITLE = "CEvNS workbench"
-#: Static files (CSS, logo, favicon).
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+#: Static files (CSS, favicon), shipped inside the package (package data of the wheel).
+ASSETS = Path(__file__).resolve().parent / "static"
 #: A system font stack: nothing is fetched from a font CDN.
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: State parameters carried in the URL, and their query names (the experiment first: choosing

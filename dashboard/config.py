@@ -231,14 +231,10 @@ def _range(p: param.Number) -> str:
 
 
 def _check_target(key: str, value: str) -> None:
-    from .state import _is_isotope
-
-    if _is_isotope(value):
-        return
     try:
-        cc.material(value)
-    except Exception:
-        raise cc.CevnsError(f"{key}: unknown material or isotope {value!r}") from None
+        cc.target_material(value)
+    except cc.CevnsError as exc:
+        raise cc.CevnsError(f"{key}: unknown material or isotope {value!r} ({exc})") from None
 
 
 def _check_editor(

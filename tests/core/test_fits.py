@@ -18,7 +18,7 @@ import pytest
 
 from cevns_core.datasets import load_dataset
 from cevns_core.errors import CevnsError
-from cevns_core.experiments import experiment
+from cevns_core.experiment import experiment
 from cevns_core.fits import (
     dataset_chi2,
     fit_neutron_radius,
