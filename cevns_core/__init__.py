@@ -14,6 +14,13 @@ The public API (DESIGN.md §4)::
     exp.recoil_spectrum(T_keV)                               # events/keVnr
     exp.counts()                                             # events after the response
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
+
+Dark matter and the neutrino fog (``cevns_core.dark_matter``)::
+
+    cc.wimp_recoil_spectrum("Xe", E_keV, mass_GeV=50, sigma_cm2=1e-45)   # events/keV/kg/yr
+    cc.discovery_limit("Xe", masses_GeV, exposures_kg_yr, threshold_keV=1.0).sigma_cm2
+    cc.exclusion_limit("Ge", masses_GeV, 1e3, threshold_keV=0.1).sigma_cm2
+    fog = cc.neutrino_fog("Xe")          # σ(m, MT), n(m, σ) and the floor at n = 2
 """
 
 from .cross_sections import (
@@ -22,6 +29,15 @@ from .cross_sections import (
     dsigma_dOmega_nu,
     dsigma_dOmega_recoil,
     total_cross_section,
+)
+from .dark_matter import (  # the dark-matter block, see the end of __all__
+    LimitResult,
+    NeutrinoFog,
+    StandardHaloModel,
+    discovery_limit,
+    exclusion_limit,
+    neutrino_fog,
+    wimp_recoil_spectrum,
 )
 from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
@@ -133,4 +149,15 @@ __all__ = [
     "weak_charge_half",
     "weak_charge_pdg",
     "weak_form_factor",
+]
+
+# dark matter (cevns_core.dark_matter)
+__all__ += [
+    "LimitResult",
+    "NeutrinoFog",
+    "StandardHaloModel",
+    "discovery_limit",
+    "exclusion_limit",
+    "neutrino_fog",
+    "wimp_recoil_spectrum",
 ]
