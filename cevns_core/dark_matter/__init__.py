@@ -17,7 +17,7 @@ from .backgrounds import (
     log_bin_edges,
     neutrino_background,
 )
-from .fog import NeutrinoFog, gradient_index, neutrino_fog
+from .fog import NeutrinoFog, gradient_index, neutrino_fog, ohare2021_floor_points
 from .halo import HALO_PRESETS, SOLAR_PECULIAR_VELOCITY_KMS, StandardHaloModel, sun_speed_kms
 from .limits import LimitResult, discovery_limit, exclusion_limit, limit_from_rates
 from .wimp import binned_wimp_rates, target_isotopes, wimp_recoil_spectrum
@@ -40,6 +40,7 @@ __all__ = [
     "log_bin_edges",
     "neutrino_background",
     "neutrino_fog",
+    "ohare2021_floor_points",
     "sun_speed_kms",
     "target_isotopes",
     "wimp_recoil_spectrum",

@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 import numpy as np
@@ -37,7 +39,7 @@ from ..materials import Material
 from .halo import StandardHaloModel
 from .limits import LimitResult, discovery_limit
 
-__all__ = ["NeutrinoFog", "gradient_index", "neutrino_fog"]
+__all__ = ["NeutrinoFog", "gradient_index", "neutrino_fog", "ohare2021_floor_points"]
 
 Array = NDArray[np.float64]
 
@@ -212,3 +214,34 @@ def neutrino_fog(
         floor[finite], floor_MT[finite] = _floor(log_sigma, n[finite], MT, level)
     info = {**limits.info, "floor_index": level}
     return NeutrinoFog(limits, n, grid, n_map, floor, floor_MT, info)
+
+
+@cache
+def _published_rows() -> tuple[tuple[str, float, float], ...]:
+    text = files("cevns_core").joinpath("data").joinpath("neutrino_floor_ohare2021.csv")
+    rows = []
+    for line in text.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith(("#", "target")):
+            continue
+        target, mass, sigma = line.split(",")
+        rows.append((target, float(mass), float(sigma)))
+    return tuple(rows)
+
+
+def ohare2021_floor_points() -> dict[str, tuple[Array, Array]]:
+    """A few points of O'Hare's published SI floors: {target: (masses GeV, σ cm²)}.
+
+    From ``data/neutrino_floor_ohare2021.csv`` (PRL 127 (2021) 251802 and its data release;
+    Xe, Ge, Ar at the release's grid masses nearest 6, 30, 100 and 1000 GeV).
+
+    Examples
+    --------
+    >>> m, s = ohare2021_floor_points()["Xe"]
+    >>> f"{m[0]:.2f} GeV: {s[0]:.3e} cm²"
+    '5.94 GeV: 1.290e-45 cm²'
+    """
+    out: dict[str, tuple[Array, Array]] = {}
+    for target in dict.fromkeys(r[0] for r in _published_rows()):
+        rows = [r for r in _published_rows() if r[0] == target]
+        out[target] = (np.array([r[1] for r in rows]), np.array([r[2] for r in rows]))
+    return out

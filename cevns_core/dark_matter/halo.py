@@ -168,8 +168,16 @@ class StandardHaloModel(ValidatedParameters):
                 f"{self.v_esc_kms:g} (the closed-form η assumes v_E < v_esc)"
             )
 
-    def _parameter_set(self, name: str) -> None:
-        self._check()
+    def __setattr__(self, name: str, value: Any) -> None:
+        checked = self.__dict__.get("_assignments_checked", False) and name in type(self).param
+        previous = getattr(self, name) if checked else None
+        super().__setattr__(name, value)
+        if checked and name != "name":
+            try:
+                self._check()
+            except CevnsError:
+                super().__setattr__(name, previous)  # a rejected value leaves the model as it was
+                raise
 
     @property
     def v_max_kms(self) -> float:
