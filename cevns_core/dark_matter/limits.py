@@ -271,7 +271,8 @@ def limit_from_rates(
         x[active] = x[active] * np.exp(np.clip(-g / dlnq, -_MAX_LOG_STEP, _MAX_LOG_STEP))
         active = active[np.abs(g) > _OUTER_TOL]
     x = np.maximum(x, x_count)
-    events = x * MT * S_tot[im]
+    has_signal = S_tot[im] > 0  # elsewhere x = inf and there are no WIMP events
+    events = np.where(has_signal, np.where(has_signal, x, 0.0) * MT * S_tot[im], 0.0)
     return x.reshape(n_m, n_e), events.reshape(n_m, n_e)
 
 

@@ -1,6 +1,8 @@
 """Binned CEvNS neutrino backgrounds of dark-matter searches: binning against a dense integral
 of the rate engine, flux models and overrides."""
 
+import itertools
+
 import numpy as np
 import pytest
 from scipy import integrate
@@ -61,7 +63,7 @@ def test_binned_line_is_exact_across_its_step():
 
     expected = [
         integrate.quad(dsigma, lo, min(hi, T_max), epsabs=0, epsrel=1e-10)[0] if lo < T_max else 0
-        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        for lo, hi in itertools.pairwise(edges)
     ]
     expected = np.array(expected) * 1.5e25 * B16_GS98_FLUX["pep"] * YEAR_s
     assert np.count_nonzero(expected) < edges.size - 1  # the step lies inside the range

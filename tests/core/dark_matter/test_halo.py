@@ -57,8 +57,10 @@ def test_eta_at_rest_is_the_limit_of_small_earth_speed():
     slow = StandardHaloModel(v_earth_kms=1e-2)
     v = np.array([0.0, 100.0, 300.0, 500.0])
     x, z = v / rest.v0_kms, rest.v_esc_kms / rest.v0_kms
-    expected = 2 * (np.exp(-(x**2)) - math.exp(-(z**2))) / (
-        math.sqrt(math.pi) * rest.normalisation * rest.v0_kms
+    expected = (
+        2
+        * (np.exp(-(x**2)) - math.exp(-(z**2)))
+        / (math.sqrt(math.pi) * rest.normalisation * rest.v0_kms)
     )
     np.testing.assert_allclose(rest.eta(v), expected, rtol=1e-12)
     np.testing.assert_allclose(slow.eta(v), expected, rtol=1e-6)

@@ -53,8 +53,10 @@ def test_spectrum_shape_is_lewin_smith_exponential():
     E0r_keV = 2 * mu_N**2 * (halo.v0_kms / C_KMS) ** 2 / m_N * 1e6
     sigma0_cm2 = _sigma0_pb(m, "Xe131", sigma_n) * 1e-36
     R0_per_yr = (
-        2 / math.sqrt(math.pi) * (halo.rho_GeV_cm3 / m) * sigma0_cm2 * halo.v0_kms * 1e5
-    ) * 365.25 * 86400.0
+        (2 / math.sqrt(math.pi) * (halo.rho_GeV_cm3 / m) * sigma0_cm2 * halo.v0_kms * 1e5)
+        * 365.25
+        * 86400.0
+    )
     E = np.array([0.1, 5.0, 20.0, 50.0])
     got = wimp_recoil_spectrum({"Xe131": 1.0}, E, m, sigma_n, halo=halo, form_factor="point")
     np.testing.assert_allclose(got, R0_per_yr / E0r_keV * np.exp(-E / E0r_keV), rtol=1e-9)
