@@ -401,6 +401,10 @@ def _build_parser() -> _Parser:
     )
     add_serve_arguments(sv)
     sv.set_defaults(func=_cmd_serve)
+
+    from .dark_matter.cli_fog import add_fog_command  # self-contained: cevns fog
+
+    add_fog_command(sub)
     return parser
 
 
