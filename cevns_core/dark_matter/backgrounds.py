@@ -230,6 +230,11 @@ def neutrino_background(
     if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
         raise CevnsError("bin_edges_keV must be a strictly increasing 1-D array of ≥ 2 energies")
     check_choice(model, "background model", _models())
+    for label, given in (("uncertainties", uncertainties), ("fluxes", fluxes)):
+        if given is not None and not isinstance(given, Mapping):
+            raise CevnsError(
+                f"{label} must be a mapping {{component: value}}, got {type(given).__name__}"
+            )
     nuclei = target_isotopes(target)
     items = tuple(sorted((k, float(v)) for k, v in nuclei.items() if v > 0))
     flux_items = tuple(

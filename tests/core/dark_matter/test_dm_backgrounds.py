@@ -121,6 +121,7 @@ def test_overrides_of_uncertainties_and_fluxes():
         (lambda: neutrino_background("Xe", [1.0, 2.0], uncertainties={"Li7": 0.1}), "component"),
         (lambda: neutrino_background("Xe", [1.0, 2.0], uncertainties={"B8": 0.0}), "B8"),
         (lambda: neutrino_background("Xe", [1.0, 2.0], fluxes={"B8": -1.0}), "B8"),
+        (lambda: neutrino_background("Xe", [1.0, 2.0], uncertainties=[0.1]), "uncertainties"),
     ],
 )
 def test_bad_inputs_raise(call, match):
