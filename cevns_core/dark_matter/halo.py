@@ -140,7 +140,8 @@ class StandardHaloModel(ValidatedParameters):
         bounds=(0.0, 5000.0),
         softbounds=(200.0, 300.0),
         doc="Speed of the Earth through the halo v_E in km/s (default: the Sun's speed "
-        "|(11.1, v₀ + 12.2, 7.3)| = 250.55 km/s, Baxter et al. 2021); must be below v_esc.",
+        "|(11.1, v₀ + 12.2, 7.3)| = 250.55 km/s for v₀ = 238, Baxter et al. 2021; not "
+        "recomputed when v₀ changes: pass sun_speed_kms(v₀)); must be below v_esc.",
     )
 
     def __init__(self, **params: Any) -> None:
