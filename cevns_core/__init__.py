@@ -17,6 +17,13 @@ The public API (DESIGN.md §4)::
     spec = exp.to_spec()                                     # JSON-safe; Experiment.from_spec
     cc.uncertainty_band(exp)                                 # flux ⊕ form factor ⊕ quenching
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
+
+Dark matter and the neutrino fog (``cevns_core.dark_matter``)::
+
+    cc.wimp_recoil_spectrum("Xe", E_keV, mass_GeV=50, sigma_cm2=1e-45)   # events/keV/kg/yr
+    cc.discovery_limit("Xe", masses_GeV, exposures_kg_yr, threshold_keV=1.0).sigma_cm2
+    cc.exclusion_limit("Ge", masses_GeV, 1e3, threshold_keV=0.1).sigma_cm2
+    fog = cc.neutrino_fog("Xe")          # σ(m, MT), n(m, σ) and the floor at n = 2
 """
 
 # --- end of the neutrino-electron block ---
@@ -28,6 +35,15 @@ from .cross_sections import (
     dsigma_dOmega_nu,
     dsigma_dOmega_recoil,
     total_cross_section,
+)
+from .dark_matter import (  # the dark-matter block, see the end of __all__
+    LimitResult,
+    NeutrinoFog,
+    StandardHaloModel,
+    discovery_limit,
+    exclusion_limit,
+    neutrino_fog,
+    wimp_recoil_spectrum,
 )
 from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
@@ -217,3 +233,14 @@ __all__ += [
     "workbench_points",
 ]
 # ----------------------------------------------------------------------------------------------
+
+# dark matter (cevns_core.dark_matter)
+__all__ += [
+    "LimitResult",
+    "NeutrinoFog",
+    "StandardHaloModel",
+    "discovery_limit",
+    "exclusion_limit",
+    "neutrino_fog",
+    "wimp_recoil_spectrum",
+]

@@ -613,6 +613,10 @@ def _build_parser() -> _Parser:
     _add_spec_parsers(sub)
     _add_scan_parsers(sub)
     _add_serve_parser(sub)
+
+    from .dark_matter.cli_fog import add_fog_command  # self-contained: cevns fog
+
+    add_fog_command(sub)
     return parser
 
 
