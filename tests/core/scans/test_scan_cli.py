@@ -9,7 +9,7 @@ import pytest
 
 from cevns_core import fits
 from cevns_core.cli import main
-from cevns_core.scans import scan
+from cevns_core.scans import default_axes, scan
 
 
 # ------------------------------------------------------------------------- CLI
@@ -100,3 +100,17 @@ def test_cli_fit_sin2(capsys):
     assert status == 0 and rows[0] == ["sin2_theta_W", "chi2", "delta_chi2"] and len(rows) == 12
     status, _, err = _run(capsys, "fit", "g_nu", "--data", "coherent_csi_2017")
     assert status == 2 and err.count("\n") == 1 and "unknown fit parameter" in err
+
+
+def test_cli_scan_without_grid_options_uses_the_default_grid(capsys):
+    # DESIGN §4: `cevns scan MODEL --experiment NAME` alone scans the model's default grid
+    status, out, err = _run(capsys, "scan", "nsi_vector_ee", "--experiment", "coherent_csi_2017")
+    assert status == 0 and err == ""
+    rows = [r for r in csv.reader(io.StringIO(out)) if r and not r[0].startswith("#")]
+    assert rows[0] == ["eps_u", "eps_d", "counts", "chi2", "delta_chi2"]
+    grid = default_axes("nsi_vector_ee")
+    table = np.array([[float(x) for x in r] for r in rows[1:]])
+    assert table.shape == (grid["eps_u"].size * grid["eps_d"].size, 5)
+    np.testing.assert_allclose(np.unique(table[:, 0]), grid["eps_u"], rtol=1e-6, atol=1e-12)
+    expected = scan("coherent_csi_2017", "nsi_vector_ee", **grid)
+    np.testing.assert_allclose(table[:, 2], expected.counts.ravel(), rtol=1e-6)
