@@ -34,6 +34,7 @@ recoil nodes ``(n_T,)``). Written with numpy operations, one function serves bot
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -72,10 +73,16 @@ PAIRS: tuple[str, ...] = ("emu", "etau", "mutau")
 GREEK: dict[str, str] = {"e": "e", "mu": "μ", "tau": "τ"}
 
 
+_PAIR_OF = {
+    (a, b): LEPTONS[min(i, j)] + LEPTONS[max(i, j)]
+    for i, a in enumerate(LEPTONS)
+    for j, b in enumerate(LEPTONS)
+}
+
+
 def pair(a: str, b: str) -> str:
     """Canonical name of an unordered lepton pair ("emu", "etau", "mutau")."""
-    i, j = sorted((LEPTONS.index(a), LEPTONS.index(b)))
-    return LEPTONS[i] + LEPTONS[j]
+    return _PAIR_OF[a, b]
 
 
 def diag(lepton: str) -> str:
@@ -261,7 +268,7 @@ class Effect:
     scans: ClassVar[tuple[ScanVariant, ...]] = ()
 
     # ------------------------------------------------------------------ state
-    @property
+    @functools.cached_property
     def switches(self) -> tuple[str, ...]:
         """Parameters whose non-zero value switches the effect on: the numbers defaulting to 0
         (options, masses, baselines and booleans do not)."""
@@ -271,7 +278,7 @@ class Effect:
             if type(p) is param.Number and p.default is not None and p.default == 0.0
         )
 
-    @property
+    @functools.cached_property
     def contributes_vector(self) -> bool:
         """Whether the effect shifts the vector couplings (overrides :meth:`coupling_shift`)."""
         return type(self).coupling_shift is not Effect.coupling_shift
@@ -357,7 +364,8 @@ class Effect:
         Keys (any of): ``"dQ"``, the shift of the diagonal vector charge (added to the block's
         SM charge, then squared); ``"X0"``, ``"X1"``, ``"X2"``, non-interfering coefficients
         multiplied by the flux moments I₀, I₁, I₂; ``"KB"``, a replacement of the bracket kernel
-        (flux factors). Arrays broadcast to ``(*grid, n_T)``. ``block`` holds Z, N, M, T (MeV),
+        (flux factors). Arrays broadcast to ``(*grid, n_T)``; the engine may write into the
+        arrays it receives (they must not be kept elsewhere). ``block`` holds Z, N, M, T (MeV),
         T_keV, q, q2, F_p, F_n, lepton (None: flavours grouped), flavours, B and scales;
         ``job`` the source (:mod:`cevns_core.scans.engine`).
         """

@@ -16,7 +16,6 @@ The flux of ν_α is multiplied by the effects' survival probabilities.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -28,32 +27,11 @@ from ..errors import CevnsError
 from ..flavours import lepton_of
 from ..weak_charges import StandardModel, weak_charge_half
 from .base import LEPTONS, pair
-from .registry import effects
+from .registry import effects, registry_version
 
 __all__ = ["NewPhysics"]
 
 Array = NDArray[np.float64]
-
-
-class _Values(Mapping):
-    """``v[name]`` view of a model's parameter values, as the effects' hooks read them."""
-
-    __slots__ = ("_model",)
-
-    def __init__(self, model: param.Parameterized) -> None:
-        self._model = model
-
-    def __getitem__(self, key: str) -> Any:
-        try:
-            return getattr(self._model, key)
-        except AttributeError:
-            raise KeyError(key) from None
-
-    def __iter__(self) -> Any:
-        return iter(type(self._model).param)
-
-    def __len__(self) -> int:
-        return len(type(self._model).param)
 
 
 class NewPhysics(StandardModel):
@@ -98,8 +76,18 @@ class NewPhysics(StandardModel):
 
     # ------------------------------------------------------------------ validation and state
     @property
-    def _v(self) -> _Values:
-        return _Values(self)
+    def _v(self) -> dict[str, Any]:
+        """The parameter values as a plain dict, what the effects' hooks read (``v[name]``).
+
+        Cached: param's attribute access costs microseconds and the rate engine calls the
+        hooks per isotope and flavour; dropped when a parameter is assigned or the registry
+        changes."""
+        cached = self.__dict__.get("_values_cache")
+        if cached is None or cached[0] != registry_version():
+            values = {k: getattr(self, k) for k in type(self).param if k != "name"}
+            cached = (registry_version(), values)
+            self._values_cache = cached
+        return cached[1]
 
     def _check(self) -> None:
         """Finite values and each effect's cross-parameter checks (raises CevnsError)."""
@@ -121,6 +109,7 @@ class NewPhysics(StandardModel):
 
     def _parameter_set(self, name: str) -> None:
         self._checked = False
+        self._values_cache = None
 
     @property
     def needs_flavour(self) -> bool:

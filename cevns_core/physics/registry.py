@@ -24,6 +24,7 @@ __all__ = [
     "new_physics_groups",
     "parameter_info",
     "register_effect",
+    "registry_version",
     "unregister_effect",
 ]
 
@@ -31,6 +32,7 @@ _EFFECTS: dict[str, Effect] = {}
 #: Parameters of each new-physics group, in display order (kept in step with the registry).
 NEW_PHYSICS_GROUPS: dict[str, list[str]] = {}
 _ORDERED: list[Effect] = []
+_VERSION = [0]  # bumped at every change, so models drop values cached before it
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class GroupInfo:
 
 
 def _refresh() -> None:
+    _VERSION[0] += 1
     _ORDERED[:] = sorted(_EFFECTS.values(), key=lambda e: (e.order, e.name))
     NEW_PHYSICS_GROUPS.clear()
     NEW_PHYSICS_GROUPS.update({e.name: list(e.parameters) for e in _ORDERED})
@@ -103,6 +106,11 @@ def unregister_effect(name: str) -> None:
         type.__delattr__(NewPhysics, key)
     NewPhysics._param__private.params.clear()  # param's cache of the class parameters
     _refresh()
+
+
+def registry_version() -> int:
+    """A number that changes whenever an effect is registered or removed."""
+    return _VERSION[0]
 
 
 def effects() -> tuple[Effect, ...]:

@@ -147,8 +147,8 @@ def fast_counts(job: Job, axes: Mapping[str, Array]) -> Array:
     out = np.zeros((*shape, job.n_bins))
     for blk in job.blocks:
         terms = model.terms(job, blk, p)
-        if "dQ" in terms:  # a shift of the SM charge: one new array, squared in place
-            Q2 = blk.Q_sm + terms["dQ"]
+        if "dQ" in terms:  # a shift of the SM charge, squared in place
+            Q2 = _plus_in_place(terms["dQ"], blk.Q_sm)
             np.multiply(Q2, Q2, out=Q2)
         elif "Q" in terms:
             Q2 = terms["Q"] * terms["Q"]
@@ -157,7 +157,7 @@ def fast_counts(job: Job, axes: Mapping[str, Array]) -> Array:
         if "KB" in terms:
             integrand = (blk.vfac * Q2) * terms["KB"]
         else:
-            integrand = Q2 * (blk.vfac * blk.KB)
+            integrand = _times_in_place(Q2, blk.vfac * blk.KB)
         for k in range(3):
             extra = terms.get(f"X{k}")
             if extra is not None:
@@ -175,6 +175,27 @@ def fast_counts(job: Job, axes: Mapping[str, Array]) -> Array:
             part = flat @ blk.RT
         out += part.reshape(*lead, job.n_bins)
     return np.clip(out, 0.0, None, out=out)
+
+
+def _plus_in_place(fresh: Any, other: Array) -> Array:
+    """``fresh + other``, written into ``fresh`` when it is a full-size temporary of the scan
+    terms (they hand over their arrays): no second grid-sized allocation."""
+    if (
+        isinstance(fresh, np.ndarray)
+        and fresh.dtype == np.float64
+        and fresh.flags.owndata
+        and fresh.flags.writeable
+        and np.broadcast_shapes(fresh.shape, other.shape) == fresh.shape
+    ):
+        return np.add(fresh, other, out=fresh)
+    return other + fresh
+
+
+def _times_in_place(fresh: Array, other: Array) -> Array:
+    """``fresh * other`` into ``fresh`` (a temporary of this loop) when the shapes allow."""
+    if np.broadcast_shapes(fresh.shape, other.shape) == fresh.shape:
+        return np.multiply(fresh, other, out=fresh)
+    return fresh * other
 
 
 def generic_counts(job: Job, axes: Mapping[str, Array]) -> Array:
