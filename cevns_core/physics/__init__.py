@@ -19,16 +19,14 @@ The effects, one module each (its docstring states the Lagrangian, the conventio
 sources disagree and the UNSURE points; the class holds parameters with labels and units, the
 equation, its source, the per-point coefficients and the vectorised scan terms):
 
-=====================  ===================================================================
-:mod:`.nsi_vector`     vector NSI ε^{uV}_{αβ}, ε^{dV}_{αβ} (§7.1)
-:mod:`.nsi_tensor`     tensor NSI ε^{uT}_{αα}, ε^{dT}_{αα} (§7.2)
-:mod:`.zprime`         light vector Z′: universal, B − L, L_i − L_j (§7.3)
-:mod:`.scalar`         light scalar φ (§7.4)
-:mod:`.magnetic_moment` effective magnetic moments μ_να (§7.5)
-:mod:`.charge_radius`  charge radii ⟨r²_να⟩ and transition radii (§7.7)
-:mod:`.millicharge`    millicharges q_να and transition charges (§7.8)
-:mod:`.sterile`        sterile 3+1 disappearance (§7.9)
-=====================  ===================================================================
+- :mod:`.nsi_vector`: vector NSI ε^{uV}_{αβ}, ε^{dV}_{αβ} (§7.1);
+- :mod:`.nsi_tensor`: tensor NSI ε^{uT}_{αα}, ε^{dT}_{αα} (§7.2);
+- :mod:`.zprime`: light vector Z′ — universal, B − L, L_i − L_j (§7.3);
+- :mod:`.scalar`: light scalar φ (§7.4);
+- :mod:`.magnetic_moment`: effective magnetic moments μ_να (§7.5);
+- :mod:`.charge_radius`: charge radii ⟨r²_να⟩ and transition radii (§7.7);
+- :mod:`.millicharge`: millicharges q_να and transition charges (§7.8);
+- :mod:`.sterile`: sterile 3+1 disappearance (§7.9).
 
 :mod:`.base` defines :class:`Effect`, :mod:`.registry` the :func:`register_effect` decorator and
 :func:`new_physics_groups` (titles, labels, units), :mod:`.model` the composition. Every other
