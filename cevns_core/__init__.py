@@ -97,9 +97,9 @@ from .fits import (
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
 from .materials import Material, material, material_names, target_material
-from .new_physics import NewPhysics
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
+from .physics import NewPhysics
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models

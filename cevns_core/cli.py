@@ -327,7 +327,8 @@ def _cmd_band(args: argparse.Namespace) -> None:
 
 
 def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
-    from .scans import SCAN_MODELS
+    """The grid options given, or the model's default grid when none is (DESIGN §4)."""
+    from .scans import SCAN_MODELS, default_axes
 
     axes = {}
     for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
@@ -339,7 +340,7 @@ def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
         if n != int(n):
             raise CevnsError(f"--{flag}: N must be an integer, got {n:g}")
         axes[name] = _grid(lo, hi, int(n), f"--{flag}", log=getattr(args, f"log_{name}"))
-    return axes
+    return axes or default_axes(args.model)
 
 
 def _axis_flag(name: str) -> str:

@@ -574,7 +574,7 @@ def fit_parameter(
 ) -> Profile1D:
     """Δχ² profile of one new-physics parameter of :data:`FIT_PARAMETERS` (others at zero).
 
-    A convenience layer over :func:`profile_1d` with :class:`~cevns_core.new_physics.NewPhysics`;
+    A convenience layer over :func:`profile_1d` with :class:`~cevns_core.physics.NewPhysics`;
     the grid is in the parameter's display unit (μ_ν in 10⁻¹⁰ μ_B, ⟨r²⟩ in 10⁻³² cm²).
 
     Examples
@@ -583,7 +583,7 @@ def fit_parameter(
     >>> 30 < p.upper_limit(0.9) < 45
     True
     """
-    from .new_physics import NewPhysics
+    from .physics import NewPhysics
 
     keys, scale, default, unit = FIT_PARAMETERS[check_choice(name, "fit parameter", FIT_PARAMETERS)]
     values = np.linspace(*default) if grid is None else grid

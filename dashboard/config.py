@@ -25,7 +25,7 @@ import param
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NewPhysics
+from cevns_core.physics import NewPhysics
 
 from .state import (
     SessionState,

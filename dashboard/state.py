@@ -27,7 +27,7 @@ import param
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
+from cevns_core.physics import NEW_PHYSICS_GROUPS, NewPhysics
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
 from cevns_core.response import OBSERVABLES, ConstantEfficiency, GaussianResolution
 
@@ -36,7 +36,6 @@ from .text import shown_value
 __all__ = [
     "DEFAULT_EXPERIMENT",
     "EFFICIENCY_CHOICES",
-    "NEW_PHYSICS_GROUP_TITLES",
     "QUENCHING_CHOICES",
     "RESOLUTION_CHOICES",
     "SM_PARAMETERS",
@@ -103,18 +102,6 @@ RESOLUTION_CHOICES: tuple[str, ...] = ("preset", "none", "gaussian", "poisson")
 SM_PARAMETERS: tuple[str, ...] = tuple(
     k for k in cc.StandardModel.param if k != "name" and k in NewPhysics.param
 )
-#: Titles of the new-physics groups, in the core's order.
-NEW_PHYSICS_GROUP_TITLES: dict[str, str] = {
-    "nsi_vector": "Vector NSI",
-    "nsi_tensor": "Tensor NSI",
-    "zprime": "Light vector Z′",
-    "scalar": "Light scalar φ",
-    "magnetic_moment": "Magnetic moment",
-    "charge_radius": "Charge radius",
-    "millicharge": "Millicharge",
-    "sterile": "Sterile 3+1",
-}
-assert list(NEW_PHYSICS_GROUP_TITLES) == list(NEW_PHYSICS_GROUPS)
 
 
 @functools.cache

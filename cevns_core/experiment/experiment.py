@@ -231,7 +231,6 @@ class Experiment(ValidatedParameters):
                 f"E = {self.source.E_max_MeV:.4g} MeV)"
             )
 
-    _check_threshold = check_threshold  # the name other modules used before it was public
 
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:

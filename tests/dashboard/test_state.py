@@ -10,7 +10,7 @@ import pytest
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
+from cevns_core.physics import NEW_PHYSICS_GROUPS, NewPhysics
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
 from dashboard.state import (
     DEFAULT_EXPERIMENT,

@@ -20,7 +20,7 @@ import pytest
 import cevns_core as cc
 from cevns_core.experiment import SPEC_FORMAT, from_spec, read_spec, to_python
 from cevns_core.materials import Material
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS
+from cevns_core.physics import NEW_PHYSICS_GROUPS
 from cevns_core.response import ConstantEfficiency, FunctionalEfficiency
 
 ROOT = Path(__file__).resolve().parents[3]
