@@ -14,7 +14,7 @@ import pytest
 _approx = pytest.approx
 
 
-def _strict_approx(expected, rel=None, abs=None, nan_ok=False):  # noqa: A002 (pytest's names)
+def _strict_approx(expected, rel=None, abs=None, nan_ok=False):
     if abs is None:
         abs = 0.0
         if rel is None:
