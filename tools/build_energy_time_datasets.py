@@ -13,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +67,7 @@ def build_csi2021(folder: Path) -> None:
                 timing_efficiency(t_fine[(t_fine >= lo) & (t_fine <= hi)]),
                 t_fine[(t_fine >= lo) & (t_fine <= hi)],
             )
-            for lo, hi in zip(CSI2021_T[:-1], CSI2021_T[1:], strict=True)
+            for lo, hi in itertools.pairwise(CSI2021_T)
         ]
     )
     ss = np.outer(anti.sum(axis=1), shape / shape.sum())
@@ -86,8 +87,8 @@ def build_csi2021(folder: Path) -> None:
 # arXiv:2110.07730v2: dataBeamOnC.txt / dataBeamOnAC.txt (unbinned beam-on coincidence and
 # anticoincidence events: reconstructed PE, t_rec in us), brnPE.txt / brnTrec.txt and
 # ninPE.txt / ninTrec.txt (beam-related and neutrino-induced neutron PDFs).
-# Cells: 9 PE bins (edges {' '.join(f'{v:g}' for v in CSI2021_PE)}) x 11 t_rec bins
-# (edges {' '.join(f'{v:g}' for v in CSI2021_T)} us), C order (PE slowest); bins half-open.
+# Cells: 9 PE bins (edges {" ".join(f"{v:g}" for v in CSI2021_PE)}) x 11 t_rec bins
+# (edges {" ".join(f"{v:g}" for v in CSI2021_T)} us), C order (PE slowest); bins half-open.
 #
 # Columns
 #   pe_low, pe_high, t_low_us, t_high_us   cell edges
@@ -149,14 +150,15 @@ def build_csi2017(folder: Path) -> None:
 #
 # Columns
 #   pe_low, pe_high, t_low_us, t_high_us   cell edges
-#   on_coincidence      beam-on coincidence counts (data_coincidence_beamOn.txt; {on_c[window].sum():.0f} in
-#                       6-30 PE, t < 6 us)
-#   on_anticoincidence  beam-on anticoincidence counts (data_anticoincidence_beamOn.txt; {on_ac[window].sum():.0f}
-#                       in the same window): the steady-state sample, same exposure
-#   prompt_neutrons     prompt beam-related neutrons: promptPDF.txt (per GWh, 1-PE bins) x 7.47594 GWh x
-#                       the acceptance a/(1+exp(-k(x-x0))) H(x-5) at 1-PE bin centres (a = 0.6655,
-#                       k = 0.4942, x0 = 10.8507; coherent_parameters.yaml) x the arrival-time PDF of
-#                       prompt neutrons (arrivalTimePDF_promptNeutrons.txt, 0.5-us bins)
+#   on_coincidence      beam-on coincidence counts (data_coincidence_beamOn.txt;
+#                       {on_c[window].sum():.0f} in 6-30 PE, t < 6 us)
+#   on_anticoincidence  beam-on anticoincidence counts (data_anticoincidence_beamOn.txt;
+#                       {on_ac[window].sum():.0f} in the same window): the steady-state sample
+#   prompt_neutrons     prompt beam-related neutrons: promptPDF.txt (per GWh, 1-PE bins)
+#                       x 7.47594 GWh x the acceptance a/(1+exp(-k(x-x0))) H(x-5) at 1-PE bin
+#                       centres (a = 0.6655, k = 0.4942, x0 = 10.8507; coherent_parameters.yaml)
+#                       x the arrival-time PDF of prompt neutrons
+#                       (arrivalTimePDF_promptNeutrons.txt, 0.5-us bins)
 #   pdf_prompt_nu       arrival-time PDF of prompt neutrinos in the cell's time bin
 #                       (arrivalTimePDF_promptNeutrinos.txt)
 #   pdf_delayed_nu      arrival-time PDF of delayed neutrinos (arrivalTimePDF_delayedNeutrinos.txt)

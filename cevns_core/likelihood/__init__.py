@@ -1,5 +1,30 @@
-"""Likelihoods of the COHERENT data sets: binned Poisson models with named nuisances (draft)."""
+"""Likelihoods of CEvNS data: binned Poisson models with named nuisances, joint data sets.
 
+* :mod:`~cevns_core.likelihood.model` — :class:`BinnedPoissonModel`: Baker–Cousins χ² with
+  normalisation and shape nuisances, profiled for many signal vectors at once;
+* :mod:`~cevns_core.likelihood.tables` — the energy × time data sets (CsI 2021, CsI 2017);
+* :mod:`~cevns_core.likelihood.analyses` — :class:`DataSetLikelihood`: a data set with the
+  experiment that predicts its signal, its templates and nuisances;
+* :mod:`~cevns_core.likelihood.joint` — :class:`Likelihood`: several data sets with shared
+  physics and shared nuisances (the SNS flux).
+"""
+
+from .analyses import SHARED_NUISANCES, DataSetLikelihood, likelihood_names
+from .joint import Likelihood, as_likelihood
 from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
+from .tables import EnergyTimeData, energy_time_names, load_energy_time
 
-__all__ = ["BinnedPoissonModel", "Component", "Nuisance", "ShapeEffect"]
+__all__ = [
+    "SHARED_NUISANCES",
+    "BinnedPoissonModel",
+    "Component",
+    "DataSetLikelihood",
+    "EnergyTimeData",
+    "Likelihood",
+    "Nuisance",
+    "ShapeEffect",
+    "as_likelihood",
+    "energy_time_names",
+    "likelihood_names",
+    "load_energy_time",
+]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -86,7 +87,7 @@ class ShapeEffect:
         if nodes.ndim != 1 or nodes.size < 3 or np.any(np.diff(nodes) <= 0):
             raise CevnsError(f"shape effect {self.nuisance}: nodes must be ≥ 3 increasing values")
         if factors.shape[0] != nodes.size or factors.ndim != 2:
-            raise CevnsError(f"shape effect {self.nuisance}: factors must have shape (nodes, cells)")
+            raise CevnsError(f"shape effect {self.nuisance}: factors need shape (nodes, cells)")
         if not np.all(np.isfinite(factors)):
             raise CevnsError(f"shape effect {self.nuisance}: factors must be finite")
         object.__setattr__(self, "nodes", nodes)
@@ -98,12 +99,6 @@ class ShapeEffect:
     @property
     def n_cells(self) -> int:
         return int(self.factors.shape[1])
-
-    def padded(self, n_before: int, n_after: int) -> ShapeEffect:
-        """The same effect on a longer cell vector (factor 1 on the added cells)."""
-        ones_b = np.ones((self.nodes.size, n_before))
-        ones_a = np.ones((self.nodes.size, n_after))
-        return ShapeEffect(self.nuisance, self.nodes, np.hstack([ones_b, self.factors, ones_a]))
 
     def evaluate(self, theta: Array) -> tuple[Array, Array, Array]:
         """f, df/dθ, d²f/dθ² at θ (B,) → each (B, n_cells)."""
@@ -142,6 +137,80 @@ class Component:
     shapes: tuple[ShapeEffect, ...] = ()
 
 
+class _Block:
+    """The cells of one data set with its components and its nuisances (global indices)."""
+
+    def __init__(self, cells: slice, observed: Array, components, index: dict[str, int]):
+        self.cells = cells
+        self.observed = observed[None, :]
+        self.components = components
+        names = sorted(
+            {k for c in components for k in (*c.norms, *(s.nuisance for s in c.shapes))},
+            key=lambda k: index[k],
+        )
+        self.global_index = np.array([index[k] for k in names], dtype=int)
+        self.local = {k: i for i, k in enumerate(names)}
+
+    def parts(self, sig: Array, theta: Array, *, derivatives: bool) -> tuple[Array, Any, list]:
+        """μ (B, n), J (B, K_local, n) and the second-derivative pieces; θ local (B, K_local)."""
+        B, n = sig.shape[0], self.observed.shape[1]
+        mu = np.zeros((B, n))
+        J = np.zeros((B, len(self.local), n)) if derivatives else None
+        second: list = []
+        for c in self.components:
+            T = sig if c.template is None else c.template[None, :]
+            # L stays (B, 1) while every normalisation acts on all cells (no mask)
+            L: Any = 1.0
+            for k, mask in c.norms.items():
+                L = L + theta[:, self.local[k], None] * (1.0 if mask is None else mask[None, :])
+            TM = T
+            evaluated = []
+            for s in c.shapes:
+                f, df, d2f = s.evaluate(theta[:, self.local[s.nuisance]])
+                TM = TM * f
+                evaluated.append((self.local[s.nuisance], f, df, d2f))
+            TLM = TM * L
+            mu += TLM
+            if not derivatives:
+                continue
+            for k, mask in c.norms.items():
+                J[:, self.local[k], :] += TM * (1.0 if mask is None else mask[None, :])
+            for k, f, df, _ in evaluated:
+                J[:, k, :] += TLM * (df / f)
+            second.append((c, TM, TLM, evaluated))
+        return mu, J, second
+
+    def second_term(self, r: Array, second: list) -> Array:
+        """Σ_i r_i ∂²μ_i/∂θ_k∂θ_l (B, K_local, K_local)."""
+        K = len(self.local)
+        out = np.zeros((r.shape[0], K, K))
+        for c, TM, TLM, evaluated in second:
+            if not evaluated:
+                continue  # μ is affine in normalisations alone: no second derivatives
+            for k, mask in c.norms.items():
+                kk = self.local[k]
+                base = r * TM * (1.0 if mask is None else mask[None, :])
+                for l_, f, df, _d2 in evaluated:
+                    v = np.sum(base * (df / f), axis=1)
+                    out[:, kk, l_] += v
+                    out[:, l_, kk] += v
+            for a, (ka, fa, dfa, d2fa) in enumerate(evaluated):
+                rt = r * TLM
+                out[:, ka, ka] += np.sum(rt * (d2fa / fa), axis=1)
+                for kb, fb, dfb, _d2 in evaluated[a + 1 :]:
+                    v = np.sum(rt * (dfa * dfb / (fa * fb)), axis=1)
+                    out[:, ka, kb] += v
+                    out[:, kb, ka] += v
+        return out
+
+    def chi2_data(self, mu: Array) -> Array:
+        n = self.observed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_term = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0)
+            terms = np.where((n > 0) & (mu <= 0), np.inf, mu - n + log_term)
+        return 2.0 * np.sum(terms, axis=1)
+
+
 class BinnedPoissonModel:
     """Observed counts, components and nuisances: χ² profiled over the nuisances.
 
@@ -154,6 +223,9 @@ class BinnedPoissonModel:
         Exactly one with ``template=None`` (the signal, supplied to :meth:`chi2`).
     nuisances : sequence of Nuisance
         Every nuisance named by a component, with its prior.
+
+    :meth:`joint` builds one model from several, each keeping its own cells (the χ² is computed
+    data set by data set, so nuisances of one data set cost nothing on the cells of another).
     """
 
     def __init__(
@@ -163,37 +235,53 @@ class BinnedPoissonModel:
         components: Sequence[Component],
         nuisances: Sequence[Nuisance],
     ) -> None:
-        obs = np.asarray(observed, dtype=float)
-        if obs.ndim != 1 or obs.size == 0 or np.any(obs < 0) or not np.all(np.isfinite(obs)):
-            raise CevnsError(f"{name}: observed must be a 1-D array of finite counts ≥ 0")
-        self.name = name
-        self.observed = obs
-        self.n_cells = obs.size
-        signals = [c for c in components if c.template is None]
-        if len(signals) != 1:
-            raise CevnsError(f"{name}: exactly one component must be the signal (template=None)")
+        obs = _check_observed(name, observed)
+        _check_components(name, obs, components, nuisances)
+        self._setup(name, obs, nuisances)
+        self.components: tuple[Component, ...] = tuple(components)
+        self.blocks = [_Block(slice(0, obs.size), obs, tuple(components), self._index)]
+
+    def _setup(self, name: str, obs: Array, nuisances: Sequence[Nuisance]) -> None:
         names = [n.name for n in nuisances]
         if len(set(names)) != len(names):
             raise CevnsError(f"{name}: nuisance names must be unique, got {names}")
+        self.name = name
+        self.observed = obs
+        self.n_cells = obs.size
         self.nuisances: tuple[Nuisance, ...] = tuple(nuisances)
-        known = set(names)
-        comps = []
-        for c in components:
-            if c.template is not None:
-                t = np.asarray(c.template, dtype=float)
-                if t.shape != obs.shape or np.any(t < 0) or not np.all(np.isfinite(t)):
-                    raise CevnsError(f"{name}: template {c.name} must be ≥ 0 with shape {obs.shape}")
-            for k in [*c.norms, *(s.nuisance for s in c.shapes)]:
-                if k not in known:
-                    raise CevnsError(f"{name}: component {c.name} uses unknown nuisance {k!r}")
-            for s in c.shapes:
-                if s.n_cells != self.n_cells:
-                    raise CevnsError(f"{name}: shape effect {s.nuisance} has the wrong cell count")
-            comps.append(c)
-        self.components: tuple[Component, ...] = tuple(comps)
         sigmas = np.array([n.sigma for n in nuisances], dtype=float)
         self._active = np.nonzero(sigmas > 0)[0]
         self._index = {n: i for i, n in enumerate(names)}
+        with np.errstate(divide="ignore"):
+            self._weights = np.where(np.isinf(sigmas) | (sigmas == 0), 0.0, 1.0 / sigmas**2)
+
+    @classmethod
+    def joint(
+        cls,
+        name: str,
+        parts: Sequence[tuple[Array, Sequence[Component]]],
+        nuisances: Sequence[Nuisance],
+    ) -> BinnedPoissonModel:
+        """One model from several (observed, components) parts sharing the nuisance list.
+
+        Each part's components live on its own cells (cells concatenated in order); the signal
+        of the joint model is the concatenation of the parts' signals.
+        """
+        self = cls.__new__(cls)
+        obs = np.concatenate([_check_observed(name, o) for o, _ in parts])
+        self._setup(name, obs, nuisances)
+        self.blocks = []
+        start = 0
+        comps: list[Component] = []
+        for o, components in parts:
+            o = np.asarray(o, dtype=float)
+            _check_components(name, o, components, nuisances)
+            sl = slice(start, start + o.size)
+            self.blocks.append(_Block(sl, obs[sl], tuple(components), self._index))
+            comps.extend(components)
+            start += o.size
+        self.components = tuple(comps)
+        return self
 
     # ---------------------------------------------------------------------------- helpers
     @property
@@ -212,96 +300,7 @@ class BinnedPoissonModel:
             raise CevnsError(f"{self.name}: signal must be finite and ≥ 0")
         return sig
 
-    def _parts(
-        self, sig: Array, theta: Array, *, derivatives: bool
-    ) -> tuple[Array, Array | None, list]:
-        """μ (B, n) and, with derivatives, J (B, n, K) and the second-derivative pieces."""
-        B, K = sig.shape[0], len(self.nuisances)
-        mu = np.zeros((B, self.n_cells))
-        J = np.zeros((B, self.n_cells, K)) if derivatives else None
-        second: list = []
-        for c in self.components:
-            T = sig if c.template is None else c.template[None, :]
-            L = np.ones((1, self.n_cells))
-            for k, mask in c.norms.items():
-                th = theta[:, self._index[k], None]
-                L = L + th * (1.0 if mask is None else mask[None, :])
-            M = np.ones((1, self.n_cells))
-            evaluated = []
-            for s in c.shapes:
-                f, df, d2f = s.evaluate(theta[:, self._index[s.nuisance]])
-                M = M * f
-                evaluated.append((self._index[s.nuisance], f, df, d2f))
-            mu += T * L * M
-            if not derivatives:
-                continue
-            TM = T * M
-            for k, mask in c.norms.items():
-                J[:, :, self._index[k]] += TM * (1.0 if mask is None else mask[None, :])
-            TLM = TM * L
-            for k, f, df, _ in evaluated:
-                J[:, :, k] += TLM * df / f
-            second.append((c, TM, TLM, evaluated))
-        return mu, J, second
-
-    def _second_term(self, r: Array, second: list, K: int) -> Array:
-        """Σ_i r_i ∂²μ_i/∂θ_k∂θ_l (B, K, K)."""
-        B = r.shape[0]
-        out = np.zeros((B, K, K))
-        for c, TM, TLM, evaluated in second:
-            for k, mask in c.norms.items():
-                kk = self._index[k]
-                base = r * TM * (1.0 if mask is None else mask[None, :])
-                for l_, f, df, _ in evaluated:
-                    v = np.sum(base * df / f, axis=1)
-                    out[:, kk, l_] += v
-                    out[:, l_, kk] += v
-            for a, (ka, fa, dfa, d2fa) in enumerate(evaluated):
-                out[:, ka, ka] += np.sum(r * TLM * d2fa / fa, axis=1)
-                for kb, fb, dfb, _ in evaluated[a + 1 :]:
-                    v = np.sum(r * TLM * dfa * dfb / (fa * fb), axis=1)
-                    out[:, ka, kb] += v
-                    out[:, kb, ka] += v
-        return out
-
-    def _chi2_data(self, mu: Array) -> Array:
-        n = self.observed[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_term = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0)
-            terms = np.where((n > 0) & (mu <= 0), np.inf, mu - n + log_term)
-        return 2.0 * np.sum(terms, axis=1)
-
-    def _prior(self, theta: Array) -> Array:
-        sig = np.array([n.sigma for n in self.nuisances])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            w = np.where(np.isinf(sig) | (sig == 0), 0.0, 1.0 / sig**2)
-        return np.sum(theta**2 * w[None, :], axis=1), w
-
-    # ---------------------------------------------------------------------------- public
-    def expected(self, signal: ArrayLike, nuisances: Mapping[str, float] | ArrayLike | None = None):
-        """Expected counts μ (..., n_cells) for a signal and nuisance values (default 0)."""
-        sig = self._signal(signal)
-        flat = sig.reshape(-1, self.n_cells)
-        theta = self._theta(nuisances, flat.shape[0])
-        return self._parts(flat, theta, derivatives=False)[0].reshape(sig.shape)
-
-    def component_counts(self, signal: ArrayLike, nuisances=None) -> dict[str, Array]:
-        """Expected counts of each component separately (n_cells,) for one signal vector."""
-        sig = self._signal(signal).reshape(1, self.n_cells)
-        theta = self._theta(nuisances, 1)
-        out = {}
-        for c in self.components:
-            single = BinnedPoissonModel(
-                self.name,
-                self.observed,
-                [Component(c.name, None, c.norms, c.shapes)],
-                self.nuisances,
-            )
-            T = sig if c.template is None else c.template[None, :]
-            out[c.name] = single._parts(T, theta, derivatives=False)[0][0]
-        return out
-
-    def _theta(self, nuisances, batch: int) -> Array:
+    def _theta(self, nuisances: Any, batch: int) -> Array:
         K = len(self.nuisances)
         if nuisances is None:
             return np.zeros((batch, K))
@@ -319,13 +318,52 @@ class BinnedPoissonModel:
             raise CevnsError(f"{self.name}: nuisances need {K} values, got shape {arr.shape}")
         return np.broadcast_to(arr.reshape(-1, K), (batch, K)).copy()
 
-    def chi2_at(self, signal: ArrayLike, nuisances: Mapping[str, float] | ArrayLike | None = None):
+    def _mu(self, sig: Array, theta: Array) -> Array:
+        mu = np.empty_like(sig)
+        for b in self.blocks:
+            mu[:, b.cells] = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[
+                0
+            ]
+        return mu
+
+    def _chi2_total(self, sig: Array, theta: Array) -> tuple[Array, Array]:
+        chi2 = np.sum(theta**2 * self._weights[None, :], axis=1)
+        ok = np.ones(sig.shape[0], dtype=bool)
+        for b in self.blocks:
+            mu = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[0]
+            chi2 = chi2 + b.chi2_data(mu)
+            ok &= np.all(mu >= 0, axis=1)
+        return chi2, ok
+
+    # ---------------------------------------------------------------------------- public
+    def expected(self, signal: ArrayLike, nuisances: Any = None) -> Array:
+        """Expected counts μ (..., n_cells) for a signal and nuisance values (default 0)."""
+        sig = self._signal(signal)
+        flat = sig.reshape(-1, self.n_cells)
+        return self._mu(flat, self._theta(nuisances, flat.shape[0])).reshape(sig.shape)
+
+    def component_counts(self, signal: ArrayLike, nuisances: Any = None) -> dict[str, Array]:
+        """Expected counts of each component separately (n_cells,) for one signal vector."""
+        sig = self._signal(signal).reshape(1, self.n_cells)
+        theta = self._theta(nuisances, 1)
+        out: dict[str, Array] = {}
+        for b in self.blocks:
+            for c in b.components:
+                single = _Block(slice(0, 1), b.observed[0], (c,), self._index)
+                T = sig[:, b.cells] if c.template is None else c.template[None, :]
+                values = np.zeros(self.n_cells)
+                values[b.cells] = single.parts(T, theta[:, single.global_index], derivatives=False)[
+                    0
+                ][0]
+                out[c.name] = out.get(c.name, 0.0) + values
+        return out
+
+    def chi2_at(self, signal: ArrayLike, nuisances: Any = None) -> Array:
         """χ² (data + priors) at given nuisance values, without profiling; shape (...)."""
         sig = self._signal(signal)
         flat = sig.reshape(-1, self.n_cells)
-        theta = self._theta(nuisances, flat.shape[0])
-        mu = self._parts(flat, theta, derivatives=False)[0]
-        return (self._chi2_data(mu) + self._prior(theta)[0]).reshape(sig.shape[:-1])
+        chi2, _ = self._chi2_total(flat, self._theta(nuisances, flat.shape[0]))
+        return chi2.reshape(sig.shape[:-1])
 
     def chi2(
         self,
@@ -341,13 +379,15 @@ class BinnedPoissonModel:
         """
         sig = self._signal(signal)
         flat = sig.reshape(-1, self.n_cells)
-        active = [i for i in self._active if self.nuisances[i].name not in (fixed or {})]
+        fixed = dict(fixed or {})
+        active = np.array(
+            [i for i in self._active if self.nuisances[i].name not in fixed], dtype=int
+        )
         chi2 = np.empty(flat.shape[0])
         theta_all = np.zeros((flat.shape[0], len(self.nuisances)))
-        start = self._theta(fixed, 1)[0] if fixed else np.zeros(len(self.nuisances))
+        start = self._theta(fixed, 1)[0]
         for lo in range(0, flat.shape[0], _CHUNK):
-            part = flat[lo : lo + _CHUNK]
-            th, c2 = self._profile(part, np.asarray(active, dtype=int), start)
+            th, c2 = self._profile(flat[lo : lo + _CHUNK], active, start)
             chi2[lo : lo + _CHUNK] = c2
             theta_all[lo : lo + _CHUNK] = th
         chi2 = chi2.reshape(sig.shape[:-1])
@@ -355,54 +395,109 @@ class BinnedPoissonModel:
             return chi2, theta_all.reshape(*sig.shape[:-1], len(self.nuisances))
         return chi2
 
+    def _newton_terms(
+        self, sig: Array, theta: Array, active: Array
+    ) -> tuple[Array, Array, Array, Array]:
+        """χ² (B,), μ ≥ 0 flags (B,), gradient (B, A) and Hessian (B, A, A) in the active θ."""
+        B, K = sig.shape[0], len(self.nuisances)
+        chi2 = np.sum(theta**2 * self._weights[None, :], axis=1)
+        ok = np.ones(B, dtype=bool)
+        grad = 2.0 * theta * self._weights[None, :]
+        H = np.zeros((B, K, K))
+        H[:, np.arange(K), np.arange(K)] = 2.0 * self._weights[None, :]
+        for b in self.blocks:
+            mu, J, second = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=True)
+            chi2 = chi2 + b.chi2_data(mu)
+            ok &= np.all(mu >= 0, axis=1)
+            n = b.observed
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(n > 0, n / mu, 0.0)
+                curv = np.where(n > 0, ratio / mu, 0.0)
+            r = 1.0 - ratio
+            g = 2.0 * np.matmul(J, r[:, :, None])[:, :, 0]
+            h = 2.0 * np.matmul(J * curv[:, None, :], np.swapaxes(J, 1, 2))
+            h += 2.0 * b.second_term(r, second)
+            gi = b.global_index
+            grad[:, gi] += g
+            H[:, gi[:, None], gi[None, :]] += h
+        return chi2, ok, grad[:, active], H[:, active][:, :, active]
+
     def _profile(self, sig: Array, active: Array, start: Array) -> tuple[Array, Array]:
         B, K = sig.shape[0], len(self.nuisances)
         theta = np.broadcast_to(start, (B, K)).copy()
-        n = self.observed[None, :]
-        prior, w = self._prior(theta)
-        chi2 = self._chi2_data(self._parts(sig, theta, derivatives=False)[0]) + prior
         if active.size == 0:
-            return theta, chi2
+            return theta, self._chi2_total(sig, theta)[0]
+        chi2, _, grad, H = self._newton_terms(sig, theta, active)
         todo = np.arange(B)
         eye = np.eye(active.size)[None]
         for _ in range(_MAX_ITER):
             if todo.size == 0:
                 break
-            s_sub, th_sub = sig[todo], theta[todo]
-            mu, J, second = self._parts(s_sub, th_sub, derivatives=True)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(n > 0, n / mu, 0.0)
-                curv = np.where(n > 0, n / mu**2, 0.0)
-            Ja = J[:, :, active]
-            grad = 2.0 * np.einsum("bi,bik->bk", 1.0 - ratio, Ja)
-            grad += 2.0 * th_sub[:, active] * w[active]
-            H = 2.0 * np.einsum("bik,bil->bkl", Ja * curv[:, :, None], Ja)
-            H += 2.0 * self._second_term(1.0 - ratio, second, K)[:, active][:, :, active]
-            H += np.diag(2.0 * w[active])[None]
             # where H is not positive definite, shift it (a descent direction all the same)
             eig_min = np.linalg.eigvalsh(H)[:, 0]
             scale = np.maximum(np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1), 1e-12)
             shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
             step = -np.linalg.solve(H + shift[:, None, None] * eye, grad[..., None])[..., 0]
             done = -np.sum(grad * step, axis=1) < _TOL
-            t = np.ones(todo.size)
-            accepted = done.copy()
-            old = chi2[todo]
-            for _ in range(60):
-                pending = np.nonzero(~accepted)[0]
-                if pending.size == 0:
-                    break
-                trial = th_sub[pending].copy()
-                trial[:, active] += t[pending, None] * step[pending]
-                trial_mu = self._parts(s_sub[pending], trial, derivatives=False)[0]
-                c2 = self._chi2_data(trial_mu) + self._prior(trial)[0]
-                ok = np.all(trial_mu >= 0, axis=1) & np.isfinite(c2)
-                ok &= c2 <= old[pending] + 1e-12 * np.abs(old[pending])
-                good = pending[ok]
-                theta[todo[good]] = trial[ok]
-                chi2[todo[good]] = c2[ok]
-                accepted[good] = True
-                t[pending[~ok]] *= 0.5
-            # finished: converged, or no decrease possible any more (numerical precision)
-            todo = todo[~(done | ~accepted)]
+            keep = ~done
+            todo, step, grad, H = todo[keep], step[keep], grad[keep], H[keep]
+            if todo.size == 0:
+                break
+            # full steps first: χ², gradient and Hessian at the trial point in one pass
+            trial = theta[todo].copy()
+            trial[:, active] += step
+            c2, ok, g2, h2 = self._newton_terms(sig[todo], trial, active)
+            ok &= np.isfinite(c2) & (c2 <= chi2[todo] + 1e-12 * np.abs(chi2[todo]))
+            theta[todo[ok]] = trial[ok]
+            chi2[todo[ok]] = c2[ok]
+            grad[ok], H[ok] = g2[ok], h2[ok]
+            # backtracking for the others
+            pending = np.nonzero(~ok)[0]
+            t = 0.5
+            while pending.size and t > 1e-18:
+                trial = theta[todo[pending]].copy()
+                trial[:, active] += t * step[pending]
+                c2, ok2 = self._chi2_total(sig[todo[pending]], trial)
+                old = chi2[todo[pending]]
+                ok2 &= np.isfinite(c2) & (c2 <= old + 1e-12 * np.abs(old))
+                good = pending[ok2]
+                theta[todo[good]] = trial[ok2]
+                chi2[todo[good]] = c2[ok2]
+                pending = pending[~ok2]
+                t *= 0.5
+            moved = np.nonzero(~ok)[0]
+            moved = moved[~np.isin(moved, pending)]
+            if moved.size:
+                _, _, g3, h3 = self._newton_terms(sig[todo[moved]], theta[todo[moved]], active)
+                grad[moved], H[moved] = g3, h3
+            # no decrease possible any more: converged to numerical precision
+            stuck = np.zeros(todo.size, dtype=bool)
+            stuck[pending] = True
+            todo, grad, H = todo[~stuck], grad[~stuck], H[~stuck]
         return theta, chi2
+
+
+def _check_observed(name: str, observed: ArrayLike) -> Array:
+    obs = np.asarray(observed, dtype=float)
+    if obs.ndim != 1 or obs.size == 0 or np.any(obs < 0) or not np.all(np.isfinite(obs)):
+        raise CevnsError(f"{name}: observed must be a 1-D array of finite counts ≥ 0")
+    return obs
+
+
+def _check_components(
+    name: str, obs: Array, components: Sequence[Component], nuisances: Sequence[Nuisance]
+) -> None:
+    if sum(c.template is None for c in components) != 1:
+        raise CevnsError(f"{name}: exactly one component must be the signal (template=None)")
+    known = {n.name for n in nuisances}
+    for c in components:
+        if c.template is not None:
+            t = np.asarray(c.template, dtype=float)
+            if t.shape != obs.shape or np.any(t < 0) or not np.all(np.isfinite(t)):
+                raise CevnsError(f"{name}: template {c.name} must be ≥ 0 with shape {obs.shape}")
+        for k in [*c.norms, *(s.nuisance for s in c.shapes)]:
+            if k not in known:
+                raise CevnsError(f"{name}: component {c.name} uses unknown nuisance {k!r}")
+        for s in c.shapes:
+            if s.n_cells != obs.size:
+                raise CevnsError(f"{name}: shape effect {s.nuisance} has the wrong cell count")
