@@ -30,12 +30,22 @@ from .experiments import Counts, Experiment, experiment, experiment_names
 from .fits import (
     dataset_chi2,
     fit_neutron_radius,
+    fit_parameter,
     fit_sin2_theta_w,
     predict_signal,
     profile_1d,
 )
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
+from .likelihood import (
+    DataSetLikelihood,
+    Likelihood,
+    energy_time_names,
+    fit_signal_count,
+    likelihood_names,
+    load_energy_time,
+    named_results,
+)
 from .materials import Material, material, material_names
 from .new_physics import NewPhysics
 from .nuclear_model import NuclearModel, nucleon_form_factors
@@ -74,12 +84,14 @@ __all__ = [
     "CevnsWarning",
     "Chromium51",
     "Counts",
+    "DataSetLikelihood",
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
     "DivergentCountsError",
     "Experiment",
     "Isotope",
+    "Likelihood",
     "Material",
     "NewPhysics",
     "NuclearModel",
@@ -103,9 +115,12 @@ __all__ = [
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",
+    "energy_time_names",
     "experiment",
     "experiment_names",
     "fit_neutron_radius",
+    "fit_parameter",
+    "fit_signal_count",
     "fit_sin2_theta_w",
     "flux_averaged_cross_section",
     "form_factor",
@@ -114,11 +129,14 @@ __all__ = [
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "likelihood_names",
     "load_dataset",
     "load_dataset_file",
+    "load_energy_time",
     "material",
     "material_names",
     "model_parameters",
+    "named_results",
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",

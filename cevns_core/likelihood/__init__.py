@@ -6,12 +6,18 @@
 * :mod:`~cevns_core.likelihood.analyses` — :class:`DataSetLikelihood`: a data set with the
   experiment that predicts its signal, its templates and nuisances;
 * :mod:`~cevns_core.likelihood.joint` — :class:`Likelihood`: several data sets with shared
-  physics and shared nuisances (the SNS flux).
+  physics and shared nuisances (the SNS flux);
+* :mod:`~cevns_core.likelihood.fitting` — fits on a Likelihood, the fitted signal count, and
+  :func:`profile_chi2`, the hook for parameter scans;
+* :mod:`~cevns_core.likelihood.published` — :func:`named_results`: our fits beside the
+  published ones (COHERENT, CDG, PKK) with argued tolerances.
 """
 
 from .analyses import SHARED_NUISANCES, DataSetLikelihood, likelihood_names
+from .fitting import fit_signal_count, profile_chi2
 from .joint import Likelihood, as_likelihood
 from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
+from .published import named_results, published_results
 from .tables import EnergyTimeData, energy_time_names, load_energy_time
 
 __all__ = [
@@ -25,6 +31,10 @@ __all__ = [
     "ShapeEffect",
     "as_likelihood",
     "energy_time_names",
+    "fit_signal_count",
     "likelihood_names",
     "load_energy_time",
+    "named_results",
+    "profile_chi2",
+    "published_results",
 ]

@@ -39,7 +39,6 @@ from ..detector import Detector, detector_response_preset
 from ..errors import CevnsError
 from ..experiments import Experiment
 from ..experiments import experiment as _preset
-from ..rates import binned_counts
 from .model import Component, Nuisance, ShapeEffect
 from .tables import EnergyTimeData, energy_time_names, load_energy_time
 
@@ -133,9 +132,11 @@ class DataSetLikelihood:
                 f"{self.data.observable}"
             )
         self._shape_nuisances = shape_nuisances
+        self._kernel_cache: dict[int, Any] = {}
         self._setup_binning()
         self._weights = self._flavour_weights(0.0)
         self._shapes: tuple[ShapeEffect, ...] | None = None
+        self._kernel_cache: dict[int, Any] = {}
 
     # ---------------------------------------------------------------------------- binning
     @property
@@ -207,6 +208,31 @@ class DataSetLikelihood:
         return total
 
     # ---------------------------------------------------------------------------- prediction
+    def _kernels(self, detector: Detector) -> dict[str, tuple[Array, Array, Array]]:
+        """Per target isotope: recoil nodes T (keV), weights and the response matrix R.
+
+        They depend on the source's energy range and the detector only, not on the physics:
+        computed once per detector, every prediction is then dN/dT on the nodes and R @ (…).
+        """
+        key = id(detector)
+        if key not in self._kernel_cache:
+            from ..nuclei import isotope
+            from ..rates import _recoil_nodes
+
+            exp = self.experiment
+            recoil_edges = (
+                None
+                if detector.resolution is not None
+                else detector.recoil_bin_edges(self.rate_edges)
+            )
+            kernels = {}
+            for iso in detector.targets():
+                T, w = _recoil_nodes(exp.source, detector, isotope(iso).mass_MeV, recoil_edges)
+                R = detector.response_matrix(T, self.rate_edges) if T.size else np.zeros((0, 0))
+                kernels[iso] = (T, w, R)
+            self._kernel_cache[key] = (detector, kernels)
+        return self._kernel_cache[key][1]
+
     def energy_counts(
         self,
         physics: Any = None,
@@ -215,21 +241,34 @@ class DataSetLikelihood:
         form_factor_params: Mapping[str, Any] | None = None,
         detector: Detector | None = None,
     ) -> dict[str, Array]:
-        """Expected counts per flavour in the rate bins (:attr:`rate_edges`)."""
+        """Expected counts per flavour in the rate bins (:attr:`rate_edges`).
+
+        The same numbers as ``cevns_core.binned_counts`` with the experiment's source, detector
+        and exposure, with the detector response computed once (:meth:`_kernels`).
+        """
+        from ..rates import _check_finite_count, recoil_spectrum
+
         exp = self.experiment
+        det = exp.detector if detector is None else detector
+        phys = exp.physics if physics is None else physics
+        ff = exp.form_factor if form_factor is None else form_factor
         options = exp.form_factor_options()
         if form_factor_params:
             merged = {**options.get("form_factor_params", {}), **dict(form_factor_params)}
             options = {"form_factor_params": merged}
-        return binned_counts(
-            exp.source,
-            exp.detector if detector is None else detector,
-            self.rate_edges,
-            exp.physics if physics is None else physics,
-            exp.form_factor if form_factor is None else form_factor,
-            exposure=exp.exposure_factor,
-            **options,
-        ).by_flavour()
+        _check_finite_count(phys, exp.source, det, self.rate_edges)
+        out: dict[str, Array] = {
+            f: np.zeros(self.rate_edges.size - 1) for f in exp.source.flavours()
+        }
+        for iso, (T, w, R) in self._kernels(det).items():
+            if T.size == 0:
+                continue
+            spectrum = recoil_spectrum(
+                exp.source, {iso: det.targets()[iso]}, T, phys, ff, **options
+            )
+            for (_, flavour), values in spectrum.parts.items():
+                out[flavour] = out[flavour] + exp.exposure_factor * (R @ (values * w))
+        return out
 
     def predict(
         self,

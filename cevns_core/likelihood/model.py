@@ -358,6 +358,20 @@ class BinnedPoissonModel:
                 out[c.name] = out.get(c.name, 0.0) + values
         return out
 
+    def signal_expected(self, signal: ArrayLike, nuisances: Any = None) -> Array:
+        """Expected signal counts alone (..., n_cells) at nuisance values (default 0)."""
+        sig = self._signal(signal)
+        flat = sig.reshape(-1, self.n_cells)
+        theta = self._theta(nuisances, flat.shape[0])
+        out = np.empty_like(flat)
+        for b in self.blocks:
+            comps = tuple(c for c in b.components if c.template is None)
+            single = _Block(b.cells, b.observed[0], comps, self._index)
+            out[:, b.cells] = single.parts(
+                flat[:, b.cells], theta[:, single.global_index], derivatives=False
+            )[0]
+        return out.reshape(sig.shape)
+
     def chi2_at(self, signal: ArrayLike, nuisances: Any = None) -> Array:
         """χ² (data + priors) at given nuisance values, without profiling; shape (...)."""
         sig = self._signal(signal)
