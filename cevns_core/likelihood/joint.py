@@ -89,7 +89,7 @@ class Likelihood:
             return label + name[len(part.name) :]
         return f"{label}:{name}"
 
-    def _build(self) -> BinnedPoissonModel:
+    def _build(self, observed: Array | None = None) -> BinnedPoissonModel:
         nuisances: dict[str, Nuisance] = {}
         parts = []
         for label, part in zip(self.labels, self.parts, strict=True):
@@ -115,7 +115,8 @@ class Likelihood:
                 )
                 for c in part.components()
             ]
-            parts.append((part.observed, comps))
+            obs = part.observed if observed is None else observed[self.slices[len(parts)]]
+            parts.append((obs, comps))
         return BinnedPoissonModel.joint("+".join(self.labels), parts, list(nuisances.values()))
 
     # ---------------------------------------------------------------------------- use
@@ -176,6 +177,22 @@ class Likelihood:
     def expected(self, signal: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Array:
         """Expected counts (signal and backgrounds) at given nuisance values."""
         return self.model.expected(signal, nuisances)
+
+    def with_observed(self, observed: ArrayLike) -> Likelihood:
+        """The same likelihood with other observed counts (e.g. Asimov data, pseudo-data).
+
+        >>> lik = Likelihood("coherent_csi_2021")
+        >>> asimov = lik.with_observed(lik.expected(lik.predict()))
+        >>> round(float(asimov.chi2(lik.predict())), 9)
+        0.0
+        """
+        obs = np.asarray(observed, dtype=float)
+        if obs.shape != (self.n_cells,):
+            raise CevnsError(f"observed must have shape ({self.n_cells},), got {obs.shape}")
+        new = object.__new__(Likelihood)
+        new.__dict__.update(self.__dict__)
+        new.model = self._build(obs)
+        return new
 
     def split(self, values: ArrayLike) -> dict[str, Array]:
         """A concatenated per-cell array cut into the data sets' pieces (by label)."""
