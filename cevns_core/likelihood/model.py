@@ -18,7 +18,8 @@ signal templates without a new rate computation.
 profiled over θ by a damped Newton iteration vectorised over the batch of signal vectors: exact
 gradient and Hessian (second derivatives of μ included), a shift of the Hessian where it is not
 positive definite, and a backtracking line search that keeps every μ_i ≥ 0 (> 0 where n_i > 0) and
-never lets χ² rise; it stops when the Newton decrement is below 1e-10 for every signal vector.
+never lets χ² rise; it stops when the Newton decrement is below 1e-10 · max(1, χ²) for every
+signal vector.
 σ_k = ``math.inf`` leaves a nuisance free, 0 fixes it at 0.
 """
 
@@ -41,7 +42,8 @@ Array = NDArray[np.float64]
 
 _MAX_ITER = 60
 _TOL = 1e-10
-_CHUNK = 256
+_TRUST = 3.0
+_CHUNK = 128
 _F_FLOOR = 1e-9
 
 
@@ -143,6 +145,10 @@ class _Block:
     def __init__(self, cells: slice, observed: Array, components, index: dict[str, int]):
         self.cells = cells
         self.observed = observed[None, :]
+        self.counted = np.nonzero(observed > 0)[0]  # cells with n > 0 (the log terms)
+        n = observed[self.counted]
+        self.n_counted = n
+        self.const = float(np.sum(n * np.log(n)) - observed.sum())  # Σ n ln n − Σ n
         self.components = components
         names = sorted(
             {k for c in components for k in (*c.norms, *(s.nuisance for s in c.shapes))},
@@ -150,11 +156,31 @@ class _Block:
         )
         self.global_index = np.array([index[k] for k in names], dtype=int)
         self.local = {k: i for i, k in enumerate(names)}
+        # ∂μ/∂θ rows that do not depend on the signal or θ: normalisations of fixed templates
+        # without shape effects (T × mask). Kept apart from the batch-dependent rows, their
+        # gradient and Hessian terms are plain matrix products.
+        K = len(names)
+        self.static = np.zeros((K, observed.size))
+        self.dynamic = np.zeros(K, dtype=bool)
+        for c in components:
+            fixed = c.template is not None and not c.shapes
+            for k, mask in c.norms.items():
+                if fixed:
+                    self.static[self.local[k]] += c.template * (1.0 if mask is None else mask)
+                else:
+                    self.dynamic[self.local[k]] = True
+            for s in c.shapes:
+                self.dynamic[self.local[s.nuisance]] = True
+        self.dynamic_index = np.nonzero(self.dynamic)[0]
+        # products S_k S_l of the static rows, (n, K²), for the Hessian
+        self.static_pairs = (self.static[:, None, :] * self.static[None, :, :]).reshape(K * K, -1).T
+        self.has_static = bool(np.any(self.static))
 
     def parts(self, sig: Array, theta: Array, *, derivatives: bool) -> tuple[Array, Any, list]:
         """μ (B, n), J (B, K_local, n) and the second-derivative pieces; θ local (B, K_local)."""
         B, n = sig.shape[0], self.observed.shape[1]
         mu = np.zeros((B, n))
+        # J holds the batch-dependent rows only (the rest is self.static)
         J = np.zeros((B, len(self.local), n)) if derivatives else None
         second: list = []
         for c in self.components:
@@ -173,8 +199,10 @@ class _Block:
             mu += TLM
             if not derivatives:
                 continue
+            fixed = c.template is not None and not c.shapes
             for k, mask in c.norms.items():
-                J[:, self.local[k], :] += TM * (1.0 if mask is None else mask[None, :])
+                if not fixed:
+                    J[:, self.local[k], :] += TM * (1.0 if mask is None else mask[None, :])
             for k, f, df, _ in evaluated:
                 J[:, k, :] += TLM * (df / f)
             second.append((c, TM, TLM, evaluated))
@@ -204,11 +232,14 @@ class _Block:
         return out
 
     def chi2_data(self, mu: Array) -> Array:
-        n = self.observed
+        """2 Σ [μ − n + n ln(n/μ)] = 2 [Σ μ − Σ_{n>0} n ln μ + Σ n ln n − Σ n]; ∞ if some
+        μ ≤ 0 where n > 0."""
+        mu_c = mu[:, self.counted]
+        bad = np.any(mu_c <= 0, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            log_term = np.where(n > 0, n * np.log(np.where(n > 0, n, 1.0) / mu), 0.0)
-            terms = np.where((n > 0) & (mu <= 0), np.inf, mu - n + log_term)
-        return 2.0 * np.sum(terms, axis=1)
+            log_mu = np.log(np.where(mu_c > 0, mu_c, 1.0))
+        chi2 = 2.0 * (mu.sum(axis=1) - log_mu @ self.n_counted + self.const)
+        return np.where(bad, np.inf, chi2)
 
 
 class BinnedPoissonModel:
@@ -423,14 +454,29 @@ class BinnedPoissonModel:
             mu, J, second = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=True)
             chi2 = chi2 + b.chi2_data(mu)
             ok &= np.all(mu >= 0, axis=1)
-            n = b.observed
+            ratio = np.zeros_like(mu)
+            curv = np.zeros_like(mu)
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(n > 0, n / mu, 0.0)
-                curv = np.where(n > 0, ratio / mu, 0.0)
+                part = b.n_counted / mu[:, b.counted]
+                ratio[:, b.counted] = part
+                curv[:, b.counted] = part / mu[:, b.counted]
             r = 1.0 - ratio
-            g = 2.0 * np.matmul(J, r[:, :, None])[:, :, 0]
-            h = 2.0 * np.matmul(J * curv[:, None, :], np.swapaxes(J, 1, 2))
-            h += 2.0 * b.second_term(r, second)
+            Kb = len(b.local)
+            d = b.dynamic_index
+            Jd = J[:, d, :]
+            g = np.zeros((B, Kb))
+            h = np.zeros((B, Kb, Kb))
+            g[:, d] = np.matmul(Jd, r[:, :, None])[:, :, 0]
+            Jc = Jd * curv[:, None, :]
+            h[:, d[:, None], d[None, :]] = np.matmul(Jc, np.swapaxes(Jd, 1, 2))
+            if b.has_static:
+                g += r @ b.static.T
+                h += (curv @ b.static_pairs).reshape(B, Kb, Kb)
+                cross = np.matmul(Jc, b.static.T)  # (B, K_dyn, Kb)
+                h[:, d, :] += cross
+                h[:, :, d] += np.swapaxes(cross, 1, 2)
+            g *= 2.0
+            h = 2.0 * h + 2.0 * b.second_term(r, second)
             gi = b.global_index
             grad[:, gi] += g
             H[:, gi[:, None], gi[None, :]] += h
@@ -444,6 +490,8 @@ class BinnedPoissonModel:
         chi2, _, grad, H = self._newton_terms(sig, theta, active)
         todo = np.arange(B)
         eye = np.eye(active.size)[None]
+        sig_active = np.array([self.nuisances[i].sigma for i in active])
+        reach = np.where(np.isfinite(sig_active), sig_active, 1.0)[None, :]
         for _ in range(_MAX_ITER):
             if todo.size == 0:
                 break
@@ -452,7 +500,13 @@ class BinnedPoissonModel:
             scale = np.maximum(np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1), 1e-12)
             shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
             step = -np.linalg.solve(H + shift[:, None, None] * eye, grad[..., None])[..., 0]
-            done = -np.sum(grad * step, axis=1) < _TOL
+            # trust region: at most 3 prior widths per step (far from the data, e.g. a scan's
+            # excluded corner, the first Newton step can be thousands of σ long)
+            longest = np.max(np.abs(step) / reach, axis=1)
+            step = step * np.minimum(1.0, _TRUST / np.maximum(longest, 1e-300))[:, None]
+            # converged: the Newton decrement below 1e-10, relative for χ² ≫ 1 (points far out
+            # in a scan need Δχ² to 1e-10 of their value, not to 1e-10 absolute)
+            done = -np.sum(grad * step, axis=1) < _TOL * np.maximum(1.0, chi2[todo])
             keep = ~done
             todo, step, grad, H = todo[keep], step[keep], grad[keep], H[keep]
             if todo.size == 0:
