@@ -62,7 +62,7 @@ def zprime_counts(part: DataSetLikelihood) -> dict[str, np.ndarray]:
     g_p, g_n = cc.nucleon_couplings("tree")
     out = {f: np.zeros((N, N, part.rate_edges.size - 1)) for f in exp.source.flavours()}
     gg = (G * G)[:, None, None]
-    for iso, (T, w, R) in part._kernels(exp.detector).items():
+    for iso, (T, w, R) in part.response_kernels(exp.detector).items():
         nucleus = cc.isotope(iso)
         q_MeV = np.sqrt(2.0 * nucleus.mass_MeV * T * 1e-3 + (T * 1e-3) ** 2)
         F_p, F_n = cc.nucleon_form_factors(q_MeV / HBARC_MeV_fm, iso)

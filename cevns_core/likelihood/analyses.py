@@ -208,7 +208,7 @@ class DataSetLikelihood:
         return total
 
     # ---------------------------------------------------------------------------- prediction
-    def _kernels(self, detector: Detector) -> dict[str, tuple[Array, Array, Array]]:
+    def response_kernels(self, detector: Detector) -> dict[str, tuple[Array, Array, Array]]:
         """Per target isotope: recoil nodes T (keV), weights and the response matrix R.
 
         They depend on the source's energy range and the detector only, not on the physics:
@@ -244,7 +244,7 @@ class DataSetLikelihood:
         """Expected counts per flavour in the rate bins (:attr:`rate_edges`).
 
         The same numbers as ``cevns_core.binned_counts`` with the experiment's source, detector
-        and exposure, with the detector response computed once (:meth:`_kernels`).
+        and exposure, with the detector response computed once (:meth:`response_kernels`).
         """
         from ..rates import _check_finite_count, recoil_spectrum
 
@@ -260,7 +260,7 @@ class DataSetLikelihood:
         out: dict[str, Array] = {
             f: np.zeros(self.rate_edges.size - 1) for f in exp.source.flavours()
         }
-        for iso, (T, w, R) in self._kernels(det).items():
+        for iso, (T, w, R) in self.response_kernels(det).items():
             if T.size == 0:
                 continue
             spectrum = recoil_spectrum(
