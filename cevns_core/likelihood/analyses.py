@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,10 +37,11 @@ from .._validation import check_choice
 from ..datasets import Dataset, dataset_names, load_dataset
 from ..detector import Detector, detector_response_preset
 from ..errors import CevnsError
-from ..experiments import Experiment
-from ..experiments import experiment as _preset
 from .model import Component, Nuisance, ShapeEffect
 from .tables import EnergyTimeData, energy_time_names, load_energy_time
+
+if TYPE_CHECKING:  # the Experiment class is looked up through the package at run time
+    from .. import Experiment
 
 __all__ = ["SHARED_NUISANCES", "DataSetLikelihood", "likelihood_names"]
 
@@ -122,7 +123,11 @@ class DataSetLikelihood:
         else:
             self.data = load_dataset(name)
         exp = self.data.experiment if experiment is None else experiment
-        self.experiment = _preset(exp) if isinstance(exp, str) else exp
+        # through the package root: the experiment module is being reorganised
+        from .. import Experiment
+        from .. import experiment as preset
+
+        self.experiment = preset(exp) if isinstance(exp, str) else exp
         if not isinstance(self.experiment, Experiment):
             raise CevnsError(f"experiment must be a preset name or an Experiment, got {exp!r}")
         if self.experiment.detector.observable != self.data.observable:
