@@ -90,12 +90,23 @@ from .experiment import (
 from .fits import (
     dataset_chi2,
     fit_neutron_radius,
+    fit_parameter,
     fit_sin2_theta_w,
     predict_signal,
     profile_1d,
 )
 from .flavours import FLAVOURS
 from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
+from .likelihood import (
+    DataSetLikelihood,
+    Likelihood,
+    energy_time_names,
+    fit_overview,
+    fit_signal_count,
+    likelihood_names,
+    load_energy_time,
+    named_results,
+)
 from .materials import Material, material, material_names, target_material
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
@@ -134,12 +145,14 @@ __all__ = [
     "CevnsWarning",
     "Chromium51",
     "Counts",
+    "DataSetLikelihood",
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
     "DivergentCountsError",
     "Experiment",
     "Isotope",
+    "Likelihood",
     "Material",
     "NewPhysics",
     "NuclearModel",
@@ -164,9 +177,13 @@ __all__ = [
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",
+    "energy_time_names",
     "experiment",
     "experiment_names",
     "fit_neutron_radius",
+    "fit_overview",
+    "fit_parameter",
+    "fit_signal_count",
     "fit_sin2_theta_w",
     "flux_averaged_cross_section",
     "form_factor",
@@ -175,11 +192,14 @@ __all__ = [
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "likelihood_names",
     "load_dataset",
     "load_dataset_file",
+    "load_energy_time",
     "material",
     "material_names",
     "model_parameters",
+    "named_results",
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",

@@ -426,16 +426,29 @@ def _cmd_fit(args: argparse.Namespace) -> None:
             raise CevnsError(f"--grid: N must be an integer, got {n:g}")
         grid = _grid(lo, hi, int(n), "--grid", log=False)
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
+    # one --data: that data set; several: their joint likelihood (shared SNS flux)
+    data = args.data[0] if len(args.data) == 1 else list(args.data)
     exp = _experiment(args)
     if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
         from .datasets import load_dataset
         from .experiment import experiment
+        from .likelihood import energy_time_names, load_energy_time
 
-        exp = experiment(load_dataset(args.data).experiment, **nuclear_overrides(args))
+        if not isinstance(data, str):
+            raise CevnsError("nuclear options apply to one --data; give one data set")
+        preset = (
+            load_energy_time(data).experiment
+            if data in energy_time_names()
+            else load_dataset(data).experiment
+        )
+        exp = experiment(preset, **nuclear_overrides(args))
+    if args.nuclei and args.parameter != "R_n_fm":
+        raise CevnsError("--nuclei applies to the R_n_fm fit only")
     if args.parameter == "sin2_theta_W":
-        profile = fits.fit_sin2_theta_w(args.data, experiment=exp, grid=grid, **options)
+        profile = fits.fit_sin2_theta_w(data, experiment=exp, grid=grid, **options)
     elif args.parameter == "R_n_fm":
-        profile = fits.fit_neutron_radius(args.data, experiment=exp, grid=grid, **options)
+        extra = {"nuclei": args.nuclei} if args.nuclei else {}
+        profile = fits.fit_neutron_radius(data, experiment=exp, grid=grid, **options, **extra)
     else:
         raise CevnsError(
             f"unknown fit parameter {args.parameter!r}; choose one of: {', '.join(_FIT_PARAMETERS)}"
@@ -457,7 +470,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
         return
     meta = {
         "parameter": profile.parameter,
-        "data": profile.info.get("dataset"),
+        "data": profile.info.get("dataset") or "+".join(profile.info.get("datasets", [])),
         "experiment": profile.info.get("experiment"),
         "statistic": profile.info.get("statistic"),
         "cl": args.cl,
@@ -727,14 +740,28 @@ def _add_scan_parsers(sub: Any) -> None:
 
     ft = sub.add_parser("fit", help="1-D Δχ² fit of a parameter to a data set")
     ft.add_argument("parameter", help=f"fit parameter: {', '.join(_FIT_PARAMETERS)}")
-    ft.add_argument("--data", required=True, help="data set, e.g. coherent_csi_2017")
+    ft.add_argument(
+        "--data",
+        required=True,
+        action="append",
+        help="data set, e.g. coherent_csi_2017; repeat it for a joint fit (--data "
+        "coherent_csi_2021 --data coherent_lar_2020_3d: one likelihood, SNS flux shared)",
+    )
+    ft.add_argument(
+        "--nuclei",
+        nargs="+",
+        default=None,
+        help="R_n_fm only: fit R_n of these nuclei (e.g. Cs), the others unchanged",
+    )
     ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
     _add_nuclear_options(ft)
     ft.add_argument(
         "--grid", nargs=3, type=float, default=None, metavar=("LO", "HI", "N"), help="values"
     )
     ft.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
-    ft.add_argument("--statistic", default=None, help="default: the data set's")
+    ft.add_argument(
+        "--statistic", default=None, help="default: the data set's (one 1-D data set only)"
+    )
     ft.add_argument(
         "--no-time-cut", action="store_true", help="no arrival-time acceptance (as PKK)"
     )
