@@ -14,7 +14,16 @@ The public API (DESIGN.md §4)::
     exp = cc.experiment("coherent_csi_2017")
     exp.recoil_spectrum(T_keV)                               # events/keVnr
     exp.counts()                                             # events after the response
+    spec = exp.to_spec()                                     # JSON-safe; Experiment.from_spec
+    cc.uncertainty_band(exp)                                 # flux ⊕ form factor ⊕ quenching
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
+
+Dark matter and the neutrino fog (``cevns_core.dark_matter``)::
+
+    cc.wimp_recoil_spectrum("Xe", E_keV, mass_GeV=50, sigma_cm2=1e-45)   # events/keV/kg/yr
+    cc.discovery_limit("Xe", masses_GeV, exposures_kg_yr, threshold_keV=1.0).sigma_cm2
+    cc.exclusion_limit("Ge", masses_GeV, 1e3, threshold_keV=0.1).sigma_cm2
+    fog = cc.neutrino_fog("Xe")          # σ(m, MT), n(m, σ) and the floor at n = 2
 """
 
 # --- end of the neutrino-electron block ---
@@ -26,6 +35,15 @@ from .cross_sections import (
     dsigma_dOmega_nu,
     dsigma_dOmega_recoil,
     total_cross_section,
+)
+from .dark_matter import (  # the dark-matter block, see the end of __all__
+    LimitResult,
+    NeutrinoFog,
+    StandardHaloModel,
+    discovery_limit,
+    exclusion_limit,
+    neutrino_fog,
+    wimp_recoil_spectrum,
 )
 from .datasets import Dataset, dataset_names, load_dataset, load_dataset_file
 from .detector import Detector, detector_preset
@@ -61,10 +79,18 @@ from .electroweak import (
     workbench_points,
 )
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
-from .experiments import Counts, Experiment, experiment, experiment_names
+from .experiment import (
+    Counts,
+    Experiment,
+    UncertaintyBand,
+    experiment,
+    experiment_names,
+    uncertainty_band,
+)
 from .fits import (
     dataset_chi2,
     fit_neutron_radius,
+    fit_parameter,
     fit_sin2_theta_w,
     predict_signal,
     profile_1d,
@@ -80,11 +106,21 @@ from .form_factors import (
     load_form_factor_table,
     model_parameters,
 )
-from .materials import Material, material, material_names
-from .new_physics import NewPhysics
+from .likelihood import (
+    DataSetLikelihood,
+    Likelihood,
+    energy_time_names,
+    fit_overview,
+    fit_signal_count,
+    likelihood_names,
+    load_energy_time,
+    named_results,
+)
+from .materials import Material, material, material_names, target_material
 from .nuclear_comparison import NuclearModelComparison, compare_nuclear_models
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
+from .physics import NewPhysics
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models
@@ -119,6 +155,7 @@ __all__ = [
     "CevnsWarning",
     "Chromium51",
     "Counts",
+    "DataSetLikelihood",
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
@@ -126,6 +163,7 @@ __all__ = [
     "Experiment",
     "FormFactorTable",
     "Isotope",
+    "Likelihood",
     "Material",
     "NewPhysics",
     "NuclearModel",
@@ -139,6 +177,7 @@ __all__ = [
     "StandardModel",
     "SupernovaBurst",
     "TabulatedSource",
+    "UncertaintyBand",
     "asimov_data",
     "binned_counts",
     "compare_nuclear_models",
@@ -151,9 +190,13 @@ __all__ = [
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",
+    "energy_time_names",
     "experiment",
     "experiment_names",
     "fit_neutron_radius",
+    "fit_overview",
+    "fit_parameter",
+    "fit_signal_count",
     "fit_sin2_theta_w",
     "flux_averaged_cross_section",
     "form_factor",
@@ -164,12 +207,15 @@ __all__ = [
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "likelihood_names",
     "load_dataset",
     "load_dataset_file",
+    "load_energy_time",
     "load_form_factor_table",
     "material",
     "material_names",
     "model_parameters",
+    "named_results",
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",
@@ -180,7 +226,9 @@ __all__ = [
     "recoil_spectrum",
     "scan",
     "scan_models",
+    "target_material",
     "total_cross_section",
+    "uncertainty_band",
     "weak_charge_half",
     "weak_charge_pdg",
     "weak_form_factor",
@@ -221,3 +269,14 @@ __all__ += [
     "workbench_points",
 ]
 # ----------------------------------------------------------------------------------------------
+
+# dark matter (cevns_core.dark_matter)
+__all__ += [
+    "LimitResult",
+    "NeutrinoFog",
+    "StandardHaloModel",
+    "discovery_limit",
+    "exclusion_limit",
+    "neutrino_fog",
+    "wimp_recoil_spectrum",
+]

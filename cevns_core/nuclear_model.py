@@ -114,6 +114,8 @@ def _build_pair(
         proton = base.with_rms(point_proton_radius(base.rms_radius_fm, iso.Z, iso.N))
     else:
         proton = base
+    if iso.N == 0:
+        return proton, proton  # no neutrons (¹H): the neutron distribution never enters
     # a model with its own neutron distribution (a table with F_n or ρ_n) supplies it; a skin or
     # R_n then rescales that distribution instead of the proton one
     neutron = base.neutron_partner() or proton

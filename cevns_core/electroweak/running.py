@@ -312,7 +312,7 @@ def workbench_points(
 
 def _cevns_point(name: str) -> dict[str, Any]:
     from ..datasets import load_dataset
-    from ..experiments import experiment
+    from ..experiment import experiment
     from ..fits import fit_sin2_theta_w
     from ..nuclei import isotope
 
