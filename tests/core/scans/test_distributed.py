@@ -24,7 +24,7 @@ def test_dask_local_cluster_gives_the_identical_grid(csi):
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # a free port: a fixed one may be taken (a warning = error)
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
