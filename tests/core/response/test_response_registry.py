@@ -16,7 +16,13 @@ from cevns_core.response import (
 
 
 def test_models_by_name():
-    assert list(EFFICIENCY_MODELS) == ["functional", "logistic_step", "csi_2021", "tabulated"]
+    assert list(EFFICIENCY_MODELS) == [
+        "functional",
+        "logistic_step",
+        "csi_2021",
+        "tabulated",
+        "shipped_table",
+    ]
     assert list(RESOLUTION_MODELS) == ["gaussian", "poisson", "gamma"]
     for registry in (EFFICIENCY_MODELS, RESOLUTION_MODELS):
         assert all(cls.model_name == name for name, cls in registry.items())
