@@ -16,6 +16,7 @@ The public API (DESIGN.md §4)::
     res = cc.scan(exp, "zprime", coupling=g, mass_MeV=M)     # Δχ² grid, res.contour(0.9)
 """
 
+from .cell_datasets import CellDataset, cell_dataset_names, load_cell_dataset
 from .cross_sections import (
     differential_cross_section,
     dsigma_dcos_theta_nu,
@@ -40,6 +41,7 @@ from .materials import Material, material, material_names
 from .new_physics import NewPhysics
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
+from .published import published_comparison, published_results
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models
@@ -70,6 +72,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FLAVOURS",
     "SOURCE_TYPES",
+    "CellDataset",
     "CevnsError",
     "CevnsWarning",
     "Chromium51",
@@ -94,6 +97,7 @@ __all__ = [
     "TabulatedSource",
     "asimov_data",
     "binned_counts",
+    "cell_dataset_names",
     "confidence_intervals",
     "dataset_chi2",
     "dataset_names",
@@ -114,6 +118,7 @@ __all__ = [
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "load_cell_dataset",
     "load_dataset",
     "load_dataset_file",
     "material",
@@ -125,6 +130,8 @@ __all__ = [
     "poisson_chi2",
     "predict_signal",
     "profile_1d",
+    "published_comparison",
+    "published_results",
     "quenching_model",
     "recoil_spectrum",
     "scan",
