@@ -32,7 +32,7 @@ from _naive import naive_dNdT
 from scipy.integrate import IntegrationWarning
 
 import cevns_core as cc
-from cevns_core.experiments import _COARSE_BINS, _FINE_BINS
+from cevns_core.experiment.experiment import _COARSE_BINS, _FINE_BINS
 from cevns_core.nuclei import isotope
 from cevns_core.rates import _recoil_nodes, recoil_spectrum
 

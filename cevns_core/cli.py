@@ -99,7 +99,7 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 
 
 def _cmd_experiments(args: argparse.Namespace) -> None:
-    from .experiments import experiment_table
+    from .experiment import experiment_table
 
     if args.json:
         from . import experiment, experiment_names
@@ -192,23 +192,67 @@ def nuclear_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
+def _add_physics_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--physics",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Standard-Model or new-physics parameter of NewPhysics, e.g. zprime_coupling=1e-4 "
+        "(repeatable; true/false for switches)",
+    )
+
+
+def _add_experiment_choice(parser: argparse.ArgumentParser) -> None:
+    """``--experiment NAME`` or ``--spec FILE.json`` (one of them)."""
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--experiment", help="preset name (see `cevns experiments`)")
+    which.add_argument(
+        "--spec", metavar="FILE.json", help="an experiment spec (as written by `cevns spec`)"
+    )
+
+
+def _physics_params(items: Sequence[str]) -> dict[str, Any]:
+    params = _parse_params(items)
+    for key, value in params.items():
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            params[key] = value.lower() == "true"
+    return params
+
+
 def _experiment(args: argparse.Namespace):
-    from .experiments import experiment
+    from .experiment import Experiment, experiment, read_spec
 
     name = getattr(args, "experiment", None)
+    path = getattr(args, "spec", None)
     overrides = nuclear_overrides(args)
     if getattr(args, "form_factor", None) is not None:
         overrides["form_factor"] = args.form_factor
-    if name is None:
+    if path is not None:
+        exp = Experiment.from_spec(read_spec(path))
+    elif name is not None:
+        exp = experiment(name)
+    else:
         return None
-    return experiment(name, **overrides)
+    extra = _physics_params(getattr(args, "physics", []))
+    if extra:
+        from . import NewPhysics  # the package's re-export (wherever the class lives)
+
+        spec = exp.to_spec()["physics"]
+        overrides["physics"] = NewPhysics(**{**(spec["params"] if spec else {}), **extra})
+    if overrides:
+        try:
+            exp.param.update(**overrides)
+        except (ValueError, TypeError) as exc:
+            raise CevnsError(f"invalid option for {exp.name}: {exc}") from exc
+    return exp
 
 
 def _cmd_counts(args: argparse.Namespace) -> None:
     exp = _experiment(args)
     counts = exp.counts()
     if args.json:
-        payload = {"experiment": exp.name, "form_factor": args.form_factor, **counts.as_dict()}
+        payload = {"experiment": exp.name, "form_factor": exp.form_factor, **counts.as_dict()}
         payload["published"] = exp.published
         json.dump(payload, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -231,12 +275,79 @@ def _cmd_spectrum(args: argparse.Namespace) -> None:
     columns = {"T_keV": T, "dN_dT_per_keV": spectrum.total}
     for flavour, values in spectrum.by_flavour().items():
         columns[f"dN_dT_{flavour}_per_keV"] = values
-    meta = {"experiment": exp.name, "form_factor": args.form_factor, "unit": "events/keVnr"}
+    meta = {"experiment": exp.name, "form_factor": exp.form_factor, "unit": "events/keVnr"}
     _emit(columns, meta, args.format)
 
 
+def _cmd_spec(args: argparse.Namespace) -> None:
+    exp = _experiment(args)
+    if args.python:
+        sys.stdout.write(exp.to_python())
+        return
+    json.dump(exp.to_spec(), sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def _cmd_band(args: argparse.Namespace) -> None:
+    from .experiment import uncertainty_band
+
+    exp = _experiment(args)
+    T = None if args.recoil_keV is None else _grid(*args.recoil_keV, "--recoil-keV", log=args.log)
+    if args.bins is not None and args.bins < 1:
+        raise CevnsError(f"--bins must be at least 1, got {args.bins}")
+    edges = None if args.bins is None else exp.analysis_bins(args.bins)
+    band = uncertainty_band(
+        exp,
+        T,
+        edges,
+        flux_uncertainty=args.flux_uncertainty,
+        quenching_uncertainty=args.quenching_uncertainty,
+    )
+    spectrum = exp.recoil_spectrum(band.T_keV)
+    counts = exp.observed_counts(band.bin_edges).total
+    meta = {
+        "experiment": exp.name,
+        "flux_uncertainty": band.flux,
+        "quenching_uncertainty": args.quenching_uncertainty,
+        "models": " ".join(band.models),
+        "skipped": "; ".join(band.skipped),
+        "width": "relative half-width (flux ⊕ form factor ⊕ quenching)",
+    }
+    recoil = {
+        "T_keV": band.T_keV,
+        "dN_dT_per_keV": spectrum,
+        "relative_width": band.recoil,
+        "form_factor": band.form_factor_recoil,
+    }
+    observed = {
+        "bin_lo": band.bin_edges[:-1],
+        "bin_hi": band.bin_edges[1:],
+        "counts": counts,
+        "relative_width": band.observed,
+        "form_factor": band.form_factor_observed,
+        "quenching": band.quenching_observed,
+    }
+    if args.format == "json":
+        payload = {
+            **meta,
+            "models": list(band.models),
+            "skipped": list(band.skipped),
+            "observable": exp.detector.observable,
+            "recoil": {k: np.asarray(v).tolist() for k, v in recoil.items()},
+            "observed": {k: np.asarray(v).tolist() for k, v in observed.items()},
+        }
+        json.dump(payload, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+        return
+    if args.observed:
+        _emit(observed, {**meta, "unit": exp.detector.observable}, "csv")
+    else:
+        _emit(recoil, {**meta, "unit": "events/keVnr"}, "csv")
+
+
 def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
-    from .scans import SCAN_MODELS
+    """The grid options given, or the model's default grid when none is (DESIGN §4)."""
+    from .scans import SCAN_MODELS, default_axes
 
     axes = {}
     for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
@@ -248,7 +359,7 @@ def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
         if n != int(n):
             raise CevnsError(f"--{flag}: N must be an integer, got {n:g}")
         axes[name] = _grid(lo, hi, int(n), f"--{flag}", log=getattr(args, f"log_{name}"))
-    return axes
+    return axes or default_axes(args.model)
 
 
 def _axis_flag(name: str) -> str:
@@ -334,16 +445,29 @@ def _cmd_fit(args: argparse.Namespace) -> None:
             raise CevnsError(f"--grid: N must be an integer, got {n:g}")
         grid = _grid(lo, hi, int(n), "--grid", log=False)
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
+    # one --data: that data set; several: their joint likelihood (shared SNS flux)
+    data = args.data[0] if len(args.data) == 1 else list(args.data)
     exp = _experiment(args)
     if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
         from .datasets import load_dataset
-        from .experiments import experiment
+        from .experiment import experiment
+        from .likelihood import energy_time_names, load_energy_time
 
-        exp = experiment(load_dataset(args.data).experiment, **nuclear_overrides(args))
+        if not isinstance(data, str):
+            raise CevnsError("nuclear options apply to one --data; give one data set")
+        preset = (
+            load_energy_time(data).experiment
+            if data in energy_time_names()
+            else load_dataset(data).experiment
+        )
+        exp = experiment(preset, **nuclear_overrides(args))
+    if args.nuclei and args.parameter != "R_n_fm":
+        raise CevnsError("--nuclei applies to the R_n_fm fit only")
     if args.parameter == "sin2_theta_W":
-        profile = fits.fit_sin2_theta_w(args.data, experiment=exp, grid=grid, **options)
+        profile = fits.fit_sin2_theta_w(data, experiment=exp, grid=grid, **options)
     elif args.parameter == "R_n_fm":
-        profile = fits.fit_neutron_radius(args.data, experiment=exp, grid=grid, **options)
+        extra = {"nuclei": args.nuclei} if args.nuclei else {}
+        profile = fits.fit_neutron_radius(data, experiment=exp, grid=grid, **options, **extra)
     else:
         raise CevnsError(
             f"unknown fit parameter {args.parameter!r}; choose one of: {', '.join(_FIT_PARAMETERS)}"
@@ -365,7 +489,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
         return
     meta = {
         "parameter": profile.parameter,
-        "data": profile.info.get("dataset"),
+        "data": profile.info.get("dataset") or "+".join(profile.info.get("datasets", [])),
         "experiment": profile.info.get("experiment"),
         "statistic": profile.info.get("statistic"),
         "cl": args.cl,
@@ -382,13 +506,50 @@ def _cmd_fit(args: argparse.Namespace) -> None:
     _emit(columns, meta, "csv")
 
 
-def _cmd_serve(args: argparse.Namespace) -> None:
-    from dashboard.server import run  # the dashboard (and Panel) only when serving
+#: Why ``cevns serve`` cannot run (the dashboard package is missing), or None.
+_NO_DASHBOARD: str | None = None
 
+
+def _cmd_serve(args: argparse.Namespace) -> None:
+    if _NO_DASHBOARD is not None:
+        raise CevnsError(_NO_DASHBOARD)
+    try:
+        from dashboard.server import run  # the dashboard (and Panel) only when serving
+    except ImportError as exc:
+        raise CevnsError(_no_dashboard(exc)) from None
     try:
         run(args)
     except KeyboardInterrupt:  # Ctrl-C: a normal way to stop the server
         pass
+
+
+def _no_dashboard(exc: ImportError) -> str:
+    return (
+        f"cevns serve needs the dashboard, which cannot be imported ({exc}); every other "
+        "command works without it. Install the full package (pip install cevns-workbench) "
+        "with its dependencies (panel, holoviews, bokeh)"
+    )
+
+
+def _add_serve_parser(sub: Any) -> None:
+    """``cevns serve``: the dashboard's options, found lazily (the CLI works without it)."""
+    global _NO_DASHBOARD
+    try:
+        from dashboard.server import add_serve_arguments  # argparse only: no Panel import
+    except ImportError as exc:
+        _NO_DASHBOARD = _no_dashboard(exc)
+        sv = sub.add_parser("serve", help="serve the dashboard (not installed here)")
+        sv.add_argument("options", nargs=argparse.REMAINDER, help="the server's options")
+        sv.set_defaults(func=_cmd_serve)
+        return
+    _NO_DASHBOARD = None
+    sv = sub.add_parser(
+        "serve",
+        help="serve the dashboard (http://127.0.0.1:5006/cevns by default)",
+        description="Serve the dashboard at http://ADDRESS:PORT[/PREFIX]/cevns.",
+    )
+    add_serve_arguments(sv)
+    sv.set_defaults(func=_cmd_serve)
 
 
 def _build_parser() -> _Parser:
@@ -469,15 +630,16 @@ def _build_parser() -> _Parser:
     )
     ex.set_defaults(func=_cmd_experiments)
 
-    co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset")
-    co.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
-    co.add_argument("--form-factor", default="helm", help="nuclear model name")
+    co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset or spec")
+    _add_experiment_choice(co)
+    co.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
     _add_nuclear_options(co)
+    _add_physics_option(co)
     co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
     co.set_defaults(func=_cmd_counts)
 
     sp = sub.add_parser("spectrum", help="nuclear-recoil spectrum dN/dT of an experiment")
-    sp.add_argument("--experiment", required=True, help="preset name")
+    _add_experiment_choice(sp)
     sp.add_argument(
         "--recoil-keV",
         nargs=3,
@@ -487,24 +649,72 @@ def _build_parser() -> _Parser:
         metavar=("LO", "HI", "N"),
         help="recoil grid in keVnr (default: 200 points)",
     )
-    sp.add_argument("--form-factor", default="helm", help="nuclear model name")
+    sp.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
     _add_nuclear_options(sp)
+    _add_physics_option(sp)
     sp.add_argument("--log", action="store_true", help="logarithmic recoil grid")
     sp.add_argument("--format", choices=("csv", "json"), default="csv")
     sp.set_defaults(func=_cmd_spectrum)
 
+    _add_spec_parsers(sub)
     _add_scan_parsers(sub)
+    _add_serve_parser(sub)
 
-    from dashboard.server import add_serve_arguments  # argparse only: Panel is not imported
+    from .dark_matter.cli_fog import add_fog_command  # self-contained: cevns fog
 
-    sv = sub.add_parser(
-        "serve",
-        help="serve the dashboard (http://127.0.0.1:5006/cevns by default)",
-        description="Serve the dashboard at http://ADDRESS:PORT[/PREFIX]/cevns.",
-    )
-    add_serve_arguments(sv)
-    sv.set_defaults(func=_cmd_serve)
+    add_fog_command(sub)
     return parser
+
+
+def _add_spec_parsers(sub: Any) -> None:
+    """``cevns spec`` (the experiment spec as JSON, or its Python script) and ``cevns band``."""
+    sp = sub.add_parser(
+        "spec",
+        help="the experiment spec as JSON (the whole set-up; --python: a script)",
+        description="Print the spec of an experiment (preset or spec file, with the options "
+        "applied): the JSON that `--spec FILE` reads back, or with --python a script that "
+        "rebuilds it and prints its counts.",
+    )
+    _add_experiment_choice(sp)
+    sp.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
+    _add_nuclear_options(sp)
+    _add_physics_option(sp)
+    sp.add_argument("--python", action="store_true", help="a runnable Python script instead")
+    sp.set_defaults(func=_cmd_spec)
+
+    bd = sub.add_parser(
+        "band",
+        help="uncertainty band of the spectra: flux ⊕ form-factor spread ⊕ quenching",
+        description="Relative half-widths of the band of dN/dT (CSV default) and of the "
+        "observed counts per bin (--observed; JSON has both).",
+    )
+    _add_experiment_choice(bd)
+    bd.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
+    _add_nuclear_options(bd)
+    _add_physics_option(bd)
+    bd.add_argument(
+        "--flux-uncertainty", type=float, default=0.10, help="relative flux uncertainty (0.10)"
+    )
+    bd.add_argument(
+        "--quenching-uncertainty",
+        type=float,
+        default=0.10,
+        help="relative quenching uncertainty: Q scaled by 1 ± u (0.10)",
+    )
+    bd.add_argument(
+        "--recoil-keV",
+        nargs=3,
+        type=float,
+        default=None,
+        dest="recoil_keV",
+        metavar=("LO", "HI", "N"),
+        help="recoil grid in keVnr (default: 200 points up to T_max)",
+    )
+    bd.add_argument("--log", action="store_true", help="logarithmic recoil grid")
+    bd.add_argument("--bins", type=int, default=None, help="observable bins (default 40)")
+    bd.add_argument("--observed", action="store_true", help="CSV of the observed bins")
+    bd.add_argument("--format", choices=("csv", "json"), default="csv")
+    bd.set_defaults(func=_cmd_band)
 
 
 def _add_scan_parsers(sub: Any) -> None:
@@ -562,14 +772,28 @@ def _add_scan_parsers(sub: Any) -> None:
 
     ft = sub.add_parser("fit", help="1-D Δχ² fit of a parameter to a data set")
     ft.add_argument("parameter", help=f"fit parameter: {', '.join(_FIT_PARAMETERS)}")
-    ft.add_argument("--data", required=True, help="data set, e.g. coherent_csi_2017")
+    ft.add_argument(
+        "--data",
+        required=True,
+        action="append",
+        help="data set, e.g. coherent_csi_2017; repeat it for a joint fit (--data "
+        "coherent_csi_2021 --data coherent_lar_2020_3d: one likelihood, SNS flux shared)",
+    )
+    ft.add_argument(
+        "--nuclei",
+        nargs="+",
+        default=None,
+        help="R_n_fm only: fit R_n of these nuclei (e.g. Cs), the others unchanged",
+    )
     ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
     _add_nuclear_options(ft)
     ft.add_argument(
         "--grid", nargs=3, type=float, default=None, metavar=("LO", "HI", "N"), help="values"
     )
     ft.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
-    ft.add_argument("--statistic", default=None, help="default: the data set's")
+    ft.add_argument(
+        "--statistic", default=None, help="default: the data set's (one 1-D data set only)"
+    )
     ft.add_argument(
         "--no-time-cut", action="store_true", help="no arrival-time acceptance (as PKK)"
     )
@@ -591,6 +815,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status."""
     parser = _build_parser()
     try:
+        words = list(sys.argv[1:] if argv is None else argv)
+        if _NO_DASHBOARD is not None and words[:1] == ["serve"] and "--help" not in words:
+            raise CevnsError(_NO_DASHBOARD)  # whatever the server options: they need it
         args = parser.parse_args(argv)
         if getattr(args, "list", False):
             sys.stdout.write("\n".join(form_factor_models()) + "\n")

@@ -226,6 +226,22 @@ class Detector(ValidatedParameters):
         if self.timing_window_us is not None:
             _time_window(self.timing_window_us)
 
+    def ideal(self) -> Detector:
+        """The ideal detector of the same target and exposure: every recoil counts.
+
+        Threshold 0 keVnr, observable keVnr, no upper limit, no quenching, efficiency,
+        resolution, timing window or timing efficiency (material, mass and live time kept).
+
+        Examples
+        --------
+        >>> det = detector_preset("coherent_csi_2017").ideal()
+        >>> det.observable, det.threshold, det.efficiency is None, det.mass_kg
+        ('keVnr', 0.0, True, 14.57)
+        """
+        return Detector(
+            material=self.material, mass_kg=self.mass_kg, live_time_days=self.live_time_days
+        )
+
     # --------------------------------------------------------------------------- targets
     @property
     def material_model(self) -> Material:

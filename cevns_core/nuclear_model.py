@@ -110,8 +110,8 @@ def _build_pair(
         proton = base.with_rms(point_proton_radius(base.rms_radius_fm, iso.Z, iso.N))
     else:
         proton = base
-    if R_n_fm is None and skin_fm == 0.0:
-        return proton, proton
+    if (R_n_fm is None and skin_fm == 0.0) or iso.N == 0:
+        return proton, proton  # no neutrons (¹H): the neutron distribution never enters
     target = R_n_fm if R_n_fm is not None else proton.rms_radius_fm + skin_fm
     if target <= 0.0:
         raise CevnsError(

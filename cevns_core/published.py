@@ -142,7 +142,7 @@ def _legacy(published: dict[str, Any]) -> list[dict[str, Any]]:
 def published_results(experiment: Any) -> list[dict[str, Any]]:
     """The preset's published numbers as uniform entries (see the module docstring).
 
-    ``experiment`` is an :class:`~cevns_core.experiments.Experiment` or a preset name.
+    ``experiment`` is an :class:`~cevns_core.experiment.Experiment` or a preset name.
 
     Raises
     ------

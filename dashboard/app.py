@@ -23,11 +23,11 @@ from typing import Any
 import panel as pn
 import param
 
+from cevns_core.physics import new_physics_groups
 from dashboard.errors import handle_exception, notify_warnings
 from dashboard.learn import learn_panel
 from dashboard.state import (
     EFFICIENCY_CHOICES,
-    NEW_PHYSICS_GROUP_TITLES,
     QUENCHING_CHOICES,
     RESOLUTION_CHOICES,
     SM_PARAMETERS,
@@ -55,8 +55,8 @@ __all__ = [
 ]
 
 TITLE = "CEvNS workbench"
-#: Static files (CSS, logo, favicon).
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+#: Static files (CSS, favicon), shipped inside the package (package data of the wheel).
+ASSETS = Path(__file__).resolve().parent / "static"
 #: A system font stack: nothing is fetched from a font CDN.
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: State parameters carried in the URL, and their query names (the experiment first: choosing
@@ -177,21 +177,17 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
         ),
         s.form_factor_editor_changed,
     )
-    from cevns_core.new_physics import NEW_PHYSICS_GROUPS
-
     physics = [
         _lazy_card(
             "Electroweak (Standard Model)",
             lambda: [editor_widgets(state.physics_editor, SM_PARAMETERS)],
         )
     ]
-    for group, title in NEW_PHYSICS_GROUP_TITLES.items():
+    for info in new_physics_groups().values():  # titles and parameters from the core
+        names = [p.name for p in info.parameters]
         physics.append(
             _lazy_card(
-                title,
-                lambda group=group: [
-                    editor_widgets(state.physics_editor, NEW_PHYSICS_GROUPS[group])
-                ],
+                info.title, lambda names=names: [editor_widgets(state.physics_editor, names)]
             )
         )
     active = pn.pane.Markdown(
@@ -297,7 +293,8 @@ def _active_text(state: SessionState) -> str:
         return f"*Invalid new-physics setting: {plain(exc)}*"
     if not groups:
         return "*Standard Model (no new physics set)*"
-    names = ", ".join(NEW_PHYSICS_GROUP_TITLES[g] for g in groups)
+    titles = new_physics_groups()
+    names = ", ".join(titles[g].title for g in groups)
     return f"**Active:** {names}"
 
 

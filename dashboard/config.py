@@ -25,7 +25,7 @@ import param
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NewPhysics
+from cevns_core.physics import NewPhysics
 
 from .state import (
     SessionState,
@@ -231,14 +231,10 @@ def _range(p: param.Number) -> str:
 
 
 def _check_target(key: str, value: str) -> None:
-    from .state import _is_isotope
-
-    if _is_isotope(value):
-        return
     try:
-        cc.material(value)
-    except Exception:
-        raise cc.CevnsError(f"{key}: unknown material or isotope {value!r}") from None
+        cc.target_material(value)
+    except cc.CevnsError as exc:
+        raise cc.CevnsError(f"{key}: unknown material or isotope {value!r} ({exc})") from None
 
 
 def _check_editor(

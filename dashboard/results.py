@@ -14,12 +14,10 @@ Caches are bounded (``max_items``) and per process; ``clear_caches()`` empties t
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import functools
 import hashlib
 import json
-import math
 import threading
 import warnings
 from collections import OrderedDict
@@ -32,7 +30,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 import cevns_core as cc
-from cevns_core.experiments import experiment_table
+from cevns_core.experiment import BAND_MODELS, experiment_table
+from cevns_core.kinematics import T_max_keV
 from cevns_core.rates import Breakdown
 
 from .state import (
@@ -74,10 +73,6 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-#: Form-factor models whose spread makes the band (finite-size models with a density).
-BAND_MODELS: tuple[str, ...] = tuple(
-    m for m in cc.form_factor_models() if m not in ("point", "moment_expansion")
-)
 #: Nuclei of the N² plot (CDG Fig. 3 style), light to heavy.
 N_SQUARED_NUCLEI: tuple[str, ...] = (
     "C12",
@@ -177,15 +172,6 @@ def _collect_warnings() -> Iterator[list[str]]:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _with(spec: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    out = copy.deepcopy(spec)
-    target = out
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    return out
-
-
 # ---------------------------------------------------------------------------- recoil spectra
 @dataclass(frozen=True)
 class Spectrum(Breakdown):
@@ -216,7 +202,8 @@ def recoil_grid(max_recoil_keV: float, n_points: int, log_x: bool = False) -> Ar
 
 
 def recoil_key(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec without the detector response (dN/dT depends on target and exposure only)."""
+    """The spec with the ideal detector (dN/dT depends on target and exposure only): the cache
+    key of the recoil spectrum and of the count of every recoil."""
     det = spec["detector"]
     return {
         **spec,
@@ -225,29 +212,17 @@ def recoil_key(spec: dict[str, Any]) -> dict[str, Any]:
             "material": det["material"],
             "mass_kg": det["mass_kg"],
             "live_time_days": det["live_time_days"],
-            **_IDEAL_RESPONSE,
+            "ideal": True,
         },
     }
-
-
-_IDEAL_RESPONSE: dict[str, Any] = {
-    "threshold": 0.0,
-    "threshold_unit": "keVnr",
-    "observable": "keVnr",
-    "quenching": ["none", None],
-    "efficiency": ["none", None],
-    "resolution": ["none", None],
-    "ideal": True,
-}
 
 
 def spectrum(spec: dict[str, Any], n_points: int = 200, log_x: bool = False) -> Spectrum:
     """The nuclear-recoil spectrum of ``spec`` (``cc.recoil_spectrum`` × exposure).
 
-    Equals ``build_experiment(spec).spectrum(T)`` when the form-factor parameters are the
-    defaults; with a skin, R_n or model parameters they reach the core as ``form_factor_params``.
-    The spectrum itself is cached without the detector response (a threshold change reuses it);
-    ``threshold_keV`` is the recoil energy at the chosen threshold.
+    Equals ``build_experiment(spec).spectrum(T)`` (with the nuclear choice: model, parameters,
+    skin, R_n). The spectrum itself is cached without the detector response (a threshold change
+    reuses it); ``threshold_keV`` is the recoil energy at the chosen threshold.
     """
     result = _recoil_spectrum(recoil_key(spec), n_points, log_x)
     threshold = threshold_recoil_keV(spec)
@@ -264,21 +239,12 @@ def threshold_recoil_keV(spec: dict[str, Any]) -> float:
 def _recoil_spectrum(spec: dict[str, Any], n_points: int, log_x: bool) -> Spectrum:
     with _collect_warnings() as messages:
         exp = _experiment(spec)
-        model, ff_params = nuclear_options(spec["nuclear"])
         T_top = exp.max_recoil_keV()
         T = recoil_grid(T_top, n_points, log_x)
-        result = cc.recoil_spectrum(
-            exp.source,
-            exp.detector.targets(),
-            T,
-            exp.physics,
-            model,
-            form_factor_params=ff_params,
-        )
-        factor = exp.exposure_factor
+        result = exp.spectrum(T)
     return Spectrum(
         T_keV=_frozen(T),
-        parts={k: _frozen(v * factor) for k, v in result.parts.items()},
+        parts={k: _frozen(v) for k, v in result.parts.items()},
         unit="events/keV",
         threshold_keV=0.0,
         max_recoil_keV=float(T_top),
@@ -297,34 +263,13 @@ class Observed(Breakdown):
     warnings: tuple[str, ...] = ()
 
 
-def _check_threshold(exp: cc.Experiment) -> None:
-    """The core's check: a threshold above every recoil the source can produce is an error."""
-    det = exp.detector
-    if det.resolution is None and det.threshold_recoil_keV() >= exp.max_recoil_keV():
-        raise cc.CevnsError(
-            f"the threshold ({det.threshold:g} {det.threshold_unit}, i.e. "
-            f"{det.threshold_recoil_keV():.4g} keVnr) is above the largest recoil the source can "
-            f"produce ({exp.max_recoil_keV():.4g} keVnr at E = {exp.source.E_max_MeV:.4g} MeV)"
-        )
-
-
 def _observed(spec: dict[str, Any], bin_edges: Array | None, n_bins: int) -> Observed:
     with _collect_warnings() as messages:
         exp = _experiment(spec)
-        _check_threshold(exp)
-        model, ff_params = nuclear_options(spec["nuclear"])
+        exp.check_threshold()
         edges = exp.analysis_bins(n_bins) if bin_edges is None else np.asarray(bin_edges)
-        binned = cc.binned_counts(
-            exp.source,
-            exp.detector,
-            edges,
-            exp.physics,
-            model,
-            exposure=exp.exposure_factor,
-            form_factor_params=ff_params,
-        )
-        fractions = exp.timing_fractions()
-    parts = {k: _frozen(v * fractions.get(k[1], 1.0)) for k, v in binned.parts.items()}
+        binned = exp.observed_counts(edges)  # with the timing-cut acceptance per flavour
+    parts = {k: _frozen(v) for k, v in binned.parts.items()}
     return Observed(_frozen(binned.bin_edges), binned.unit, parts, tuple(messages))
 
 
@@ -364,49 +309,37 @@ class CountsResult:
 def counts(spec: dict[str, Any]) -> CountsResult:
     """Events above threshold (as ``Experiment.counts``) and of every recoil (ideal detector).
 
-    With a term that makes dσ/dT diverge at T = 0 (``zero_recoil_divergence``: magnetic moment,
-    millicharge) the count of every recoil is infinite: ∞ for the flavours it concerns, their
-    isotopes and the total, NaN (unknown here) for the other flavours, and the reason in
-    ``all_divergence``.
+    The count of every recoil is the core's ``Experiment.all_recoil_counts`` (divergence rules:
+    with a term that makes dσ/dT diverge at T = 0 — magnetic moment, millicharge — ∞ for the
+    flavours it concerns, every isotope and the total, the reason in ``all_divergence``).
     """
     exp = _experiment(spec)
     det = exp.detector
-    smooth = det.resolution is None and det.efficiency is None
-    seen = _observed(spec, None, 8 if smooth else 400)
-    flavours = seen.by_flavour()
-    reasons = {}
-    if exp.physics is not None:
-        reasons = {f: exp.physics.zero_recoil_divergence(f) for f in flavours}
-    divergence = next((r for r in reasons.values() if r), None)
-    if divergence is None:
-        every = _all_recoils(recoil_key(spec))
-        all_by_flavour = {k: float(v.sum()) for k, v in every.by_flavour().items()}
-        all_by_isotope = {k: float(v.sum()) for k, v in every.by_isotope().items()}
-        all_total, all_warnings = float(every.total.sum()), every.warnings
-    else:
-        all_by_flavour = {f: math.inf if reasons[f] else math.nan for f in flavours}
-        all_by_isotope = dict.fromkeys(seen.by_isotope(), math.inf)
-        all_total, all_warnings = math.inf, ()
+    with _collect_warnings() as messages:
+        seen = exp.counts()
+    every, all_warnings = _all_recoils(recoil_key(spec))
     return CountsResult(
-        observed_total=float(seen.total.sum()),
-        observed_by_flavour={k: float(v.sum()) for k, v in flavours.items()},
-        observed_by_isotope={k: float(v.sum()) for k, v in seen.by_isotope().items()},
-        all_total=all_total,
-        all_by_flavour=all_by_flavour,
-        all_by_isotope=all_by_isotope,
+        observed_total=seen.total,
+        observed_by_flavour=dict(seen.by_flavour),
+        observed_by_isotope=dict(seen.by_isotope),
+        all_total=every.total,
+        all_by_flavour=dict(every.by_flavour),
+        all_by_isotope=dict(every.by_isotope),
         observable=det.observable,
         threshold=float(det.threshold),
         threshold_unit=det.threshold_unit,
         published=dict(exp.published),
-        warnings=tuple(dict.fromkeys(seen.warnings + all_warnings)),
-        all_divergence=divergence,
+        warnings=tuple(dict.fromkeys([*messages, *all_warnings])),
+        all_divergence=every.divergence,
     )
 
 
 @_cache()
-def _all_recoils(spec: dict[str, Any]) -> Observed:
-    """Counts of every recoil (ideal detector: no threshold, window or response)."""
-    return _observed(spec, None, 8)
+def _all_recoils(spec: dict[str, Any]) -> tuple[cc.Counts, tuple[str, ...]]:
+    """Counts of every recoil (``Experiment.all_recoil_counts``) and the core's warnings."""
+    with _collect_warnings() as messages:
+        every = _experiment(spec).all_recoil_counts()
+    return every, tuple(messages)
 
 
 # ---------------------------------------------------------------------------- uncertainty band
@@ -434,46 +367,24 @@ def spectrum_band(
     flux_uncertainty: float,
     quenching_uncertainty: float,
 ) -> Band:
-    """Relative band of the recoil spectrum and of the observed counts (see :class:`Band`)."""
-    nominal = spectrum(spec, n_points, log_x).total
-    seen = observed(spec, n_bins).total
-    recoil_dev = np.zeros_like(nominal)
-    seen_dev = np.zeros_like(seen)
-    used, messages = [], []
-    for model in BAND_MODELS:
-        variant = _with(spec, ("nuclear",), {**spec["nuclear"], "model": model, "params": {}})
-        try:
-            s = spectrum(variant, n_points, log_x)
-            o = observed(variant, n_bins)
-        except cc.CevnsError as exc:
-            messages.append(f"band: {model} skipped ({exc})")
-            continue
-        used.append(model)
-        recoil_dev = np.maximum(recoil_dev, _relative(s.total, nominal))
-        seen_dev = np.maximum(seen_dev, _relative(o.total, seen))
-    quench_dev = np.zeros_like(seen)
-    if quenching_uncertainty > 0 and spec["detector"]["observable"] != "keVnr":
-        for factor in (1.0 - quenching_uncertainty, 1.0 + quenching_uncertainty):
-            variant = _with(spec, ("detector", "quenching_scale"), factor)
-            try:
-                o = observed(variant, n_bins)
-            except cc.CevnsError as exc:
-                messages.append(f"band: quenching × {factor:g} skipped ({exc})")
-                continue
-            if o.total.shape == seen.shape:
-                quench_dev = np.maximum(quench_dev, _relative(o.total, seen))
-    flux = float(flux_uncertainty)
+    """Relative band of the recoil spectrum and of the observed counts (``cc.uncertainty_band``
+    on the plotted recoil grid and observable bins; see :class:`Band`)."""
+    T = spectrum(spec, n_points, log_x).T_keV
+    edges = observed(spec, n_bins).bin_edges
+    with _collect_warnings():
+        band = cc.uncertainty_band(
+            _experiment(spec),
+            T,
+            edges,
+            flux_uncertainty=flux_uncertainty,
+            quenching_uncertainty=quenching_uncertainty,
+        )
     return Band(
-        recoil=_frozen(np.sqrt(flux**2 + recoil_dev**2)),
-        observed=_frozen(np.sqrt(flux**2 + seen_dev**2 + quench_dev**2)),
-        models=tuple(used),
-        warnings=tuple(messages),
+        recoil=_frozen(band.recoil),
+        observed=_frozen(band.observed),
+        models=band.models,
+        warnings=tuple(f"band: {text} (skipped)" for text in band.skipped),
     )
-
-
-def _relative(values: Array, nominal: Array) -> Array:
-    safe = np.where(nominal > 0, nominal, 1.0)
-    return np.where(nominal > 0, np.abs(values - nominal) / safe, 0.0)
 
 
 # ---------------------------------------------------------------------------- nuclear structure
@@ -617,7 +528,7 @@ def differential_cross_sections(
         for E in energies_MeV:
             if not E > 0:
                 raise cc.CevnsError(f"neutrino energies must be positive, got {E:g} MeV")
-            T_top = 2.0 * E**2 / (M + 2.0 * E) * 1e3  # T_max in keV, the bracket's end point
+            T_top = float(T_max_keV(E, M))  # the bracket's end point
             T = recoil_grid(T_top, n_points)
             dsdT = cc.differential_cross_section(
                 E, T, isotope, physics_obj, model, flavour=flavour, form_factor_params=ff_params
@@ -761,26 +672,12 @@ def energy_time(
     Times from ``t_min_us`` (the proton pulse is centred on t = 0) to ``t_max_us``.
     """
     exp = _experiment(spec)
-    if getattr(exp.source, "time_pdf", None) is None:
+    if not exp.has_timing():
         return None
-    _check_threshold(exp)
+    exp.check_threshold()
     edges = exp.analysis_bins(n_bins)
     t_edges = np.linspace(t_min_us, t_max_us, n_t + 1)
-    model, ff_params = nuclear_options(spec["nuclear"])
-    if ff_params:  # the Experiment path cannot take form-factor parameters: use the core's parts
-        binned = cc.binned_counts(
-            exp.source,
-            exp.detector,
-            edges,
-            exp.physics,
-            model,
-            exposure=exp.exposure_factor,
-            form_factor_params=ff_params,
-        ).by_flavour()
-        weights = exp.time_weights(t_edges)
-        grid = {f: np.outer(binned[f], weights[f]) for f in binned}
-    else:
-        grid = exp.energy_time_counts(edges, t_edges)
+    grid = exp.energy_time_counts(edges, t_edges)
     total = np.sum(list(grid.values()), axis=0)
     return EnergyTime(
         _frozen(edges),

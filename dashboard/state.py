@@ -27,23 +27,15 @@ import param
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
-from cevns_core.quenching import (
-    ConstantQuenching,
-    ElectronEquivalentPolynomialQuenching,
-    LindhardQuenching,
-    PolynomialQuenching,
-    QuenchingModel,
-    TabulatedQuenching,
-)
-from cevns_core.response import OBSERVABLES, FunctionalEfficiency, GaussianResolution
+from cevns_core.physics import NEW_PHYSICS_GROUPS, NewPhysics
+from cevns_core.quenching import ConstantQuenching, LindhardQuenching
+from cevns_core.response import OBSERVABLES, ConstantEfficiency, GaussianResolution
 
 from .text import shown_value
 
 __all__ = [
     "DEFAULT_EXPERIMENT",
     "EFFICIENCY_CHOICES",
-    "NEW_PHYSICS_GROUP_TITLES",
     "QUENCHING_CHOICES",
     "RESOLUTION_CHOICES",
     "SM_PARAMETERS",
@@ -60,7 +52,6 @@ __all__ = [
     "preset_info",
     "preset_spec",
     "pretty_label",
-    "scaled_quenching",
     "sm_spec",
 ]
 
@@ -111,18 +102,6 @@ RESOLUTION_CHOICES: tuple[str, ...] = ("preset", "none", "gaussian", "poisson")
 SM_PARAMETERS: tuple[str, ...] = tuple(
     k for k in cc.StandardModel.param if k != "name" and k in NewPhysics.param
 )
-#: Titles of the new-physics groups, in the core's order.
-NEW_PHYSICS_GROUP_TITLES: dict[str, str] = {
-    "nsi_vector": "Vector NSI",
-    "nsi_tensor": "Tensor NSI",
-    "zprime": "Light vector Z′",
-    "scalar": "Light scalar φ",
-    "magnetic_moment": "Magnetic moment",
-    "charge_radius": "Charge radius",
-    "millicharge": "Millicharge",
-    "sterile": "Sterile 3+1",
-}
-assert list(NEW_PHYSICS_GROUP_TITLES) == list(NEW_PHYSICS_GROUPS)
 
 
 @functools.cache
@@ -292,28 +271,10 @@ def physics_parameters() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------------ builders
-def _material(target: str) -> str | cc.Material:
-    if target in TARGET_ISOTOPES or (target not in TARGETS and _is_isotope(target)):
-        return cc.Material.from_isotopes({target: 1.0}, by="atoms", name=target)
-    return target
-
-
-def _is_isotope(name: str) -> bool:
-    try:
-        cc.isotope(name)
-    except cc.CevnsError:
-        return False
-    return bool(re.fullmatch(r"[A-Z][a-z]?\d+", name))
-
-
-def main_element(target: str) -> str:
-    """Element symbol of the target's most numerous nuclei (heavier on ties): Lindhard's target."""
-    nuclei = cc.material(_material(target)).nuclei_per_kg_by_isotope()
-    by_element: dict[str, float] = {}
-    for name, n in nuclei.items():
-        symbol = cc.isotope(name).symbol
-        by_element[symbol] = by_element.get(symbol, 0.0) + n
-    return max(by_element, key=lambda s: (round(by_element[s] / max(by_element.values()), 9), s))
+def _check_target(value: Any) -> None:
+    """A target the core accepts (a material or an isotope; ``cc.target_material``)."""
+    if value is not None:
+        cc.target_material(value)
 
 
 def build_source(spec: dict[str, Any]) -> cc.Source:
@@ -339,11 +300,19 @@ def build_source(spec: dict[str, Any]) -> cc.Source:
 def build_detector(spec: dict[str, Any]) -> cc.Detector:
     """A core Detector: the preset's response with the spec's overrides.
 
+    ``spec["ideal"]``: the core's ideal detector of the target and exposure
+    (:meth:`cevns_core.Detector.ideal`: every recoil counts).
+
     Raises
     ------
     cevns_core.CevnsError
         For an inconsistent detector (e.g. a keVee threshold without quenching).
     """
+    material = cc.target_material(spec["material"])
+    if spec.get("ideal"):
+        return cc.Detector(
+            material=material, mass_kg=spec["mass_kg"], live_time_days=spec["live_time_days"]
+        ).ideal()
     base = _preset(spec["preset"]).detector
     values = {
         k: v
@@ -351,7 +320,7 @@ def build_detector(spec: dict[str, Any]) -> cc.Detector:
         if k != "name" and k not in ("quenching", "efficiency", "resolution")
     }
     values.update(
-        material=_material(spec["material"]),
+        material=material,
         mass_kg=spec["mass_kg"],
         live_time_days=spec["live_time_days"],
         threshold=spec["threshold"],
@@ -362,7 +331,7 @@ def build_detector(spec: dict[str, Any]) -> cc.Detector:
     if kind == "preset":
         values["quenching"] = base.quenching
     elif kind == "lindhard":
-        values["quenching"] = LindhardQuenching.for_target(main_element(spec["material"]), k=value)
+        values["quenching"] = LindhardQuenching.for_material(material, k=value)
     elif kind == "constant":
         values["quenching"] = ConstantQuenching(value=value)
     else:
@@ -371,8 +340,7 @@ def build_detector(spec: dict[str, Any]) -> cc.Detector:
     if kind == "preset":
         values["efficiency"] = base.efficiency
     elif kind == "constant":
-        eps = float(value)
-        values["efficiency"] = FunctionalEfficiency(function=lambda x: np.full_like(x, eps))
+        values["efficiency"] = ConstantEfficiency(value=float(value))
     else:
         values["efficiency"] = None
     kind, value = spec["resolution"]
@@ -384,43 +352,9 @@ def build_detector(spec: dict[str, Any]) -> cc.Detector:
         values["resolution"] = "poisson"
     else:
         values["resolution"] = None
-    if spec.get("quenching_scale", 1.0) != 1.0 and values["quenching"] is not None:
-        values["quenching"] = scaled_quenching(values["quenching"], spec["quenching_scale"])
     if values["upper_limit"] is not None and values["threshold_unit"] != base.threshold_unit:
         values["upper_limit"] = None  # the preset's limit was in another unit
-    if spec.get("ideal"):  # every recoil counts: no window, no timing cut, no response
-        values.update(
-            threshold=0.0,
-            threshold_unit="keVnr",
-            observable="keVnr",
-            upper_limit=None,
-            quenching=None,
-            efficiency=None,
-            resolution=None,
-            timing_window_us=None,
-            timing_efficiency=None,
-        )
     return cc.Detector(**values)
-
-
-def scaled_quenching(model: QuenchingModel, factor: float) -> QuenchingModel:
-    """A copy of a core quenching model with Q (or T_ee) scaled by ``factor`` (for the band).
-
-    Constant: Q₀·f; Lindhard: k·f; polynomials in Q or T_ee: every coefficient ·f; tables: Q·f.
-    Values are capped at 1 where the model requires Q ≤ 1.
-    """
-    values = {k: v for k, v in model.param.values().items() if k != "name"}
-    if isinstance(model, ConstantQuenching):
-        values["value"] = min(model.value * factor, 1.0)
-    elif isinstance(model, LindhardQuenching):
-        values["k"] = min(model.k_effective * factor, 1.0)
-    elif isinstance(model, PolynomialQuenching | ElectronEquivalentPolynomialQuenching):
-        values["coefficients"] = tuple(float(c) * factor for c in model.coefficients)
-    elif isinstance(model, TabulatedQuenching):
-        values["Q"] = tuple(min(float(q) * factor, 1.0) for q in model.Q)
-    else:
-        raise cc.CevnsError(f"cannot scale the {model.model_name!r} quenching model")
-    return type(model)(**values)
 
 
 def build_physics(spec: dict[str, Any]) -> NewPhysics | None:
@@ -445,18 +379,19 @@ def nuclear_options(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def build_experiment(spec: dict[str, Any]) -> cc.Experiment:
-    """The preset with the spec's source, detector, physics and form-factor model.
-
-    The form-factor *parameters* (skin, R_n, model parameters) are not part of an Experiment: the
-    results layer passes them to the core as ``form_factor_params`` (see :func:`nuclear_options`).
-    """
+    """The preset with the spec's source, detector, physics and nuclear choice (model, its
+    parameters, neutron skin, R_n)."""
     exp = cc.experiment(spec["preset"])
-    model, _ = nuclear_options(spec["nuclear"])
+    nuclear = spec["nuclear"]
+    model, _ = nuclear_options(nuclear)
     exp.param.update(
         source=build_source(spec["source"]),
         detector=build_detector(spec["detector"]),
         physics=build_physics(spec["physics"]),
         form_factor=model,
+        form_factor_params={k: v for k, v in nuclear["params"].items() if v is not None},
+        skin_fm=float(nuclear.get("skin_fm") or 0.0),
+        R_n_fm=nuclear.get("R_n_fm"),
     )
     return exp
 
@@ -475,6 +410,21 @@ class _CheckedDict(param.Dict):
         super()._validate(val)
         if val is not None and self.check is not None:
             self.check(val)
+
+
+class _CheckedSelector(param.Selector):
+    """An open ``param.Selector`` whose new values are checked by ``check`` (raises) first."""
+
+    __slots__ = ["check"]
+
+    def __init__(self, default: Any = None, *, check: Any = None, **params: Any) -> None:
+        self.check = check
+        super().__init__(default=default, **params)
+
+    def _validate(self, val: Any) -> None:
+        if val is not None and self.check is not None and val not in (self.objects or []):
+            self.check(val)
+        super()._validate(val)
 
 
 def _check_overrides(
@@ -527,10 +477,11 @@ class SessionState(param.Parameterized):
         doc="Experiment preset: source, target, exposure and detector response.",
     )
     # -- target and exposure
-    target = param.Selector(
+    target = _CheckedSelector(
         default="CsI[Na]",
         objects=list(TARGETS),
         check_on_set=False,
+        check=_check_target,
         doc="Target material (natural isotopic composition) or a single isotope.",
     )
     mass_kg = _copy_param(cc.Detector.param.mass_kg, default=14.57, label="Mass (kg)")
@@ -853,7 +804,7 @@ class SessionState(param.Parameterized):
 
     def target_isotopes(self) -> list[str]:
         """Isotopes of the chosen target, most abundant first."""
-        nuclei = cc.material(_material(self.target)).nuclei_per_kg_by_isotope()
+        nuclei = cc.target_material(self.target).nuclei_per_kg_by_isotope()
         return sorted(nuclei, key=lambda k: -nuclei[k])
 
     def nuclear_model(self, isotope: str, model: str | None = None) -> cc.NuclearModel:

@@ -29,6 +29,6 @@ constructors from elements and isotopes), :mod:`.registry` (named materials, ali
 from __future__ import annotations
 
 from .material import Material, MaterialComponent
-from .registry import material, material_names
+from .registry import material, material_names, target_material
 
-__all__ = ["Material", "MaterialComponent", "material", "material_names"]
+__all__ = ["Material", "MaterialComponent", "material", "material_names", "target_material"]

@@ -12,10 +12,11 @@ import re
 from functools import cache
 
 from ..errors import CevnsError
+from ..nuclei import isotope
 from .formula import parse_formula
 from .material import Material, _natural_material
 
-__all__ = ["material", "material_names"]
+__all__ = ["material", "material_names", "target_material"]
 
 #: Named materials; each name is its own formula.
 _REGISTRY: tuple[str, ...] = (
@@ -155,3 +156,51 @@ def _material_from_formula(text: str) -> Material:
         parse_formula(dopant)  # validated, then ignored for scattering
     counts = parse_formula(host)
     return _natural_material(text, host, counts, dopant)
+
+
+_ISOTOPE_NAME = re.compile(r"[A-Z][a-z]?\d+")
+
+
+def target_material(name: str) -> Material:
+    """A detector target from its name: one isotope (``"Xe136"``) or a material.
+
+    A name of the form symbol + mass number that is a known isotope (``"Ge72"``, ``"C12"``) is a
+    target of that isotope only (named after it); anything else goes to :func:`material`
+    (registry name, alias or formula). A formula must name each element once: ``"CsCsCsCsCs"``
+    or ``"CH3COOH"`` are refused (write ``"Cs5"``, ``"C2H4O2"``), since a repeated symbol in a
+    target name is almost always a typo that would be read silently as another material.
+
+    Raises
+    ------
+    CevnsError
+        For a name that is neither a known isotope nor a valid material, or a formula that
+        repeats an element.
+
+    Examples
+    --------
+    >>> target_material("Xe136").isotopes
+    ('Xe136',)
+    >>> target_material("CsI[Na]").isotopes
+    ('Cs133', 'I127')
+    """
+    if not isinstance(name, str):
+        raise CevnsError(
+            f"a target must be a material or isotope name such as 'CsI' or 'Xe136', got {name!r}"
+        )
+    text = name.strip()
+    if _ISOTOPE_NAME.fullmatch(text):
+        try:
+            iso = isotope(text)
+        except CevnsError:
+            iso = None
+        if iso is not None:
+            return Material.from_isotopes({iso.name: 1.0}, by="atoms", name=text)
+    found = material(text)
+    symbols = re.findall(r"[A-Z][a-z]?", text.split("[", 1)[0])
+    repeated = sorted({s for s in symbols if symbols.count(s) > 1})
+    if repeated:
+        raise CevnsError(
+            f"target {text!r} names {', '.join(repeated)} more than once; write each element "
+            "once with its count (e.g. 'Cs5', 'C2H4O2') or an isotope such as 'Cs133'"
+        )
+    return found

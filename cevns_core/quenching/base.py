@@ -15,7 +15,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import ValidatedParameters, as_array, check_parameters
+from .._validation import ValidatedParameters, as_array, as_float, check_parameters
 from ..errors import CevnsError
 
 __all__ = ["QuenchingModel"]
@@ -183,6 +183,32 @@ class QuenchingModel(ValidatedParameters):
                 f"T = {T_grid[0]:g} keVnr; it cannot be inverted"
             )
         return T_grid[: stop + 1], E_grid[: stop + 1], True
+
+    def scaled(self, factor: float) -> QuenchingModel:
+        """A copy with the quenching (T_ee) scaled by ``factor`` (e.g. 1 ± u for a band).
+
+        Each model says how (:meth:`_scaled_values`): constant Q₀·f; Lindhard k·f (of the k in
+        use); polynomial Q(T) and T_ee(T): every coefficient ·f; table: every Q·f. Values are
+        capped at 1 where the model requires Q ≤ 1.
+
+        Raises
+        ------
+        CevnsError
+            For a factor that is not a positive finite number, or a model without a rule.
+
+        Examples
+        --------
+        >>> from cevns_core.quenching import ConstantQuenching
+        >>> ConstantQuenching(value=0.1).scaled(1.2).value
+        0.12
+        """
+        f = as_float(factor, "factor", minimum=0.0, inclusive=False)
+        values = {k: v for k, v in self.param.values().items() if k != "name"}
+        return type(self)(**{**values, **self._scaled_values(f)})
+
+    def _scaled_values(self, factor: float) -> dict[str, Any]:
+        """The parameters that change when T_ee is scaled by ``factor`` (hook of :meth:`scaled`)."""
+        raise CevnsError(f"cannot scale the {self.model_name!r} quenching model")
 
     def _knots(self) -> Array:
         return np.empty(0)

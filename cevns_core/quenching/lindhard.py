@@ -7,7 +7,7 @@ k = 0.133 Z^(2/3) A^(−1/2) unless given.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import param
 import periodictable
@@ -101,6 +101,43 @@ class LindhardQuenching(QuenchingModel):
             return cls(Z=float(el.number), A=float(el.mass), k=k)
         iso = isotope(target)
         return cls(Z=float(iso.Z), A=float(iso.A), k=k)
+
+    @classmethod
+    def for_material(cls, target: Any, *, k: float | None = None) -> LindhardQuenching:
+        """Lindhard model of a target's main element: the element with the most nuclei (the
+        heavier one, by Z, on a tie), with its standard atomic weight (:meth:`for_target`).
+
+        ``target`` is a :class:`~cevns_core.materials.Material` or a name that
+        :func:`~cevns_core.materials.target_material` accepts (formula or isotope).
+
+        Raises
+        ------
+        CevnsError
+            For an unknown material or isotope.
+
+        Examples
+        --------
+        >>> LindhardQuenching.for_material("CaWO4").Z   # four O per formula unit
+        8.0
+        >>> LindhardQuenching.for_material("Ge72").A    # the element's atomic weight
+        72.63
+        """
+        from ..materials import Material, target_material
+
+        mat = target if isinstance(target, Material) else target_material(target)
+        by_element: dict[str, float] = {}
+        Z: dict[str, int] = {}
+        for component in mat:
+            symbol = component.element
+            by_element[symbol] = by_element.get(symbol, 0.0) + component.nuclei_per_kg
+            Z[symbol] = component.isotope.Z
+        most = max(by_element.values())
+        # counts equal up to rounding (CsI: one Cs and one I per formula unit) are a tie
+        tied = [s for s, n in by_element.items() if n >= most * (1.0 - 1e-9)]
+        return cls.for_target(max(tied, key=lambda s: Z[s]), k=k)
+
+    def _scaled_values(self, factor: float) -> dict[str, float]:
+        return {"k": min(self.k_effective * factor, 1.0)}
 
     @property
     def k_effective(self) -> float:

@@ -46,6 +46,9 @@ class ConstantQuenching(QuenchingModel):
     def _derivative(self, T: Array) -> Array:
         return np.full_like(T, float(self.value))
 
+    def _scaled_values(self, factor: float) -> dict[str, float]:
+        return {"value": min(float(self.value) * factor, 1.0)}
+
     def recoil_from_electron_equivalent_keV(self, Tee_keV: ArrayLike) -> Array:
         """T = T_ee / Q₀ (exact)."""
         return as_array(Tee_keV, "Tee_keV", minimum=0.0) / float(self.value)
@@ -78,6 +81,9 @@ class PolynomialQuenching(QuenchingModel):
 
     def _poly(self) -> np.polynomial.Polynomial:
         return np.polynomial.Polynomial(_coefficients(self.coefficients, "coefficients"))
+
+    def _scaled_values(self, factor: float) -> dict[str, tuple[float, ...]]:
+        return {"coefficients": tuple(float(c) * factor for c in self.coefficients)}
 
     def _quenching(self, T: Array) -> Array:
         return np.asarray(self._poly()(T), dtype=float)
@@ -123,6 +129,9 @@ class ElectronEquivalentPolynomialQuenching(QuenchingModel):
 
     def _scale(self) -> float:
         return 1e3 if self.energy_unit == "MeV" else 1.0
+
+    def _scaled_values(self, factor: float) -> dict[str, tuple[float, ...]]:
+        return {"coefficients": tuple(float(c) * factor for c in self.coefficients)}
 
     def _poly(self) -> np.polynomial.Polynomial:
         return np.polynomial.Polynomial((0.0, *_coefficients(self.coefficients, "coefficients")))

@@ -43,6 +43,9 @@ class TabulatedQuenching(QuenchingModel):
         if min(Q) <= 0 or max(Q) > 1:
             raise CevnsError(f"Q values must lie in (0, 1], got min {min(Q):g}, max {max(Q):g}")
 
+    def _scaled_values(self, factor: float) -> dict[str, tuple[float, ...]]:
+        return {"Q": tuple(min(float(q) * factor, 1.0) for q in self.Q)}
+
     def _table(self) -> tuple[Array, Array]:
         return np.asarray(self.T_keV, dtype=float), np.asarray(self.Q, dtype=float)
 

@@ -10,8 +10,9 @@ drive the dashboard widgets) plus two vectorised kernels used by :class:`cevns_c
 Observables are in one of three units: ``"keVnr"``, ``"keVee"`` or ``"PE"`` (photo-electrons).
 
 ==========================  ===============================================================
-:mod:`.efficiency`          ε(x): ``"functional"``, ``"logistic_step"`` (COHERENT CsI 2017),
-                            ``"csi_2021"`` (COHERENT CsI 2021); stage and evaluation rules
+:mod:`.efficiency`          ε(x): ``"constant"``, ``"functional"``, ``"logistic_step"``
+                            (COHERENT CsI 2017), ``"csi_2021"`` (COHERENT CsI 2021); stage and
+                            evaluation rules
 :mod:`.tabulated_efficiency`  ``"tabulated"`` ε(x), the user CSV reader, the shipped tables
 :mod:`.shipped_efficiency`  ``"shipped_table"``: a table of ``data/detectors/`` named by a preset
 :mod:`.matrix`              :class:`ResponseMatrix` M(T, cell) from monoenergetic templates, the
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from .base import OBSERVABLES
 from .efficiency import (
+    ConstantEfficiency,
     CsI2021Efficiency,
     EfficiencyModel,
     FunctionalEfficiency,
@@ -55,6 +57,7 @@ __all__ = [
     "MAX_EFFICIENCY_ROWS",
     "OBSERVABLES",
     "RESOLUTION_MODELS",
+    "ConstantEfficiency",
     "CsI2021Efficiency",
     "EfficiencyModel",
     "FunctionalEfficiency",

@@ -27,7 +27,13 @@ from .._validation import as_array
 from ..errors import CevnsError
 from .base import Array, _Model
 
-__all__ = ["CsI2021Efficiency", "EfficiencyModel", "FunctionalEfficiency", "LogisticStepEfficiency"]
+__all__ = [
+    "ConstantEfficiency",
+    "CsI2021Efficiency",
+    "EfficiencyModel",
+    "FunctionalEfficiency",
+    "LogisticStepEfficiency",
+]
 
 
 class EfficiencyModel(_Model):
@@ -81,6 +87,23 @@ class EfficiencyModel(_Model):
         if self.evaluation == "bin_centre":
             x = self.cell_centre(x)
         return self._efficiency(x)
+
+
+class ConstantEfficiency(EfficiencyModel):
+    """Energy-independent detection efficiency ε(x) = ε₀ (a flat acceptance).
+
+    Examples
+    --------
+    >>> ConstantEfficiency(value=0.8)([1.0, 50.0]).tolist()
+    [0.8, 0.8]
+    """
+
+    model_name: ClassVar[str] = "constant"
+
+    value = param.Number(1.0, bounds=(0.0, 1.0), doc="Efficiency ε₀ (fraction of events kept).")
+
+    def _efficiency(self, x: Array) -> Array:
+        return np.full_like(x, float(self.value))
 
 
 class FunctionalEfficiency(EfficiencyModel):

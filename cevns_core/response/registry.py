@@ -6,6 +6,7 @@ from typing import Any
 
 from .._validation import check_choice
 from .efficiency import (
+    ConstantEfficiency,
     CsI2021Efficiency,
     EfficiencyModel,
     FunctionalEfficiency,
@@ -22,6 +23,7 @@ __all__ = ["EFFICIENCY_MODELS", "RESOLUTION_MODELS", "efficiency_model", "resolu
 EFFICIENCY_MODELS: dict[str, type[EfficiencyModel]] = {
     cls.model_name: cls
     for cls in (
+        ConstantEfficiency,
         FunctionalEfficiency,
         LogisticStepEfficiency,
         CsI2021Efficiency,

@@ -65,12 +65,28 @@ class ShippedEfficiency(TabulatedEfficiency):
     units = param.String(default="keVnr", constant=True, doc="Unit of the table's x column.")
 
     def __init__(self, **params: Any) -> None:
-        if "x" in params or "efficiency" in params or "units" in params:
-            raise CevnsError("ShippedEfficiency takes its x, efficiency and units from the table")
         table = params.get("table", type(self).param["table"].default)
         if not isinstance(table, str):
             raise CevnsError(f"table must be a file name (str), got {table!r}")
         x, eff, unit = shipped_efficiency_table(table)
+        # a spec written from this model repeats the table's values: accept them unchanged only
+        given = {k: params.pop(k) for k in ("x", "efficiency", "units") if k in params}
+        expected = {"x": x, "efficiency": eff, "units": unit}
+        for key, value in given.items():
+            same = value == unit if key == "units" else _same_numbers(value, expected[key])
+            if not same:
+                raise CevnsError(
+                    f"ShippedEfficiency takes its {key} from the table {table!r}; to change the "
+                    "values use the 'tabulated' efficiency"
+                )
         super().__init__(x=x, efficiency=eff, **params)
         with param.edit_constant(self):
             self.units = unit
+
+
+def _same_numbers(value: Any, reference: tuple[float, ...]) -> bool:
+    try:
+        values = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        return False
+    return values == reference

@@ -1,7 +1,7 @@
 """Tab "Experiments": the presets as a table, and a side-by-side comparison of chosen ones.
 
 * the table: every preset's target, mass, baseline, source, threshold and expected counts
-  (``cevns_core.experiments.experiment_table`` and ``Experiment.counts()``). The counts are
+  (``cevns_core.experiment.experiment_table`` and ``Experiment.counts()``). The counts are
   computed in the background when the tab is first shown (a few seconds for all presets, then
   cached for every session of the process) and fill in as they arrive;
 * comparison of the chosen presets (as shipped, Standard Model): their recoil spectra dN/dT on

@@ -159,3 +159,126 @@ def test_experiment_errors_are_one_line(capsys):
     status, out, err = _run(capsys, "counts", "--experiment", "nope")
     assert status == 2 and out == "" and "unknown experiment preset" in err
     assert err.count("\n") == 1
+
+
+# ------------------------------------------------------------------ the experiment spec
+def test_spec_then_counts_and_spectrum_from_the_file(capsys, tmp_path):
+    options = ["--skin-fm", "0.1", "--physics", "mu_nu_e_muB=1e-10", "--physics", "mm_exact=true"]
+    status, out, err = _run(capsys, "spec", "--experiment", "conus", *options)
+    assert status == 0, err
+    spec = json.loads(out)
+    want = cc.experiment(
+        "conus", skin_fm=0.1, physics=cc.NewPhysics(mu_nu_e_muB=1e-10, mm_exact=True)
+    )
+    assert spec == want.to_spec()
+    path = tmp_path / "conus.json"
+    path.write_text(out, encoding="utf-8")
+    status, out, err = _run(capsys, "counts", "--spec", str(path), "--json")
+    assert status == 0, err
+    assert json.loads(out)["total"] == want.counts().total
+    status, out, _ = _run(
+        capsys, "spectrum", "--spec", str(path), "--recoil-keV", "0.5", "2", "4", "--format", "json"
+    )
+    assert status == 0
+    np.testing.assert_allclose(
+        json.loads(out)["dN_dT_per_keV"], want.recoil_spectrum(np.linspace(0.5, 2, 4)), rtol=1e-12
+    )
+    # options apply on top of a spec file; the physics is merged with the file's
+    status, out, _ = _run(
+        capsys, "counts", "--spec", str(path), "--physics", "mu_nu_e_muB=2e-10", "--json"
+    )
+    twice = cc.experiment(
+        "conus", skin_fm=0.1, physics=cc.NewPhysics(mu_nu_e_muB=2e-10, mm_exact=True)
+    )
+    assert json.loads(out)["total"] == twice.counts().total
+    status, out, _ = _run(capsys, "spec", "--experiment", "conus", "--python")
+    assert status == 0 and out == cc.experiment("conus").to_python()
+
+
+def test_band_matches_the_core(capsys):
+    status, out, err = _run(
+        capsys,
+        "band",
+        "--experiment",
+        "coherent_csi_2017",
+        "--recoil-keV",
+        "1",
+        "40",
+        "5",
+        "--bins",
+        "10",
+        "--format",
+        "json",
+    )
+    assert status == 0, err
+    data = json.loads(out)
+    exp = cc.experiment("coherent_csi_2017")
+    band = cc.uncertainty_band(exp, np.linspace(1, 40, 5), exp.analysis_bins(10))
+    np.testing.assert_allclose(data["recoil"]["relative_width"], band.recoil, rtol=1e-12)
+    np.testing.assert_allclose(data["observed"]["relative_width"], band.observed, rtol=1e-12)
+    assert data["models"] == list(band.models)
+    status, out, _ = _run(capsys, "band", "--experiment", "conus", "--observed", "--bins", "3")
+    rows = [r for r in csv.reader(io.StringIO(out)) if r and not r[0].startswith("#")]
+    assert status == 0 and rows[0][:4] == ["bin_lo", "bin_hi", "counts", "relative_width"]
+    assert len(rows) == 4
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["counts"], "one of the arguments --experiment --spec is required"),
+        (["counts", "--experiment", "conus", "--spec", "x.json"], "not allowed with"),
+        (["counts", "--spec", "/no/such/spec.json"], "cannot read experiment spec"),
+        (["spec", "--experiment", "conus", "--physics", "eps_uV_ee=99"], "eps_uV_ee"),
+        (["band", "--experiment", "conus", "--flux-uncertainty", "-1"], "flux_uncertainty"),
+    ],
+)
+def test_spec_and_band_errors_are_one_line(capsys, argv, message):
+    status, out, err = _run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and message in err
+
+
+# ------------------------------------------------------------------ without the dashboard
+_WITHOUT_DASHBOARD = """
+import importlib.abc, sys
+
+class NoDashboard(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "dashboard" or name.startswith("dashboard."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, NoDashboard())
+from cevns_core.cli import main
+status = main(sys.argv[1:])
+assert "dashboard" not in sys.modules and "panel" not in sys.modules
+sys.exit(status)
+"""
+
+
+def _cli_without_dashboard(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", _WITHOUT_DASHBOARD, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_every_physics_command_works_without_the_dashboard():
+    helped = _cli_without_dashboard("--help")
+    assert helped.returncode == 0, helped.stderr
+    for command in ("counts", "spectrum", "spec", "band", "scan", "fit", "serve"):
+        assert command in helped.stdout
+    counted = _cli_without_dashboard("counts", "--experiment", "coherent_csi_2017", "--json")
+    assert counted.returncode == 0, counted.stderr
+    assert json.loads(counted.stdout)["total"] == cc.experiment("coherent_csi_2017").counts().total
+
+
+@pytest.mark.parametrize("argv", [["serve"], ["serve", "--port", "5007"]])
+def test_serve_without_the_dashboard_is_one_clear_line(argv):
+    served = _cli_without_dashboard(*argv)
+    assert served.returncode == 2 and served.stdout == ""
+    assert served.stderr.count("\n") == 1
+    assert "cevns serve needs the dashboard" in served.stderr and "Traceback" not in served.stderr

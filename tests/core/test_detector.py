@@ -25,6 +25,7 @@ from cevns_core.response import (
     PoissonResolution,
     TabulatedEfficiency,
     TimingEfficiency,
+    efficiency_model,
     node_cells,
     resolution_model,
     timing_fraction,
@@ -373,3 +374,27 @@ def test_invalid_state_set_later_is_reported_on_use():
     det.light_yield_PE_per_keVee = None
     with pytest.raises(CevnsError, match="needs light_yield_PE_per_keVee"):
         det.response_matrix(T_NODES, np.arange(0.0, 10.0))
+
+
+# ------------------------------------------------------------------ constant efficiency, ideal
+def test_constant_efficiency_scales_every_count():
+    from cevns_core.response import ConstantEfficiency
+
+    flat = ConstantEfficiency(value=0.8)
+    assert flat([0.0, 5.0, 500.0]).tolist() == [0.8, 0.8, 0.8]
+    assert efficiency_model("constant", value=0.5)(3.0) == 0.5
+    T, edges = np.linspace(0.5, 20.0, 40), np.array([0.0, 5.0, 10.0, 30.0])
+    plain = Detector(material="Ge", mass_kg=1.0).response_matrix(T, edges)
+    scaled = Detector(material="Ge", mass_kg=1.0, efficiency=flat).response_matrix(T, edges)
+    np.testing.assert_allclose(scaled, 0.8 * plain, rtol=1e-15)
+    with pytest.raises(CevnsError, match="value"):
+        ConstantEfficiency(value=1.5)
+
+
+def test_ideal_detector_keeps_target_and_exposure_only():
+    lar = detector_preset("coherent_lar_2020")
+    ideal = lar.ideal()
+    assert ideal.targets() == lar.targets() and ideal.live_time_days == lar.live_time_days
+    T = np.linspace(0.0, 100.0, 11)
+    np.testing.assert_array_equal(ideal.accepts(T), 1.0)  # every recoil, no window
+    assert ideal.threshold_recoil_keV() == 0.0 and ideal.observable == "keVnr"

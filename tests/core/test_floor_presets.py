@@ -7,7 +7,7 @@ xenon against the XENONnT measurement. Reference numbers are written here with t
 import numpy as np
 import pytest
 
-from cevns_core.experiments import experiment
+from cevns_core.experiment import experiment
 from cevns_core.sources import Atmospheric, DSNBSpectrum, Solar
 
 SECONDS_PER_YEAR = 365.25 * 86400.0

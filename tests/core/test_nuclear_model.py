@@ -162,3 +162,12 @@ def test_harmonic_oscillator_with_skin() -> None:
     assert nm.R_n_fm_effective == pytest.approx(5.5012 + 0.28, rel=1e-12)
     model = form_factor_model("harmonic_oscillator", "Pb208")
     assert nm.proton_model.levels == model.levels
+
+
+def test_a_nucleus_without_neutrons_ignores_the_neutron_choice():
+    # ¹H has N = 0: F_n never enters, so no skin or R_n can make it invalid (a −0.5 fm skin
+    # would otherwise ask for a Helm radius below its surface thickness)
+    F_p, F_n = nucleon_form_factors([0.0, 0.5, 1.0], "H1", skin_fm=-0.5)
+    np.testing.assert_array_equal(F_n, F_p)
+    plain, _ = nucleon_form_factors([0.0, 0.5, 1.0], "H1")
+    np.testing.assert_array_equal(F_p, plain)

@@ -8,7 +8,7 @@ import pytest
 
 import cevns_core as cc
 from cevns_core.errors import CevnsError
-from cevns_core.experiments import Experiment
+from cevns_core.experiment import Experiment
 from cevns_core.published import KINDS, QUANTITIES, published_comparison, published_results
 
 #: The measurement presets of the issue (one per published analysis since 2017's CsI).

@@ -10,7 +10,7 @@ import pytest
 
 import cevns_core as cc
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
+from cevns_core.physics import NEW_PHYSICS_GROUPS, NewPhysics
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
 from dashboard.state import (
     DEFAULT_EXPERIMENT,
@@ -22,10 +22,8 @@ from dashboard.state import (
     build_experiment,
     build_physics,
     build_source,
-    main_element,
     nuclear_options,
     pretty_label,
-    scaled_quenching,
     sm_spec,
     source_parameters,
 )
@@ -194,21 +192,20 @@ def test_isotope_and_material_targets():
     state.target = "CsI[Na]"
     assert set(state.target_isotopes()) == {"Cs133", "I127"}
     assert {"CsI", "Ge", "Ar", "CsI[Na]", "Xe136"} <= set(TARGETS)
-    assert main_element("CaWO4") == "O"  # most numerous nuclei
-    assert main_element("CsI") == "I" or main_element("CsI") == "Cs"
+    # Lindhard for the target's main element (the core's LindhardQuenching.for_material)
+    state.param.update(target="CaWO4", quenching="lindhard", lindhard_k=None)
+    det = build_detector(state.detector_spec())
+    assert det.quenching.Z == 8  # most numerous nuclei: O
 
 
-def test_scaled_quenching_scales_the_model():
-    q = ConstantQuenching(value=0.1)
-    assert scaled_quenching(q, 1.2).value == pytest.approx(0.12)
-    lindhard = LindhardQuenching.for_target("Ge")
-    assert scaled_quenching(lindhard, 0.9).k_effective == pytest.approx(0.9 * lindhard.k_effective)
-    preset = cc.experiment("coherent_lar_2020").detector.quenching
-    T = np.array([10.0, 50.0])
-    np.testing.assert_allclose(
-        scaled_quenching(preset, 1.1).electron_equivalent_keV(T),
-        1.1 * preset.electron_equivalent_keV(T),
-    )
+def test_invalid_target_is_refused_not_read_as_another_material():
+    # ?target=CsCsCsCsCs must not compute pure Cs while the page shows CsI
+    state = SessionState()
+    with pytest.raises(ValueError, match="more than once"):
+        state.target = "CsCsCsCsCs"
+    assert state.target == "CsI[Na]"
+    state.target = "Ge72"  # not in the list, but a valid isotope
+    assert state.target_isotopes() == ["Ge72"]
 
 
 def test_out_of_bounds_values_are_rejected():

@@ -147,7 +147,7 @@ def test_each_tab_renders_its_plots(page: Page, live_app, console_errors, extern
             page.wait_for_function(
                 f"(prefix) => ({_TITLE_JS})(prefix) !== null", arg=title, timeout=30_000
             )
-        expect(page.locator(".bk-Canvas").filter(visible=True).first).to_be_visible()
+        expect(page.locator(".bk-Canvas").filter(visible=True).first).to_be_visible(timeout=30_000)
     # the experiments table fills its expected counts in the background
     _tab(page, "Experiments").click()
     expect(page.locator("table.cevns-table").filter(visible=True).first).to_contain_text("173.9")

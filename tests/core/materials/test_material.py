@@ -8,7 +8,11 @@ import periodictable
 import pytest
 
 from cevns_core.errors import CevnsError
-from cevns_core.materials import Material, material
+from cevns_core.materials import (
+    Material,
+    material,
+    target_material,
+)
 from cevns_core.nuclei import isotope
 
 N_A = 6.02214076e23  # exact SI value of the Avogadro constant (CODATA 2018/2022)
@@ -207,3 +211,32 @@ def test_from_isotopes_needs_a_valid_by():
 def test_from_elements_errors(amounts, message):
     with pytest.raises(CevnsError, match=message):
         Material.from_elements(amounts)
+
+
+# ------------------------------------------------------------------ detector targets
+def test_target_material_reads_isotopes_and_formulas():
+    xe = target_material("Xe136")
+    assert xe.isotopes == ("Xe136",) and xe.name == "Xe136"
+    # one Xe136 atom per formula unit: N_t = 1000 g N_A / m(Xe136) per kg
+    assert xe.nuclei_per_kg("Xe136") == pytest.approx(
+        1000 * N_A / isotope("Xe136").atomic_mass_u, rel=1e-12
+    )
+    assert target_material("CsI[Na]").isotopes == ("Cs133", "I127")
+    assert target_material("Cs5").nuclei_per_kg("Cs133") == pytest.approx(
+        material("Cs").nuclei_per_kg("Cs133"), rel=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("CsCsCsCsCs", "names Cs more than once"),  # not silently pure Cs
+        ("CH3COOH", "names C, H, O more than once"),
+        ("Unobtainium", "Unobtainium"),
+        ("Xx99", "Xx"),
+        (42, "a target must be"),
+    ],
+)
+def test_target_material_refuses_what_is_not_a_target(name, message):
+    with pytest.raises(CevnsError, match=message):
+        target_material(name)

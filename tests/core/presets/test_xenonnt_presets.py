@@ -14,7 +14,7 @@ import pytest
 
 import cevns_core as cc
 from cevns_core.detector import Detector
-from cevns_core.experiments import Experiment
+from cevns_core.experiment import Experiment
 
 
 @pytest.mark.parametrize("name", ["xenonnt_b8_2024", "xenonnt_b8_2026", "xenonnt_s2only_2026"])

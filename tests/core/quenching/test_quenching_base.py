@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cevns_core.errors import CevnsError
 from cevns_core.quenching import (
     ConstantQuenching,
     ElectronEquivalentPolynomialQuenching,
@@ -50,3 +51,43 @@ def test_jacobian_against_finite_differences(model):
         2 * h
     )
     assert model.d_electron_equivalent_dT(T) == pytest.approx(numeric, rel=1e-7)
+
+
+# ------------------------------------------------------------------ scaled models (the band)
+def test_scaled_models_scale_the_electron_equivalent_energy():
+    # Q·f exactly for the constant, polynomial, T_ee-polynomial and tabulated models
+    T = np.array([2.0, 10.0, 50.0])
+    assert ConstantQuenching(value=0.1).scaled(1.2).value == pytest.approx(0.12)
+    for model in (
+        ConstantQuenching(value=0.0878),
+        PolynomialQuenching(coefficients=(0.246, 0.00078)),  # LAr 2020
+        ElectronEquivalentPolynomialQuenching(coefficients=CSI2021, energy_unit="MeV"),
+        TabulatedQuenching(T_keV=(1.0, 20.0, 60.0), Q=(0.1, 0.15, 0.2)),
+    ):
+        for f in (0.9, 1.1):
+            np.testing.assert_allclose(
+                model.scaled(f).electron_equivalent_keV(T),
+                f * model.electron_equivalent_keV(T),
+                rtol=1e-13,
+            )
+    # Lindhard: k → k·f (of the k in use); Q ≤ 1 is kept where the model requires it
+    ge = LindhardQuenching.for_target("Ge")
+    assert ge.scaled(0.9).k_effective == pytest.approx(0.9 * ge.k_effective, rel=1e-14)
+    assert ConstantQuenching(value=0.95).scaled(1.1).value == 1.0
+    capped = TabulatedQuenching(T_keV=(1.0, 2.0), Q=(0.5, 0.95)).scaled(1.1)
+    assert capped.Q == (0.55, 1.0)
+    with pytest.raises(CevnsError, match="factor"):
+        ge.scaled(0.0)
+
+
+def test_lindhard_for_a_material_uses_its_main_element():
+    # CaWO4: four O per formula unit (most nuclei); CsI: one Cs and one I, the heavier (Cs) wins
+    assert LindhardQuenching.for_material("CaWO4").Z == 8
+    cs = LindhardQuenching.for_material("CsI[Na]", k=0.2)
+    assert (cs.Z, cs.k_effective) == (55, 0.2)
+    # an isotope target uses its element with the standard atomic weight (Ge: 72.630, IUPAC)
+    ge72 = LindhardQuenching.for_material("Ge72")
+    assert ge72.A == pytest.approx(72.63, abs=0.01)
+    assert ge72.k_effective == pytest.approx(LindhardQuenching.for_target("Ge").k_effective)
+    with pytest.raises(CevnsError):
+        LindhardQuenching.for_material("Unobtainium")

@@ -17,6 +17,7 @@ from cevns_core.response import (
 
 def test_models_by_name():
     assert list(EFFICIENCY_MODELS) == [
+        "constant",
         "functional",
         "logistic_step",
         "csi_2021",

@@ -31,5 +31,8 @@ def test_outside_policies_and_errors():
         ShippedEfficiency(table="nothing.csv")
     with pytest.raises(CevnsError, match=r"\.csv file name"):
         ShippedEfficiency(table="../experiments/conus.json")
-    with pytest.raises(CevnsError, match="takes its x, efficiency and units from the table"):
+    with pytest.raises(CevnsError, match="takes its x from the table"):
         ShippedEfficiency(table="xenonnt_b8_2024_efficiency.csv", x=(0.0, 1.0))
+    # the table's own values (a spec written from the model) are accepted
+    again = ShippedEfficiency(**{k: v for k, v in eff.param.values().items() if k != "name"})
+    assert again.x == eff.x and again.units == "keVnr"

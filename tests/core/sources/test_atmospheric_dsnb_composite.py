@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cevns_core.errors import CevnsError
-from cevns_core.experiments import _build_source
+from cevns_core.experiment import preset_source
 from cevns_core.sources import (
     SOURCE_TYPES,
     Atmospheric,
@@ -175,13 +175,13 @@ def test_composite_from_a_preset_spec():
             ]
         },
     }
-    src = _build_source(spec)
+    src = preset_source(spec)
     assert isinstance(src, CompositeSource)
     assert src.integrated() == pytest.approx(5.46e6 + 7.3235 + 86.0, rel=1e-6)
     with pytest.raises(CevnsError):
-        _build_source({"type": "composite", "params": {"sources": "solar"}})
+        preset_source({"type": "composite", "params": {"sources": "solar"}})
     with pytest.raises(CevnsError):
-        _build_source(
+        preset_source(
             {
                 "type": "composite",
                 "params": {

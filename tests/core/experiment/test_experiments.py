@@ -23,7 +23,7 @@ import pytest
 from cevns_core import StandardModel
 from cevns_core.detector import Detector
 from cevns_core.errors import CevnsError
-from cevns_core.experiments import Experiment, experiment, experiment_names
+from cevns_core.experiment import Experiment, experiment, experiment_names
 from cevns_core.quenching import quenching_model
 from cevns_core.sources import Atmospheric, CompositeSource, DSNBSpectrum, Reactor, Solar
 

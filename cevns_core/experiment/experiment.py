@@ -1,38 +1,39 @@
-"""Experiment presets: a neutrino source, a detector and an exposure, with their published numbers.
+"""The Experiment: a neutrino source, a detector, the nuclear choice and the physics.
 
-Presets live in ``data/experiments/<name>.json`` (one file per experiment, each citing its
-sources). ``experiment(name)`` builds an :class:`Experiment`; its :meth:`~Experiment.counts`
-are the expected CEvNS events after threshold, quenching, smearing and efficiencies over the
-preset's exposure (a fluence source already holds the exposure; a flux source is multiplied by
-the detector's live time).
+An :class:`Experiment` computes what the set-up sees: recoil spectra (:meth:`~Experiment.spectrum`),
+counts in the detector's observable (:meth:`~Experiment.observed_counts`), the expected events
+after threshold, quenching, smearing and efficiencies (:meth:`~Experiment.counts`), the count of
+every recoil with the divergence rules (:meth:`~Experiment.all_recoil_counts`), arrival-time and
+energy × time distributions. A fluence source already holds the exposure; a flux source is
+multiplied by the detector's live time.
+
+The set-up is one plain, JSON-safe description: :meth:`Experiment.to_spec` /
+:meth:`Experiment.from_spec` (:mod:`cevns_core.experiment.spec`); named presets come from
+``data/experiments/*.json`` (:mod:`cevns_core.experiment.presets`).
 """
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import ValidatedParameters, as_array, check_choice
-from .detector import Detector, detector_response_preset
-from .errors import CevnsError
-from .kinematics import T_max_keV
-from .nuclear_model import check_nuclear_choice
-from .nuclei import isotope
-from .quenching import quenching_model
-from .rates import BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
-from .response import efficiency_model, resolution_model
-from .sources import SOURCE_TYPES, Source
-from .weak_charges import StandardModel
+from .._validation import ValidatedParameters, as_array
+from ..detector import Detector
+from ..errors import CevnsError
+from ..kinematics import T_max_keV
+from ..nuclear_model import check_nuclear_choice
+from ..nuclei import isotope
+from ..rates import BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
+from ..sources import Continuum, Line, Source
+from ..weak_charges import StandardModel
 
-__all__ = ["Counts", "Experiment", "experiment", "experiment_names", "experiment_table"]
+__all__ = ["Counts", "Experiment"]
 
 Array = NDArray[np.float64]
 
@@ -45,31 +46,71 @@ _TIME_NODES = 16
 
 @dataclass(frozen=True)
 class Counts:
-    """Expected events over the exposure, with their breakdown."""
+    """Expected events over the exposure, with their breakdown.
+
+    ``divergence`` names the term that makes a count of every recoil infinite (then the total,
+    the flavours it concerns and every isotope are ``math.inf``); None otherwise.
+    """
 
     total: float
     by_flavour: dict[str, float]
     by_isotope: dict[str, float]
     unit: str = "events"
+    divergence: str | None = None
 
     def __float__(self) -> float:
         return self.total
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain-Python view for JSON output."""
-        return {
+        """Plain-Python view for JSON output (``divergence`` only when there is one)."""
+        out: dict[str, Any] = {
             "total": self.total,
             "by_flavour": self.by_flavour,
             "by_isotope": self.by_isotope,
             "unit": self.unit,
         }
+        if self.divergence is not None:
+            out["divergence"] = self.divergence
+        return out
 
 
-class Experiment(ValidatedParameters):
-    """A CEvNS experiment: source + detector (+ Standard-Model/new-physics inputs).
+class _FlavourSubset(Source):
+    """The components of ``source`` for some flavours only (same normalisation and baseline).
+
+    Used for the finite part of a count whose other flavours diverge.
 
     Examples
     --------
+    >>> from cevns_core.sources import PionDecayAtRest
+    >>> _FlavourSubset(source=PionDecayAtRest(), flavours_kept=["nu_mu"]).flavours()
+    ('nu_mu',)
+    """
+
+    source = param.ClassSelector(class_=Source, doc="The full source.")
+    flavours_kept = param.List(default=[], item_type=str, doc="Flavours to keep.")
+
+    def __init__(self, **params: Any) -> None:
+        src = params.get("source")
+        if not isinstance(src, Source):
+            raise CevnsError(f"source must be a Source model, got {type(src).__name__}")
+        super().__init__(normalisation=src.normalisation, **params)
+
+    @property
+    def distance_m(self) -> float | None:
+        """The full source's baseline (oscillations), if it has one."""
+        return getattr(self.source, "distance_m", None)
+
+    def components(self) -> tuple[Continuum | Line, ...]:
+        """The full source's components of the kept flavours."""
+        return tuple(c for c in self.source.components() if c.flavour in self.flavours_kept)
+
+
+class Experiment(ValidatedParameters):
+    """A CEvNS experiment: source + detector (+ nuclear choice and Standard-Model/new physics).
+
+    Examples
+    --------
+    >>> from cevns_core import experiment
     >>> exp = experiment("coherent_csi_2017")
     >>> round(exp.counts().total, 1)
     173.9
@@ -79,6 +120,9 @@ class Experiment(ValidatedParameters):
     reference = param.String(default="", doc="Where the preset's numbers come from.")
     notes = param.String(default="", doc="Choices made when the sources were ambiguous.")
     published = param.Dict(default={}, doc="Published predictions/measurements for comparison.")
+    preset = param.String(
+        default="", doc="Name of the preset this experiment came from ('': none)."
+    )
     source = param.ClassSelector(class_=Source, doc="Neutrino source, normalised at the detector.")
     detector = param.ClassSelector(class_=Detector, doc="Target, exposure and response.")
     physics = param.ClassSelector(
@@ -126,6 +170,26 @@ class Experiment(ValidatedParameters):
             params["R_n_fm"] = _plain_choice(self.R_n_fm)
         return {"form_factor_params": params} if params else {}
 
+    # --------------------------------------------------------------------------- copies
+    def copy(self, **changes: Any) -> Experiment:
+        """A new Experiment with the same parameters and ``changes`` (source, detector and
+        physics objects are shared unless replaced).
+
+        Examples
+        --------
+        >>> from cevns_core import experiment
+        >>> experiment("coherent_csi_2017").copy(form_factor="point").form_factor
+        'point'
+        """
+        values = {k: v for k, v in self.param.values().items() if k != "name"}
+        values.update(changes)
+        return type(self)(name=self.name, **values)
+
+    def ideal(self) -> Experiment:
+        """A copy with the ideal detector (:meth:`Detector.ideal`): every recoil counts, no
+        threshold, window, timing cut or response; same target and exposure."""
+        return self.copy(detector=self.detector.ideal())
+
     # --------------------------------------------------------------------------- helpers
     @property
     def exposure_factor(self) -> float:
@@ -139,11 +203,24 @@ class Experiment(ValidatedParameters):
         return self.detector.live_time_s
 
     def max_recoil_keV(self) -> float:
-        """Largest recoil any target nucleus can receive from the source."""
+        """T_max: the largest recoil (keVnr) any target nucleus can receive from the source,
+        2E²/(M + 2E) at the source's largest energy and the lightest target nucleus.
+
+        Examples
+        --------
+        >>> from cevns_core import experiment
+        >>> round(experiment("coherent_csi_2017").max_recoil_keV(), 2)
+        47.19
+        """
         masses = [isotope(n).mass_MeV for n in self.detector.targets()]
         return float(T_max_keV(self.source.E_max_MeV, min(masses)))
 
-    def _check_threshold(self) -> None:
+    def check_threshold(self) -> None:
+        """Raise CevnsError when the threshold lies above every recoil the source can produce.
+
+        Without smearing no event can pass such a threshold: a count of zero would hide a wrong
+        setting. With a resolution, recoils below the threshold can still be observed above it.
+        """
         T_thr = self.detector.threshold_recoil_keV()
         T_top = self.max_recoil_keV()
         if self.detector.resolution is None and T_thr >= T_top:
@@ -153,6 +230,7 @@ class Experiment(ValidatedParameters):
                 f"recoil the source can produce ({T_top:.4g} keVnr at "
                 f"E = {self.source.E_max_MeV:.4g} MeV)"
             )
+
 
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
@@ -174,7 +252,7 @@ class Experiment(ValidatedParameters):
         return self.spectrum(T_keV).total
 
     def _energy_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
-        self._check_threshold()
+        self.check_threshold()
         return binned_counts(
             self.source,
             self.detector,
@@ -190,6 +268,12 @@ class Experiment(ValidatedParameters):
 
         The detector's timing window and timing efficiency enter as an accepted fraction per
         flavour (π-DAR sources).
+
+        Raises
+        ------
+        CevnsError
+            For a threshold above every recoil (:meth:`check_threshold`); DivergentCountsError
+            for an infinite count (a magnetic moment or millicharge with recoils down to T = 0).
         """
         counts = self._energy_counts(bin_edges)
         fractions = self.timing_fractions()
@@ -221,6 +305,10 @@ class Experiment(ValidatedParameters):
         return {
             f: np.sum(weight * time_pdf(f, t * 1e3) * 1e3, axis=1) for f in self.source.flavours()
         }
+
+    def has_timing(self) -> bool:
+        """Whether the source has an arrival-time distribution (π-DAR)."""
+        return getattr(self.source, "time_pdf", None) is not None
 
     def energy_time_counts(self, bin_edges: ArrayLike, t_edges_us: ArrayLike) -> dict[str, Array]:
         """Counts per (observable bin, time bin) for each flavour: arrays (n_E, n_t)."""
@@ -281,6 +369,42 @@ class Experiment(ValidatedParameters):
             by_isotope={k: float(v.sum()) for k, v in counts.by_isotope().items()},
         )
 
+    def all_recoil_counts(self) -> Counts:
+        """Events of every recoil: :meth:`counts` of the :meth:`ideal` detector.
+
+        Divergence rule: with a term that makes dσ/dT diverge at T → 0 (a magnetic moment,
+        dσ/dT ∝ 1/T; a millicharge, ∝ 1/T²; ``physics.zero_recoil_divergence``) the number of
+        recoils down to T = 0 is infinite: the flavours concerned, every isotope and the total are
+        ``math.inf`` and ``divergence`` names the term; the other flavours keep their finite count.
+
+        Examples
+        --------
+        >>> from cevns_core import NewPhysics, experiment
+        >>> c = experiment("coherent_csi_2017", physics=NewPhysics(mu_nu_e_muB=1e-10))
+        >>> every = c.all_recoil_counts()
+        >>> every.total, every.by_flavour["nu_e"], every.divergence
+        (inf, inf, 'a neutrino magnetic moment (dσ/dT ∝ 1/T)')
+        """
+        ideal = self.ideal()
+        flavours = self.source.flavours()
+        reasons: dict[str, str | None] = dict.fromkeys(flavours)
+        if self.physics is not None:
+            reasons = {f: self.physics.zero_recoil_divergence(f) for f in flavours}
+        divergence = next((r for r in reasons.values() if r), None)
+        if divergence is None:
+            return ideal.counts()
+        finite = [f for f in flavours if not reasons[f]]
+        by_flavour = {f: math.inf for f in flavours}
+        if finite:
+            subset = _FlavourSubset(source=self.source, flavours_kept=finite)
+            by_flavour.update(ideal.copy(source=subset).counts().by_flavour)
+        return Counts(
+            total=math.inf,
+            by_flavour=by_flavour,
+            by_isotope=dict.fromkeys(self.detector.targets(), math.inf),
+            divergence=divergence,
+        )
+
     def summary(self) -> dict[str, Any]:
         """One row of the experiments table (target, mass, baseline, source, threshold...)."""
         src, det = self.source, self.detector
@@ -296,104 +420,30 @@ class Experiment(ValidatedParameters):
             "reference": self.reference,
         }
 
+    # --------------------------------------------------------------------------- the spec
+    def to_spec(self) -> dict[str, Any]:
+        """The whole set-up as one plain, JSON-safe dict (:func:`cevns_core.experiment.to_spec`)."""
+        from .spec import to_spec
+
+        return to_spec(self)
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Experiment:
+        """Rebuild an Experiment from :meth:`to_spec`'s dict, validated
+        (:func:`cevns_core.experiment.from_spec`)."""
+        from .spec import from_spec
+
+        return from_spec(spec)
+
+    def to_python(self) -> str:
+        """A short runnable script that rebuilds this experiment and prints its counts."""
+        from .spec import to_python
+
+        return to_python(self.to_spec())
+
 
 def _plain_choice(value: Any) -> Any:
     """A skin/radius choice as plain data (a dict copy of a mapping, a float otherwise)."""
     if isinstance(value, Mapping):
         return {str(k): float(v) for k, v in value.items()}
     return float(value)
-
-
-# ------------------------------------------------------------------------------- presets
-def _preset_files() -> dict[str, Any]:
-    folder = files("cevns_core").joinpath("data").joinpath("experiments")
-    return {p.name[:-5]: p for p in folder.iterdir() if p.name.endswith(".json")}
-
-
-@cache
-def _preset(name: str) -> dict[str, Any]:
-    return json.loads(_preset_files()[name].read_text(encoding="utf-8"))
-
-
-def experiment_names() -> list[str]:
-    """Names of the shipped experiment presets, sorted."""
-    return sorted(_preset_files())
-
-
-def _build_source(spec: dict[str, Any]) -> Source:
-    kind = check_choice(spec.get("type"), "source type", SOURCE_TYPES)
-    cls = SOURCE_TYPES[kind]
-    params = dict(spec.get("params", {}))
-    if kind == "composite":
-        members = params.get("sources", [])
-        if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-            raise CevnsError("a composite source needs 'sources': a list of source specs")
-        params["sources"] = [_build_source(m) for m in members]
-    facility = params.pop("facility", None)
-    if facility is not None:
-        return cls.from_facility(facility, **params)
-    return cls(**params)
-
-
-def _build_detector(spec: dict[str, Any]) -> Detector:
-    kw: dict[str, Any] = {}
-    if "preset" in spec:
-        kw.update(detector_response_preset(spec["preset"], **spec.get("variants", {})))
-    params = dict(spec.get("params", {}))
-    quench = params.pop("quenching", None)
-    if isinstance(quench, dict):
-        q = dict(quench)
-        kw["quenching"] = quenching_model(q.pop("model"), **q)
-    elif quench is not None:
-        kw["quenching"] = quench
-    eff = params.pop("efficiency", None)
-    if isinstance(eff, dict):
-        e = dict(eff)
-        kw["efficiency"] = efficiency_model(e.pop("model"), **e)
-    res = params.pop("resolution", None)
-    if isinstance(res, dict):
-        r = dict(res)
-        kw["resolution"] = resolution_model(r.pop("model"), **r)
-    elif res is not None:
-        kw["resolution"] = res
-    if "timing_window_us" in params and params["timing_window_us"] is not None:
-        params["timing_window_us"] = tuple(params["timing_window_us"])
-    kw.update(params)
-    return Detector(**kw)
-
-
-def experiment(name: str, **overrides: Any) -> Experiment:
-    """Build the experiment preset ``name`` (see :func:`experiment_names`).
-
-    ``overrides`` set Experiment parameters (``physics``, ``form_factor``,
-    ``form_factor_params``, ``skin_fm``, ``R_n_fm``), e.g. ``experiment("coherent_csi_2017",
-    skin_fm=0.5)``.
-
-    Raises
-    ------
-    CevnsError
-        For an unknown preset name.
-    """
-    check_choice(name, "experiment preset", experiment_names())
-    spec = _preset(name)
-    exp = Experiment(
-        name=name,
-        title=spec.get("title", name),
-        reference=spec.get("reference", ""),
-        notes=spec.get("notes", ""),
-        published=spec.get("published", {}),
-        source=_build_source(spec["source"]),
-        detector=_build_detector(spec["detector"]),
-        form_factor=spec.get("form_factor", "helm"),
-    )
-    if overrides:
-        try:
-            exp.param.update(**overrides)
-        except (ValueError, TypeError) as exc:
-            raise CevnsError(f"invalid override for {name}: {exc}") from exc
-    return exp
-
-
-def experiment_table() -> list[dict[str, Any]]:
-    """Summary rows of every preset (no event computation)."""
-    return [experiment(n).summary() for n in experiment_names()]

@@ -1,0 +1,51 @@
+"""Experiments: a source, a detector, the nuclear choice and the physics, as one description.
+
+* :mod:`~cevns_core.experiment.experiment` — :class:`Experiment` (spectra, observed counts,
+  counts with the divergence rules, energy × time, threshold check, the ideal detector);
+* :mod:`~cevns_core.experiment.spec` — the serialisable spec: :func:`to_spec`,
+  :func:`from_spec`, :func:`to_python`, :func:`read_spec` (each piece to plain data and back:
+  :mod:`~cevns_core.experiment.parts`);
+* :mod:`~cevns_core.experiment.presets` — the presets of ``data/experiments/*.json``;
+* :mod:`~cevns_core.experiment.band` — the uncertainty band (flux ⊕ form factor ⊕ quenching).
+"""
+
+from .band import BAND_MODELS, UncertaintyBand, uncertainty_band
+from .experiment import Counts, Experiment
+from .presets import (
+    experiment,
+    experiment_names,
+    experiment_table,
+    preset_data,
+    preset_detector,
+    preset_source,
+)
+from .spec import (
+    MAX_SPEC_BYTES,
+    SPEC_FORMAT,
+    SPEC_VERSION,
+    from_spec,
+    read_spec,
+    to_python,
+    to_spec,
+)
+
+__all__ = [
+    "BAND_MODELS",
+    "MAX_SPEC_BYTES",
+    "SPEC_FORMAT",
+    "SPEC_VERSION",
+    "Counts",
+    "Experiment",
+    "UncertaintyBand",
+    "experiment",
+    "experiment_names",
+    "experiment_table",
+    "from_spec",
+    "preset_data",
+    "preset_detector",
+    "preset_source",
+    "read_spec",
+    "to_python",
+    "to_spec",
+    "uncertainty_band",
+]
