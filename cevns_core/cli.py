@@ -101,6 +101,25 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 def _cmd_experiments(args: argparse.Namespace) -> None:
     from .experiment import experiment_table
 
+    if args.json:
+        from . import experiment, experiment_names
+        from .published import published_comparison
+
+        names = args.experiment or experiment_names()
+        payload = []
+        for name in names:
+            exp = experiment(name)
+            row = exp.summary()
+            comparison = published_comparison(exp)
+            row["expected_events"] = comparison["counts"]
+            row["published"] = {
+                "reference": comparison["reference"],
+                "results": comparison["results"],
+            }
+            payload.append(row)
+        json.dump(payload, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     rows = experiment_table()
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=1)
@@ -596,6 +615,19 @@ def _build_parser() -> _Parser:
 
     ex = sub.add_parser("experiments", help="list the experiment presets")
     ex.add_argument("--format", choices=("csv", "json"), default="csv")
+    ex.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON with our expected events and each preset's published numbers beside ours "
+        "(computes every preset: a few seconds)",
+    )
+    ex.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --json: only this preset (repeatable)",
+    )
     ex.set_defaults(func=_cmd_experiments)
 
     co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset or spec")

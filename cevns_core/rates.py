@@ -509,8 +509,17 @@ def binned_counts(
             for flavour in source.flavours():
                 parts[(name, flavour)] = np.zeros(edges.size - 1)
             continue
-        R = detector.response_matrix(T, edges)
         spectrum = recoil_spectrum(source, {name: count}, T, physics, form_factor, **options)
+        if recoil_edges is not None:
+            # no smearing: each node lands in one bin, a bincount instead of a dense R @ v
+            index, weight = detector.bin_assignment(T, edges)
+            keep = index >= 0
+            for key, values in spectrum.parts.items():
+                parts[key] = exposure * np.bincount(
+                    index[keep], weights=(values * w * weight)[keep], minlength=edges.size - 1
+                )
+            continue
+        R = detector.response_matrix(T, edges)
         for key, values in spectrum.parts.items():
             parts[key] = exposure * (R @ (values * w))
     return BinnedCounts(edges, detector.observable, parts)
