@@ -41,6 +41,7 @@ __all__ = [
     "Breakdown",
     "FluxKernel",
     "RecoilSpectrum",
+    "arrival_kernels",
     "binned_counts",
     "flux_averaged_cross_section",
     "flux_kernel",
@@ -86,7 +87,8 @@ def flux_kernel(
 
     Continua use Gauss–Legendre nodes between max(E_min(T), E_low) and the end point, split at
     the component's breakpoints; lines enter analytically. A ``physics`` model with neutrino
-    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance.
+    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance
+    (averaged over the source's ``distance_spread_m``, if it has one).
     """
     T = as_array(T_keV, "T_keV", minimum=0.0)
     return _flux_kernel(source, source.components(), M_MeV, T, flavour, physics)
@@ -109,8 +111,17 @@ def _flux_kernel(
     weights and inverse powers per set of component edges) let the flavours of one nucleus
     share that work.
     """
-    survival = physics.survival_probability if physics is not None else None
-    distance = getattr(source, "distance_m", None)
+    survival = None
+    if physics is not None:
+        distance = getattr(source, "distance_m", None)
+        spread = float(getattr(source, "distance_spread_m", 0.0) or 0.0)
+
+        def survival(flavour: str, E: Array, physics: Any = physics) -> Any:
+            # the spread only when there is one: stand-in physics objects may not take it
+            if spread:
+                return physics.survival_probability(flavour, E, distance, spread_m=spread)
+            return physics.survival_probability(flavour, E, distance)
+
     if E_low is None:
         E_low = E_min_MeV(T, M_MeV)
     if segments is None:
@@ -129,9 +140,9 @@ def _flux_kernel(
         # the segment that contains E_min(T): its own nodes per T
         phi_part = plan.part_weights * component.density(plan.part_nodes)
         if survival is not None:
-            p = survival(flavour, plan.full_nodes, distance)
+            p = survival(flavour, plan.full_nodes)
             phi_full = phi_full if p is None else phi_full * p
-            p = survival(flavour, plan.part_nodes, distance)
+            p = survival(flavour, plan.part_nodes)
             phi_part = phi_part if p is None else phi_part * p
         for k in range(3):
             per_segment = (phi_full * plan.full_inverse[k]).sum(axis=-1)
@@ -144,11 +155,58 @@ def _flux_kernel(
         reached = line.energy_MeV >= E_low
         intensity = line.intensity
         if survival is not None:
-            p = survival(flavour, np.asarray(line.energy_MeV), distance)
+            p = survival(flavour, np.asarray(line.energy_MeV))
             intensity = intensity if p is None else intensity * float(p)
         for k in range(3):
             moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
     return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
+
+
+class _Transition:
+    """Stand-in physics for :func:`_flux_kernel`: weights the flux of ν_α by P(ν_α → ν_β)."""
+
+    def __init__(self, physics: Any, final: str) -> None:
+        self.physics, self.final = physics, final
+
+    def survival_probability(
+        self, flavour: str, E_MeV: Array, distance_m: float | None, spread_m: float = 0.0
+    ) -> Array | None:
+        return self.physics.transition_probability(flavour, self.final, E_MeV, distance_m, spread_m)
+
+
+def arrival_kernels(
+    source: Source,
+    M_MeV: float,
+    T_keV: ArrayLike,
+    flavour: str,
+    physics: StandardModel | None = None,
+    *,
+    _components: tuple[Any, ...] | None = None,
+    _E_low: Array | None = None,
+    _segments: dict | None = None,
+) -> list[tuple[str, FluxKernel]]:
+    """Flux moments of the source's ν_α split by the flavour it arrives as.
+
+    ``[(α, kernel)]`` weighted by P(ν_α → active) when the physics changes no flavour in flight;
+    otherwise ``[(α, P(ν_α → ν_α)), (β, P(ν_α → ν_β)) ...]`` over
+    ``physics.appeared_flavours(α)`` (sterile 3+1 appearance), for a cross section that depends
+    on the flavour: ∫Φ_α Σ_β P_αβ σ_β = Σ_β kernel_β.integrate(coefficients of β).
+    """
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    components = source.components() if _components is None else _components
+    finals = physics.appeared_flavours(flavour) if physics is not None else ()
+    common = {"E_low": _E_low, "segments": _segments}
+    if not finals:
+        return [(flavour, _flux_kernel(source, components, M_MeV, T, flavour, physics, **common))]
+    return [
+        (
+            final,
+            _flux_kernel(
+                source, components, M_MeV, T, flavour, _Transition(physics, final), **common
+            ),
+        )
+        for final in (flavour, *finals)
+    ]
 
 
 _X01, _W01 = gauss_legendre_segments(np.array([0.0, 1.0]), 0.0)  # the rule on [0, 1]
@@ -324,13 +382,31 @@ def recoil_spectrum(
         segments: dict = {}
         coefficients = None
         for flavour in flavours:
-            if coefficients is None or not shared_coefficients:
-                config = replace(base, flavour=flavour)
-                coefficients = config.coefficients(T_MeV, form_factors=form_factors)
-            kernel = _flux_kernel(
-                source, components, M, T, flavour, physics, E_low=E_low, segments=segments
-            )
-            parts[(name, flavour)] = count * kernel.integrate(*coefficients)
+            if shared_coefficients:
+                if coefficients is None:
+                    coefficients = base.coefficients(T_MeV, form_factors=form_factors)
+                kernel = _flux_kernel(
+                    source, components, M, T, flavour, physics, E_low=E_low, segments=segments
+                )
+                parts[(name, flavour)] = count * kernel.integrate(*coefficients)
+                continue
+            # a flavour-dependent cross section: the flux of ν_α as the flavours it arrives as
+            total = np.zeros_like(T)
+            for final, kernel in arrival_kernels(
+                source,
+                M,
+                T,
+                flavour,
+                physics,
+                _components=components,
+                _E_low=E_low,
+                _segments=segments,
+            ):
+                config = replace(base, flavour=final)
+                total = total + kernel.integrate(
+                    *config.coefficients(T_MeV, form_factors=form_factors)
+                )
+            parts[(name, flavour)] = count * total
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)
 

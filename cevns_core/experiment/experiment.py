@@ -100,6 +100,11 @@ class _FlavourSubset(Source):
         """The full source's baseline (oscillations), if it has one."""
         return getattr(self.source, "distance_m", None)
 
+    @property
+    def distance_spread_m(self) -> float:
+        """The full source's baseline spread (oscillation averaging), 0 if it has none."""
+        return getattr(self.source, "distance_spread_m", 0.0)
+
     def components(self) -> tuple[Continuum | Line, ...]:
         """The full source's components of the kept flavours."""
         return tuple(c for c in self.source.components() if c.flavour in self.flavours_kept)
@@ -230,7 +235,6 @@ class Experiment(ValidatedParameters):
                 f"recoil the source can produce ({T_top:.4g} keVnr at "
                 f"E = {self.source.E_max_MeV:.4g} MeV)"
             )
-
 
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
