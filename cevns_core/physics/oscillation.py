@@ -103,7 +103,7 @@ def pmns_matrix(
     Examples
     --------
     >>> U = pmns_matrix()
-    >>> round(abs(U[0, 2]) ** 2, 5), bool(np.allclose(U @ U.conj().T, np.eye(3)))
+    >>> round(float(abs(U[0, 2]) ** 2), 5), bool(np.allclose(U @ U.conj().T, np.eye(3)))
     (0.02203, True)
     """
     s2 = [
