@@ -37,7 +37,7 @@ Array = NDArray[np.float64]
 class NewPhysics(StandardModel):
     """The Standard Model plus every new-physics effect of PHYSICS.md §7, all switchable at once.
 
-    All parameters default to zero (the Standard Model exactly). Each effect — vector NSI,
+    All switches default to zero (the Standard Model exactly). Each effect — vector NSI,
     tensor NSI, light vector Z′, light scalar, magnetic moment, charge radius, millicharge,
     sterile 3+1 — is one module of :mod:`cevns_core.physics` with its parameters, its
     Lagrangian, its conventions (and the errors of the sources that were corrected) and its
@@ -49,10 +49,11 @@ class NewPhysics(StandardModel):
     Parameter names: vector NSI ``eps_uV_<αβ>``, ``eps_dV_<αβ>`` (αβ ∈ ee, mumu, tautau, emu,
     etau, mutau); tensor NSI ``eps_uT_<αα>``, ``eps_dT_<αα>``; Z′ ``zprime_model``,
     ``zprime_coupling``, ``zprime_mass_MeV``; scalar ``scalar_coupling``, ``scalar_mass_MeV``,
-    ``scalar_charge``; magnetic moment ``mu_nu_<α>_muB``, ``mm_exact``; charge radius
-    ``r2_<α>_cm2``, ``r2_<αβ>_cm2``, ``charge_radius_convention``; millicharge
-    ``millicharge_<α>``, ``millicharge_<αβ>`` (units of e); sterile ``dm2_41_eV2``, ``Ue4_sq``,
-    ``Umu4_sq``, ``Utau4_sq``, ``sterile_baseline_m``.
+    ``scalar_charge``; magnetic moment ``mu_nu_<α>_muB``, ``mm_exact``; transition moments
+    ``tmm_Lambda<i>_muB``, ``tmm_zeta<i>_deg``, ``pmns_sin2_theta<ij>``, ``pmns_delta_cp_deg``,
+    ``tmm_regime``; charge radius ``r2_<α>_cm2``, ``r2_<αβ>_cm2``,
+    ``charge_radius_convention``; millicharge ``millicharge_<α>``, ``millicharge_<αβ>`` (units
+    of e); sterile ``dm2_41_eV2``, ``Ue4_sq``, ``Umu4_sq``, ``Utau4_sq``, ``sterile_baseline_m``.
 
     Examples
     --------
