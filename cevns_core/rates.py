@@ -41,7 +41,6 @@ __all__ = [
     "Breakdown",
     "FluxKernel",
     "RecoilSpectrum",
-    "arrival_kernels",
     "binned_counts",
     "flux_averaged_cross_section",
     "flux_kernel",
@@ -160,53 +159,6 @@ def _flux_kernel(
         for k in range(3):
             moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
     return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
-
-
-class _Transition:
-    """Stand-in physics for :func:`_flux_kernel`: weights the flux of ν_α by P(ν_α → ν_β)."""
-
-    def __init__(self, physics: Any, final: str) -> None:
-        self.physics, self.final = physics, final
-
-    def survival_probability(
-        self, flavour: str, E_MeV: Array, distance_m: float | None, spread_m: float = 0.0
-    ) -> Array | None:
-        return self.physics.transition_probability(flavour, self.final, E_MeV, distance_m, spread_m)
-
-
-def arrival_kernels(
-    source: Source,
-    M_MeV: float,
-    T_keV: ArrayLike,
-    flavour: str,
-    physics: StandardModel | None = None,
-    *,
-    _components: tuple[Any, ...] | None = None,
-    _E_low: Array | None = None,
-    _segments: dict | None = None,
-) -> list[tuple[str, FluxKernel]]:
-    """Flux moments of the source's ν_α split by the flavour it arrives as.
-
-    ``[(α, kernel)]`` weighted by P(ν_α → active) when the physics changes no flavour in flight;
-    otherwise ``[(α, P(ν_α → ν_α)), (β, P(ν_α → ν_β)) ...]`` over
-    ``physics.appeared_flavours(α)`` (sterile 3+1 appearance), for a cross section that depends
-    on the flavour: ∫Φ_α Σ_β P_αβ σ_β = Σ_β kernel_β.integrate(coefficients of β).
-    """
-    T = as_array(T_keV, "T_keV", minimum=0.0)
-    components = source.components() if _components is None else _components
-    finals = physics.appeared_flavours(flavour) if physics is not None else ()
-    common = {"E_low": _E_low, "segments": _segments}
-    if not finals:
-        return [(flavour, _flux_kernel(source, components, M_MeV, T, flavour, physics, **common))]
-    return [
-        (
-            final,
-            _flux_kernel(
-                source, components, M_MeV, T, flavour, _Transition(physics, final), **common
-            ),
-        )
-        for final in (flavour, *finals)
-    ]
 
 
 _X01, _W01 = gauss_legendre_segments(np.array([0.0, 1.0]), 0.0)  # the rule on [0, 1]
@@ -391,6 +343,8 @@ def recoil_spectrum(
                 parts[(name, flavour)] = count * kernel.integrate(*coefficients)
                 continue
             # a flavour-dependent cross section: the flux of ν_α as the flavours it arrives as
+            from .arrival import arrival_kernels
+
             total = np.zeros_like(T)
             for final, kernel in arrival_kernels(
                 source,

@@ -7,7 +7,7 @@ electron is c₀(T) + c₁(T)/E + c₂(T)/E² for every interaction of :mod:`.mo
 is the same three flux moments the CEvNS engine uses (:func:`cevns_core.rates.flux_kernel` with
 M = m_e: fixed Gauss–Legendre nodes split at the flux's kinks, lines added analytically, the
 physics object's oscillation applied at the source distance). ν–e depends on the flavour, so a
-flavour that appears in flight (sterile 3+1, :func:`cevns_core.rates.arrival_kernels`) scatters
+flavour that appears in flight (sterile 3+1, :func:`cevns_core.arrival.arrival_kernels`) scatters
 with its own cross section.
 Z_eff(T) is the stepping approximation (:mod:`.binding`) or Z (``binding="free"``).
 
@@ -27,10 +27,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_array
+from ..arrival import arrival_kernels
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ..materials import Material
-from ..rates import Breakdown, arrival_kernels, target_nuclei
+from ..rates import Breakdown, target_nuclei
 from ..sources.base import Source
 from ..units import M_E_MeV
 from .binding import effective_electrons, element_symbol
