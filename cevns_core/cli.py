@@ -250,6 +250,11 @@ def _experiment(args: argparse.Namespace):
 
 def _cmd_counts(args: argparse.Namespace) -> None:
     exp = _experiment(args)
+    if args.electron_binding is not None and not args.electron_recoils:
+        raise CevnsError("--electron-binding needs --electron-recoils")
+    if args.electron_recoils:
+        binding = args.electron_binding or exp.electron_binding
+        exp = exp.copy(electron_recoils=True, electron_binding=binding)
     counts = exp.counts()
     if args.json:
         payload = {"experiment": exp.name, "form_factor": exp.form_factor, **counts.as_dict()}
@@ -260,7 +265,11 @@ def _cmd_counts(args: argparse.Namespace) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["component", "events"])
     writer.writerow(["total", f"{counts.total:.6g}"])
-    for key, value in {**counts.by_flavour, **counts.by_isotope}.items():
+    for key, value in {
+        **(counts.by_channel or {}),
+        **counts.by_flavour,
+        **counts.by_isotope,
+    }.items():
         writer.writerow([key, f"{value:.6g}"])
 
 
@@ -635,6 +644,18 @@ def _build_parser() -> _Parser:
     co.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
     _add_nuclear_options(co)
     _add_physics_option(co)
+    co.add_argument(
+        "--electron-recoils",
+        action="store_true",
+        help="add ν–e scattering (electron recoils in keVee through the same response); the "
+        "output gains the channels cevns and electron",
+    )
+    co.add_argument(
+        "--electron-binding",
+        choices=("stepping", "free"),
+        default=None,
+        help="atomic binding of the target electrons for --electron-recoils (default stepping)",
+    )
     co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
     co.set_defaults(func=_cmd_counts)
 

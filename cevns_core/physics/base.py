@@ -17,7 +17,12 @@ holding one :class:`Effect` subclass, registered with
                          ν_α → ν_β (β = α: added to the SM amplitude; β ≠ α: a separate,
                          flavour-changing amplitude added in quadrature);
   ``incoherent``         non-interfering dσ/dT terms as (c₀, c₁, c₂) of c₀ + c₁/E + c₂/E²;
-  ``survival``           a factor on the flux, P(ν_α arrives active; E, L);
+  ``survival``           a factor on the flux, P(ν_α arrives active; E, L, RMS spread of L);
+  ``appeared``, ``transition``  flavour change in flight: the flavours ν_α can arrive as and
+                         P(ν_α → ν_β; E, L) (β = α: P(ν_α → ν_α)), used where the cross section
+                         depends on the flavour;
+  ``moment_squared``     the effective magnetic moment squared μ²_να (μ_B²) the effect gives
+                         (read by ν–e scattering);
   ``divergence``         the reason a count down to T = 0 is infinite;
 
 - its vectorised scan terms (``scan_terms``): the same functions evaluated with the scanned
@@ -325,9 +330,36 @@ class Effect:
         return None
 
     def survival(
-        self, v: Values, flavour: str, E_MeV: Array, distance_m: float | None
+        self,
+        v: Values,
+        flavour: str,
+        E_MeV: Array,
+        distance_m: float | None,
+        spread_m: float = 0.0,
     ) -> Array | None:
-        """Probability that ν_α arrives as an active neutrino (None: 1)."""
+        """Probability that ν_α arrives as an active neutrino (None: 1); ``spread_m`` is the RMS
+        spread of the baseline around ``distance_m``."""
+        return None
+
+    def appeared(self, v: Values, flavour: str) -> tuple[str, ...]:
+        """The flavours β ≠ α that ν_α can arrive as (empty: no flavour change)."""
+        return ()
+
+    def transition(
+        self,
+        v: Values,
+        flavour_in: str,
+        flavour_out: str,
+        E_MeV: Array,
+        distance_m: float | None,
+        spread_m: float = 0.0,
+    ) -> Array | None:
+        """P(ν_α → ν_β) for β in :meth:`appeared` or β = α (None: this effect changes no
+        flavour; then :meth:`survival` applies)."""
+        return None
+
+    def moment_squared(self, v: Values, alpha: str) -> Any:
+        """μ²_να in μ_B² that this effect gives lepton family α (None: none)."""
         return None
 
     def divergence(self, v: Values, alphas: tuple[str, ...]) -> str | None:

@@ -151,6 +151,10 @@ class MagneticMoment(Effect):
             return None
         return moment_coefficients(mu, Z, T_MeV, F_p, bool(v["mm_exact"]))
 
+    def moment_squared(self, v: Values, alpha: str) -> Any:
+        mu = v[f"mu_nu_{alpha}_muB"]
+        return None if mu == 0.0 else mu * mu
+
     def divergence(self, v: Values, alphas: tuple[str, ...]) -> str | None:
         if any(v[f"mu_nu_{a}_muB"] != 0.0 for a in alphas):
             return "a neutrino magnetic moment (dσ/dT ∝ 1/T)"

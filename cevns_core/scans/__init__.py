@@ -18,7 +18,8 @@ is given).
 The package: :mod:`.catalogue` (the models, derived from the physics registry
 :mod:`cevns_core.physics`, plus ``rn_sin2w``), :mod:`.engine` (kernels, fast and generic paths),
 :mod:`.run` (:func:`scan` and its χ²), :mod:`.result` (:class:`ScanResult`, Δχ² conventions),
-:mod:`.distributed` (local and Dask execution, progress).
+:mod:`.distributed` (local and Dask execution, progress), :mod:`.combine` (several experiments or
+baselines in one χ²: :func:`scan_combined`).
 
 Models and axes (axis names say what enters the Lagrangian; the conventions are those of the
 effect's module in :mod:`cevns_core.physics`):
@@ -28,6 +29,7 @@ effect's module in :mod:`cevns_core.physics`):
 from __future__ import annotations
 
 from .catalogue import SCAN_MODELS, Axis, ScanModel, default_axes, describe_models, scan_models
+from .combine import combine_scans, scan_combined
 from .distributed import TextProgress
 from .result import REFERENCES, ScanResult
 from .run import scan
@@ -41,7 +43,9 @@ __all__ = [
     "ScanModel",
     "ScanResult",
     "TextProgress",
+    "combine_scans",
     "default_axes",
     "scan",
+    "scan_combined",
     "scan_models",
 ]

@@ -203,6 +203,15 @@ class Reactor(ValidatedSource):
         softbounds=(1.0, 200.0),
         doc="Distance from the core to the detector in m.",
     )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite core and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.85 m for a power-reactor core seen from 10–30 m "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+    )
     fraction_U235 = param.Number(
         default=0.58, bounds=(0.0, 1.0), doc="Fission fraction of ²³⁵U (fractions sum to 1)."
     )
