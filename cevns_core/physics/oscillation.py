@@ -65,8 +65,9 @@ _LEPTONS = ("e", "mu", "tau")
 #: Δm²L/(4E) per eV² m/MeV: 10⁻¹²/(4 ħc[MeV m]) = 1.26693 (PHYSICS §7.9).
 OSCILLATION_PHASE_PER_EV2_M_PER_MEV = 1e-12 / (4.0 * HBARC_MeV_fm * 1e-15)
 
-#: Three-flavour best fit, normal ordering with the Super-Kamiokande atmospheric χ², NuFIT 5.2
-#: (2022), www.nu-fit.org (method: Esteban et al., JHEP 09 (2020) 178, arXiv:2007.14792).
+#: Three-flavour best fit, normal ordering, NuFIT 5.2 (2022) without the tabulated
+#: Super-Kamiokande atmospheric χ² (with it: sin²θ₂₃ = 0.451, δ = 232°), www.nu-fit.org (method:
+#: Esteban et al., JHEP 09 (2020) 178, arXiv:2007.14792).
 PMNS_NUFIT52: dict[str, float] = {
     "sin2_theta12": 0.303,
     "sin2_theta13": 0.02203,
