@@ -31,6 +31,7 @@ from cevns_core import __version__
 from cevns_core import cli as cevns_cli
 from dashboard import server
 from dashboard.app import create_app
+from dashboard.limits import Limits
 from dashboard.state import SessionState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,9 +88,15 @@ class Client:
 
 
 @contextmanager
-def serving(states: list[SessionState] | None = None, **options: Any) -> Iterator[str]:
-    """``dashboard.server.serve`` in a thread on a free port; yields the base URL."""
+def serving(
+    states: list[SessionState] | None = None, *, limits: Limits | None = None, **options: Any
+) -> Iterator[str]:
+    """``dashboard.server.serve`` in a thread on a free port; yields the base URL.
+
+    Failed logins are not throttled unless ``limits`` says so (tests of throttling do).
+    """
     port = _free_port()
+    options["limits"] = limits if limits is not None else Limits(login_delay_s=0.0)
 
     def app() -> Any:
         state = SessionState()

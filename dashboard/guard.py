@@ -1,0 +1,439 @@
+"""The served dashboard's gate: every HTTP request and websocket message passes here first.
+
+:meth:`Guard.install` wraps the Tornado application's routing (``find_handler``) of a Bokeh/Panel
+server before it starts. For each request, before any Panel code runs:
+
+* the URL and each query value are checked against ``--max-url-length`` / ``--max-url-value``
+  (414, before Panel parses the query);
+* requests per client address are limited (``--max-request-rate``, 429), and so are requests that
+  create a session (a page, or a websocket for an unknown session): ``--max-page-rate`` per
+  address, ``--max-sessions-per-client`` open sessions per address and ``--max-sessions`` in all
+  (429 / 503, each with a message naming the limit);
+* ``/components/<module>/…`` (Panel's resources of custom components) is served only for modules
+  already imported by the server under ``panel`` (nothing is imported on request), and only
+  after login; Bokeh's ``autoload.js`` (embedding the page in other sites) is not offered;
+* every response carries frame protection and a content-security policy (:data:`APP_CSP`): only
+  the server's own scripts, styles, images and websocket. The page's inline scripts get a
+  per-response nonce. Panel needs ``'unsafe-eval'`` (its ReactiveHTML components, e.g. the
+  notification area, compile their scripts with ``new Function``), ``blob:`` scripts
+  (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
+* websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
+  ``Location``) are checked like a URL (the connection is closed with 1008 when refused).
+
+Refusals are one WARNING line each (repeats from the same address are counted, reported at
+most every :data:`WARN_EVERY_S` s); the access log shortens URLs to :data:`LOG_URI_CHARS`
+characters; :func:`install_log_filters` turns Bokeh's and Panel's tracebacks for invalid client
+messages into one WARNING line.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+import re
+import secrets
+import sys
+import time
+from collections import Counter
+from typing import Any
+
+from .limits import (
+    PAGE_BURST,
+    REQUEST_BURST,
+    Limits,
+    RateLimiter,
+    Refusal,
+    check_url,
+    client_key,
+)
+from .text import truncated
+
+__all__ = [
+    "APP_CSP",
+    "LOG_URI_CHARS",
+    "SECURITY_HEADERS",
+    "WARN_EVERY_S",
+    "ClientErrorFilter",
+    "Guard",
+    "install_log_filters",
+]
+
+log = logging.getLogger("dashboard.server")
+access_log = logging.getLogger("tornado.access")
+
+#: Content-security policy of the dashboard (``{nonce}``: per response).
+APP_CSP = (
+    "default-src 'self'; "
+    "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' blob:; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+#: Refusals of one kind from one address are logged at most this often (the rest are counted).
+WARN_EVERY_S = 10.0
+#: Characters of a URL written to the access log.
+LOG_URI_CHARS = 200
+#: Top-level packages whose component resources ``/components/`` may serve (if imported).
+COMPONENT_PACKAGES = ("panel",)
+
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
+_URL_ATTR = re.compile(r'"attr"\s*:\s*"(?:search|href|hash)"')
+
+
+def _add_nonce(chunk: str | bytes, nonce: str) -> str | bytes:
+    if isinstance(chunk, bytes):
+        return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk.decode("utf-8")).encode()
+    return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
+
+
+class Guard:
+    """Limits, headers and logging for one server; see the module docstring."""
+
+    def __init__(self, limits: Limits, *, login: Any = None) -> None:
+        self.limits = limits
+        self.login = login
+        self.pages = RateLimiter(limits.page_rate, max(PAGE_BURST, limits.page_rate))
+        self.requests = RateLimiter(limits.request_rate, max(REQUEST_BURST, limits.request_rate))
+        #: Refusals so far, by kind (``"url"``, ``"requests"``, ``"pages"``, ...).
+        self.refused: Counter[str] = Counter()
+        self._classes: dict[type, type] = {}
+        self._warned: dict[tuple[str, str], list[float]] = {}
+        self._inflight: Counter[str] = Counter()
+        self.app: Any = None
+
+    # ------------------------------------------------------------------ installation
+    def install(self, server: Any) -> None:
+        """Route every request of ``server`` (a Bokeh/Panel ``Server``, not yet started)."""
+        app = server._tornado
+        self.app = app
+        route = app.find_handler
+
+        def find_handler(request: Any, **kwargs: Any) -> Any:
+            return self._route(request, route(request, **kwargs))
+
+        app.find_handler = find_handler
+        app.settings["log_function"] = self.log_request
+
+    def _route(self, request: Any, delegate: Any) -> Any:
+        try:
+            refusal = self._check(request, delegate)
+        except Exception:  # a bug here must not open the gate: refuse, with the details logged
+            log.exception("request check failed")
+            refusal = Refusal(500, "The server could not check this request.")
+        if refusal is not None:
+            return self.app.get_handler_delegate(
+                request, self._guarded(_refused_handler()), {"refusal": refusal}
+            )
+        delegate.handler_class = self._guarded(delegate.handler_class)
+        return delegate
+
+    def _guarded(self, cls: type) -> type:
+        """``cls`` with the guard's headers (and websocket checks) mixed in; one per class."""
+        guarded = self._classes.get(cls)
+        if guarded is None:
+            from tornado.websocket import WebSocketHandler
+
+            mixin = _GuardedWebSocket if issubclass(cls, WebSocketHandler) else _Guarded
+            guarded = type(cls.__name__, (mixin, cls), {"_cevns_guard": self})
+            self._classes[cls] = guarded
+        return guarded
+
+    # ------------------------------------------------------------------ checks
+    def _check(self, request: Any, delegate: Any) -> Refusal | None:
+        from bokeh.server.views.autoload_js_handler import AutoloadJsHandler
+        from bokeh.server.views.doc_handler import DocHandler
+        from panel.io.server import ComponentResourceHandler
+        from tornado.websocket import WebSocketHandler
+
+        key = client_key(request.remote_ip)
+        refusal = check_url(request.uri, self.limits)
+        if refusal is not None:
+            return self.refuse(key, "url", refusal)
+        wait = self.requests.allow(key)
+        if wait:
+            message = (
+                "Too many requests from your address: wait a moment "
+                f"(at most {self.limits.request_rate:g} per second, option --max-request-rate)."
+            )
+            return self.refuse(key, "requests", Refusal(429, message, wait))
+        cls = delegate.handler_class
+        if issubclass(cls, AutoloadJsHandler):
+            return self.refuse(key, "autoload", Refusal(404, "Embedding is not offered."))
+        if issubclass(cls, ComponentResourceHandler):
+            return self._check_component(key, request)
+        new_page = issubclass(cls, DocHandler) or (
+            issubclass(cls, WebSocketHandler) and self._opens_new_session(request, delegate)
+        )
+        if new_page:
+            return self._check_new_page(key, building=issubclass(cls, DocHandler))
+        return None
+
+    def _check_component(self, key: str, request: Any) -> Refusal | None:
+        if self.login is not None and self.login.user_of(request) is None:
+            return self.refuse(key, "components", Refusal(403, "Sign in first."))
+        rest = request.path.split("/components/", 1)[-1]
+        module = rest.split("/", 1)[0]
+        if module.partition(".")[0] not in COMPONENT_PACKAGES or module not in sys.modules:
+            return self.refuse(
+                key, "components", Refusal(404, "No such component resource on this server.")
+            )
+        return None
+
+    def _opens_new_session(self, request: Any, delegate: Any) -> bool:
+        from bokeh.util.token import get_session_id
+
+        parts = [p.strip() for p in request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        context = delegate.handler_kwargs.get("application_context")
+        if len(parts) != 2 or context is None:
+            return False  # Bokeh refuses it without creating a session
+        try:
+            context.get_session(get_session_id(parts[1]))
+        except Exception:
+            return True
+        return False
+
+    def _check_new_page(self, key: str, *, building: bool) -> Refusal | None:
+        limits = self.limits
+        wait = self.pages.allow(key)
+        if wait:
+            message = (
+                "Too many new pages from your address: wait a few seconds and reload "
+                f"(at most {limits.page_rate:g} per second, option --max-page-rate)."
+            )
+            return self.refuse(key, "pages", Refusal(429, message, wait))
+        total, mine = self.session_counts(key)
+        if total >= limits.max_sessions:
+            message = (
+                f"The server is full ({total} open pages, option --max-sessions): "
+                "try again in a minute."
+            )
+            return self.refuse(key, "sessions", Refusal(503, message, 60))
+        if mine >= limits.max_sessions_per_client:
+            message = (
+                f"Too many open pages from your address ({mine}, at most "
+                f"{limits.max_sessions_per_client}, option --max-sessions-per-client): close "
+                "some tabs; closed pages are released about a minute later."
+            )
+            return self.refuse(key, "sessions-per-client", Refusal(429, message, 30))
+        if building:  # counted until the page is sent (its session exists by then)
+            self._inflight[key] += 1
+        return None
+
+    def session_counts(self, key: str) -> tuple[int, int]:
+        """Open sessions of the process, and those opened from ``key`` (pages being built
+        included)."""
+        total = mine = 0
+        for context in self.app.applications.values():
+            for session in list(context.sessions):
+                total += 1
+                request = getattr(session.document.session_context, "request", None)
+                if request is not None and client_key(request.remote_ip) == key:
+                    mine += 1
+        inflight = sum(self._inflight.values())
+        return total + inflight, mine + self._inflight[key]
+
+    def finished_page(self, handler: Any) -> None:
+        key = getattr(handler, "_cevns_page", None)
+        if key is not None:
+            handler._cevns_page = None
+            self._inflight[key] -= 1
+            if self._inflight[key] <= 0:
+                del self._inflight[key]
+
+    def check_fragment(self, fragment: str | bytes) -> Refusal | None:
+        """A refusal if a websocket message sets the page's URL to one :func:`check_url`
+        refuses (the only text a page sends that Panel parses as a query)."""
+        if not isinstance(fragment, str) or not _URL_ATTR.search(fragment):
+            return None
+        try:
+            events = json.loads(fragment).get("events", [])
+        except (ValueError, AttributeError):
+            return None  # not a patch: Bokeh deals with it
+        for event in events if isinstance(events, list) else []:
+            if not isinstance(event, dict) or event.get("attr") not in ("search", "href", "hash"):
+                continue
+            value = event.get("new")
+            if isinstance(value, str):
+                refusal = check_url(value if "?" in value else f"?{value}", self.limits)
+                if refusal is not None:
+                    return refusal
+        return None
+
+    # ------------------------------------------------------------------ responses and logs
+    def refuse(self, key: str, kind: str, refusal: Refusal) -> Refusal:
+        self.refused[kind] += 1
+        now = time.monotonic()
+        entry = self._warned.get((key, kind))
+        if entry is not None and now - entry[0] < WARN_EVERY_S:
+            entry[1] += 1
+            return refusal
+        if len(self._warned) > 10_000:
+            self._warned = {k: v for k, v in self._warned.items() if now - v[0] < WARN_EVERY_S}
+        more = f" ({int(entry[1])} more since the last report)" if entry and entry[1] else ""
+        self._warned[(key, kind)] = [now, 0]
+        log.warning("refused (%s) from %s: %s%s", kind, key, refusal.message, more)
+        return refusal
+
+    def secure(self, handler: Any) -> None:
+        """Security headers of every response (called from ``set_default_headers``)."""
+        for name, value in SECURITY_HEADERS.items():
+            handler.set_header(name, value)
+        csp = getattr(handler, "content_security_policy", None)
+        if csp is None:
+            handler._cevns_nonce = secrets.token_urlsafe(18)
+            csp = APP_CSP.format(nonce=handler._cevns_nonce)
+        handler.set_header("Content-Security-Policy", csp)
+
+    def log_request(self, handler: Any) -> None:
+        """Tornado's access log line, with the URL shortened; refusals at INFO (the guard
+        already wrote their one WARNING line)."""
+        status = handler.get_status()
+        if status < 400 or getattr(handler, "_cevns_refused", False):
+            level = logging.INFO
+        elif status < 500:
+            level = logging.WARNING
+        else:
+            level = logging.ERROR
+        if not access_log.isEnabledFor(level):
+            return
+        request = handler.request
+        access_log.log(
+            level,
+            "%d %s %s (%s) %.2fms",
+            status,
+            request.method,
+            truncated(request.uri, LOG_URI_CHARS),
+            request.remote_ip,
+            1000.0 * request.request_time(),
+        )
+
+
+# ------------------------------------------------------------------------------------ handlers
+class _Guarded:
+    """Mixed into every handler class the guard routes to."""
+
+    _cevns_guard: Guard
+    _cevns_nonce: str | None = None
+    _cevns_page: str | None = None
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()  # type: ignore[misc]
+        self._cevns_guard.secure(self)
+
+    def prepare(self) -> Any:
+        from bokeh.server.views.doc_handler import DocHandler
+
+        if isinstance(self, DocHandler):
+            self._cevns_page = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+        return super().prepare()  # type: ignore[misc]
+
+    def write(self, chunk: Any) -> None:
+        content_type = self._headers.get("Content-Type", "")  # type: ignore[attr-defined]
+        if self._cevns_nonce and isinstance(chunk, (str, bytes)) and "html" in content_type:
+            chunk = _add_nonce(chunk, self._cevns_nonce)
+        super().write(chunk)  # type: ignore[misc]
+
+    def on_finish(self) -> None:
+        self._cevns_guard.finished_page(self)
+        super().on_finish()  # type: ignore[misc]
+
+
+class _GuardedWebSocket(_Guarded):
+    """A websocket: URL-changing messages checked, closed once its login ends."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().open(*args, **kwargs)  # type: ignore[misc]
+        if self._cevns_guard.login is not None:
+            self._cevns_guard.login.attach(self)
+        return result
+
+    def on_close(self) -> None:
+        if self._cevns_guard.login is not None:
+            self._cevns_guard.login.detach(self)
+        super().on_close()  # type: ignore[misc]
+
+    async def on_message(self, fragment: str | bytes) -> None:
+        guard = self._cevns_guard
+        refusal = guard.check_fragment(fragment)
+        if refusal is not None:
+            key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+            guard.refuse(key, "websocket url", refusal)
+            self.close(1008, "refused: address too long")  # type: ignore[attr-defined]
+            return None
+        return await super().on_message(fragment)  # type: ignore[misc]
+
+
+@functools.cache
+def _refused_handler() -> type:
+    from tornado.web import RequestHandler
+
+    class RefusedHandler(RequestHandler):
+        """Answers a refused request: status, ``Retry-After``, a short page with the reason."""
+
+        content_security_policy = "default-src 'none'; frame-ancestors 'none'"
+        _cevns_refused = True
+
+        def initialize(self, refusal: Refusal) -> None:
+            self.refusal = refusal
+
+        def prepare(self) -> None:
+            import html
+
+            refusal = self.refusal
+            self.set_status(refusal.status)
+            if refusal.retry_after_s:
+                self.set_header("Retry-After", str(max(1, math.ceil(refusal.retry_after_s))))
+            self.set_header("Cache-Control", "no-store")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(
+                '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                "<title>CEvNS workbench</title></head><body><h1>CEvNS workbench</h1>"
+                f"<p>{html.escape(refusal.message)}</p></body></html>"
+            )
+
+    return RefusedHandler
+
+
+# ------------------------------------------------------------------------------------ logs
+class ClientErrorFilter(logging.Filter):
+    """One WARNING line, without traceback, for a client message the server refused.
+
+    Bokeh logs a websocket message that fails validation at ERROR with the whole message and a
+    traceback; Panel logs a refused property change the same way. Those are the client's errors
+    (invalid input), not the server's: the record becomes ``refused a message from a page:
+    <error, truncated>``. Other records pass unchanged (a long message is truncated).
+    """
+
+    USER_ERRORS = (ValueError, TypeError, KeyError)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, self.USER_ERRORS) and record.levelno >= logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = "refused a message from a page: %s"
+            record.args = (truncated(f"{type(exc).__name__}: {exc}", 300),)
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            return True
+        message = record.getMessage()
+        if len(message) > 2000:
+            record.msg, record.args = truncated(message, 2000), ()
+        return True
+
+
+_FILTERED_LOGGERS = ("bokeh.server.protocol_handler", "bokeh.server.views.ws", "panel.reactive")
+
+
+def install_log_filters() -> None:
+    """Install :class:`ClientErrorFilter` on Bokeh's and Panel's message loggers (once)."""
+    for name in _FILTERED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ClientErrorFilter) for f in logger.filters):
+            logger.addFilter(ClientErrorFilter())
