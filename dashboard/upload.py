@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+import time
+from typing import Any, ClassVar
 
 import panel as pn
 import param
@@ -19,9 +20,12 @@ import param
 from .limits import DEFAULT_LIMITS, Limits, format_size
 from .text import shown_value
 
-__all__ = ["BoundedFileDropper", "set_upload_limits", "upload_limit"]
+__all__ = ["REPORT_EVERY_S", "BoundedFileDropper", "set_upload_limits", "upload_limit"]
 
 log = logging.getLogger("dashboard.upload")
+
+#: A refused upload is logged and shown at most this often per widget (the others are counted).
+REPORT_EVERY_S = 5.0
 
 _limits: Limits = DEFAULT_LIMITS
 
@@ -48,7 +52,10 @@ class BoundedFileDropper(pn.widgets.FileDropper):
         Largest accepted file in bytes (default: the server's --max-upload-size).""",
     )
 
-    _rename = {**pn.widgets.FileDropper._rename, "max_bytes": None}  # server side only
+    _rename: ClassVar[dict[str, str | None]] = {
+        **pn.widgets.FileDropper._rename,
+        "max_bytes": None,  # server side only
+    }
 
     def __init__(self, **params: Any) -> None:
         limits = _limits
@@ -59,7 +66,8 @@ class BoundedFileDropper(pn.widgets.FileDropper):
         # fixed here: the page may change chunk_size, the limits must not follow
         self._max_chunks = math.ceil((self.max_bytes + 1) / self.chunk_size)
         self._received: dict[str, int] = {}  # bytes buffered per file name
-        self._refused: set[str] = set()
+        self._refused: set[str] = set()  # names whose further chunks are dropped silently
+        self._reported_at, self._unreported = -math.inf, 0
 
     def _process_event(self, event: Any) -> None:
         if event.event_name != "upload_event":
@@ -70,11 +78,19 @@ class BoundedFileDropper(pn.widgets.FileDropper):
         data = event.data if isinstance(event.data, dict) else {}
         name = data.get("name") if isinstance(data.get("name"), str) else "?"
         self._drop(name)
-        if name not in self._refused:
+        if name in self._refused:
+            return
+        if len(self._refused) < 100:
             self._refused.add(name)
-            log.warning("upload refused: %s (file %s)", problem, shown_value(name))
-            if pn.state.notifications is not None:
-                pn.state.notifications.error(f"Upload refused: {problem}.", duration=8000)
+        now = time.monotonic()
+        if now - self._reported_at < REPORT_EVERY_S:
+            self._unreported += 1  # a flood of refused uploads: one line and message per period
+            return
+        more = f" ({self._unreported} more refused before)" if self._unreported else ""
+        self._reported_at, self._unreported = now, 0
+        log.warning("upload refused: %s (file %s)%s", problem, shown_value(name), more)
+        if pn.state.notifications is not None:
+            pn.state.notifications.error(f"Upload refused: {problem}.", duration=8000)
 
     def _check_chunk(self, data: Any) -> str | None:
         """Why this chunk is refused (None: keep it)."""

@@ -6,115 +6,33 @@ Browser tests are marked ``ui``; the others talk HTTP with :mod:`urllib`.
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import panel as pn
 import pytest
 from playwright.sync_api import Page, expect
+from served import HOST, Client, free_port, serving, wait_until_up
 
 from cevns_core import __version__
 from cevns_core import cli as cevns_cli
 from dashboard import server
-from dashboard.app import create_app
-from dashboard.limits import Limits
 from dashboard.state import SessionState
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 PASSWORD = "lab-password-for-tests"
 SECRET = "a-cookie-secret-for-the-tests-only"
 
 
 # ------------------------------------------------------------------------------------ helpers
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(base: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/liveness", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no server at {base}")
-        time.sleep(0.1)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx becomes an HTTPError we can inspect
-
-
-class Client:
-    """HTTP on loopback with cookies, without following redirects."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
-        )
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, dict, str]:
-        body = None if data is None else urllib.parse.urlencode(data).encode()
-        url = urllib.parse.urljoin(f"{self.base}/cevns", path)  # also relative redirects
-        try:
-            with self.opener.open(url, data=body, timeout=60) as r:
-                return r.status, dict(r.headers), r.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, dict(exc.headers), exc.read().decode("utf-8", "replace")
-
-
-@contextmanager
-def serving(
-    states: list[SessionState] | None = None, *, limits: Limits | None = None, **options: Any
-) -> Iterator[str]:
-    """``dashboard.server.serve`` in a thread on a free port; yields the base URL.
-
-    Failed logins are not throttled unless ``limits`` says so (tests of throttling do).
-    """
-    port = _free_port()
-    options["limits"] = limits if limits is not None else Limits(login_delay_s=0.0)
-
-    def app() -> Any:
-        state = SessionState()
-        if states is not None:
-            states.append(state)
-        return create_app(state)
-
-    thread = server.serve(app, threaded=True, port=port, address=HOST, environ={}, **options)
-    base = f"http://{HOST}:{port}"
-    try:
-        _wait_until_up(base)
-        yield base
-    finally:
-        thread.stop()
-        thread.join(timeout=30)
-        pn.config.cookie_secret = None  # pn.serve sets it globally
-
-
 @pytest.fixture
 def local_only(page: Page) -> list[str]:
     """Abort (and record) every request of the page to anything but the local server."""
@@ -215,7 +133,7 @@ def test_health_endpoints_answer_and_count_sessions() -> None:
 
 
 def test_cevns_serve_command_serves_and_stops_on_ctrl_c() -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PANEL_BASIC_AUTH", None)
     proc = subprocess.Popen(
@@ -237,7 +155,7 @@ def test_cevns_serve_command_serves_and_stops_on_ctrl_c() -> None:
     )
     try:
         base = f"http://{HOST}:{port}"
-        _wait_until_up(base, timeout_s=60)
+        wait_until_up(base, timeout_s=60)
         health = json.loads(Client(base).request("/health")[2])
         assert health["status"] == "ok" and health["pid"] == proc.pid
         proc.send_signal(signal.SIGINT)
