@@ -6,6 +6,7 @@ Browser tests are marked ``ui``; the others talk HTTP with :mod:`urllib`.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from served import HOST, Client, free_port, serving, wait_until_up
 from cevns_core import __version__
 from cevns_core import cli as cevns_cli
 from dashboard import server
+from dashboard.limits import DEFAULT_LIMITS, Limits
 from dashboard.state import SessionState
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +101,43 @@ def test_invalid_options_are_one_line_errors(capsys: pytest.CaptureFixture[str])
     assert "--warm" in capsys.readouterr().err
     assert server.main(["--unused-session-lifetime", "10"]) == 2
     assert "--unused-session-lifetime" in capsys.readouterr().err
+
+
+def test_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = server.add_serve_arguments(argparse.ArgumentParser())
+    defaults = server.limits_from_args(parser.parse_args([]))
+    assert defaults == DEFAULT_LIMITS
+    assert (defaults.max_url_length, defaults.max_url_value) == (8192, 2048)
+    assert (defaults.max_upload_bytes, defaults.max_message_bytes) == (1_000_000, 2**20)
+    assert (defaults.max_sessions, defaults.max_sessions_per_client) == (80, 8)
+    assert (defaults.page_rate, defaults.request_rate) == (1.0, 50.0)
+    assert (defaults.login_delay_s, defaults.login_expiry_h) == (1.0, 12.0)
+    args = parser.parse_args(
+        "--max-url-length 4000 --max-url-value 500 --max-upload-size 200KB "
+        "--max-message-size 2MiB --max-sessions 30 --max-sessions-per-client 3 "
+        "--max-page-rate 0.5 --max-request-rate 20 --login-delay 2 --login-expiry 1.5".split()
+    )
+    assert server.limits_from_args(args) == Limits(
+        max_url_length=4000,
+        max_url_value=500,
+        max_upload_bytes=200_000,
+        max_message_bytes=2 * 2**20,
+        max_sessions=30,
+        max_sessions_per_client=3,
+        page_rate=0.5,
+        request_rate=20.0,
+        login_delay_s=2.0,
+        login_expiry_h=1.5,
+    )
+    kw = server.server_kwargs(environ={}, limits=server.limits_from_args(args))
+    assert kw["websocket_max_message_size"] == 2 * 2**20
+    assert kw["http_server_kwargs"]["max_body_size"] == 65_536
+    assert server.main(["--max-url-value", "9000"]) == 2
+    assert "--max-url-value cannot exceed --max-url-length" in capsys.readouterr().err
+    # a mistyped users file is an error, never the literal password
+    for typo in (str(tmp_path / "users.jsn"), "etc/cevns/users", str(tmp_path / "users.json")):
+        with pytest.raises(server.ServeError, match="does not exist"):
+            server.server_kwargs(basic_auth=typo, environ={})
 
 
 def test_cevns_command_line_does_not_load_panel() -> None:
@@ -213,6 +252,33 @@ def test_login_in_the_browser_opens_the_dashboard(page: Page, local_only: list[s
         expect(page).to_have_url(re.compile(r"/cevns$"))
         expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
     assert local_only == []
+
+
+@pytest.mark.ui
+def test_shared_link_survives_login_and_the_page_runs_under_its_csp(
+    page: Page, local_only: list[str], console_errors: list[str]
+) -> None:
+    states: list[SessionState] = []
+    with serving(states, basic_auth=PASSWORD, cookie_secret=SECRET) as base:
+        page.goto(f"{base}/cevns?thr=7.5&theme=nonsense")  # a shared link, before login
+        expect(page).to_have_title("Sign in · CEvNS workbench")
+        expect(page.get_by_text("After signing in you go to /cevns?thr=7.5")).to_be_visible()
+        page.locator("input[name=username]").fill("ada")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/cevns\?thr=7\.5"))
+        expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
+        # a notification (Panel compiles its script at run time: the CSP allows that)
+        expect(page.locator(".notyf__message").filter(has_text="Unknown theme")).to_be_visible()
+        assert states[-1].threshold == 7.5
+        badge = page.locator(".cevns-user")
+        expect(badge).to_contain_text("Signed in as ada")
+        badge.get_by_text("Sign out").click()
+        expect(page).to_have_title("Signed out · CEvNS workbench")
+        page.goto(f"{base}/cevns")
+        expect(page).to_have_url(re.compile(r"/login"))
+    assert local_only == []
+    assert console_errors == []  # no content-security-policy violation either
 
 
 _MALFORMED = "/cevns?threshold=abc&bogus=1&thr=abc&exp=no_such_preset&np=%7Bbad"
