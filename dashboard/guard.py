@@ -18,7 +18,8 @@ server before it starts. For each request, before any Panel code runs:
   notification area, compile their scripts with ``new Function``), ``blob:`` scripts
   (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
 * websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
-  ``Location``) are checked like a URL (the connection is closed with 1008 when refused).
+  ``Location``) are checked like a URL, and binary data inline in a message's JSON (which Bokeh
+  would gunzip without a size limit) is refused: the connection is closed with code 1008.
 
 Refusals are one WARNING line each (repeats from the same address are counted, reported at
 most every :data:`WARN_EVERY_S` s); the access log shortens URLs to :data:`LOG_URI_CHARS`
@@ -92,6 +93,20 @@ def _add_nonce(chunk: str | bytes, nonce: str) -> str | bytes:
     if isinstance(chunk, bytes):
         return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk.decode("utf-8")).encode()
     return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
+
+
+def _inline_bytes(obj: Any) -> bool:
+    """True if ``obj`` (decoded JSON) holds a Bokeh bytes value with inline (base64) data."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "bytes" and isinstance(item.get("data"), str):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 class Guard:
@@ -248,15 +263,26 @@ class Guard:
             if self._inflight[key] <= 0:
                 del self._inflight[key]
 
-    def check_fragment(self, fragment: str | bytes) -> Refusal | None:
-        """A refusal if a websocket message sets the page's URL to one :func:`check_url`
-        refuses (the only text a page sends that Panel parses as a query)."""
-        if not isinstance(fragment, str) or not _URL_ATTR.search(fragment):
+    def check_fragment(self, fragment: str | bytes) -> tuple[str, Refusal] | None:
+        """``(kind, refusal)`` if a websocket text frame must be refused, else None.
+
+        Two things a page never sends are refused: a URL for the page's location that
+        :func:`~dashboard.limits.check_url` refuses (the only text Panel parses as a query), and
+        binary data inline in the JSON (Bokeh decompresses such gzip data without a size limit;
+        browsers send binary data as binary frames). Only frames that mention either are parsed.
+        """
+        if not isinstance(fragment, str):
+            return None
+        url, inline = _URL_ATTR.search(fragment) is not None, '"bytes"' in fragment
+        if not (url or inline):
             return None
         try:
-            events = json.loads(fragment).get("events", [])
-        except (ValueError, AttributeError):
-            return None  # not a patch: Bokeh deals with it
+            message = json.loads(fragment)
+        except ValueError:
+            return None  # not JSON: Bokeh refuses it
+        if inline and _inline_bytes(message):
+            return "inline bytes", Refusal(400, "Binary data inline in a message is not accepted.")
+        events = message.get("events", []) if isinstance(message, dict) else []
         for event in events if isinstance(events, list) else []:
             if not isinstance(event, dict) or event.get("attr") not in ("search", "href", "hash"):
                 continue
@@ -264,7 +290,7 @@ class Guard:
             if isinstance(value, str):
                 refusal = check_url(value if "?" in value else f"?{value}", self.limits)
                 if refusal is not None:
-                    return refusal
+                    return "websocket url", refusal
         return None
 
     # ------------------------------------------------------------------ responses and logs
@@ -362,11 +388,12 @@ class _GuardedWebSocket(_Guarded):
 
     async def on_message(self, fragment: str | bytes) -> None:
         guard = self._cevns_guard
-        refusal = guard.check_fragment(fragment)
-        if refusal is not None:
+        refused = guard.check_fragment(fragment)
+        if refused is not None:
+            kind, refusal = refused
             key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
-            guard.refuse(key, "websocket url", refusal)
-            self.close(1008, "refused: address too long")  # type: ignore[attr-defined]
+            guard.refuse(key, kind, refusal)
+            self.close(1008, f"refused: {kind}")  # type: ignore[attr-defined]
             return None
         return await super().on_message(fragment)  # type: ignore[misc]
 
@@ -409,17 +436,28 @@ class ClientErrorFilter(logging.Filter):
     Bokeh logs a websocket message that fails validation at ERROR with the whole message and a
     traceback; Panel logs a refused property change the same way. Those are the client's errors
     (invalid input), not the server's: the record becomes ``refused a message from a page:
-    <error, truncated>``. Other records pass unchanged (a long message is truncated).
+    <error, truncated>``, at most one per :data:`WARN_EVERY_S` seconds and logger (the others are
+    counted in the next line). Other records pass unchanged (a long message is truncated).
     """
 
     USER_ERRORS = (ValueError, TypeError, KeyError)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._last, self._dropped = -math.inf, 0
+
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, self.USER_ERRORS) and record.levelno >= logging.WARNING:
+            now = time.monotonic()
+            if now - self._last < WARN_EVERY_S:  # a flood of bad messages: counted, not logged
+                self._dropped += 1
+                return False
+            more = f" ({self._dropped} more since the last report)" if self._dropped else ""
+            self._last, self._dropped = now, 0
             record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg = "refused a message from a page: %s"
-            record.args = (truncated(f"{type(exc).__name__}: {exc}", 300),)
+            record.msg = "refused a message from a page: %s%s"
+            record.args = (truncated(f"{type(exc).__name__}: {exc}", 300), more)
             record.exc_info, record.exc_text, record.stack_info = None, None, None
             return True
         message = record.getMessage()

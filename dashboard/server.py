@@ -1,8 +1,8 @@
 """Served lab mode: the dashboard behind Panel's server with safe defaults.
 
 ``cevns serve`` and ``python -m dashboard`` both end here (:func:`main`), and both accept the
-options of :func:`add_serve_arguments`. The server logic itself is :func:`serve`, which calls
-``pn.serve({"cevns": create_app}, ...)`` programmatically (no script path to resolve).
+options of :func:`add_serve_arguments`. The server logic itself is :func:`serve`, which builds
+Panel's server for ``{"cevns": create_app}`` programmatically (no script path to resolve).
 
 Defaults (each can be changed on the command line):
 
@@ -16,16 +16,23 @@ Defaults (each can be changed on the command line):
 * health checks without login: ``/liveness`` (Panel) and ``/health`` (JSON ``{"status": "ok",
   "version": ..., "sessions": n, "pid": ...}``; the sessions of the answering process);
 * no password unless ``--basic-auth`` (a password, or a JSON file ``{"user": "password"}``) or the
-  ``PANEL_BASIC_AUTH`` environment variable is given. Logins are signed with ``--cookie-secret`` /
-  ``PANEL_COOKIE_SECRET``; without one a random secret is generated at each start (logins do
-  not survive a restart, a warning says so). It is generated before ``--num-procs`` forks, so the
-  worker processes share it; separate instances behind one load balancer need a common one.
+  ``PANEL_BASIC_AUTH`` environment variable is given (a value with ``/`` or ending in ``.json``
+  that is not a file is an error, never the password). Logins are signed with
+  ``--cookie-secret`` / ``PANEL_COOKIE_SECRET``; without one a random secret is generated at each
+  start (logins do not survive a restart, a warning says so). It is generated before
+  ``--num-procs`` forks, so the worker processes share it; separate instances behind one load
+  balancer need a common one. The login pages and rules are :mod:`dashboard.auth`'s;
+* limits on what one client may ask (URL and value length, pages and requests per second, open
+  sessions, upload and websocket message size; :class:`dashboard.limits.Limits`, options in
+  :mod:`dashboard.server_cli`), checked with security headers for every request by
+  :class:`dashboard.guard.Guard`, installed on the server before it serves its first request.
 
-Also: with ``--basic-auth`` Panel's login/logout pages are served without Panel's CDN (like
-the dashboard itself, they request nothing outside the server). With ``--num-procs N`` the
-workers stop by themselves within a second when the parent process is killed (Tornado does not
-pass SIGTERM on). ``panel serve dashboard/app.py --plugins dashboard.server`` adds ``/health`` to
-a ``panel serve`` command (e.g. for OAuth, which ``cevns serve`` does not offer).
+Also: nothing is written to disk (the login pages come from the package; logouts are shared by
+``--num-procs`` workers in anonymous shared memory), so a killed server leaves no files behind.
+With ``--num-procs N`` the workers stop by themselves within a second when the parent process is
+killed (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
+dashboard.server`` adds ``/health`` to a ``panel serve`` command (e.g. for OAuth, which ``cevns
+serve`` does not offer; the limits and the login of this module do not apply there).
 
 Nothing here imports Panel at import time: the ``cevns`` command line builds its ``serve``
 sub-command from :func:`add_serve_arguments` without loading Panel.

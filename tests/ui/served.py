@@ -238,6 +238,14 @@ class PageConnection:
             await self.connection.write_message(json.dumps(ref))
             await self.connection.write_message(data, binary=True)
 
+    async def ready(self) -> None:
+        """What a browser sends once the page is rendered (Panel's onload callbacks run)."""
+        event = {"type": "event", "name": "document_ready", "values": {"type": "map"}}
+        await self.send(
+            "PATCH-DOC",
+            {"events": [{"kind": "MessageSent", "msg_type": "bokeh_event", "msg_data": event}]},
+        )
+
     async def change(self, model_id: str, attr: str, new: Any) -> None:
         event = {"kind": "ModelChanged", "model": {"id": model_id}, "attr": attr, "new": new}
         await self.send("PATCH-DOC", {"events": [event]})

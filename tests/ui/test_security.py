@@ -14,7 +14,9 @@ test's own address are simulated with ``X-Real-Ip`` on a server that trusts ``--
 from __future__ import annotations
 
 import asyncio
+import base64
 import gc
+import gzip
 import json
 import logging
 import os
@@ -351,6 +353,11 @@ async def test_invalid_websocket_messages_are_refused_quietly(
         # a URL too long for Panel's query parsing, sent as the page's location
         await page.change(page.find("Location"), "search", "?thr=" + "1" * 5000)
         assert (await page.closed())[0] == 1008
+        # binary data inline in the JSON: Bokeh would gunzip it without a limit (here 50 MB)
+        page = await PageConnection.open(client)
+        blob = base64.b64encode(gzip.compress(b" " * 50_000_000)).decode()
+        await page.change(page.find("Location"), "search", {"type": "bytes", "data": blob})
+        assert (await page.closed()) == (1008, "refused: inline bytes")
         # a message above --max-message-size closes the connection
         page = await PageConnection.open(client)
         await page.change(page.find("Location"), "search", "?x=" + "y" * 2_000_000)
@@ -360,7 +367,7 @@ async def test_invalid_websocket_messages_are_refused_quietly(
     refused = [r for r in records if r.getMessage().startswith("refused a message from a page")]
     assert len(refused) == 1 and refused[0].levelno == logging.WARNING
     assert "got 'abc'" in refused[0].getMessage()
-    assert len(_refusals(caplog)) == 1  # the long location
+    assert len(_refusals(caplog)) == 2  # the long location, the inline bytes
     _assert_quiet_logs(caplog)
 
 
