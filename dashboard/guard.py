@@ -8,7 +8,8 @@ server before it starts. For each request, before any Panel code runs:
 * requests per client address are limited (``--max-request-rate``, 429), and so are requests that
   create a session (a page, or a websocket for an unknown session): ``--max-page-rate`` per
   address, ``--max-sessions-per-client`` open sessions per address and ``--max-sessions`` in all
-  (429 / 503, each with a message naming the limit);
+  (429 / 503, each with a message naming the limit). Pages are built one at a time and spaced
+  (:data:`PAGE_PAUSE_SHARE`), so that a burst of new pages does not stall the open ones;
 * ``/components/<module>/…`` (Panel's resources of custom components) is served only for modules
   already imported by the server under ``panel`` (nothing is imported on request), and only
   after login; Bokeh's ``autoload.js`` (embedding the page in other sites) is not offered;
@@ -17,6 +18,8 @@ server before it starts. For each request, before any Panel code runs:
   per-response nonce. Panel needs ``'unsafe-eval'`` (its ReactiveHTML components, e.g. the
   notification area, compile their scripts with ``new Function``), ``blob:`` scripts
   (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
+* websocket messages from a page are limited to ``--max-message-rate`` per second (a faster page
+  waits: Tornado reads its next message only then);
 * websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
   ``Location``) are checked like a URL, and binary data inline in a message's JSON (which Bokeh
   would gunzip without a size limit) is refused: the connection is closed with code 1008.
@@ -29,6 +32,7 @@ messages into one WARNING line.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -41,6 +45,8 @@ from collections import Counter
 from typing import Any
 
 from .limits import (
+    FRAMES_PER_MESSAGE,
+    MESSAGE_BURST_S,
     PAGE_BURST,
     REQUEST_BURST,
     Limits,
@@ -54,6 +60,7 @@ from .text import truncated
 __all__ = [
     "APP_CSP",
     "LOG_URI_CHARS",
+    "PAGE_PAUSE_SHARE",
     "SECURITY_HEADERS",
     "WARN_EVERY_S",
     "ClientErrorFilter",
@@ -82,6 +89,10 @@ SECURITY_HEADERS = {
 WARN_EVERY_S = 10.0
 #: Characters of a URL written to the access log.
 LOG_URI_CHARS = 200
+#: After a page took T seconds to build, the next one starts T × this later: page builds (which
+#: hold the event loop for about a second each) leave at least a third of the time to the
+#: updates of the pages already open, also while many pages are requested at once.
+PAGE_PAUSE_SHARE = 0.5
 #: Top-level packages whose component resources ``/components/`` may serve (if imported).
 COMPONENT_PACKAGES = ("panel",)
 
@@ -122,6 +133,8 @@ class Guard:
         self._classes: dict[type, type] = {}
         self._warned: dict[tuple[str, str], list[float]] = {}
         self._inflight: Counter[str] = Counter()
+        self._build_lock: asyncio.Lock | None = None
+        self._build_started = self._next_build = 0.0
         self.app: Any = None
 
     # ------------------------------------------------------------------ installation
@@ -255,6 +268,19 @@ class Guard:
         inflight = sum(self._inflight.values())
         return total + inflight, mine + self._inflight[key]
 
+    async def start_page(self, handler: Any) -> None:
+        """Wait for this page's turn: pages are built one at a time, spaced by
+        :data:`PAGE_PAUSE_SHARE` of the previous build's time (the open pages' updates run in
+        between)."""
+        if self._build_lock is None:
+            self._build_lock = asyncio.Lock()
+        await self._build_lock.acquire()
+        handler._cevns_building = True
+        wait = self._next_build - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._build_started = time.monotonic()
+
     def finished_page(self, handler: Any) -> None:
         key = getattr(handler, "_cevns_page", None)
         if key is not None:
@@ -262,6 +288,11 @@ class Guard:
             self._inflight[key] -= 1
             if self._inflight[key] <= 0:
                 del self._inflight[key]
+        if getattr(handler, "_cevns_building", False) and self._build_lock is not None:
+            handler._cevns_building = False
+            now = time.monotonic()
+            self._next_build = now + PAGE_PAUSE_SHARE * (now - self._build_started)
+            self._build_lock.release()
 
     def check_fragment(self, fragment: str | bytes) -> tuple[str, Refusal] | None:
         """``(kind, refusal)`` if a websocket text frame must be refused, else None.
@@ -359,7 +390,14 @@ class _Guarded:
 
         if isinstance(self, DocHandler):
             self._cevns_page = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+            return self._prepare_page()
         return super().prepare()  # type: ignore[misc]
+
+    async def _prepare_page(self) -> None:
+        await self._cevns_guard.start_page(self)
+        result = super().prepare()  # type: ignore[misc]
+        if result is not None:
+            await result
 
     def write(self, chunk: Any) -> None:
         content_type = self._headers.get("Content-Type", "")  # type: ignore[attr-defined]
@@ -386,8 +424,24 @@ class _GuardedWebSocket(_Guarded):
             self._cevns_guard.login.detach(self)
         super().on_close()  # type: ignore[misc]
 
+    _cevns_frames: RateLimiter | None = None
+
     async def on_message(self, fragment: str | bytes) -> None:
         guard = self._cevns_guard
+        if self._cevns_frames is None:
+            rate = guard.limits.message_rate * FRAMES_PER_MESSAGE
+            self._cevns_frames = RateLimiter(rate, rate * MESSAGE_BURST_S)
+        wait = self._cevns_frames.allow("")
+        if wait:
+            # Tornado reads this connection's next frame only when this returns: a page that
+            # sends too fast is slowed down, without taking time from the other pages
+            key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+            message = (
+                f"a page sent more than {guard.limits.message_rate:g} messages per second "
+                "(option --max-message-rate): slowed down"
+            )
+            guard.refuse(key, "messages", Refusal(429, message))
+            await asyncio.sleep(wait)
         refused = guard.check_fragment(fragment)
         if refused is not None:
             kind, refusal = refused

@@ -6,7 +6,8 @@ plain Python (no Panel, no Tornado) so that they can be tested and reused withou
 * :func:`check_url` — length of the URL and of each query value, checked on the raw query string
   before Panel parses it (Python's ``int()`` refuses more than 4300 digits, and Panel turns every
   digit-only value into an ``int``), and again for a URL sent over the websocket;
-* :class:`RateLimiter` — token buckets per client (page requests, all requests);
+* :class:`RateLimiter` — token buckets per client (page requests, all requests, websocket
+  messages of a page);
 * :class:`LoginThrottle` — a delay after each failed login that doubles per failure, per client
   address and per user name;
 * :func:`client_key` — the address a limit counts: the IP address, or its /64 network for IPv6
@@ -29,8 +30,10 @@ from collections.abc import Callable
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FRAMES_PER_MESSAGE",
     "LOGIN_DELAY_MAX_S",
     "MAX_TRACKED_CLIENTS",
+    "MESSAGE_BURST_S",
     "PAGE_BURST",
     "REQUEST_BURST",
     "Limits",
@@ -48,6 +51,11 @@ PAGE_BURST = 5
 #: Requests a client may send at once before the request rate applies (a page load fetches
 #: about 40 scripts and style sheets).
 REQUEST_BURST = 200
+#: A page may send this many seconds' worth of ``--max-message-rate`` at once.
+MESSAGE_BURST_S = 2.0
+#: Websocket frames per Bokeh message counted by the message rate (header, metadata, content;
+#: two more per binary buffer, e.g. an upload chunk).
+FRAMES_PER_MESSAGE = 3
 #: Longest delay after failed logins, in seconds (the delay doubles per failure up to this).
 LOGIN_DELAY_MAX_S = 60.0
 #: Failed logins are forgotten after this many seconds without another failure.
@@ -65,6 +73,7 @@ _OPTIONS = {
     "max_sessions_per_client": "--max-sessions-per-client",
     "page_rate": "--max-page-rate",
     "request_rate": "--max-request-rate",
+    "message_rate": "--max-message-rate",
     "login_delay_s": "--login-delay",
     "login_expiry_h": "--login-expiry",
 }
@@ -98,6 +107,9 @@ class Limits:
     #: HTTP requests per second from one address (bursts of :data:`REQUEST_BURST`) —
     #: ``--max-request-rate``.
     request_rate: float = 50.0
+    #: Websocket messages per second from one page (bursts of :data:`MESSAGE_BURST_S` seconds'
+    #: worth); faster ones wait — ``--max-message-rate``.
+    message_rate: float = 50.0
     #: Delay after the first failed login; doubles per failure — ``--login-delay``.
     login_delay_s: float = 1.0
     #: A login lasts this many hours — ``--login-expiry``.
@@ -115,7 +127,7 @@ class Limits:
             value = getattr(self, name)
             if not isinstance(value, int) or value < low:
                 raise ValueError(f"{_option(name)} must be an integer ≥ {low}, got {value!r}")
-        for name in ("page_rate", "request_rate", "login_expiry_h"):
+        for name in ("page_rate", "request_rate", "message_rate", "login_expiry_h"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{_option(name)} must be a number > 0, got {value!r}")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .limits import (
     DEFAULT_LIMITS,
     LOGIN_DELAY_MAX_S,
+    MESSAGE_BURST_S,
     PAGE_BURST,
     REQUEST_BURST,
     Limits,
@@ -203,6 +204,14 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {d.request_rate:g})",
     )
     lim.add_argument(
+        "--max-message-rate",
+        type=float,
+        default=d.message_rate,
+        metavar="R",
+        help="websocket messages per second from one page, after a burst of "
+        f"{MESSAGE_BURST_S:g} s worth; a faster page waits (default {d.message_rate:g})",
+    )
+    lim.add_argument(
         "--login-delay",
         type=float,
         default=d.login_delay_s,
@@ -231,6 +240,7 @@ def limits_from_args(args: argparse.Namespace) -> Limits:
             max_sessions_per_client=args.max_sessions_per_client,
             page_rate=args.max_page_rate,
             request_rate=args.max_request_rate,
+            message_rate=args.max_message_rate,
             login_delay_s=args.login_delay,
             login_expiry_h=args.login_expiry,
         )

@@ -350,6 +350,13 @@ async def test_invalid_websocket_messages_are_refused_quietly(
         await page.change(threshold, "value", 7.5)  # the session lives on
         await page.change(threshold, "value_throttled", 7.5)
         await _until(lambda: states[-1].threshold == 7.5)
+        # a flood of messages is slowed down to --max-message-rate (50/s after 100 at once)
+        t0 = time.monotonic()
+        for _ in range(150):
+            await page.change(threshold, "value", 7.5)
+        await page.change(threshold, "value_throttled", 8.5)
+        await _until(lambda: states[-1].threshold == 8.5)
+        assert time.monotonic() - t0 > 0.8  # (151 - 100) messages at 50/s: ≥ 1 s
         # a URL too long for Panel's query parsing, sent as the page's location
         await page.change(page.find("Location"), "search", "?thr=" + "1" * 5000)
         assert (await page.closed())[0] == 1008
@@ -367,7 +374,8 @@ async def test_invalid_websocket_messages_are_refused_quietly(
     refused = [r for r in records if r.getMessage().startswith("refused a message from a page")]
     assert len(refused) == 1 and refused[0].levelno == logging.WARNING
     assert "got 'abc'" in refused[0].getMessage()
-    assert len(_refusals(caplog)) == 2  # the long location, the inline bytes
+    kinds = sorted(r.getMessage().split(")")[0] for r in _refusals(caplog))
+    assert kinds == ["refused (inline bytes", "refused (messages", "refused (websocket url"]
     _assert_quiet_logs(caplog)
 
 

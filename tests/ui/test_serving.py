@@ -110,12 +110,13 @@ def test_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert (defaults.max_url_length, defaults.max_url_value) == (8192, 2048)
     assert (defaults.max_upload_bytes, defaults.max_message_bytes) == (1_000_000, 2**20)
     assert (defaults.max_sessions, defaults.max_sessions_per_client) == (80, 8)
-    assert (defaults.page_rate, defaults.request_rate) == (1.0, 50.0)
+    assert (defaults.page_rate, defaults.request_rate, defaults.message_rate) == (1.0, 50.0, 50.0)
     assert (defaults.login_delay_s, defaults.login_expiry_h) == (1.0, 12.0)
     args = parser.parse_args(
         "--max-url-length 4000 --max-url-value 500 --max-upload-size 200KB "
         "--max-message-size 2MiB --max-sessions 30 --max-sessions-per-client 3 "
-        "--max-page-rate 0.5 --max-request-rate 20 --login-delay 2 --login-expiry 1.5".split()
+        "--max-page-rate 0.5 --max-request-rate 20 --max-message-rate 10 --login-delay 2 "
+        "--login-expiry 1.5".split()
     )
     assert server.limits_from_args(args) == Limits(
         max_url_length=4000,
@@ -126,6 +127,7 @@ def test_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         max_sessions_per_client=3,
         page_rate=0.5,
         request_rate=20.0,
+        message_rate=10.0,
         login_delay_s=2.0,
         login_expiry_h=1.5,
     )
