@@ -333,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
             sampler.stop()
             signal.alarm(0)
+            users.unlink(missing_ok=True)  # the log stays, for reading
     log_errors, _ = server.log_problems()
     log_text = server.log_path.read_text(encoding="utf-8", errors="replace")
     longest_line = max((len(line) for line in log_text.splitlines()), default=0)

@@ -4,17 +4,19 @@
 * :class:`Client` — HTTP with cookies, no redirects followed, extra headers (``X-Real-Ip`` makes
   a request come from another client when the server trusts ``--use-xheaders``);
 * :class:`PageConnection` — a page's websocket speaking Bokeh's protocol directly (what a
-  hand-written client can send, valid or not).
+  hand-written client can send, valid or not), used from coroutines run by :func:`run_async`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import http.client
 import http.cookiejar
 import json
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -39,6 +41,7 @@ __all__ = [
     "PageConnection",
     "free_port",
     "raw_get",
+    "run_async",
     "serving",
     "wait_until_up",
 ]
@@ -120,6 +123,28 @@ def raw_get(
         return None, type(exc).__name__
     finally:
         connection.close()
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run ``coroutine`` to its end in a thread with its own event loop; its result.
+
+    Tests that talk to a page's websocket are coroutines; run this way they need no event loop of
+    the test session's (Playwright's synchronous API keeps one running in the main thread).
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = asyncio.run(coroutine)
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="websocket-test")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
 
 
 @contextmanager

@@ -33,7 +33,16 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from served import HOST, Client, PageConnection, free_port, raw_get, serving, wait_until_up
+from served import (
+    HOST,
+    Client,
+    PageConnection,
+    free_port,
+    raw_get,
+    run_async,
+    serving,
+    wait_until_up,
+)
 
 from dashboard.auth import LOGIN_COOKIE, RECHECK_S
 from dashboard.config import config_to_json, state_to_config
@@ -256,7 +265,11 @@ def _set_cookies(headers: Any) -> dict[str, str]:
     return {c.split("=", 1)[0]: c for c in headers.get_all("Set-Cookie", [])}
 
 
-async def test_login_cookie_flags_and_the_page_token(users_file: Path) -> None:
+def test_login_cookie_flags_and_the_page_token(users_file: Path) -> None:
+    run_async(_login_cookie_flags_and_the_page_token(users_file))
+
+
+async def _login_cookie_flags_and_the_page_token(users_file: Path) -> None:
     from bokeh.util.token import get_token_payload
 
     with serving(basic_auth=str(users_file), cookie_secret=SECRET, use_xheaders=True) as base:
@@ -281,7 +294,11 @@ async def test_login_cookie_flags_and_the_page_token(users_file: Path) -> None:
         page.close()
 
 
-async def test_logout_and_user_removal_end_logins(users_file: Path) -> None:
+def test_logout_and_user_removal_end_logins(users_file: Path) -> None:
+    run_async(_logout_and_user_removal_end_logins(users_file))
+
+
+async def _logout_and_user_removal_end_logins(users_file: Path) -> None:
     with serving(basic_auth=str(users_file), cookie_secret=SECRET) as base:
         alice, bob = Client(base), Client(base)
         assert alice.login("alice", PASSWORD)[0] == 302
@@ -337,7 +354,11 @@ def test_headers_csp_and_component_resources(tmp_path: Path, monkeypatch) -> Non
         assert Client(base).request("/auth-assets/auth.css")[0] == 200
 
 
-async def test_invalid_websocket_messages_are_refused_quietly(
+def test_invalid_websocket_messages_are_refused_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    run_async(_invalid_websocket_messages_are_refused_quietly(caplog))
+
+
+async def _invalid_websocket_messages_are_refused_quietly(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
@@ -379,7 +400,11 @@ async def test_invalid_websocket_messages_are_refused_quietly(
     _assert_quiet_logs(caplog)
 
 
-async def test_upload_chunks_are_limited_on_the_server(caplog: pytest.LogCaptureFixture) -> None:
+def test_upload_chunks_are_limited_on_the_server(caplog: pytest.LogCaptureFixture) -> None:
+    run_async(_upload_chunks_are_limited_on_the_server(caplog))
+
+
+async def _upload_chunks_are_limited_on_the_server(caplog: pytest.LogCaptureFixture) -> None:
     from dashboard.upload import BoundedFileDropper
 
     limits = Limits(max_upload_bytes=100_000, login_delay_s=0.0)
