@@ -18,8 +18,10 @@ server before it starts. For each request, before any Panel code runs:
   per-response nonce. Panel needs ``'unsafe-eval'`` (its ReactiveHTML components, e.g. the
   notification area, compile their scripts with ``new Function``), ``blob:`` scripts
   (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
-* websocket messages from a page are limited to ``--max-message-rate`` per second (a faster page
-  waits: Tornado reads its next message only then);
+* open websockets per client address are limited like its sessions
+  (``--max-sessions-per-client``); a page may ask for its document once; its messages are
+  limited to ``--max-message-rate`` per second (a faster page waits: Tornado reads its next
+  message only then);
 * websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
   ``Location``) are checked like a URL, and binary data inline in a message's JSON (which Bokeh
   would gunzip without a size limit) is refused: the connection is closed with code 1008.
@@ -133,6 +135,8 @@ class Guard:
         self._classes: dict[type, type] = {}
         self._warned: dict[tuple[str, str], list[float]] = {}
         self._inflight: Counter[str] = Counter()
+        #: Open websockets per client.
+        self.sockets: Counter[str] = Counter()
         self._build_lock: asyncio.Lock | None = None
         self._build_started = self._next_build = 0.0
         self.app: Any = None
@@ -197,6 +201,15 @@ class Guard:
             return self.refuse(key, "autoload", Refusal(404, "Embedding is not offered."))
         if issubclass(cls, ComponentResourceHandler):
             return self._check_component(key, request)
+        if (
+            issubclass(cls, WebSocketHandler)
+            and self.sockets[key] >= self.limits.max_sessions_per_client
+        ):
+            message = (
+                f"Too many open connections from your address ({self.sockets[key]}, at most "
+                f"{self.limits.max_sessions_per_client}, option --max-sessions-per-client)."
+            )
+            return self.refuse(key, "connections", Refusal(429, message, 10))
         new_page = issubclass(cls, DocHandler) or (
             issubclass(cls, WebSocketHandler) and self._opens_new_session(request, delegate)
         )
@@ -411,23 +424,43 @@ class _Guarded:
 
 
 class _GuardedWebSocket(_Guarded):
-    """A websocket: URL-changing messages checked, closed once its login ends."""
+    """A websocket: counted per client, messages limited and checked, closed once its login
+    ends."""
+
+    _cevns_frames: RateLimiter | None = None
+    _cevns_client: str | None = None
+    _cevns_pulled = False
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        guard = self._cevns_guard
+        self._cevns_client = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+        guard.sockets[self._cevns_client] += 1
         result = super().open(*args, **kwargs)  # type: ignore[misc]
-        if self._cevns_guard.login is not None:
-            self._cevns_guard.login.attach(self)
+        if guard.login is not None:
+            guard.login.attach(self)
         return result
 
     def on_close(self) -> None:
-        if self._cevns_guard.login is not None:
-            self._cevns_guard.login.detach(self)
+        guard = self._cevns_guard
+        if guard.login is not None:
+            guard.login.detach(self)
+        if self._cevns_client is not None:
+            guard.sockets[self._cevns_client] -= 1
+            if guard.sockets[self._cevns_client] <= 0:
+                del guard.sockets[self._cevns_client]
+            self._cevns_client = None
         super().on_close()  # type: ignore[misc]
-
-    _cevns_frames: RateLimiter | None = None
 
     async def on_message(self, fragment: str | bytes) -> None:
         guard = self._cevns_guard
+        if isinstance(fragment, str) and '"PULL-DOC-REQ"' in fragment:
+            # a page asks for its document once; each answer serialises the whole page
+            if self._cevns_pulled:
+                key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+                guard.refuse(key, "document", Refusal(429, "a page asked twice for its document"))
+                self.close(1008, "refused: document asked twice")  # type: ignore[attr-defined]
+                return None
+            self._cevns_pulled = True
         if self._cevns_frames is None:
             rate = guard.limits.message_rate * FRAMES_PER_MESSAGE
             self._cevns_frames = RateLimiter(rate, rate * MESSAGE_BURST_S)
@@ -441,7 +474,9 @@ class _GuardedWebSocket(_Guarded):
                 "(option --max-message-rate): slowed down"
             )
             guard.refuse(key, "messages", Refusal(429, message))
-            await asyncio.sleep(wait)
+            while wait:
+                await asyncio.sleep(wait)
+                wait = self._cevns_frames.allow("")
         refused = guard.check_fragment(fragment)
         if refused is not None:
             kind, refusal = refused

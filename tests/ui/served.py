@@ -196,12 +196,17 @@ class PageConnection:
 
     @classmethod
     async def open(cls, client: Client, path: str = "/cevns") -> PageConnection:
+        """Load the page at ``path`` and open its websocket."""
+        status, _, page = client.request(path)
+        assert status == 200, status
+        return await cls.connect(client, re.search(r'"token":\s*"([^"]+)"', page).group(1), path)
+
+    @classmethod
+    async def connect(cls, client: Client, token: str, path: str = "/cevns") -> PageConnection:
+        """Open the websocket of the page whose session ``token`` is given."""
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
-        status, _, page = client.request(path)
-        assert status == 200, status
-        token = re.search(r'"token":\s*"([^"]+)"', page).group(1)
         headers = {**client.headers, "Origin": client.base}
         cookies = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
         if cookies:

@@ -192,6 +192,33 @@ def test_page_and_request_floods_are_limited_per_client(caplog: pytest.LogCaptur
     _assert_quiet_logs(caplog)
 
 
+def test_websockets_per_client() -> None:
+    run_async(_websockets_per_client())
+
+
+async def _websockets_per_client() -> None:
+    from tornado.httpclient import HTTPClientError
+
+    with serving(limits=Limits(max_sessions_per_client=2), use_xheaders=True) as base:
+        client = Client(base, {"X-Real-Ip": "10.0.4.1"})
+        html = client.request("/cevns")[2]
+        token = re.search(r'"token":\s*"([^"]+)"', html).group(1)
+        pages = [await PageConnection.connect(client, token) for _ in range(2)]
+        with pytest.raises(HTTPClientError, match="429"):
+            await PageConnection.connect(client, token)
+        other = Client(base, {"X-Real-Ip": "10.0.4.2"})
+        await PageConnection.connect(other, token)  # another address: its own count
+        pages[0].close()
+        deadline = time.monotonic() + 10
+        while True:  # once the server has seen the close, the address may connect again
+            try:
+                await PageConnection.connect(client, token)
+                break
+            except HTTPClientError:
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+
+
 def test_page_rate_per_client(caplog: pytest.LogCaptureFixture) -> None:
     # with a password an anonymous page request is a cheap redirect: it counts all the same
     with serving(basic_auth=PASSWORD, cookie_secret=SECRET, use_xheaders=True) as base:
@@ -377,7 +404,8 @@ async def _invalid_websocket_messages_are_refused_quietly(
             await page.change(threshold, "value", 7.5)
         await page.change(threshold, "value_throttled", 8.5)
         await _until(lambda: states[-1].threshold == 8.5)
-        assert time.monotonic() - t0 > 0.8  # (151 - 100) messages at 50/s: ≥ 1 s
+        # a token bucket of 3 frames per message: (453 - 300) frames at 150/s take ≥ 1.02 s
+        assert time.monotonic() - t0 > 1.0
         # a URL too long for Panel's query parsing, sent as the page's location
         await page.change(page.find("Location"), "search", "?thr=" + "1" * 5000)
         assert (await page.closed())[0] == 1008
@@ -386,6 +414,10 @@ async def _invalid_websocket_messages_are_refused_quietly(
         blob = base64.b64encode(gzip.compress(b" " * 50_000_000)).decode()
         await page.change(page.find("Location"), "search", {"type": "bytes", "data": blob})
         assert (await page.closed()) == (1008, "refused: inline bytes")
+        # a page asks for its document once (each answer serialises the whole page)
+        page = await PageConnection.open(client)
+        await page.send("PULL-DOC-REQ", {})
+        assert (await page.closed()) == (1008, "refused: document asked twice")
         # a message above --max-message-size closes the connection
         page = await PageConnection.open(client)
         await page.change(page.find("Location"), "search", "?x=" + "y" * 2_000_000)
@@ -396,7 +428,12 @@ async def _invalid_websocket_messages_are_refused_quietly(
     assert len(refused) == 1 and refused[0].levelno == logging.WARNING
     assert "got 'abc'" in refused[0].getMessage()
     kinds = sorted(r.getMessage().split(")")[0] for r in _refusals(caplog))
-    assert kinds == ["refused (inline bytes", "refused (messages", "refused (websocket url"]
+    assert kinds == [
+        "refused (document",
+        "refused (inline bytes",
+        "refused (messages",
+        "refused (websocket url",
+    ]
     _assert_quiet_logs(caplog)
 
 
