@@ -19,9 +19,9 @@ server before it starts. For each request, before any Panel code runs:
   notification area, compile their scripts with ``new Function``), ``blob:`` scripts
   (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
 * open websockets per client address are limited like its sessions
-  (``--max-sessions-per-client``); a page may ask for its document once; its messages are
-  limited to ``--max-message-rate`` per second (a faster page waits: Tornado reads its next
-  message only then);
+  (``--max-sessions-per-client``); a page may ask for its document once; the messages of a
+  client's pages are limited to ``--max-message-rate`` per second (a faster client waits:
+  Tornado reads a connection's next message only then);
 * websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
   ``Location``) are checked like a URL, and binary data inline in a message's JSON (which Bokeh
   would gunzip without a size limit) is refused: the connection is closed with code 1008.
@@ -137,6 +137,9 @@ class Guard:
         self._inflight: Counter[str] = Counter()
         #: Open websockets per client.
         self.sockets: Counter[str] = Counter()
+        #: Websocket frames per client (a Bokeh message is FRAMES_PER_MESSAGE frames).
+        frame_rate = limits.message_rate * FRAMES_PER_MESSAGE
+        self.frames = RateLimiter(frame_rate, frame_rate * MESSAGE_BURST_S)
         self._build_lock: asyncio.Lock | None = None
         self._build_started = self._next_build = 0.0
         self.app: Any = None
@@ -427,7 +430,6 @@ class _GuardedWebSocket(_Guarded):
     """A websocket: counted per client, messages limited and checked, closed once its login
     ends."""
 
-    _cevns_frames: RateLimiter | None = None
     _cevns_client: str | None = None
     _cevns_pulled = False
 
@@ -461,22 +463,19 @@ class _GuardedWebSocket(_Guarded):
                 self.close(1008, "refused: document asked twice")  # type: ignore[attr-defined]
                 return None
             self._cevns_pulled = True
-        if self._cevns_frames is None:
-            rate = guard.limits.message_rate * FRAMES_PER_MESSAGE
-            self._cevns_frames = RateLimiter(rate, rate * MESSAGE_BURST_S)
-        wait = self._cevns_frames.allow("")
+        key = self._cevns_client or "?"
+        wait = guard.frames.allow(key)
         if wait:
-            # Tornado reads this connection's next frame only when this returns: a page that
-            # sends too fast is slowed down, without taking time from the other pages
-            key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
+            # Tornado reads this connection's next frame only when this returns: a client that
+            # sends too fast is slowed down, without taking time from the others
             message = (
-                f"a page sent more than {guard.limits.message_rate:g} messages per second "
+                f"pages sent more than {guard.limits.message_rate:g} messages per second "
                 "(option --max-message-rate): slowed down"
             )
             guard.refuse(key, "messages", Refusal(429, message))
             while wait:
                 await asyncio.sleep(wait)
-                wait = self._cevns_frames.allow("")
+                wait = guard.frames.allow(key)
         refused = guard.check_fragment(fragment)
         if refused is not None:
             kind, refusal = refused

@@ -7,7 +7,7 @@ plain Python (no Panel, no Tornado) so that they can be tested and reused withou
   before Panel parses it (Python's ``int()`` refuses more than 4300 digits, and Panel turns every
   digit-only value into an ``int``), and again for a URL sent over the websocket;
 * :class:`RateLimiter` — token buckets per client (page requests, all requests, websocket
-  messages of a page);
+  messages);
 * :class:`LoginThrottle` — a delay after each failed login that doubles per failure, per client
   address and per user name;
 * :func:`client_key` — the address a limit counts: the IP address, or its /64 network for IPv6
@@ -51,7 +51,7 @@ PAGE_BURST = 5
 #: Requests a client may send at once before the request rate applies (a page load fetches
 #: about 40 scripts and style sheets).
 REQUEST_BURST = 200
-#: A page may send this many seconds' worth of ``--max-message-rate`` at once.
+#: A client's pages may send this many seconds' worth of ``--max-message-rate`` at once.
 MESSAGE_BURST_S = 2.0
 #: Websocket frames per Bokeh message counted by the message rate (header, metadata, content;
 #: two more per binary buffer, e.g. an upload chunk).
@@ -107,8 +107,8 @@ class Limits:
     #: HTTP requests per second from one address (bursts of :data:`REQUEST_BURST`) —
     #: ``--max-request-rate``.
     request_rate: float = 50.0
-    #: Websocket messages per second from one page (bursts of :data:`MESSAGE_BURST_S` seconds'
-    #: worth); faster ones wait — ``--max-message-rate``.
+    #: Websocket messages per second from the pages of one address (bursts of
+    #: :data:`MESSAGE_BURST_S` seconds' worth); faster ones wait — ``--max-message-rate``.
     message_rate: float = 50.0
     #: Delay after the first failed login; doubles per failure — ``--login-delay``.
     login_delay_s: float = 1.0

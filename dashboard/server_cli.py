@@ -208,8 +208,8 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=d.message_rate,
         metavar="R",
-        help="websocket messages per second from one page, after a burst of "
-        f"{MESSAGE_BURST_S:g} s worth; a faster page waits (default {d.message_rate:g})",
+        help="websocket messages per second from the pages of one client, after a burst of "
+        f"{MESSAGE_BURST_S:g} s worth; a faster client waits (default {d.message_rate:g})",
     )
     lim.add_argument(
         "--login-delay",
