@@ -33,6 +33,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import queue
 import re
 import signal
 import socket
@@ -153,10 +154,11 @@ def _raw_get(base: str, target: bytes, address: str) -> str:
 
 
 def attack(kind: str, base: str, seconds: float, address: str, results: Any) -> None:
-    """One flood for ``seconds``; puts ``{outcome: count}`` on ``results``."""
+    """One flood for ``seconds``; puts ``"started"``, then ``{outcome: count}`` on ``results``."""
     import served  # noqa: F401  (imported before the clock starts: it imports Panel)
 
     counts: dict[str, int] = {}
+    results.put("started")
     deadline = time.monotonic() + seconds
 
     def count(outcome: Any) -> None:
@@ -188,6 +190,12 @@ async def _attack_websocket(kind: str, base: str, deadline: float, address: str,
     from served import PageConnection
 
     page = await PageConnection.open(_signed_in(base, address))
+
+    async def drain() -> None:  # read the server's replies (else both sides block on writes)
+        while await page.connection.read_message() is not None:
+            pass
+
+    reader = asyncio.create_task(drain())
     try:
         if kind == "upload":
             dropper = page.find("FileDropper")
@@ -206,6 +214,7 @@ async def _attack_websocket(kind: str, base: str, deadline: float, address: str,
                 await asyncio.sleep(0)
     finally:
         page.close()
+        reader.cancel()
 
 
 # ---------------------------------------------------------------------------------- the victim
@@ -290,18 +299,28 @@ def main(argv: list[str] | None = None) -> int:
         ctx = multiprocessing.get_context("spawn")
         for i, kind in enumerate(["none", *args.floods]):
             results = ctx.Queue()
-            before, cpu0, t0 = server.rss_mb(), server.cpu_s(), time.monotonic()
-            if kind == "none":
-                time.sleep(args.seconds)
-                counts: dict[str, int] = {}
-            else:
+            counts: dict[str, int] = {}
+            proc = None
+            if kind != "none":
                 address = f"10.9.{i}.1"
                 proc = ctx.Process(
                     target=attack, args=(kind, server.url, args.seconds, address, results)
                 )
                 proc.start()
-                counts = results.get(timeout=args.seconds + 120)
-                proc.join(timeout=30)
+                with contextlib.suppress(queue.Empty):
+                    results.get(timeout=300)  # imported and about to start
+            before, cpu0, t0 = server.rss_mb(), server.cpu_s(), time.monotonic()
+            if proc is None:
+                time.sleep(args.seconds)
+            else:
+                try:
+                    counts = results.get(timeout=args.seconds + 120)
+                except queue.Empty:
+                    counts = {"error: no report (stopped)": 1}
+                proc.join(timeout=10)
+                if proc.is_alive():
+                    proc.terminate()
+                    proc.join(timeout=10)
             t1 = time.monotonic()
             # the victim's updates started during the flood, once all are done; then one
             # started after it (back to normal)
@@ -383,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     checks.append(("victim", not victim_errors, "; ".join(victim_errors) or "no errors"))
+    failed = [f"{p['flood']}: {k}" for p in phases for k in p["attacker"] if k.startswith("error")]
+    checks.append(("attackers ran", not failed, "; ".join(failed) or "every flood ran"))
     for label, ok, detail in checks:
         print(f"target {label}: {'PASS' if ok else 'MISS'} ({detail})")
     for line in log_errors[:10]:
