@@ -197,24 +197,31 @@ async def _attack_websocket(kind: str, base: str, deadline: float, address: str,
 
     reader = asyncio.create_task(drain())
     try:
-        if kind == "upload":
-            dropper = page.find("FileDropper")
-            chunk, n = b" " * 262_144, 0
-            while time.monotonic() < deadline:
-                n += 1
-                await page.upload_chunk(dropper, f"f{n}.json", 1, 4, chunk)
-                count("chunks")
-                if n % 20 == 0:
-                    await asyncio.sleep(0)  # let the client read what the server sends
-        else:
-            threshold = page.find("Spinner", title="Threshold")
-            while time.monotonic() < deadline:
-                await page.change(threshold, "value", "not a number")
-                count("messages")
-                await asyncio.sleep(0)
+        # the server slows a fast client down: its writes wait; stop at the deadline anyway
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(
+                _flood_websocket(kind, page, deadline, count), deadline - time.monotonic()
+            )
     finally:
         page.close()
         reader.cancel()
+
+
+async def _flood_websocket(kind: str, page: Any, deadline: float, count: Any) -> None:
+    if kind == "upload":
+        dropper = page.find("FileDropper")
+        chunk, n = b" " * 262_144, 0
+        while time.monotonic() < deadline:
+            n += 1
+            await page.upload_chunk(dropper, f"f{n}.json", 1, 4, chunk)
+            count("chunks")
+            await asyncio.sleep(0)
+    else:
+        threshold = page.find("Spinner", title="Threshold")
+        while time.monotonic() < deadline:
+            await page.change(threshold, "value", "not a number")
+            count("messages")
+            await asyncio.sleep(0)
 
 
 # ---------------------------------------------------------------------------------- the victim

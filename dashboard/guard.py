@@ -20,8 +20,9 @@ server before it starts. For each request, before any Panel code runs:
   (es-module-shims) and ``'unsafe-inline'`` styles (Bokeh and Panel set styles from script);
 * open websockets per client address are limited like its sessions
   (``--max-sessions-per-client``); a page may ask for its document once; the messages of a
-  client's pages are limited to ``--max-message-rate`` per second (a faster client waits:
-  Tornado reads a connection's next message only then);
+  client's pages are limited to ``--max-message-rate`` per second and their binary data
+  (uploads) to ``--max-upload-size`` per second (a faster client waits: Tornado reads a
+  connection's next message only then);
 * websocket messages that change the page's URL (``search``/``href``/``hash`` of Panel's
   ``Location``) are checked like a URL, and binary data inline in a message's JSON (which Bokeh
   would gunzip without a size limit) is refused: the connection is closed with code 1008.
@@ -108,6 +109,11 @@ def _add_nonce(chunk: str | bytes, nonce: str) -> str | bytes:
     return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
 
 
+_SLOW_BINARY = (
+    "pages sent more binary data (uploads) than --max-upload-size per second: slowed down"
+)
+
+
 def _inline_bytes(obj: Any) -> bool:
     """True if ``obj`` (decoded JSON) holds a Bokeh bytes value with inline (base64) data."""
     stack = [obj]
@@ -140,6 +146,8 @@ class Guard:
         #: Websocket frames per client (a Bokeh message is FRAMES_PER_MESSAGE frames).
         frame_rate = limits.message_rate * FRAMES_PER_MESSAGE
         self.frames = RateLimiter(frame_rate, frame_rate * MESSAGE_BURST_S)
+        #: Bytes of binary websocket frames per client: one --max-upload-size per second.
+        self.binary = RateLimiter(limits.max_upload_bytes, 2 * limits.max_message_bytes)
         self._build_lock: asyncio.Lock | None = None
         self._build_started = self._next_build = 0.0
         self.app: Any = None
@@ -464,6 +472,12 @@ class _GuardedWebSocket(_Guarded):
                 return None
             self._cevns_pulled = True
         key = self._cevns_client or "?"
+        if isinstance(fragment, bytes):  # binary data (upload chunks): bytes per second too
+            wait = guard.binary.allow(key, len(fragment))
+            while wait:
+                guard.refuse(key, "binary", Refusal(429, _SLOW_BINARY))
+                await asyncio.sleep(wait)
+                wait = guard.binary.allow(key, len(fragment))
         wait = guard.frames.allow(key)
         if wait:
             # Tornado reads this connection's next frame only when this returns: a client that

@@ -264,8 +264,9 @@ class _Bounded(OrderedDict):
 class RateLimiter:
     """Token buckets per client: ``rate`` tokens per second, at most ``burst`` saved up.
 
-    ``allow(key)`` takes one token and returns 0 when allowed, else the seconds until the next
-    token. ``clock`` is injectable for tests.
+    ``allow(key)`` takes one token (``allow(key, cost)``: ``cost`` tokens, e.g. bytes) and
+    returns 0 when allowed, else the seconds until there are enough. ``clock`` is injectable for
+    tests.
     """
 
     def __init__(
@@ -279,16 +280,19 @@ class RateLimiter:
         self.rate, self.burst, self.clock = float(rate), float(burst), clock
         self._buckets = _Bounded(max_clients)
 
-    def allow(self, key: str) -> float:
+    def allow(self, key: str, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens (at most ``burst``) for ``key``: 0 if done, else the seconds
+        until there are enough (nothing taken)."""
+        cost = min(cost, self.burst)
         now = self.clock()
         bucket = self._buckets.touch(key, lambda: [self.burst, now])
         tokens = min(self.burst, bucket[0] + (now - bucket[1]) * self.rate)
         bucket[1] = now
-        if tokens >= 1.0:
-            bucket[0] = tokens - 1.0
+        if tokens >= cost:
+            bucket[0] = tokens - cost
             return 0.0
         bucket[0] = tokens
-        return (1.0 - tokens) / self.rate
+        return (cost - tokens) / self.rate
 
     def __len__(self) -> int:
         return len(self._buckets)

@@ -130,3 +130,14 @@ def test_login_throttle_doubles_per_failure_up_to_a_maximum() -> None:
 def test_login_throttle_off() -> None:
     throttle = LoginThrottle(0.0, clock=Clock())
     assert throttle.failed("addr:a") == 0 and throttle.wait_s("addr:a") == 0
+
+
+def test_rate_limiter_with_costs() -> None:
+    clock = Clock()
+    limiter = RateLimiter(1000.0, 4000, clock=clock)  # e.g. bytes per second
+    assert limiter.allow("a", 3000) == 0.0
+    assert limiter.allow("a", 3000) == pytest.approx(2.0)  # 1000 left, 2000 missing
+    clock.now += 2.0
+    assert limiter.allow("a", 3000) == 0.0
+    assert limiter.allow("b", 10_000) == 0.0  # a cost above the burst costs the burst
+    assert limiter.allow("b", 1) > 0
