@@ -154,48 +154,56 @@ def _raw_get(base: str, target: bytes, address: str) -> str:
 
 
 def attack(kind: str, base: str, seconds: float, address: str, results: Any) -> None:
-    """One flood for ``seconds``; puts ``"started"``, then ``{outcome: count}`` on ``results``."""
-    import served  # noqa: F401  (imported before the clock starts: it imports Panel)
+    """One flood for ``seconds``; puts ``"started"`` once ready (imports done, signed in, its
+    own page open), then ``{outcome: count}`` on ``results``."""
+    import served  # noqa: F401  (imports Panel: before the flood starts)
 
     counts: dict[str, int] = {}
-    results.put("started")
-    deadline = time.monotonic() + seconds
 
     def count(outcome: Any) -> None:
         counts[str(outcome)] = counts.get(str(outcome), 0) + 1
+
+    def start() -> float:
+        results.put("started")
+        return time.monotonic() + seconds
 
     try:
         if kind == "url":
             big = b"/cevns?thr=" + b"1" * 16_000_000
             digits = b"/cevns?thr=" + b"1" * 5000
+            deadline = start()
             while time.monotonic() < deadline:
                 count(f"16 MB: {_raw_get(base, big, address)}")
                 count(f"5000 digits: {_raw_get(base, digits, address)}")
         elif kind == "pages":
             client = _signed_in(base, address)
+            deadline = start()
             while time.monotonic() < deadline:
                 count(client.request("/cevns")[0])
         elif kind == "login":
             client = _client(base, address)
+            deadline = start()
             while time.monotonic() < deadline:
                 count(client.login(VICTIM, f"guess-{sum(counts.values())}")[0])
         else:
-            asyncio.run(_attack_websocket(kind, base, deadline, address, count))
+            asyncio.run(_attack_websocket(kind, base, start, address, count))
     except Exception as exc:  # reported, the benchmark goes on
         count(f"error: {type(exc).__name__}: {exc}")
     results.put(counts)
 
 
-async def _attack_websocket(kind: str, base: str, deadline: float, address: str, count) -> None:
+async def _attack_websocket(kind: str, base: str, start: Any, address: str, count: Any) -> None:
     from served import PageConnection
 
     page = await PageConnection.open(_signed_in(base, address))
+    await asyncio.sleep(3.0)  # its own page's first computations are done
 
     async def drain() -> None:  # read the server's replies (else both sides block on writes)
         while await page.connection.read_message() is not None:
             pass
 
     reader = asyncio.create_task(drain())
+    deadline = start()
     try:
         # the server slows a fast client down: its writes wait; stop at the deadline anyway
         with contextlib.suppress(TimeoutError):
@@ -315,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 proc.start()
                 with contextlib.suppress(queue.Empty):
-                    results.get(timeout=300)  # imported and about to start
+                    results.get(timeout=300)  # ready and about to start
             before, cpu0, t0 = server.rss_mb(), server.cpu_s(), time.monotonic()
             if proc is None:
                 time.sleep(args.seconds)

@@ -9,7 +9,8 @@ server before it starts. For each request, before any Panel code runs:
   create a session (a page, or a websocket for an unknown session): ``--max-page-rate`` per
   address, ``--max-sessions-per-client`` open sessions per address and ``--max-sessions`` in all
   (429 / 503, each with a message naming the limit). Pages are built one at a time and spaced
-  (:data:`PAGE_PAUSE_SHARE`), so that a burst of new pages does not stall the open ones;
+  (:data:`PAGE_PAUSE_SHARE`, :data:`CLIENT_PAUSE_SHARE`), so that new pages do not stall the
+  open ones;
 * ``/components/<module>/…`` (Panel's resources of custom components) is served only for modules
   already imported by the server under ``panel`` (nothing is imported on request), and only
   after login; Bokeh's ``autoload.js`` (embedding the page in other sites) is not offered;
@@ -62,6 +63,7 @@ from .text import truncated
 
 __all__ = [
     "APP_CSP",
+    "CLIENT_PAUSE_SHARE",
     "LOG_URI_CHARS",
     "PAGE_PAUSE_SHARE",
     "SECURITY_HEADERS",
@@ -92,10 +94,12 @@ SECURITY_HEADERS = {
 WARN_EVERY_S = 10.0
 #: Characters of a URL written to the access log.
 LOG_URI_CHARS = 200
-#: After a page took T seconds to build, the next one starts T × this later: page builds (which
-#: hold the event loop for about a second each) leave at least a third of the time to the
-#: updates of the pages already open, also while many pages are requested at once.
-PAGE_PAUSE_SHARE = 0.5
+#: Page builds hold the event loop (about a second each): after a page took T seconds, the next
+#: page starts T × PAGE_PAUSE_SHARE later, and the next page of the same client address
+#: T × CLIENT_PAUSE_SHARE later. The pages already open keep at least a fifth of the time while
+#: many people open the page, and two thirds while one address asks for page after page.
+PAGE_PAUSE_SHARE = 0.25
+CLIENT_PAUSE_SHARE = 2.0
 #: Top-level packages whose component resources ``/components/`` may serve (if imported).
 COMPONENT_PACKAGES = ("panel",)
 
@@ -150,6 +154,7 @@ class Guard:
         self.binary = RateLimiter(limits.max_upload_bytes, 2 * limits.max_message_bytes)
         self._build_lock: asyncio.Lock | None = None
         self._build_started = self._next_build = 0.0
+        self._client_next_build: dict[str, float] = {}
         self.app: Any = None
 
     # ------------------------------------------------------------------ installation
@@ -294,8 +299,12 @@ class Guard:
 
     async def start_page(self, handler: Any) -> None:
         """Wait for this page's turn: pages are built one at a time, spaced by
-        :data:`PAGE_PAUSE_SHARE` of the previous build's time (the open pages' updates run in
-        between)."""
+        :data:`PAGE_PAUSE_SHARE` of the previous build's time and by :data:`CLIENT_PAUSE_SHARE`
+        of the previous build for the same client (the open pages' updates run in between)."""
+        key = handler._cevns_page
+        wait = self._client_next_build.get(key, 0.0) - time.monotonic()
+        if wait > 0:  # not holding the lock: other clients' pages go first
+            await asyncio.sleep(wait)
         if self._build_lock is None:
             self._build_lock = asyncio.Lock()
         await self._build_lock.acquire()
@@ -315,7 +324,14 @@ class Guard:
         if getattr(handler, "_cevns_building", False) and self._build_lock is not None:
             handler._cevns_building = False
             now = time.monotonic()
-            self._next_build = now + PAGE_PAUSE_SHARE * (now - self._build_started)
+            took = now - self._build_started
+            self._next_build = now + PAGE_PAUSE_SHARE * took
+            if key is not None:
+                if len(self._client_next_build) > 10_000:
+                    self._client_next_build = {
+                        k: t for k, t in self._client_next_build.items() if t > now
+                    }
+                self._client_next_build[key] = now + CLIENT_PAUSE_SHARE * took
             self._build_lock.release()
 
     def check_fragment(self, fragment: str | bytes) -> tuple[str, Refusal] | None:
