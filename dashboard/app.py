@@ -24,6 +24,7 @@ import panel as pn
 import param
 
 from cevns_core.physics import new_physics_groups
+from dashboard.auth import login_badge
 from dashboard.errors import handle_exception, notify_warnings
 from dashboard.learn import learn_panel
 from dashboard.state import (
@@ -404,6 +405,7 @@ def _build_app(state: SessionState | None) -> Template:
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
         main=[tabs],
+        header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth
         accent="#1f6f8b",
         font=FONT,
         font_url="",
