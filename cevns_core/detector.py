@@ -299,6 +299,12 @@ class Detector(ValidatedParameters):
         v = as_array(value, "value", minimum=0.0)
         if unit == "keVnr":
             return v
+        # the inverse quenching is a numerical inversion: kept per value (a fresh copy is
+        # returned) since thresholds, windows and bin edges ask for the same values each call
+        key = ("recoil of", unit, self._response_key(), fingerprint(v))
+        return _RESPONSES.get(key, lambda: self._invert_response(v, unit)).copy()
+
+    def _invert_response(self, v: Array, unit: str) -> Array:
         if unit == "PE":
             v = v / float(self.light_yield_PE_per_keVee)
         return self.quenching.recoil_from_electron_equivalent_keV(v)

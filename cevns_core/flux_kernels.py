@@ -21,7 +21,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import as_array
 from .caching import LRUCache, fingerprint
-from .flavours import FLAVOURS
 from .kinematics import E_min_MeV
 from .sources.base import Continuum, Line, Source, gauss_legendre_segments
 from .units import HBARC2_MeV2_cm2
@@ -197,24 +196,20 @@ class _SegmentPlan:
 
 
 # ------------------------------------------------------------------------------- cached kernels
-#: Components per source value: evaluating them validates the source and builds its tables.
-_COMPONENTS = LRUCache("source components", max_entries=64)
 #: Flux moments per (source, nucleus mass, recoil grid, oscillation): 3 × n_T floats per flavour.
 _MOMENTS = LRUCache("flux moments", max_entries=512, max_bytes=64 * 2**20)
+#: Flavours present per source value.
+_FLAVOURS = LRUCache("source flavours", max_entries=64)
 
 
 def source_components(source: Source, key: Any = None) -> tuple[tuple[Any, ...], tuple[str, ...]]:
-    """The source's components and its flavours (standard order), cached by the source's value.
+    """The source's components and its flavours (standard order), kept per value of the source.
 
     ``key`` is the source's :func:`~cevns_core.caching.fingerprint` when the caller has it.
     """
-
-    def compute() -> tuple[tuple[Any, ...], tuple[str, ...]]:
-        components = source.components()
-        present = {c.flavour for c in components}
-        return tuple(components), tuple(f for f in FLAVOURS if f in present)
-
-    return _COMPONENTS.get(fingerprint(source) if key is None else key, compute)
+    components = source._components()
+    flavours = _FLAVOURS.get(fingerprint(source) if key is None else key, source.flavours)
+    return components, flavours
 
 
 def oscillation_key(

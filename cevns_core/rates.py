@@ -172,7 +172,25 @@ def spectrum_parts(
     options: Mapping[str, Any],
 ) -> dict[tuple[str, str], Array]:
     """dN/dT per (isotope, flavour) at validated recoils ``T`` (keV, 1-D) for validated numbers
-    of nuclei (:func:`target_nuclei`); the work of :func:`recoil_spectrum`.
+    of nuclei (:func:`target_nuclei`); the work of :func:`recoil_spectrum`."""
+    flavours, blocks = spectrum_blocks(source, nuclei, T, physics, form_factor, options)
+    return {
+        (name, flavour): block[j]
+        for name, block in blocks.items()
+        for j, flavour in enumerate(flavours)
+    }
+
+
+def spectrum_blocks(
+    source: Source,
+    nuclei: Mapping[str, float],
+    T: Array,
+    physics: StandardModel | None,
+    form_factor: Any,
+    options: Mapping[str, Any],
+) -> tuple[tuple[str, ...], dict[str, Array]]:
+    """The source's flavours and, per isotope, dN/dT of every flavour as one array of shape
+    (len(flavours), len(T)) (see :func:`spectrum_parts`).
 
     Everything that does not depend on the flavour is done once (DESIGN §6): the source's
     components, the validated settings, E_min(T), the quadrature nodes and the form factors per
@@ -183,9 +201,9 @@ def spectrum_parts(
     """
     source_key = fingerprint(source)
     components, flavours = source_components(source, source_key)
-    parts: dict[tuple[str, str], Array] = {}
+    blocks: dict[str, Array] = {}
     if not flavours:
-        return parts
+        return flavours, blocks
     T_key = fingerprint(T)
     physics_key = fingerprint(physics)
     settings_key = (physics_key, fingerprint(form_factor), fingerprint(options), flavours, T_key)
@@ -216,9 +234,8 @@ def spectrum_parts(
         rates *= HBARC2_MeV2_cm2
         rates *= 1e-3
         rates *= count
-        for j, flavour in enumerate(flavours):
-            parts[(name, flavour)] = rates[j]
-    return parts
+        blocks[name] = rates
+    return flavours, blocks
 
 
 def _coefficients(
@@ -438,7 +455,9 @@ def binned_counts(
         # the response and the flux moments are kept between calls (they do not depend on the
         # physics): an update of the physics recomputes only the cross sections
         R = detector._cached_response_matrix(T, edges)
-        spectrum = spectrum_parts(source, {name: count}, T, physics, form_factor, options)
-        for key, values in spectrum.items():
-            parts[key] = exposure * (R @ (values * w))
+        flavours, blocks = spectrum_blocks(source, {name: count}, T, physics, form_factor, options)
+        if name in blocks:
+            per_bin = exposure * ((blocks[name] * w) @ R.T)  # R @ (dN/dT w) for every flavour
+            for j, flavour in enumerate(flavours):
+                parts[(name, flavour)] = per_bin[j]
     return BinnedCounts(edges, detector.observable, parts)
