@@ -71,6 +71,9 @@ class _Identity:
         return type(other) is _Identity and other.obj is self.obj
 
 
+_EMPTY_MAPPING = Key(("mapping",))
+
+
 def is_immutable(value: Any) -> bool:
     """True for values that cannot change in place: atoms and tuples of them."""
     if isinstance(value, _ATOMS):
@@ -97,6 +100,8 @@ def fingerprint(value: Any) -> Hashable:
     if isinstance(value, tuple | list):
         return Key((type(value).__name__, *(fingerprint(v) for v in value)))
     if isinstance(value, Mapping):
+        if not value:
+            return _EMPTY_MAPPING
         items = sorted(((repr(k), fingerprint(v)) for k, v in value.items()), key=lambda i: i[0])
         return Key(("mapping", *items))
     try:

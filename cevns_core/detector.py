@@ -22,6 +22,7 @@ Presets of the published responses: :func:`detector_response_preset` (keyword ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -254,8 +255,8 @@ class Detector(ValidatedParameters):
         '3.3772e+25'
         """
         self.validate()
-        per_kg = self.material_model.nuclei_per_kg_by_isotope()
-        return {name: float(self.mass_kg) * n for name, n in per_kg.items()}
+        mass = float(self.mass_kg)
+        return {name: mass * n for name, n in _nuclei_per_kg(self.material)}
 
     @property
     def exposure_kg_day(self) -> float:
@@ -575,6 +576,17 @@ _TIMING = LRUCache("timing fractions", max_entries=128)
 
 
 # ------------------------------------------------------------------------------------ helpers
+def _nuclei_per_kg(target: str | Material) -> tuple[tuple[str, float], ...]:
+    if isinstance(target, str):
+        return _nuclei_per_kg_of_name(target)
+    return tuple(material(target).nuclei_per_kg_by_isotope().items())
+
+
+@functools.lru_cache(maxsize=64)
+def _nuclei_per_kg_of_name(name: str) -> tuple[tuple[str, float], ...]:
+    return tuple(material(name).nuclei_per_kg_by_isotope().items())
+
+
 def _recoils(T_keV: ArrayLike, *, one_d: bool = False) -> Array:
     T = as_array(T_keV, "T_keV", minimum=0.0)
     if one_d and T.ndim != 1:

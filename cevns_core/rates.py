@@ -161,6 +161,8 @@ def recoil_spectrum(
 
 #: Cross-section coefficients per (nucleus, physics, nuclear model, options, flavours, recoil grid).
 _COEFFICIENTS = LRUCache("cross-section coefficients", max_entries=512, max_bytes=64 * 2**20)
+#: (F_p, F_n) per (nucleus, nuclear model, options, recoil grid).
+_FORM_FACTORS = LRUCache("form factors", max_entries=256, max_bytes=32 * 2**20)
 
 
 def spectrum_parts(
@@ -206,14 +208,15 @@ def spectrum_blocks(
         return flavours, blocks
     T_key = fingerprint(T)
     physics_key = fingerprint(physics)
-    settings_key = (physics_key, fingerprint(form_factor), fingerprint(options), flavours, T_key)
+    nuclear_key = (fingerprint(form_factor), fingerprint(options), T_key)
+    settings_key = (physics_key, flavours, nuclear_key)
     T_MeV = T * 1e-3
     for name, count in nuclei.items():
         nucleus = isotope(name)
         coefficients = _COEFFICIENTS.get(
             (nucleus.name, settings_key),
             lambda nucleus=nucleus: _coefficients(
-                nucleus, physics, form_factor, options, flavours, T_MeV
+                nucleus, physics, form_factor, options, flavours, T_MeV, nuclear_key
             ),
         )
         moments = cached_moments(
@@ -245,9 +248,12 @@ def _coefficients(
     options: Mapping[str, Any],
     flavours: tuple[str, ...],
     T_MeV: Array,
+    nuclear_key: Any,
 ) -> Array:
     """(c₀, c₁, c₂) of dσ/dT per flavour, shape (3, len(flavours), len(T)); (3, 1, len(T))
-    when the physics is flavour-blind (one set shared by every flavour)."""
+    when the physics is flavour-blind (one set shared by every flavour). The form factors do
+    not depend on the physics: they are kept per (nucleus, nuclear model, options, recoils)
+    value (``nuclear_key``), so a change of the physics does not evaluate them again."""
     if physics is None:
         physics = StandardModel()
     M = nucleus.mass_MeV
@@ -255,7 +261,9 @@ def _coefficients(
         nucleus, physics, form_factor, {**options, "flavour": flavours[0]}
     )
     q_MeV = np.sqrt(2.0 * M * T_MeV + T_MeV**2)
-    form_factors = base.form_factors(q_MeV)
+    form_factors = _FORM_FACTORS.get(
+        (nucleus.name, nuclear_key), lambda: tuple(base.form_factors(q_MeV))
+    )
     chosen = flavours if physics.needs_flavour else flavours[:1]
     sets = [replace(base, flavour=f).coefficients(T_MeV, form_factors=form_factors) for f in chosen]
     out = np.empty((3, len(chosen), T_MeV.size))

@@ -229,3 +229,24 @@ def test_bad_input_still_raises_after_a_cached_call():
     for _ in range(2):
         with pytest.raises(cc.CevnsError, match="source must be a Source"):
             cc.binned_counts("not a source", exp.detector, [6.0, 30.0])
+
+
+def test_a_physics_change_reuses_what_does_not_depend_on_it():
+    """A new sin²θ_W recomputes the cross sections only: the detector response, recoil nodes,
+    flux moments, form factors and timing fractions are found in their caches."""
+    exp = cc.experiment("coherent_csi_2021")
+    clear_caches()
+    exp.counts()
+    before = cc.caching.cache_info()
+    exp.physics = cc.StandardModel(sin2_theta_W=0.245)
+    got = exp.counts().total
+    after = cc.caching.cache_info()
+    for name in ("detector responses", "recoil nodes", "flux moments", "form factors"):
+        assert after[name]["misses"] == before[name]["misses"], name
+        assert after[name]["hits"] > before[name]["hits"], name
+    assert after["timing fractions"]["misses"] == before["timing fractions"]["misses"]
+    assert (
+        after["cross-section coefficients"]["misses"]
+        > before["cross-section coefficients"]["misses"]
+    )
+    assert got == pytest.approx(sum(_plain_counts(exp, _edges(exp)).values()), rel=1e-10)
