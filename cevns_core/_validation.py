@@ -12,7 +12,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .caching import Key, fingerprint, model_fingerprint
+from .caching import Key, fingerprint, intern, model_fingerprint
 from .errors import CevnsError
 
 __all__ = [
@@ -284,4 +284,4 @@ class ValidatedParameters(param.Parameterized):
         # the values themselves are kept (a new value bumps the version); their contents are
         # fingerprinted each time, so an in-place change of a list, dict, array or nested
         # model is seen
-        return Key((static, *[fingerprint(v) for v in dynamic]))
+        return intern(Key((static, *[fingerprint(v) for v in dynamic])))

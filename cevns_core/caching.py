@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import param
 
-__all__ = ["LRUCache", "cache_info", "clear_caches", "fingerprint", "readonly"]
+__all__ = ["LRUCache", "cache_info", "clear_caches", "fingerprint", "intern", "readonly"]
 
 _ATOMS = (type(None), bool, int, float, str, complex, bytes)
 _CACHES: list[LRUCache] = []
@@ -72,6 +72,16 @@ class _Identity:
 
 
 _EMPTY_MAPPING = Key(("mapping",))
+_INTERNED: dict[Key, Key] = {}
+_MAX_INTERNED = 4096
+
+
+def intern(key: Key) -> Key:
+    """The one stored object equal to ``key`` (stored if new): later comparisons of keys that
+    contain it are identity checks instead of walks through nested parts."""
+    if len(_INTERNED) > _MAX_INTERNED:
+        _INTERNED.clear()
+    return _INTERNED.setdefault(key, key)
 
 
 def is_immutable(value: Any) -> bool:

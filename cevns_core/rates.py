@@ -190,6 +190,8 @@ def spectrum_blocks(
     physics: StandardModel | None,
     form_factor: Any,
     options: Mapping[str, Any],
+    *,
+    keys: tuple[Any, Any, Any, Any] | None = None,
 ) -> tuple[tuple[str, ...], dict[str, Array]]:
     """The source's flavours and, per isotope, dN/dT of every flavour as one array of shape
     (len(flavours), len(T)) (see :func:`spectrum_parts`).
@@ -199,16 +201,18 @@ def spectrum_blocks(
     nucleus, and the cross-section coefficients too when the physics does not depend on the
     flavour. The flux moments (:func:`~cevns_core.flux_kernels.cached_moments`) and the
     coefficients are kept per value of what determines them, so a call that changes only the
-    physics recomputes only the coefficients, and a repeated call only the sums.
+    physics recomputes only the coefficients, and a repeated call only the sums. ``keys`` are
+    the fingerprints of (source, physics, form factor, options) when the caller has them.
     """
-    source_key = fingerprint(source)
+    if keys is None:
+        keys = _call_keys(source, physics, form_factor, options)
+    source_key, physics_key, form_factor_key, options_key = keys
     components, flavours = source_components(source, source_key)
     blocks: dict[str, Array] = {}
     if not flavours:
         return flavours, blocks
     T_key = fingerprint(T)
-    physics_key = fingerprint(physics)
-    nuclear_key = (fingerprint(form_factor), fingerprint(options), T_key)
+    nuclear_key = (form_factor_key, options_key, T_key)
     settings_key = (physics_key, flavours, nuclear_key)
     T_MeV = T * 1e-3
     for name, count in nuclei.items():
@@ -239,6 +243,10 @@ def spectrum_blocks(
         rates *= count
         blocks[name] = rates
     return flavours, blocks
+
+
+def _call_keys(source: Source, physics: Any, form_factor: Any, options: Any) -> tuple:
+    return fingerprint(source), fingerprint(physics), fingerprint(form_factor), fingerprint(options)
 
 
 def _coefficients(
@@ -369,10 +377,19 @@ _COUNT_NODES = 16
 _NODES = LRUCache("recoil nodes", max_entries=256, max_bytes=16 * 2**20)
 
 
-def _recoil_nodes(source: Source, detector: Any, M_MeV: float, recoil_edges: Array | None):
+def _recoil_nodes(
+    source: Source,
+    detector: Any,
+    M_MeV: float,
+    recoil_edges: Array | None,
+    *,
+    source_key: Any = None,
+):
     """Quadrature nodes/weights in T covering everything the detector can see (read-only, kept
     per value of the source, the nucleus mass and the recoil edges)."""
-    key = (fingerprint(source), float(M_MeV), fingerprint(recoil_edges))
+    if source_key is None:
+        source_key = fingerprint(source)
+    key = (source_key, float(M_MeV), fingerprint(recoil_edges))
     return _NODES.get(key, lambda: _compute_recoil_nodes(source, M_MeV, recoil_edges))
 
 
@@ -453,9 +470,10 @@ def binned_counts(
     parts: dict[tuple[str, str], Array] = {}
     smeared = detector.resolution is not None
     recoil_edges = None if smeared else detector._cached_recoil_bin_edges(edges)
+    keys = _call_keys(source, physics, form_factor, options)
     for name, count in detector.targets().items():
         nucleus = isotope(name)
-        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges)
+        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges, source_key=keys[0])
         if T.size == 0:
             for flavour in source.flavours():
                 parts[(name, flavour)] = np.zeros(edges.size - 1)
@@ -463,7 +481,9 @@ def binned_counts(
         # the response and the flux moments are kept between calls (they do not depend on the
         # physics): an update of the physics recomputes only the cross sections
         R = detector._cached_response_matrix(T, edges)
-        flavours, blocks = spectrum_blocks(source, {name: count}, T, physics, form_factor, options)
+        flavours, blocks = spectrum_blocks(
+            source, {name: count}, T, physics, form_factor, options, keys=keys
+        )
         if name in blocks:
             per_bin = exposure * ((blocks[name] * w) @ R.T)  # R @ (dN/dT w) for every flavour
             for j, flavour in enumerate(flavours):

@@ -206,3 +206,15 @@ def test_a_rejected_assignment_leaves_a_valid_key():
     assert fingerprint(eff) == fingerprint(
         TabulatedEfficiency(x=(0.0, 1.0, 2.0), efficiency=(0.0, 0.5, 1.0))
     )
+
+
+def test_interned_fingerprints_of_equal_composites_are_one_object():
+    """A model with list parameters is fingerprinted anew on every call; equal results are
+    the same stored object, so cache look-ups compare them by identity."""
+    a = cc.experiment("xenon_1t_floor").source
+    b = cc.experiment("xenon_1t_floor").source
+    assert fingerprint(a) is fingerprint(b)
+    b.sources[0].param.update(**{})  # no change
+    assert fingerprint(a) is fingerprint(b)
+    b.sources.pop()
+    assert fingerprint(a) != fingerprint(b)
