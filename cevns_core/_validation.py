@@ -201,6 +201,10 @@ def check_parameters(
         check_parameter(declared[key], key, value)
 
 
+#: Instance attributes that only speed things up (dropped from copies and pickles).
+_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key")
+
+
 class ValidatedParameters(param.Parameterized):
     """Base of the package's ``param`` models: assignments are checked like constructor keywords.
 
@@ -249,6 +253,14 @@ class ValidatedParameters(param.Parameterized):
 
     def _parameter_set(self, name: str) -> None:
         """Called after parameter ``name`` was assigned (hook; e.g. to drop cached checks)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy (copy.copy, deepcopy, pickle) starts without the kept fingerprint and checks:
+        # a shallow copy must not share the dict that holds them with its original
+        state = super().__getstate__()
+        for key in _KEPT_STATE:
+            state.pop(key, None)
+        return state
 
     def _fingerprint(self, exclude: frozenset[str] = frozenset()) -> Any:
         """Hashable key of the model's class and parameter values (:mod:`cevns_core.caching`).

@@ -218,3 +218,27 @@ def test_interned_fingerprints_of_equal_composites_are_one_object():
     assert fingerprint(a) is fingerprint(b)
     b.sources.pop()
     assert fingerprint(a) != fingerprint(b)
+
+
+def test_copies_and_pickles_do_not_share_kept_fingerprints():
+    import copy
+    import pickle
+
+    det = cc.experiment("coherent_lar_2020").detector
+    key = fingerprint(det)
+    twin = copy.copy(det)
+    twin.threshold = 10.0
+    assert fingerprint(twin) != key
+    assert fingerprint(det) == key
+    det.upper_limit = 100.0  # both have been assigned once since the copy
+    assert fingerprint(det) != fingerprint(twin)
+    assert dict(fingerprint(det).parts[0].parts[1])["upper_limit"] == 100.0
+    assert dict(fingerprint(twin).parts[0].parts[1])["threshold"] == 10.0
+
+    exp = cc.experiment("coherent_csi_2021")
+    exp.counts()
+    for clone in (copy.deepcopy(exp), pickle.loads(pickle.dumps(exp))):
+        assert fingerprint(clone) == fingerprint(exp)
+        assert clone.counts().total == pytest.approx(exp.counts().total, rel=1e-12)
+        clone.detector.threshold = 20.0
+        assert clone.counts().total < exp.counts().total
