@@ -190,7 +190,10 @@ class LRUCache:
         _CACHES.append(self)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The value of ``key``, computed by ``compute()`` (and kept, read-only) on a miss."""
+        """The value of ``key``, computed by ``compute()`` (and kept, read-only) on a miss.
+
+        ``compute`` must return new arrays, never one of its caller's (it is made read-only).
+        """
         with self._lock:
             entry = self._data.get(key)
             if entry is not None:

@@ -308,7 +308,8 @@ class Detector(ValidatedParameters):
     def _invert_response(self, v: Array, unit: str) -> Array:
         if unit == "PE":
             v = v / float(self.light_yield_PE_per_keVee)
-        return self.quenching.recoil_from_electron_equivalent_keV(v)
+        # a new array (never the caller's: the cache makes what it keeps read-only)
+        return np.array(self.quenching.recoil_from_electron_equivalent_keV(v))
 
     def observable_value(self, T_keV: ArrayLike) -> Array:
         """Mean observable value (keVnr, keVee or PE) of recoils ``T_keV`` (keVnr)."""
@@ -462,7 +463,8 @@ class Detector(ValidatedParameters):
         """:meth:`recoil_bin_edges`, kept per value of the response and the edges; read-only."""
         self.validate()
         key = ("recoil edges", self._response_key(), fingerprint(bin_edges))
-        return _RESPONSES.get(key, lambda: self.recoil_bin_edges(bin_edges))
+        # a copy: for recoil bins the method hands back the caller's own array
+        return _RESPONSES.get(key, lambda: np.array(self.recoil_bin_edges(bin_edges)))
 
     def recoil_bin_edges(self, bin_edges: ArrayLike) -> Array:
         """Recoil energies (keVnr) of observable bin edges, after the threshold window.

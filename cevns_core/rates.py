@@ -270,7 +270,7 @@ def _coefficients(
     )
     q_MeV = np.sqrt(2.0 * M * T_MeV + T_MeV**2)
     form_factors = _FORM_FACTORS.get(
-        (nucleus.name, nuclear_key), lambda: tuple(base.form_factors(q_MeV))
+        (nucleus.name, nuclear_key), lambda: tuple(np.array(F) for F in base.form_factors(q_MeV))
     )
     chosen = flavours if physics.needs_flavour else flavours[:1]
     sets = [replace(base, flavour=f).coefficients(T_MeV, form_factors=form_factors) for f in chosen]

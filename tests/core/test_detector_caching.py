@@ -104,3 +104,20 @@ def test_source_components_are_kept_per_value():
     src.distance_m = 2 * src.distance_m
     assert src._components() is not kept
     assert src.lines()[0].intensity == pytest.approx(kept[0].intensity / 4.0, rel=1e-14)
+
+
+@pytest.mark.parametrize("name", ["coherent_csi_2017", "coherent_lar_2020", "connie", "ricochet"])
+def test_the_callers_arrays_stay_writable(name):
+    """The caches keep read-only arrays: never one the caller handed in (e.g. bin edges that a
+    recoil-energy detector returns as they are)."""
+    exp = cc.experiment(name)
+    clear_caches()
+    edges = np.array(exp.analysis_bins(12))
+    T = np.linspace(0.5, 0.9 * exp.max_recoil_keV(), 9)
+    exp.observed_counts(edges)
+    exp.spectrum(T)
+    exp.detector.recoil_from_observable(edges)
+    exp.detector._cached_recoil_bin_edges(edges)
+    assert edges.flags.writeable and T.flags.writeable
+    edges[-1] += 1.0  # still the caller's to change
+    T[0] = 1.0
