@@ -9,9 +9,11 @@ Each round runs one worker process per tree, alternately (before, after, before,
 both see the same drift of a shared machine's load; every figure is the median over the rounds
 of each worker's median. A worker imports ``cevns_core`` from its tree and times, with the API
 both revisions have: the CsI 2017 recoil spectrum on 100 and on 10 points (the same call
-repeated), the bare-numpy floor of ``bench_spectrum.py`` (to give the spectrum's ratio to it in
-the same process), and for every preset ``counts()`` repeated ("warm") and after a new
-Standard-Model sin²θ_W ("physics changed"). Wall clock and the thread's CPU time are recorded.
+repeated), the bare-numpy floor of ``_naive.py`` (to give the spectrum's ratio to it in the
+same process), and for every preset ``counts()`` repeated ("warm") and after a new
+Standard-Model sin²θ_W ("physics changed"); a revision with kernel caches is also timed with
+them emptied before every call ("uncached", compared with the other revision's plain call).
+Wall clock and the thread's CPU time are recorded.
 Not run by ``run_all.py`` (it needs the other tree).
 """
 
@@ -41,6 +43,10 @@ def _worker(tree: Path, repeat: int) -> dict:
 
     if not Path(cc.__file__).resolve().is_relative_to(tree):
         raise RuntimeError(f"imported {cc.__file__}, not the package of {tree}")
+    try:  # a revision with kernel caches: also time it with them emptied before every call
+        from cevns_core.caching import clear_caches
+    except ImportError:
+        clear_caches = None
     out: dict = {}
     exp = cc.experiment("coherent_csi_2017")
     top = exp.max_recoil_keV()
@@ -60,6 +66,14 @@ def _worker(tree: Path, repeat: int) -> dict:
     )
     for key, timing in t.items():
         out[key] = (timing.median, timing.cpu_median)
+    if clear_caches is not None:
+
+        def uncached_spectrum() -> None:
+            clear_caches()
+            exp.recoil_spectrum(T)
+
+        t = bench.time_interleaved({"u": uncached_spectrum}, repeat=repeat, number=5)
+        out["uncached spectrum_100"] = (t["u"].median, t["u"].cpu_median)
     sin2 = iter(0.2386 + 1e-7 * np.arange(1, 10**6))
     for name in cc.experiment_names():
         e = cc.experiment(name)
@@ -68,11 +82,19 @@ def _worker(tree: Path, repeat: int) -> dict:
             e.physics = cc.StandardModel(sin2_theta_W=next(sin2))
             e.counts()
 
-        t = bench.time_interleaved(
-            {"warm": lambda e=e: e.counts(), "physics": changed}, repeat=max(3, repeat // 3)
-        )
+        fns = {"warm": lambda e=e: e.counts(), "physics": changed}
+        if clear_caches is not None:
+
+            def uncached(e=e) -> None:
+                clear_caches()
+                e.counts()
+
+            fns["uncached"] = uncached
+        t = bench.time_interleaved(fns, repeat=max(3, repeat // 3))
         out[f"counts {name}"] = (t["warm"].median, t["warm"].cpu_median)
         out[f"physics {name}"] = (t["physics"].median, t["physics"].cpu_median)
+        if "uncached" in t:
+            out[f"uncached {name}"] = (t["uncached"].median, t["uncached"].cpu_median)
     out["load"] = os.getloadavg()
     return out
 
@@ -114,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"round {k + 1}/{args.rounds} done, load {loads[-1]}", flush=True)
 
     def med(label: str, key: str, cpu: bool = False) -> float:
+        if key not in runs[label][0]:  # no caches before: every call was an uncached one
+            key = key.replace("uncached spectrum_100", "spectrum_100").replace("uncached", "counts")
         return statistics.median(r[key][1 if cpu else 0] for r in runs[label])
 
     keys = list(runs["after"][0])
