@@ -4,13 +4,14 @@ that determine them; the dashboard's updates reuse them").
 Two pieces:
 
 * :func:`fingerprint` — a hashable key from a value: numbers, strings, tuples, lists, mappings,
-  arrays (dtype, shape, bytes) and the package's models (their class and parameter values,
-  nested models included). Two models with equal parameters have equal fingerprints, so a
-  dashboard that rebuilds its objects on every update still hits the caches. A model keeps its
-  own part of the key between calls (:meth:`ValidatedParameters._fingerprint`) and drops it when a
-  parameter is assigned; mutable values (lists, dicts, arrays, nested models) are fingerprinted
-  again on every call, so an in-place change is seen too. Objects that are neither (functions,
-  arbitrary objects) are keyed by identity and kept alive by the key.
+  arrays (dtype, shape, bytes; a BLAKE2 digest of the bytes above 8 kB) and the package's models
+  (their class and parameter values, nested models included). Two models with equal parameters
+  have equal fingerprints, so a dashboard that rebuilds its objects on every update still hits
+  the caches. A model keeps its own part of the key between calls
+  (:meth:`ValidatedParameters._fingerprint`) and drops it when a parameter is assigned; mutable
+  values (lists, dicts, arrays, nested models) are fingerprinted again on every call, so an
+  in-place change is seen too. Objects that are neither (functions, arbitrary objects) are keyed
+  by identity and kept alive by the key.
 * :class:`LRUCache` — a bounded (entries and bytes), thread-safe least-recently-used cache. The
   value is computed outside the lock (two threads may compute the same entry; both get equal
   results); arrays are stored read-only so a caller cannot change a cached result.
@@ -21,6 +22,7 @@ Two pieces:
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
@@ -73,7 +75,9 @@ class _Identity:
 
 _EMPTY_MAPPING = Key(("mapping",))
 _INTERNED: dict[Key, Key] = {}
-_MAX_INTERNED = 4096
+_MAX_INTERNED = 1024
+#: Arrays larger than this are keyed by a digest of their bytes (keys stay small).
+_DIGEST_ABOVE_BYTES = 8192
 
 
 def intern(key: Key) -> Key:
@@ -104,7 +108,11 @@ def fingerprint(value: Any) -> Hashable:
         names = [n for n in type(value).param if n != "name"]  # a model outside the package
         return Key((type(value), *((n, fingerprint(getattr(value, n))) for n in names)))
     if isinstance(value, np.ndarray):
-        return Key(("ndarray", value.dtype.str, value.shape, value.tobytes()))
+        if value.nbytes > _DIGEST_ABOVE_BYTES:  # a large table: a 160-bit digest of its bytes
+            data = hashlib.blake2b(np.ascontiguousarray(value), digest_size=20).digest()
+        else:
+            data = value.tobytes()
+        return Key(("ndarray", value.dtype.str, value.shape, data))
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, tuple | list):

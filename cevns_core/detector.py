@@ -572,7 +572,7 @@ class Detector(ValidatedParameters):
 #: Parameters the response does not depend on.
 _NOT_RESPONSE = frozenset({"mass_kg", "live_time_days"})
 #: Response matrices and recoil bin edges (a smeared matrix is up to a few MB).
-_RESPONSES = LRUCache("detector responses", max_entries=64, max_bytes=128 * 2**20)
+_RESPONSES = LRUCache("detector responses", max_entries=64, max_bytes=64 * 2**20)
 #: Timing fractions per (window, timing efficiency, source).
 _TIMING = LRUCache("timing fractions", max_entries=128)
 

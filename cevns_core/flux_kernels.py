@@ -197,7 +197,7 @@ class _SegmentPlan:
 
 # ------------------------------------------------------------------------------- cached kernels
 #: Flux moments per (source, nucleus mass, recoil grid, oscillation): 3 × n_T floats per flavour.
-_MOMENTS = LRUCache("flux moments", max_entries=512, max_bytes=64 * 2**20)
+_MOMENTS = LRUCache("flux moments", max_entries=512, max_bytes=32 * 2**20)
 #: Flavours present per source value.
 _FLAVOURS = LRUCache("source flavours", max_entries=64)
 

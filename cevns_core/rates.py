@@ -12,8 +12,10 @@ so the E-integral reduces to three flux moments per recoil energy and flavour,
 
     I_k(T) = ∫_{E_min(T)}^{E_max} Φ(E) E^{−k} dE + Σ_lines Φ_line E_line^{−k},  k = 0, 1, 2,
 
-computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`)
-and reused for any change of couplings, form factor or nuclear radius.
+computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`,
+:mod:`cevns_core.flux_kernels`) and reused for any change of couplings, form factor or nuclear
+radius. The moments, the form factors, the coefficients, the recoil nodes and the detector's
+response are kept between calls per value of what determines them (:mod:`cevns_core.caching`).
 """
 
 from __future__ import annotations
@@ -160,9 +162,9 @@ def recoil_spectrum(
 
 
 #: Cross-section coefficients per (nucleus, physics, nuclear model, options, flavours, recoil grid).
-_COEFFICIENTS = LRUCache("cross-section coefficients", max_entries=512, max_bytes=64 * 2**20)
+_COEFFICIENTS = LRUCache("cross-section coefficients", max_entries=512, max_bytes=32 * 2**20)
 #: (F_p, F_n) per (nucleus, nuclear model, options, recoil grid).
-_FORM_FACTORS = LRUCache("form factors", max_entries=256, max_bytes=32 * 2**20)
+_FORM_FACTORS = LRUCache("form factors", max_entries=256, max_bytes=16 * 2**20)
 
 
 def spectrum_parts(
@@ -374,7 +376,7 @@ _COUNT_NODES = 16
 
 
 #: Recoil quadrature nodes per (source, nucleus mass, recoil bin edges).
-_NODES = LRUCache("recoil nodes", max_entries=256, max_bytes=16 * 2**20)
+_NODES = LRUCache("recoil nodes", max_entries=256, max_bytes=8 * 2**20)
 
 
 def _recoil_nodes(

@@ -242,3 +242,14 @@ def test_copies_and_pickles_do_not_share_kept_fingerprints():
         assert clone.counts().total == pytest.approx(exp.counts().total, rel=1e-12)
         clone.detector.threshold = 20.0
         assert clone.counts().total < exp.counts().total
+
+
+def test_large_arrays_are_keyed_by_a_digest():
+    big = np.linspace(0.0, 1.0, 5000)
+    key = fingerprint(big)
+    assert len(key.parts[3]) == 20  # a digest, not 40 kB of bytes
+    assert fingerprint(big.copy()) == key
+    changed = big.copy()
+    changed[2500] = np.nextafter(changed[2500], 2.0)  # one ulp
+    assert fingerprint(changed) != key
+    assert fingerprint(big[::2]) == fingerprint(np.ascontiguousarray(big[::2]))
