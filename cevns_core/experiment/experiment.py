@@ -385,16 +385,7 @@ class Experiment(ValidatedParameters):
 
     def timing_fractions(self) -> dict[str, float]:
         """Accepted fraction per flavour for the detector's timing window/efficiency (π-DAR)."""
-        det = self.detector
-        if det.timing_window_us is None and det.timing_efficiency is None:
-            return {}
-        time_pdf = getattr(self.source, "time_pdf", None)
-        if time_pdf is None:
-            return {}
-        return {
-            f: det.timing_fraction(lambda t_us, f=f: time_pdf(f, np.asarray(t_us) * 1e3) * 1e3)
-            for f in self.source.flavours()
-        }
+        return self.detector.timing_fractions(self.source)
 
     def counts(self) -> Counts:
         """Expected events after threshold, quenching, smearing and efficiency (:class:`Counts`).

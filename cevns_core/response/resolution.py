@@ -121,8 +121,11 @@ class GaussianResolution(ResolutionModel):
 
     def cdf(self, x: Array, mean: Array, Tee: Array) -> Array:
         s = self.sigma(mean)
-        safe = np.where(s > 0, s, 1.0)
-        return np.where(s > 0, special.ndtr((x - mean) / safe), (x > mean).astype(float))
+        positive = s > 0
+        if positive.all():  # the usual case: no degenerate step to blend in
+            return special.ndtr((x - mean) / s)
+        safe = np.where(positive, s, 1.0)
+        return np.where(positive, special.ndtr((x - mean) / safe), (x > mean).astype(float))
 
     def pdf(self, x: Array, mean: Array, Tee: Array) -> Array:
         s = self.sigma(mean)

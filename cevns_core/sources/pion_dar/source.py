@@ -17,6 +17,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
+from ...caching import LRUCache
 from ...errors import CevnsError
 from ...flavours import check_flavour
 from ...units import J_PER_MeV
@@ -242,8 +243,9 @@ class PionDecayAtRest(ValidatedSource):
     # -- timing -------------------------------------------------------------------------------
     @property
     def pulse(self) -> ProtonPulse:
-        """The proton pulse described by the pulse parameters."""
-        return _pulse_of(self)
+        """The proton pulse described by the pulse parameters (kept per value: a timing
+        integral asks for it at every one of its points)."""
+        return _PULSES.get(self._fingerprint(), lambda: _pulse_of(self))
 
     def prompt_time_pdf(self, t_ns: ArrayLike) -> Array:
         """Prompt ν_μ arrival-time density (ns⁻¹)."""
@@ -273,6 +275,9 @@ def _timing_kind(flavour: str) -> str:
     if flavour in ("nu_e", "nubar_mu"):
         return "delayed"
     raise CevnsError(f"π-DAR produces no {flavour}; timing exists for nu_mu, nu_e, nubar_mu")
+
+
+_PULSES = LRUCache("proton pulses", max_entries=32)
 
 
 def _pulse_of(src: PionDecayAtRest) -> ProtonPulse:
