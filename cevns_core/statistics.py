@@ -310,11 +310,49 @@ def gaussian_chi2(
         chi2 = np.sum((r - fit) ** 2 * w, axis=-1) + np.sum(
             theta**2 * _penalty_weights(sigmas), axis=-1
         )
+        if free[0]:
+            _renormalised(obs, sig, bkg, comps, w, A, sigmas, theta, chi2)
         nuis = _expand(theta, sigmas)
     else:
         chi2 = np.sum(r**2 * w, axis=-1)
         nuis = np.zeros((*sig.shape[:-1], sigmas.size))
     return (chi2, nuis) if return_nuisances else chi2
+
+
+def _renormalised(
+    obs: Array,
+    sig: Array,
+    bkg: Array,
+    comps: list[Array],
+    w: Array,
+    A: Array,
+    sigmas: Array,
+    theta: Array,
+    chi2: Array,
+) -> None:
+    """Signals whose normalisation moves far (|α| > ½) solved again for λ = 1 + α, in place.
+
+    With S ≫ N_obs the profile takes α → −1 and r − αS is a small difference of large numbers
+    (relative error ~1e-16 · S/N_obs per bin); the residual N_obs − ΣB − λS − Σβ_k B_k of the
+    same minimum has no such cancellation. Both forms are the same normal equations.
+    """
+    far = np.abs(theta[..., 0]) > 0.5
+    if not np.any(far):
+        return
+    idx = np.nonzero(far)
+    s = np.broadcast_to(sig, (*theta.shape[:-1], sig.shape[-1]))[idx]
+    others = [np.broadcast_to(c, s.shape) if c.ndim == 1 else c[idx] for c in comps[1:]]
+    y = obs - bkg.sum(axis=0)
+    pw = _penalty_weights(sigmas)
+    rhs = np.stack([np.sum(y * c * w, axis=-1) for c in (s, *others)], axis=-1)
+    rhs[:, 0] += pw[0]  # the prior of λ is centred at 1
+    x = _solve(A[idx], rhs)
+    e = y - x[:, :1] * s - sum(x[:, j, None] * others[j - 1] for j in range(1, x.shape[1]))
+    alpha = x[:, 0] - 1.0
+    chi2[idx] = (
+        np.sum(e * e * w, axis=-1) + pw[0] * alpha**2 + np.sum(pw[1:] * x[:, 1:] ** 2, axis=-1)
+    )
+    theta[idx] = np.concatenate([alpha[:, None], x[:, 1:]], axis=-1)
 
 
 def gaussian_chi2_total(

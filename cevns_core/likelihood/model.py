@@ -321,11 +321,15 @@ class BinnedPoissonModel:
         *,
         return_nuisances: bool = False,
         fixed: Mapping[str, float] | None = None,
+        start: ArrayLike | None = None,
     ) -> Array | tuple[Array, Array]:
         """Profiled χ² for signal vectors (..., n_cells) → (...).
 
         ``fixed`` holds nuisances at given values (not profiled). With ``return_nuisances`` the
-        profiled values (..., K) come too, in the order of :attr:`nuisance_names`.
+        profiled values (..., K) come too, in the order of :attr:`nuisance_names`. ``start``
+        (K,) or (..., K): nuisance values to start the iteration from (e.g. the profile of a
+        neighbouring scan point; fixed ones are overridden); each signal starts from it or from
+        0, whichever has the lower χ². The minimum found is the same, to the tolerance.
         """
         sig = self._signal(signal)
         flat = sig.reshape(-1, self.n_cells)
@@ -334,10 +338,25 @@ class BinnedPoissonModel:
             [i for i in self._active if self.nuisances[i].name not in fixed], dtype=int
         )
         chi2 = np.empty(flat.shape[0])
-        theta_all = np.zeros((flat.shape[0], len(self.nuisances)))
-        start = self._theta(fixed, 1)[0]
+        K = len(self.nuisances)
+        theta_all = np.zeros((flat.shape[0], K))
+        default = self._theta(fixed, 1)[0]
+        if start is None:
+            starts = np.broadcast_to(default, (flat.shape[0], K))
+        else:
+            given = np.asarray(start, dtype=float)
+            if given.shape[-1] != K or not np.all(np.isfinite(given)):
+                raise CevnsError(f"{self.name}: start needs {K} finite values per signal")
+            starts = np.broadcast_to(given.reshape(-1, K), (flat.shape[0], K)).copy()
+            fixed_index = [self._index[k] for k in fixed]
+            starts[:, fixed_index] = default[fixed_index]
+            # never a worse start than the default (a neighbour's θ can be far off)
+            c_start, _ = self._chi2_total(flat, starts)
+            c_default, _ = self._chi2_total(flat, np.broadcast_to(default, starts.shape))
+            worse = ~(c_start <= c_default)
+            starts[worse] = default
         for lo in range(0, flat.shape[0], _CHUNK):
-            th, c2 = self._profile(flat[lo : lo + _CHUNK], active, start)
+            th, c2 = self._profile(flat[lo : lo + _CHUNK], active, starts[lo : lo + _CHUNK])
             chi2[lo : lo + _CHUNK] = c2
             theta_all[lo : lo + _CHUNK] = th
         chi2 = chi2.reshape(sig.shape[:-1])
@@ -400,10 +419,15 @@ class BinnedPoissonModel:
         for _ in range(_MAX_ITER):
             if todo.size == 0:
                 break
-            # where H is not positive definite, shift it (a descent direction all the same)
-            eig_min = np.linalg.eigvalsh(H)[:, 0]
+            # where H is not positive definite, shift it (a descent direction all the same);
+            # a Cholesky factorisation of H − 1e-9·scale tells that no shift is needed at all
             scale = np.maximum(np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1), 1e-12)
-            shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
+            try:
+                np.linalg.cholesky(H - (1e-9 * scale)[:, None, None] * eye)
+                shift = np.zeros(H.shape[0])
+            except np.linalg.LinAlgError:
+                eig_min = np.linalg.eigvalsh(H)[:, 0]
+                shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
             step = -np.linalg.solve(H + shift[:, None, None] * eye, grad[..., None])[..., 0]
             # trust region: at most 3 prior widths per step (far from the data, e.g. a scan's
             # excluded corner, the first Newton step can be thousands of σ long)

@@ -1,0 +1,172 @@
+"""What a scan compares with: Asimov data of an experiment, a data set, or a joint likelihood.
+
+``cc.scan(experiment, model, data=...)``:
+
+* ``data=None`` — Asimov sensitivity of ``experiment`` in its analysis bins;
+* a data-set name of :func:`cevns_core.datasets.dataset_names` or a ``Dataset`` — that data
+  set's own χ² (:func:`cevns_core.fits.dataset_chi2`), predicted by ``experiment`` (None: the
+  data set's preset); a multi-dimensional set (LAr 2020 energy × F90 × time) gets the counts per
+  energy bin spread over its cells as :func:`cevns_core.fits.predict_signal` does;
+* an energy × time data set (``"coherent_csi_2021"``, ``"coherent_csi_2017_2d"``), a list of
+  data-set names or a :class:`~cevns_core.likelihood.Likelihood` — the joint Poisson likelihood
+  of :mod:`cevns_core.likelihood` (shared physics, the SNS flux shared, every nuisance profiled),
+  each data set predicted by its own preset (``experiment`` None; or an Experiment for a single
+  data-set name, as the fits accept).
+
+Each data set becomes one :class:`Part`: an experiment, its bins and, per flavour, a linear map
+of the bin counts onto its cells (the arrival-time and F90 spreads); the engine folds the maps
+into its kernels, and the parts' cells are concatenated in the likelihood's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import CevnsError
+from ..experiment import Experiment
+
+__all__ = ["Part", "Target", "resolve_target"]
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class Part:
+    """One experiment and the outputs its scan kernels fill."""
+
+    experiment: Experiment
+    edges: Array
+    factors: dict[str, float] = field(default_factory=dict)
+    maps: dict[str, Array] = field(default_factory=dict)
+
+
+@dataclass
+class Target:
+    """The parts of a scan and the data they are compared with."""
+
+    kind: str  # "asimov", "dataset", "likelihood"
+    parts: list[Part]
+    dataset: Any = None
+    likelihood: Any = None
+
+    @property
+    def data_name(self) -> str | None:
+        if self.kind == "dataset":
+            return self.dataset.name
+        if self.kind == "likelihood":
+            return " + ".join(self.likelihood.labels)
+        return None
+
+
+def _preset(experiment: Any) -> Experiment:
+    if isinstance(experiment, str):
+        from ..experiment import experiment as preset
+
+        experiment = preset(experiment)
+    if not isinstance(experiment, Experiment):
+        raise CevnsError(
+            f"experiment must be an Experiment or a preset name, got {type(experiment).__name__}"
+        )
+    return experiment
+
+
+def _likelihood_request(data: Any) -> bool:
+    from ..likelihood import DataSetLikelihood, Likelihood, energy_time_names
+
+    if isinstance(data, Likelihood | DataSetLikelihood):
+        return True
+    if isinstance(data, Sequence) and not isinstance(data, str | bytes):
+        return True
+    return isinstance(data, str) and data in energy_time_names()
+
+
+def resolve_target(experiment: Any, data: Any, *, time_cut: bool) -> Target:
+    """The :class:`Target` of ``scan(experiment, ..., data=data)`` (module docstring)."""
+    from ..likelihood import Likelihood
+
+    if isinstance(experiment, Likelihood | list | tuple):
+        raise CevnsError(
+            "a joint scan takes its data sets as data=[...] (names) or data=cc.Likelihood(...), "
+            "with experiment None: each data set is predicted by its own preset"
+        )
+    if data is None:
+        if experiment is None:
+            raise CevnsError("give an experiment (Asimov scan) or data=... to fit")
+        exp = _preset(experiment)
+        exp.check_threshold()
+        factors = dict(exp.timing_fractions())
+        return Target("asimov", [Part(exp, np.asarray(exp.analysis_bins(), float), factors)])
+    if _likelihood_request(data):
+        return _likelihood_target(experiment, data)
+    return _dataset_target(experiment, data, time_cut)
+
+
+def _dataset_target(experiment: Any, data: Any, time_cut: bool) -> Target:
+    try:
+        from ..datasets import Dataset, load_dataset
+    except ImportError as exc:  # pragma: no cover - data sets ship with the package
+        raise CevnsError("data sets are not available in this installation") from exc
+    if isinstance(data, str):
+        ds = load_dataset(data)
+    elif isinstance(data, Dataset):
+        ds = data
+    else:
+        raise CevnsError(
+            "data must be a data-set name, a Dataset, a list of data-set names or a "
+            f"Likelihood, got {type(data).__name__}"
+        )
+    if experiment is None:
+        if not ds.experiment:
+            raise CevnsError(f"data set {ds.name} names no experiment preset: pass experiment=...")
+        experiment = ds.experiment
+    exp = _preset(experiment)
+    if exp.detector.observable != ds.observable:
+        raise CevnsError(
+            f"the experiment {exp.name} counts in {exp.detector.observable} but the data set "
+            f"{ds.name} is binned in {ds.observable}"
+        )
+    exp.check_threshold()
+    edges = np.asarray(ds.bin_edges, dtype=float)
+    if len(ds.shape) > 1:
+        # counts per energy bin spread over F90 × time (fits.predict_signal)
+        t_edges = ds.axes.get("t_us")
+        if t_edges is None:
+            raise CevnsError(f"{ds.name}: a multi-dimensional data set needs a 't_us' axis")
+        weights = exp.time_weights(t_edges)
+        identity = np.eye(edges.size - 1)
+        maps = {f: ds.spread(identity, weights[f]) for f in exp.source.flavours()}
+        return Target("dataset", [Part(exp, edges, {}, maps)], dataset=ds)
+    factors = dict(exp.timing_fractions())
+    if time_cut:
+        for f in exp.source.flavours():
+            factors[f] = factors.get(f, 1.0) * ds.signal_time_fraction.get(f, 1.0)
+    return Target("dataset", [Part(exp, edges, factors)], dataset=ds)
+
+
+def _likelihood_target(experiment: Any, data: Any) -> Target:
+    from ..likelihood import DataSetLikelihood, Likelihood, as_likelihood
+
+    if experiment is not None:
+        if not isinstance(data, str):
+            raise CevnsError(
+                "experiment=... applies to one data set; for several give experiment=None "
+                "(each data set is predicted by its own preset) or build a Likelihood"
+            )
+        lik = as_likelihood(DataSetLikelihood(data, experiment=_preset(experiment)))
+    else:
+        lik = as_likelihood(data)
+    if not isinstance(lik, Likelihood):  # pragma: no cover - as_likelihood raises
+        raise CevnsError(f"cannot build a likelihood from {data!r}")
+    parts = []
+    for part in lik.parts:
+        exp = part.experiment
+        exp.check_threshold()
+        identity = np.eye(part.rate_edges.size - 1)
+        maps = {f: part.cells_from_counts({f: identity}) for f in exp.source.flavours()}
+        parts.append(Part(exp, np.asarray(part.rate_edges, dtype=float), {}, maps))
+    return Target("likelihood", parts, likelihood=lik)
