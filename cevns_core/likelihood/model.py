@@ -80,6 +80,62 @@ class _Block:
         # products S_k S_l of the static rows, (n, K²), for the Hessian
         self.static_pairs = (self.static[:, None, :] * self.static[None, :, :]).reshape(K * K, -1).T
         self.has_static = bool(np.any(self.static))
+        # normalisations of whole components only (no shapes, no masks): μ = Σ_c L_c T_c with
+        # L_c = 1 + Σ_{k ∈ c} θ_k is linear in θ, and gradient and Hessian are sums per
+        # component (:meth:`linear_terms`) — the 960-cell LAr set costs a few passes per signal
+        self.linear = (
+            all(not c.shapes and all(m is None for m in c.norms.values()) for c in components)
+            and sum(c.template is None for c in components) == 1
+        )
+        if self.linear:
+            ordered = sorted(components, key=lambda c: c.template is not None)  # signal first
+            self.incidence = np.zeros((len(ordered), K))  # component × nuisance
+            for i, c in enumerate(ordered):
+                for k in c.norms:
+                    self.incidence[i, self.local[k]] = 1.0
+            fixed = np.array([np.asarray(c.template, dtype=float) for c in ordered[1:]])
+            self.fixed = fixed.reshape(-1, observed.size)
+            self.fixed_sum = self.fixed.sum(axis=1)
+            self.fixed_counted = self.fixed[:, self.counted]
+            nf = self.fixed.shape[0]
+            pairs = self.fixed_counted[:, None, :] * self.fixed_counted[None, :, :]
+            self.fixed_pairs = pairs.reshape(nf * nf, self.counted.size).T  # (n_counted, nf²)
+
+    def linear_mu(self, sig: Array, theta: Array) -> Array:
+        """μ (B, n) of a linear block."""
+        L = 1.0 + theta @ self.incidence.T  # (B, n_components)
+        return L[:, :1] * sig + L[:, 1:] @ self.fixed
+
+    def linear_terms(self, sig: Array, theta: Array) -> tuple[Array, Array, Array, Array]:
+        """χ²_data (B,), μ ≥ 0 flags, gradient (B, K_local), Hessian (B, K_local, K_local).
+
+        ∂χ²/∂θ_k = 2 Σ_{c ∋ k} Σ_i (1 − n_i/μ_i) T_c,i and ∂²χ²/∂θ_k∂θ_l =
+        2 Σ_{c ∋ k, d ∋ l} Σ_i n_i/μ_i² T_c,i T_d,i (μ is linear in θ: no second derivatives).
+        """
+        mu = self.linear_mu(sig, theta)
+        chi2 = self.chi2_data(mu)
+        ok = np.all(mu >= 0, axis=1)
+        mu_c = mu[:, self.counted]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = self.n_counted / mu_c
+            curv = ratio / mu_c
+        S_c = sig[:, self.counted]
+        nf = self.fixed.shape[0]
+        # per component: Σ_i r_i T_c,i with r = 1 − n/μ (r = 1 where n = 0)
+        g = np.empty((sig.shape[0], 1 + nf))
+        g[:, 0] = sig.sum(axis=1) - np.sum(ratio * S_c, axis=1)
+        g[:, 1:] = self.fixed_sum - ratio @ self.fixed_counted.T
+        cS = curv * S_c
+        H = np.empty((sig.shape[0], 1 + nf, 1 + nf))
+        H[:, 0, 0] = np.sum(cS * S_c, axis=1)
+        cross = cS @ self.fixed_counted.T
+        H[:, 0, 1:] = cross
+        H[:, 1:, 0] = cross
+        H[:, 1:, 1:] = (curv @ self.fixed_pairs).reshape(sig.shape[0], nf, nf)
+        E = self.incidence
+        grad = 2.0 * (g @ E)
+        hess = 2.0 * np.einsum("ci,bcd,dj->bij", E, H, E)
+        return chi2, ok, grad, hess
 
     def parts(self, sig: Array, theta: Array, *, derivatives: bool) -> tuple[Array, Any, list]:
         """μ (B, n), J (B, K_local, n) and the second-derivative pieces; θ local (B, K_local)."""
@@ -266,7 +322,10 @@ class BinnedPoissonModel:
         chi2 = np.sum(theta**2 * self._weights[None, :], axis=1)
         ok = np.ones(sig.shape[0], dtype=bool)
         for b in self.blocks:
-            mu = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[0]
+            if b.linear:
+                mu = b.linear_mu(sig[:, b.cells], theta[:, b.global_index])
+            else:
+                mu = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[0]
             chi2 = chi2 + b.chi2_data(mu)
             ok &= np.all(mu >= 0, axis=1)
         return chi2, ok
@@ -375,6 +434,14 @@ class BinnedPoissonModel:
         H = np.zeros((B, K, K))
         H[:, np.arange(K), np.arange(K)] = 2.0 * self._weights[None, :]
         for b in self.blocks:
+            if b.linear:
+                c2, ok_b, g, h = b.linear_terms(sig[:, b.cells], theta[:, b.global_index])
+                chi2 = chi2 + c2
+                ok &= ok_b
+                gi = b.global_index
+                grad[:, gi] += g
+                H[:, gi[:, None], gi[None, :]] += h
+                continue
             mu, J, second = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=True)
             chi2 = chi2 + b.chi2_data(mu)
             ok &= np.all(mu >= 0, axis=1)

@@ -274,8 +274,14 @@ class LikelihoodStatistic:
         if signals.ndim == 2:  # a 1-D grid: one batch from the null point's nuisances
             return lik.chi2(signals, start=self.start)
         out = np.empty(signals.shape[:-1])
-        start = self.start
+        previous: list[Array] = []
         for i in range(signals.shape[0]):
+            start = self.start if not previous else previous[-1]
+            if len(previous) == 2:
+                # a secant predictor along the axis; kept where it starts lower
+                guess = 2.0 * previous[1] - previous[0]
+                better = lik.chi2_at(signals[i], guess) < lik.chi2_at(signals[i], start)
+                start = np.where(better[:, None], guess, start)
             out[i], theta = lik.chi2(signals[i], return_nuisances=True, start=start)
-            start = theta
+            previous = [*previous[-1:], theta]
         return out
