@@ -49,7 +49,7 @@ from .plan import Plan
 from .polynomial import PolynomialTable, build_table
 from .result import REFERENCES, ScanResult
 from .statistic import GaussianStatistic, LikelihoodStatistic, PoissonStatistic
-from .targets import Part, Target, resolve_target
+from .targets import Part, Target, auto_bins, resolve_target
 
 __all__ = ["scan"]
 
@@ -84,6 +84,7 @@ def scan(
     progress: Any = None,
     keep: str = "bins",
     dtype: str = "float64",
+    bins: Any = None,
     **axes: ArrayLike,
 ) -> ScanResult:
     """Scan a model of :data:`~cevns_core.scans.SCAN_MODELS` on a 1-D or 2-D grid: χ², Δχ².
@@ -137,6 +138,12 @@ def scan(
     dtype : {"float64", "float32"}
         Storage of χ² and counts. float32 halves the memory; Δχ² is computed in float64 and
         the contours move by less than 1e-5 of a grid step in practice.
+    bins : int, array_like or "auto", optional
+        Asimov scans: the analysis bins (default: the experiment's ``analysis_bins()``, 400 for
+        keVnr/keVee detectors): a number of equal bins over the same window, bin edges, or
+        ``"auto"``: for a detector without smearing and efficiency the coarsest binning whose
+        Asimov Δχ² agrees with the converged one to 1 % of max(1, Δχ²) (error-controlled; see
+        :func:`~cevns_core.scans.targets.auto_bins`); ``info["bins"]`` says what was used.
     **axes : array_like
         One or two axes of the model, e.g. ``coupling=g, mass_MeV=M`` (1-D, strictly increasing).
 
@@ -166,7 +173,16 @@ def scan(
     check_choice(method, "method", _METHODS)
     check_choice(keep, "keep", _KEEP)
     check_choice(dtype, "dtype", _DTYPES)
-    target = resolve_target(experiment, data, time_cut=time_cut)
+    bins_note = None
+    if isinstance(bins, str):
+        check_choice(bins, "bins", ("auto",))
+        if data is not None:
+            raise CevnsError("bins applies to Asimov scans: a data set has its own bins")
+        options = {"statistic": statistic, "sigma_signal": sigma_signal, "truth": truth}
+        bins, bins_note = auto_bins(
+            experiment, model, dict(zip(names, values, strict=True)), options
+        )
+    target = resolve_target(experiment, data, time_cut=time_cut, bins=bins)
     if target.kind == "likelihood":
         given = {
             "statistic": statistic,
@@ -343,6 +359,8 @@ def scan(
         "chunk_rows": plan.chunk_rows,
         "keep": keep,
         "dtype": dtype,
+        "bins": int(edges.size - 1),
+        "bins_note": bins_note,
         "grid_seconds": grid_seconds,
         "total_seconds": time.perf_counter() - started,
         "observable": first.detector.observable if cells is None else "cells",

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from ..errors import CevnsError
 from ..experiment import Experiment
 
-__all__ = ["Part", "Target", "resolve_target"]
+__all__ = ["Part", "Target", "auto_bins", "resolve_target"]
 
 Array = NDArray[np.float64]
 
@@ -85,10 +85,12 @@ def _likelihood_request(data: Any) -> bool:
     return isinstance(data, str) and data in energy_time_names()
 
 
-def resolve_target(experiment: Any, data: Any, *, time_cut: bool) -> Target:
+def resolve_target(experiment: Any, data: Any, *, time_cut: bool, bins: Any = None) -> Target:
     """The :class:`Target` of ``scan(experiment, ..., data=data)`` (module docstring)."""
     from ..likelihood import Likelihood
 
+    if bins is not None and data is not None:
+        raise CevnsError("bins applies to Asimov scans: a data set has its own bins")
     if isinstance(experiment, Likelihood | list | tuple):
         raise CevnsError(
             "a joint scan takes its data sets as data=[...] (names) or data=cc.Likelihood(...), "
@@ -100,10 +102,76 @@ def resolve_target(experiment: Any, data: Any, *, time_cut: bool) -> Target:
         exp = _preset(experiment)
         exp.check_threshold()
         factors = dict(exp.timing_fractions())
-        return Target("asimov", [Part(exp, np.asarray(exp.analysis_bins(), float), factors)])
+        return Target("asimov", [Part(exp, _asimov_edges(exp, bins), factors)])
     if _likelihood_request(data):
         return _likelihood_target(experiment, data)
     return _dataset_target(experiment, data, time_cut)
+
+
+def _asimov_edges(exp: Experiment, bins: Any) -> Array:
+    """The experiment's analysis bins, or ``bins`` equal bins (or these edges) in its window."""
+    edges = np.asarray(exp.analysis_bins(), dtype=float)
+    if bins is None:
+        return edges
+    if isinstance(bins, bool):
+        raise CevnsError(f"bins must be a number of bins, bin edges or 'auto', got {bins!r}")
+    if isinstance(bins, int | np.integer):
+        if bins < 1:
+            raise CevnsError(f"bins must be ≥ 1, got {bins}")
+        return np.linspace(edges[0], edges[-1], int(bins) + 1)
+    given = np.asarray(bins, dtype=float)
+    if given.ndim != 1 or given.size < 2 or not np.all(np.isfinite(given)):
+        raise CevnsError("bins must be ≥ 2 finite, increasing bin edges")
+    if np.any(np.diff(given) <= 0):
+        raise CevnsError("bin edges must be strictly increasing")
+    return given
+
+
+#: ``bins="auto"``: the Asimov Δχ² may move by this fraction of max(1, Δχ²) ...
+AUTO_BINS_TOLERANCE = 0.01
+#: ... where Δχ² < 30 (every contour up to 5σ for two parameters).
+_AUTO_BINS_REGION = 30.0
+
+
+def auto_bins(experiment: Any, model: str, axes: dict[str, Array], options: dict) -> tuple:
+    """``bins="auto"``: the coarsest equal binning whose Asimov Δχ² is converged.
+
+    Without smearing and efficiency (an ideal keVnr or keVee detector) the bins only split the
+    recoil range, and the Gaussian Asimov Δχ² is a midpoint sum that converges as 1/n² in the
+    number of bins n as n^−p (p = 2 for smooth spectra). Δχ² on a ≤ 12 × 12 sub-grid with 16,
+    32 and 64 bins gives p (kept in [1, 2]) and the error of 64 bins (Richardson) where
+    Δχ² < 30; n = 64 · (error/tolerance)^(1/p), rounded up to a power of two, keeps it below
+    :data:`AUTO_BINS_TOLERANCE` × max(1, Δχ²) there (far out, where no contour runs, Δχ² can
+    differ by more). Returns (n or None, note); None:
+    the experiment's own analysis bins (a detector with smearing, efficiency or PE counting,
+    or n above them).
+    """
+    from .run import scan
+
+    exp = _preset(experiment)
+    det = exp.detector
+    fine = np.asarray(exp.analysis_bins(), dtype=float).size - 1
+    if det.resolution is not None or det.efficiency is not None or det.observable == "PE":
+        return None, "the detector smears, has an efficiency or counts PE: its own bins"
+    sub = {
+        k: np.unique(v[np.linspace(0, v.size - 1, min(v.size, 12)).round().astype(int)])
+        for k, v in axes.items()
+    }
+    d = [scan(exp, model, bins=n, **options, **sub).delta_chi2 for n in (16, 32, 64)]
+    near = np.minimum.reduce(d) < _AUTO_BINS_REGION  # where contours can be
+    if not np.any(near):
+        near = d[2] <= np.min(d[2])
+    scale = np.maximum(1.0, d[2][near])
+    step1 = float(np.max(np.abs(d[0] - d[1])[near] / scale))
+    step2 = float(np.max(np.abs(d[1] - d[2])[near] / scale))
+    # observed order of convergence (midpoint sums: 2; kinks inside bins: 1), kept in [1, 2]
+    order = float(np.clip(np.log2(step1 / step2), 1.0, 2.0)) if step2 > 0 else 2.0
+    error = step2 / (2.0**order - 1.0)  # of 64 bins
+    n = 64 * 2 ** max(0, int(np.ceil(np.log2((error / AUTO_BINS_TOLERANCE) ** (1 / order)))))
+    note = f"Δχ² error of 64 bins ≈ {error:.1e} (order {order:.1f})"
+    if n >= fine:
+        return None, f"{note}: the {fine} analysis bins"
+    return n, f"{note} → {n} bins"
 
 
 def _dataset_target(experiment: Any, data: Any, time_cut: bool) -> Target:
