@@ -48,15 +48,14 @@ from .engine import (
 from .plan import Plan
 from .polynomial import PolynomialTable, build_table
 from .result import REFERENCES, ScanResult
-from .statistic import GaussianStatistic, LikelihoodStatistic, PoissonStatistic
-from .targets import Part, Target, auto_bins, resolve_target
+from .statistic import GaussianStatistic, LikelihoodStatistic
+from .targets import Part, auto_bins, resolve_target, target_statistic
 
 __all__ = ["scan"]
 
 Array = NDArray[np.float64]
 
 _METHODS = ("auto", "fast", "kernel", "generic")
-_STATISTICS_ASIMOV = ("gaussian", "poisson")
 _KEEP = ("bins", "chi2")
 _DTYPES = ("float64", "float32")
 # Elements (grid points × recoil nodes) per chunk of the kernel route: ~8 MB per temporary.
@@ -280,7 +279,7 @@ def scan(
         (math.isnan(truth_point[k]) and math.isnan(null[k])) or truth_point[k] == null[k]
         for k in null
     )
-    stat, stat_name, s_alpha, observed = _statistic(
+    stat, stat_name, s_alpha, observed = target_statistic(
         target, statistic, sigma_signal, sigma_backgrounds, signal_null,
         lambda: signal_null if same_truth else predict(truth_point),
     )  # fmt: skip
@@ -427,54 +426,6 @@ def _job(
     )
 
 
-def _statistic(
-    target: Target,
-    statistic: str | None,
-    sigma_signal: float | None,
-    sigma_backgrounds: Any,
-    signal_null: Array,
-    asimov: Any,
-) -> tuple[Any, str, Any, Array]:
-    """(statistic object, its name, σ_α, observed counts) of the target."""
-    if target.kind == "likelihood":
-        lik = target.likelihood
-        return LikelihoodStatistic(lik), "poisson likelihood", None, np.asarray(lik.observed)
-    if target.kind == "asimov":
-        stat = check_choice(statistic or "gaussian", "Asimov statistic", _STATISTICS_ASIMOV)
-        if sigma_backgrounds is not None:
-            raise CevnsError("sigma_backgrounds applies to data sets (Asimov data have none)")
-        observed = asimov()
-        exp = target.parts[0].experiment
-        s_alpha = _published_sigma(exp) if sigma_signal is None else sigma_signal
-        keep = observed > 0
-        if not np.any(keep):
-            raise CevnsError(f"{exp.name}: no events are expected in the analysis bins")
-        if stat == "gaussian":
-            return (
-                GaussianStatistic(observed, observed, None, s_alpha, None, keep),
-                stat,
-                s_alpha,
-                observed,
-            )
-        return PoissonStatistic(observed, None, s_alpha, None), stat, s_alpha, observed
-    if target.kind != "dataset":  # pragma: no cover
-        raise CevnsError(f"unknown scan target {target.kind!r}")
-    from ..fits import dataset_chi2_terms
-
-    ds = target.dataset
-    terms = dataset_chi2_terms(
-        ds, statistic=statistic, sigma_signal=sigma_signal, sigma_backgrounds=sigma_backgrounds
-    )
-    common = (terms["sigma_signal"], terms["sigma_backgrounds"])
-    B = terms["backgrounds"] if terms["backgrounds"].shape[0] else None
-    if terms["kind"] == "gaussian":
-        variance = terms["variance"]
-        stat_obj: Any = GaussianStatistic(terms["observed"], variance, B, *common)
-    else:
-        stat_obj = PoissonStatistic(terms["observed"], B, *common)
-    return stat_obj, terms["statistic"], terms["sigma_signal"], np.asarray(ds.observed, float)
-
-
 def _chunk_rows(
     chunk_rows: int | None,
     path: str,
@@ -527,15 +478,3 @@ def _check_axes(model: ScanModel, axes: Mapping[str, Any]) -> tuple[tuple[str, .
         names.append(name)
         values.append(arr)
     return tuple(names), tuple(values)
-
-
-def _published_sigma(exp: Experiment) -> float:
-    """Relative uncertainty of the preset's published prediction (0 if none)."""
-    pub = exp.published or {}
-    predicted = pub.get("predicted")
-    if not predicted:
-        return 0.0
-    if "predicted_uncertainty" in pub:
-        return float(pub["predicted_uncertainty"]) / float(predicted)
-    parts = [v for k, v in pub.items() if k.startswith("predicted_uncertainty_")]
-    return math.sqrt(sum(float(v) ** 2 for v in parts)) / float(predicted) if parts else 0.0

@@ -20,6 +20,7 @@ into its kernels, and the parts' cells are concatenated in the likelihood's orde
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,12 +28,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import check_choice
 from ..errors import CevnsError
 from ..experiment import Experiment
+from .statistic import GaussianStatistic, LikelihoodStatistic, PoissonStatistic
 
-__all__ = ["Part", "Target", "auto_bins", "resolve_target"]
+__all__ = ["Part", "Target", "auto_bins", "resolve_target", "target_statistic"]
 
 Array = NDArray[np.float64]
+
+_STATISTICS_ASIMOV = ("gaussian", "poisson")
 
 
 @dataclass
@@ -238,3 +243,64 @@ def _likelihood_target(experiment: Any, data: Any) -> Target:
         maps = {f: part.cells_from_counts({f: identity}) for f in exp.source.flavours()}
         parts.append(Part(exp, np.asarray(part.rate_edges, dtype=float), {}, maps))
     return Target("likelihood", parts, likelihood=lik)
+
+
+def target_statistic(
+    target: Target,
+    statistic: str | None,
+    sigma_signal: float | None,
+    sigma_backgrounds: Any,
+    signal_null: Array,
+    asimov: Any,
+) -> tuple[Any, str, Any, Array]:
+    """(statistic object, its name, σ_α, observed counts) of the target; ``asimov()`` gives
+    the Asimov counts (the prediction at the truth point)."""
+    if target.kind == "likelihood":
+        lik = target.likelihood
+        return LikelihoodStatistic(lik), "poisson likelihood", None, np.asarray(lik.observed)
+    if target.kind == "asimov":
+        stat = check_choice(statistic or "gaussian", "Asimov statistic", _STATISTICS_ASIMOV)
+        if sigma_backgrounds is not None:
+            raise CevnsError("sigma_backgrounds applies to data sets (Asimov data have none)")
+        observed = asimov()
+        exp = target.parts[0].experiment
+        s_alpha = _published_sigma(exp) if sigma_signal is None else sigma_signal
+        keep = observed > 0
+        if not np.any(keep):
+            raise CevnsError(f"{exp.name}: no events are expected in the analysis bins")
+        if stat == "gaussian":
+            return (
+                GaussianStatistic(observed, observed, None, s_alpha, None, keep),
+                stat,
+                s_alpha,
+                observed,
+            )
+        return PoissonStatistic(observed, None, s_alpha, None), stat, s_alpha, observed
+    if target.kind != "dataset":  # pragma: no cover
+        raise CevnsError(f"unknown scan target {target.kind!r}")
+    from ..fits import dataset_chi2_terms
+
+    ds = target.dataset
+    terms = dataset_chi2_terms(
+        ds, statistic=statistic, sigma_signal=sigma_signal, sigma_backgrounds=sigma_backgrounds
+    )
+    common = (terms["sigma_signal"], terms["sigma_backgrounds"])
+    B = terms["backgrounds"] if terms["backgrounds"].shape[0] else None
+    if terms["kind"] == "gaussian":
+        variance = terms["variance"]
+        stat_obj: Any = GaussianStatistic(terms["observed"], variance, B, *common)
+    else:
+        stat_obj = PoissonStatistic(terms["observed"], B, *common)
+    return stat_obj, terms["statistic"], terms["sigma_signal"], np.asarray(ds.observed, float)
+
+
+def _published_sigma(exp: Experiment) -> float:
+    """Relative uncertainty of the preset's published prediction (0 if none)."""
+    pub = exp.published or {}
+    predicted = pub.get("predicted")
+    if not predicted:
+        return 0.0
+    if "predicted_uncertainty" in pub:
+        return float(pub["predicted_uncertainty"]) / float(predicted)
+    parts = [v for k, v in pub.items() if k.startswith("predicted_uncertainty_")]
+    return math.sqrt(sum(float(v) ** 2 for v in parts)) / float(predicted) if parts else 0.0
