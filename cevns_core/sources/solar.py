@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -163,22 +164,30 @@ class Solar(ValidatedSource):
     '6.537e+10'
     """
 
+    title: ClassVar[str] = "The Sun"
+
     components_included = param.ListSelector(
         default=list(SOLAR_COMPONENTS),
         objects=list(SOLAR_COMPONENTS),
         doc="Solar components to include.",
+        label="Solar components",
+        metadata={"unit": ""},
     )
     b8_shape = param.Selector(
         default="published",
         objects=list(B8_SHAPES),
         doc="⁸B spectrum: 'published' (tabulated, O'Hare 2021 release, mean 6.735 MeV) or "
         "'allowed' (allowed β shape with Q = 16.36 MeV, an approximation).",
+        label="⁸B spectrum shape",
+        metadata={"unit": ""},
     )
     nu_e_survival = param.Number(
         default=1.0,
         bounds=(0.0, 1.0),
         doc="Fraction kept as ν_e; the rest is split equally into ν_μ and ν_τ (default 1: "
         "CEvNS is flavour-blind in the SM).",
+        label="νₑ survival probability",
+        metadata={"unit": ""},
     )
 
     def _check(self) -> None:
