@@ -9,9 +9,10 @@ import param
 import pytest
 
 import cevns_core as cc
+from cevns_core import NewPhysics
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.new_physics import NEW_PHYSICS_GROUPS, NewPhysics
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
+from dashboard.labels import new_physics_groups
 from dashboard.state import (
     DEFAULT_EXPERIMENT,
     SM_PARAMETERS,
@@ -45,10 +46,13 @@ def test_defaults_reproduce_the_preset():
 
 
 def test_spec_is_plain_json_data():
+    # the state's spec is the core's (Experiment.to_spec() format), in its canonical form
     state = SessionState()
     spec = state.spec()
     assert json.loads(json.dumps(spec)) == spec
-    assert set(spec) == {"preset", "source", "detector", "nuclear", "physics"}
+    assert {"preset", "source", "detector", "nuclear", "physics"} <= set(spec)
+    assert set(spec) == set(cc.experiment(DEFAULT_EXPERIMENT).to_spec())
+    assert cc.Experiment.from_spec(spec).to_spec() == spec
 
 
 def test_choosing_a_preset_resets_target_source_and_detector():
@@ -104,9 +108,9 @@ def test_composite_preset_source_is_the_presets():
     src = build_source(state.source_spec())
     assert type(src) is type(cc.experiment("xenon_1t_floor").source)
     state.experiment = DEFAULT_EXPERIMENT
-    spec = {"type": "composite", "params": {}, "preset": DEFAULT_EXPERIMENT}
+    state.source_type = "composite"  # π-DAR preset: there is no mix of sources to take
     with pytest.raises(cc.CevnsError, match="no composite source"):
-        build_source(spec)
+        build_source(state.source_spec())
 
 
 def test_form_factor_editor_follows_the_model():
@@ -129,7 +133,7 @@ def test_form_factor_editor_follows_the_model():
 def test_physics_editor_has_every_new_physics_group():
     state = SessionState()
     editor = state.physics_editor
-    for names in NEW_PHYSICS_GROUPS.values():
+    for names in new_physics_groups().values():
         for name in names:
             assert name in editor.param
             assert editor.param[name].doc == NewPhysics.param[name].doc
@@ -143,7 +147,7 @@ def test_physics_editor_has_every_new_physics_group():
     assert isinstance(physics, NewPhysics) and physics.zprime_coupling == 2e-4
     assert state.new_physics_active() == ["zprime"]
     editor.sin2_theta_W = 0.24
-    assert sm_spec(state.physics_spec()) == {"params": {"sin2_theta_W": 0.24}}
+    assert sm_spec(state.physics_spec())["params"] == {"sin2_theta_W": 0.24}
     reference = build_physics(sm_spec(state.physics_spec()))
     assert reference.active_groups() == [] and reference.sin2_theta_W == 0.24
 
