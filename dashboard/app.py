@@ -113,7 +113,7 @@ def _build_app(state: SessionState | None) -> Template:
     if served:  # the URL first: the views are built with the options it restores
         problems = apply_query(state, _request_args())
         if problems:
-            notify_warnings([problems], duration=20000)
+            notify_warnings([problems], duration=20000, limit=1500)
     views = [(title, cls(state=state)) for title, cls in TABS]
     keys = tab_keys()
     tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width", active=keys.index(state.tab))

@@ -18,7 +18,7 @@ import panel as pn
 
 from cevns_core import CevnsError
 
-from .text import plain, truncated
+from .text import MAX_SHOWN_CHARS, plain, truncated
 
 __all__ = [
     "REPEAT_S",
@@ -62,7 +62,7 @@ def _show(kind: str, message: str, duration: int) -> None:
         return
     notifications = pn.state.notifications
     if notifications is not None:
-        getattr(notifications, kind)(plain(message), duration=duration)
+        getattr(notifications, kind)(plain(message, len(message)), duration=duration)
 
 
 def _fresh(message: str, window_s: float = REPEAT_S) -> bool:
@@ -98,10 +98,13 @@ def notify_error(exc: BaseException) -> None:
         _show("error", message, 8000)
 
 
-def notify_warnings(messages: Iterable[str], duration: int = 6000) -> None:
-    """Show the core's warnings (e.g. a model used beyond its range) as warning notifications."""
+def notify_warnings(
+    messages: Iterable[str], duration: int = 6000, limit: int = MAX_SHOWN_CHARS
+) -> None:
+    """Show the core's warnings (e.g. a model used beyond its range) as warning notifications
+    (``limit``: characters shown of each)."""
     for message in messages:
-        message = truncated(message)
+        message = truncated(message, limit)
         log.info("core warning: %s", message)
         if _fresh(message, window_s=30.0):
             _show("warning", message, duration)

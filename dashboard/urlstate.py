@@ -23,6 +23,7 @@ from typing import Any
 from .parameters import ENTRIES, STATE_ENTRIES, by_name, by_url, declaration
 from .spec import check_values, preset_values
 from .state import SessionState
+from .text import clipped
 from .validation import InvalidValue, check_entry, shown
 from .viewstate import TABS
 
@@ -95,7 +96,7 @@ def read_query(
         try:
             value = check_entry(entry.name, text, context, text=True)
         except InvalidValue as exc:
-            problems.append(f"{entry.url}={shown(text)}: {exc.message}")
+            problems.append(clipped(f"{entry.url}={shown(text)}: {exc.message}", 240))
             continue
         if entry.tab is not None:
             view.setdefault(entry.tab, {})[entry.option] = value

@@ -27,7 +27,7 @@ import cevns_core as cc
 
 from .labels import core_label, core_unit, with_unit
 from .parameters import by_name, choices, declaration, editor_model, editor_parameters
-from .text import truncated
+from .text import clipped, truncated
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -95,10 +95,13 @@ def range_text(p: param.Parameter, unit: str = "") -> str:
     return f"{left}value{right}" + (f" {unit}" if unit else "")
 
 
-def _titles(options: Mapping[str, Any], limit: int = 8) -> str:
+def _titles(options: Mapping[str, Any], limit: int = 4) -> str:
+    """Some of the choices by title (short: a message, not a catalogue)."""
     names = list(options)
-    text = ", ".join(names[:limit])
-    return text + (", …" if len(names) > limit else "")
+    if len(names) > limit:
+        listed = ", ".join(clipped(n, 32) for n in names[:limit])
+        return f"{len(names)} choices: {listed}, …"
+    return ", ".join(names)
 
 
 def allowed_text(name: str, values: Mapping[str, Any] | None = None) -> str:
