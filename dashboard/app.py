@@ -53,6 +53,35 @@ ASSETS = Path(__file__).resolve().parent / "static"
 #: A system font stack: nothing is fetched from a font CDN.
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
+
+def _tolerant_query_parsing() -> None:
+    """Let Panel's Location keep a query value it cannot parse as text, instead of failing.
+
+    Panel parses the page's query itself and turns digit-only values into ``int``; Python
+    refuses more than 4300 digits, so ``?thr=`` + 5000 digits raised inside Panel and the page
+    answered HTTP 500. With the value kept as text, the dashboard's validator refuses it with a
+    notification (too long). (``cevns serve`` also refuses over-long query values before Panel
+    sees them.)
+    """
+    import urllib.parse
+
+    from panel.io import location
+
+    original = location.parse_query
+    if getattr(original, "tolerant", False):
+        return
+
+    def parse_query(query: str) -> dict[str, Any]:
+        try:
+            return original(query)
+        except ValueError:
+            return dict(urllib.parse.parse_qsl(query[1:]))
+
+    parse_query.tolerant = True  # type: ignore[attr-defined]
+    location.parse_query = parse_query
+
+
+_tolerant_query_parsing()
 pn.extension(
     notifications=True,
     exception_handler=handle_exception,

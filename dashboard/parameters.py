@@ -359,7 +359,7 @@ STATE_ENTRIES: tuple[Entry, ...] = (
         "detector.observable",
         "detector",
         changes={"default": "PE"},
-        options=lambda: {f"{observable_title(u)} ({u})": u for u in OBSERVABLES},
+        options=lambda: {f"{u} — {observable_title(u).lower()}": u for u in OBSERVABLES},
     ),
     Entry(
         "quenching",

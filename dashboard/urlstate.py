@@ -67,14 +67,16 @@ def query_of(state: SessionState) -> dict[str, str]:
 
 def read_query(
     args: Mapping[str, Any],
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]], dict[str, str], list[str], list[str]]:
+) -> tuple[
+    dict[str, Any], dict[str, dict[str, Any]], dict[str, str], list[tuple[str, str]], list[str]
+]:
     """Validate a page request's query (``pn.state.session_args``: key → list of bytes).
 
-    Returns (values, view options, URL key of each value, problems, unknown keys); a problem
-    reads ``key='value': message``.
+    Returns (values, view options, ``key='value'`` of each value, problems as (``key='value'``,
+    the validator's message), unknown keys).
     """
     raw: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     unknown: list[str] = []
     for key, items in args.items():
         item = items[-1] if isinstance(items, list | tuple) and items else items
@@ -96,7 +98,7 @@ def read_query(
         try:
             value = check_entry(entry.name, text, context, text=True)
         except InvalidValue as exc:
-            problems.append(clipped(f"{entry.url}={shown(text)}: {exc.message}", 240))
+            problems.append((f"{entry.url}={shown(text)}", exc.message))
             continue
         if entry.tab is not None:
             view.setdefault(entry.tab, {})[entry.option] = value
@@ -126,13 +128,14 @@ def apply_query(state: SessionState, args: Mapping[str, Any]) -> str | None:
             try:
                 check_values(state.resolve(trial))
             except InvalidValue as exc:
-                problems.append(f"{keys[name]}: {exc.message}")
+                problems.append((keys[name], exc.message))
                 continue
             accepted = trial
     state.apply(accepted, view)
     parts = []
     if problems:
-        parts.append("Ignored invalid URL values (defaults kept): " + "; ".join(problems))
+        listed = "; ".join(clipped(f"{where}: {message}", 240) for where, message in problems)
+        parts.append(f"Ignored invalid URL values (defaults kept): {listed}")
     if unknown:
         listed = ", ".join(shown(k)[1:-1] for k in unknown[:10])
         parts.append(f"Unknown URL keys ignored: {listed}" + (" …" if len(unknown) > 10 else ""))

@@ -132,7 +132,8 @@ def field(
 
     def refuse(text: str) -> None:
         widget.css_classes = [*widget.css_classes, INVALID_CLASS]
-        message.object = f"{plain(text)}" + (f"<br><i>{plain(allowed)}</i>" if allowed else "")
+        extra = allowed and allowed.removeprefix("Allowed: ") not in text
+        message.object = plain(text) + (f"<br><i>{plain(allowed)}</i>" if extra else "")
         message.visible = True
 
     def on_widget(event: param.parameterized.Event) -> None:
@@ -145,7 +146,7 @@ def field(
             commit(value)
         except InvalidValue as exc:
             refuse(exc.message)
-            notify_error(InvalidValue(f"{label}: {exc.message}"))
+            notify_error(exc if label in exc.message else InvalidValue(f"{label}: {exc.message}"))
             return
         clear()
 

@@ -40,6 +40,7 @@ from ..errors import notify_error
 from ..labels import dataset_title, scan_axis_label, scan_model_title, with_unit
 from ..palette import NEW_PHYSICS_COLOR, SM_COLOR, series_color
 from ..scanning import SLOTS, ScanBusy, check_grid, scan_pool
+from ..text import plain
 from ..viewstate import CL_CHOICES, DIMENSIONS, STATISTICS, ConstraintsOptions
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, served
@@ -540,8 +541,8 @@ class ConstraintsView(TabView, ConstraintsOptions):
             )
             return pn.Row(
                 pn.pane.Markdown(label, sizing_mode="stretch_width", margin=(18, 10, 0, 10)),
-                option_field(self, f"a{i}_min", label="min", width=120),
-                option_field(self, f"a{i}_max", label="max", width=120),
+                option_field(self, f"a{i}_min", label="min", width=120, format="0.[0000]e+0"),
+                option_field(self, f"a{i}_max", label="max", width=120, format="0.[0000]e+0"),
                 option_field(self, f"a{i}_n", label="points", width=90),
                 pn.widgets.Checkbox.from_param(
                     self.param[f"a{i}_log"], label="log", margin=(28, 10, 0, 10)
@@ -554,24 +555,27 @@ class ConstraintsView(TabView, ConstraintsOptions):
                 pn.widgets.Select.from_param(
                     self.param.model,
                     label="Model",
-                    width=300,
+                    width=380,
                     options={scan_model_title(m): m for m in cc.scan_models()},
                 ),
                 pn.widgets.Select.from_param(
-                    self.param.dimensions, options=DIMENSIONS, label="Grid", width=140
+                    self.param.dimensions, options=DIMENSIONS, label="Grid", width=150
                 ),
                 pn.widgets.CheckButtonGroup.from_param(
                     self.param.levels, options=CL_CHOICES, label="CL", color="primary"
                 ),
+                sizing_mode="stretch_width",
+            ),
+            pn.Row(
                 pn.widgets.Select.from_param(
                     self.param.data,
                     label="Data",
-                    width=200,
+                    width=380,
                     options={"Asimov sensitivity": "asimov"}
                     | {dataset_title(d): d for d in cc.dataset_names()},
                 ),
                 pn.widgets.Select.from_param(
-                    self.param.statistic, label="Asimov χ²", width=170, options=STATISTICS
+                    self.param.statistic, label="Asimov χ²", width=220, options=STATISTICS
                 ),
                 sizing_mode="stretch_width",
             ),
@@ -583,7 +587,7 @@ class ConstraintsView(TabView, ConstraintsOptions):
                 pn.indicators.Progress.from_param(
                     self.param.progress, max=100, width=200, margin=(12, 10)
                 ),
-                pn.pane.Str(self.param.status, sizing_mode="stretch_width"),
+                pn.pane.HTML(pn.bind(plain, self.param.status), sizing_mode="stretch_width"),
                 sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",

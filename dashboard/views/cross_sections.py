@@ -260,8 +260,8 @@ class CrossSectionView(TabView, CrossSectionOptions):
                 pn.widgets.MultiChoice.from_param(
                     self.param.isotopes, label="Nuclei of σ(E)", sizing_mode="stretch_width"
                 ),
-                option_field(self, "E_min_MeV", width=110),
-                option_field(self, "E_max_MeV", width=110),
+                option_field(self, "E_min_MeV", width=140),
+                option_field(self, "E_max_MeV", width=140),
                 pn.widgets.Select.from_param(
                     self.param.flavour,
                     label="Flavour",

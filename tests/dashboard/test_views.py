@@ -409,9 +409,7 @@ def test_constraints_profile_published_limits_and_errors(monkeypatch):
     view = ConstraintsView(state=SessionState(), model="nsi_vector_ee", a0_n=41)
     view.dimensions = "1d0"
     view.start()
-    assert "interval" in view._info.object and "Published ε^u: [0.028, 0.6]" in (
-        view._info.object
-    )
+    assert "interval" in view._info.object and "Published ε^u: [0.028, 0.6]" in (view._info.object)
     overlay = view.plot(view._pipe.data)
     rects = next(el for el in overlay if isinstance(el, hv.Rectangles))
     assert len(rects) == 1
