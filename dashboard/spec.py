@@ -31,9 +31,11 @@ from .parameters import STATE_ENTRIES, declaration, editor_parameters, source_pa
 from .validation import InvalidValue, humanize
 
 __all__ = [
+    "DORMANT",
     "EXPERIMENT_NAMES",
     "check_values",
     "experiment_of",
+    "in_use",
     "preset_spec",
     "preset_values",
     "source_base",
@@ -43,6 +45,23 @@ __all__ = [
 
 #: The state entries that determine the experiment (those with a place in the spec).
 EXPERIMENT_NAMES: tuple[str, ...] = tuple(e.name for e in STATE_ENTRIES if e.spec)
+#: Values that reach the spec only with one choice (otherwise dormant: not in the spec, so a
+#: saved configuration does not keep them): value → (choice, the choice's value).
+DORMANT: dict[str, tuple[str, str]] = {
+    "quenching_factor": ("quenching", "constant"),
+    "lindhard_k": ("quenching", "lindhard"),
+    "efficiency_value": ("efficiency", "constant"),
+    "resolution_stochastic": ("resolution", "gaussian"),
+}
+
+
+def in_use(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` without the dormant ones (those the current choices do not use)."""
+    return {
+        k: v
+        for k, v in values.items()
+        if k not in DORMANT or values.get(DORMANT[k][0]) == DORMANT[k][1]
+    }
 
 
 @functools.cache
