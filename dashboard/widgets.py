@@ -59,7 +59,12 @@ def _choice_titles(p: param.Selector, options: Mapping[str, Any] | None) -> dict
     if options is not None:
         return dict(options)
     titles = (p.metadata or {}).get("titles", {})
-    return {titles.get(v, str(v).replace("_", " ")): v for v in p.objects}
+
+    def title(value: Any) -> str:  # a core choice without a title: its name, as words
+        text = str(value).replace("_", " ")
+        return titles.get(value, text[:1].upper() + text[1:])
+
+    return {title(v): v for v in p.objects}
 
 
 def _widget(
