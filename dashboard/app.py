@@ -148,13 +148,13 @@ def _build_app(state: SessionState | None) -> Template:
     tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width", active=keys.index(state.tab))
 
     def on_tab(event: param.parameterized.Event) -> None:
+        if state.tab != keys[event.new]:  # first: the URL follows at once
+            state.tab = keys[event.new]
         for index, (_, view) in enumerate(views):
             view.set_shown(index == event.new)  # hidden tabs do no work
         activate = getattr(views[event.new][1], "activate", None)
         if activate is not None:  # e.g. the experiments table starts computing its counts
             activate()
-        if state.tab != keys[event.new]:
-            state.tab = keys[event.new]
 
     def on_state_tab(event: param.parameterized.Event) -> None:
         if tabs.active != keys.index(event.new):
@@ -194,7 +194,8 @@ def _build_app(state: SessionState | None) -> Template:
     )
     if served and pn.state.location is not None:
         keep = {"theme": theme} if theme in THEMES else {}
-        sync(state, pn.state.location, keep)
+        write = sync(state, pn.state.location, keep)
+        pn.state.onload(write)  # the canonical address, once the browser has reported its own
     return template
 
 

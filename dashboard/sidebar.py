@@ -85,6 +85,23 @@ def _active_text(state: SessionState) -> str:
     return f"**Active:** {names}"
 
 
+def _physics_card(state: SessionState, active: Any, cards: list[pn.Card]) -> pn.Card:
+    """The physics card: open, and its title naming the active groups, when a shared link (or
+    a configuration) sets new physics — so that it shows at first sight."""
+
+    def title() -> str:
+        try:
+            groups = state.new_physics_active()
+        except Exception:
+            groups = []
+        names = ", ".join(interim_physics_label(g)[0] for g in groups)
+        return f"Electroweak & new physics — {names}" if names else "Electroweak & new physics"
+
+    card = _card(title(), active, *cards, collapsed=not state.physics_overrides)
+    state.param.watch(lambda _event: setattr(card, "title", title()), "physics_overrides")
+    return card
+
+
 def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
     """Preset, target & exposure, nucleus, source, detector, physics, band."""
     s = state.param
@@ -148,7 +165,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
             field("resolution"),
             _when(state, "resolution", "gaussian", field("resolution_stochastic")),
         ),
-        _card("Electroweak & new physics", active, *physics, collapsed=True),
+        _physics_card(state, active, physics),
         _lazy_card(
             "Uncertainty band",
             lambda: [field("flux_uncertainty"), field("quenching_uncertainty")],

@@ -142,8 +142,10 @@ def apply_query(state: SessionState, args: Mapping[str, Any]) -> str | None:
     return " — ".join(parts) if parts else None
 
 
-def sync(state: SessionState, location: Any, keep: Mapping[str, str]) -> None:
-    """Keep ``location.search`` equal to the state's query (``keep``: foreign keys to keep)."""
+def sync(state: SessionState, location: Any, keep: Mapping[str, str]) -> Any:
+    """Keep ``location.search`` equal to the state's query (``keep``: foreign keys to keep);
+    returns the writer (call it again once the page is loaded: the browser reports its own
+    address when it connects)."""
 
     def write(*_events: Any) -> None:
         query = {**query_of(state), **dict(keep)}
@@ -153,3 +155,4 @@ def sync(state: SessionState, location: Any, keep: Mapping[str, str]) -> None:
 
     state.param.watch(write, [e.name for e in STATE_ENTRIES] + ["view_options"])
     write()
+    return write

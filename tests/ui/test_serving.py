@@ -358,7 +358,7 @@ def test_malformed_configuration_files_are_reported(
         good.write_text(json.dumps(cfg))
         page.locator("input[type=file]").first.set_input_files(str(good))
         loaded = page.locator(".notyf__toast").filter(has_text="Configuration loaded")
-        expect(loaded.first).to_be_visible()
+        expect(loaded.first).to_be_visible(timeout=15_000)
         assert states[-1].mass_kg == 3.0
     assert console_errors == []
     assert local_only == []

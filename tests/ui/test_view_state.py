@@ -206,9 +206,9 @@ def test_the_url_restores_the_tab_and_the_view_options(page: Page, live_app, con
     }
     expect(_checkbox(page, "log flux")).to_be_checked()
     _checkbox(page, "log E").check()  # a change goes into the URL
-    expect(page).to_have_url(re.compile(r"so\.log_x=true"))
+    expect(page).to_have_url(re.compile(r"so\.log_x=true"), timeout=15_000)
     page.locator(".bk-tab", has_text="Cross sections").click()
-    expect(page).to_have_url(re.compile(r"tab=cross_sections"))
+    expect(page).to_have_url(re.compile(r"tab=cross_sections"), timeout=15_000)
     assert console_errors == []
 
 
@@ -257,4 +257,10 @@ def test_the_security_probes_each_give_a_notification(page: Page, live_app, cons
         assert state.target == "CsI[Na]" and state.mass_kg == 14.57, probe
         # the selector shows what is computed (the default), never the refused value
         expect(_field(page, "Target (material or isotope)")).to_have_value("CsI[Na]")
+        # let the page finish its updates before leaving it (no sends to a closed socket)
+        page.wait_for_function(
+            "() => [...Bokeh.documents[0].all_models].some(m => m.constructor.__name__ === "
+            "'Title' && String(m.text).startsWith('Observed spectrum —'))",
+            timeout=30_000,
+        )
     assert console_errors == []
