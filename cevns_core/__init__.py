@@ -29,6 +29,7 @@ Dark matter and the neutrino fog (``cevns_core.dark_matter``)::
 # --- end of the neutrino-electron block ---
 # --- electroweak observables outside CEvNS: APV, PVES, running sin²θ_W, external χ² terms ---
 from . import electroweak
+from .cell_datasets import CellDataset, cell_dataset_names, load_cell_dataset
 from .cross_sections import (
     differential_cross_section,
     dsigma_dcos_theta_nu,
@@ -90,16 +91,38 @@ from .experiment import (
 from .fits import (
     dataset_chi2,
     fit_neutron_radius,
+    fit_parameter,
     fit_sin2_theta_w,
     predict_signal,
     profile_1d,
 )
 from .flavours import FLAVOURS
-from .form_factors import form_factor, form_factor_model, form_factor_models, model_parameters
+from .form_factors import (
+    FormFactorTable,
+    form_factor,
+    form_factor_model,
+    form_factor_models,
+    form_factor_table,
+    form_factor_tables,
+    load_form_factor_table,
+    model_parameters,
+)
+from .likelihood import (
+    DataSetLikelihood,
+    Likelihood,
+    energy_time_names,
+    fit_overview,
+    fit_signal_count,
+    likelihood_names,
+    load_energy_time,
+    named_results,
+)
 from .materials import Material, material, material_names, target_material
-from .new_physics import NewPhysics
+from .nuclear_comparison import NuclearModelComparison, compare_nuclear_models
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
+from .physics import NewPhysics
+from .published import published_comparison, published_results
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models
@@ -130,19 +153,24 @@ __version__ = "0.1.0"
 __all__ = [
     "FLAVOURS",
     "SOURCE_TYPES",
+    "CellDataset",
     "CevnsError",
     "CevnsWarning",
     "Chromium51",
     "Counts",
+    "DataSetLikelihood",
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
     "DivergentCountsError",
     "Experiment",
+    "FormFactorTable",
     "Isotope",
+    "Likelihood",
     "Material",
     "NewPhysics",
     "NuclearModel",
+    "NuclearModelComparison",
     "PionDecayAtRest",
     "Profile1D",
     "Reactor",
@@ -155,6 +183,8 @@ __all__ = [
     "UncertaintyBand",
     "asimov_data",
     "binned_counts",
+    "cell_dataset_names",
+    "compare_nuclear_models",
     "confidence_intervals",
     "dataset_chi2",
     "dataset_names",
@@ -164,28 +194,41 @@ __all__ = [
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",
+    "energy_time_names",
     "experiment",
     "experiment_names",
     "fit_neutron_radius",
+    "fit_overview",
+    "fit_parameter",
+    "fit_signal_count",
     "fit_sin2_theta_w",
     "flux_averaged_cross_section",
     "form_factor",
     "form_factor_model",
     "form_factor_models",
+    "form_factor_table",
+    "form_factor_tables",
     "gaussian_chi2",
     "isotope",
     "isotopes_of",
+    "likelihood_names",
+    "load_cell_dataset",
     "load_dataset",
     "load_dataset_file",
+    "load_energy_time",
+    "load_form_factor_table",
     "material",
     "material_names",
     "model_parameters",
+    "named_results",
     "natural_isotopes",
     "nucleon_couplings",
     "nucleon_form_factors",
     "poisson_chi2",
     "predict_signal",
     "profile_1d",
+    "published_comparison",
+    "published_results",
     "quenching_model",
     "recoil_spectrum",
     "scan",

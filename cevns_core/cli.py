@@ -101,6 +101,25 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 def _cmd_experiments(args: argparse.Namespace) -> None:
     from .experiment import experiment_table
 
+    if args.json:
+        from . import experiment, experiment_names
+        from .published import published_comparison
+
+        names = args.experiment or experiment_names()
+        payload = []
+        for name in names:
+            exp = experiment(name)
+            row = exp.summary()
+            comparison = published_comparison(exp)
+            row["expected_events"] = comparison["counts"]
+            row["published"] = {
+                "reference": comparison["reference"],
+                "results": comparison["results"],
+            }
+            payload.append(row)
+        json.dump(payload, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     rows = experiment_table()
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=1)
@@ -231,6 +250,11 @@ def _experiment(args: argparse.Namespace):
 
 def _cmd_counts(args: argparse.Namespace) -> None:
     exp = _experiment(args)
+    if args.electron_binding is not None and not args.electron_recoils:
+        raise CevnsError("--electron-binding needs --electron-recoils")
+    if args.electron_recoils:
+        binding = args.electron_binding or exp.electron_binding
+        exp = exp.copy(electron_recoils=True, electron_binding=binding)
     counts = exp.counts()
     if args.json:
         payload = {"experiment": exp.name, "form_factor": exp.form_factor, **counts.as_dict()}
@@ -241,7 +265,11 @@ def _cmd_counts(args: argparse.Namespace) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["component", "events"])
     writer.writerow(["total", f"{counts.total:.6g}"])
-    for key, value in {**counts.by_flavour, **counts.by_isotope}.items():
+    for key, value in {
+        **(counts.by_channel or {}),
+        **counts.by_flavour,
+        **counts.by_isotope,
+    }.items():
         writer.writerow([key, f"{value:.6g}"])
 
 
@@ -327,7 +355,8 @@ def _cmd_band(args: argparse.Namespace) -> None:
 
 
 def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
-    from .scans import SCAN_MODELS
+    """The grid options given, or the model's default grid when none is (DESIGN §4)."""
+    from .scans import SCAN_MODELS, default_axes
 
     axes = {}
     for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
@@ -339,7 +368,7 @@ def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
         if n != int(n):
             raise CevnsError(f"--{flag}: N must be an integer, got {n:g}")
         axes[name] = _grid(lo, hi, int(n), f"--{flag}", log=getattr(args, f"log_{name}"))
-    return axes
+    return axes or default_axes(args.model)
 
 
 def _axis_flag(name: str) -> str:
@@ -425,16 +454,29 @@ def _cmd_fit(args: argparse.Namespace) -> None:
             raise CevnsError(f"--grid: N must be an integer, got {n:g}")
         grid = _grid(lo, hi, int(n), "--grid", log=False)
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
+    # one --data: that data set; several: their joint likelihood (shared SNS flux)
+    data = args.data[0] if len(args.data) == 1 else list(args.data)
     exp = _experiment(args)
     if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
         from .datasets import load_dataset
         from .experiment import experiment
+        from .likelihood import energy_time_names, load_energy_time
 
-        exp = experiment(load_dataset(args.data).experiment, **nuclear_overrides(args))
+        if not isinstance(data, str):
+            raise CevnsError("nuclear options apply to one --data; give one data set")
+        preset = (
+            load_energy_time(data).experiment
+            if data in energy_time_names()
+            else load_dataset(data).experiment
+        )
+        exp = experiment(preset, **nuclear_overrides(args))
+    if args.nuclei and args.parameter != "R_n_fm":
+        raise CevnsError("--nuclei applies to the R_n_fm fit only")
     if args.parameter == "sin2_theta_W":
-        profile = fits.fit_sin2_theta_w(args.data, experiment=exp, grid=grid, **options)
+        profile = fits.fit_sin2_theta_w(data, experiment=exp, grid=grid, **options)
     elif args.parameter == "R_n_fm":
-        profile = fits.fit_neutron_radius(args.data, experiment=exp, grid=grid, **options)
+        extra = {"nuclei": args.nuclei} if args.nuclei else {}
+        profile = fits.fit_neutron_radius(data, experiment=exp, grid=grid, **options, **extra)
     else:
         raise CevnsError(
             f"unknown fit parameter {args.parameter!r}; choose one of: {', '.join(_FIT_PARAMETERS)}"
@@ -456,7 +498,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
         return
     meta = {
         "parameter": profile.parameter,
-        "data": profile.info.get("dataset"),
+        "data": profile.info.get("dataset") or "+".join(profile.info.get("datasets", [])),
         "experiment": profile.info.get("experiment"),
         "statistic": profile.info.get("statistic"),
         "cl": args.cl,
@@ -582,6 +624,19 @@ def _build_parser() -> _Parser:
 
     ex = sub.add_parser("experiments", help="list the experiment presets")
     ex.add_argument("--format", choices=("csv", "json"), default="csv")
+    ex.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON with our expected events and each preset's published numbers beside ours "
+        "(computes every preset: a few seconds)",
+    )
+    ex.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --json: only this preset (repeatable)",
+    )
     ex.set_defaults(func=_cmd_experiments)
 
     co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset or spec")
@@ -589,6 +644,18 @@ def _build_parser() -> _Parser:
     co.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
     _add_nuclear_options(co)
     _add_physics_option(co)
+    co.add_argument(
+        "--electron-recoils",
+        action="store_true",
+        help="add ν–e scattering (electron recoils in keVee through the same response); the "
+        "output gains the channels cevns and electron",
+    )
+    co.add_argument(
+        "--electron-binding",
+        choices=("stepping", "free"),
+        default=None,
+        help="atomic binding of the target electrons for --electron-recoils (default stepping)",
+    )
     co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
     co.set_defaults(func=_cmd_counts)
 
@@ -726,14 +793,28 @@ def _add_scan_parsers(sub: Any) -> None:
 
     ft = sub.add_parser("fit", help="1-D Δχ² fit of a parameter to a data set")
     ft.add_argument("parameter", help=f"fit parameter: {', '.join(_FIT_PARAMETERS)}")
-    ft.add_argument("--data", required=True, help="data set, e.g. coherent_csi_2017")
+    ft.add_argument(
+        "--data",
+        required=True,
+        action="append",
+        help="data set, e.g. coherent_csi_2017; repeat it for a joint fit (--data "
+        "coherent_csi_2021 --data coherent_lar_2020_3d: one likelihood, SNS flux shared)",
+    )
+    ft.add_argument(
+        "--nuclei",
+        nargs="+",
+        default=None,
+        help="R_n_fm only: fit R_n of these nuclei (e.g. Cs), the others unchanged",
+    )
     ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
     _add_nuclear_options(ft)
     ft.add_argument(
         "--grid", nargs=3, type=float, default=None, metavar=("LO", "HI", "N"), help="values"
     )
     ft.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
-    ft.add_argument("--statistic", default=None, help="default: the data set's")
+    ft.add_argument(
+        "--statistic", default=None, help="default: the data set's (one 1-D data set only)"
+    )
     ft.add_argument(
         "--no-time-cut", action="store_true", help="no arrival-time acceptance (as PKK)"
     )

@@ -141,9 +141,7 @@ class CrossSectionConfig:
             nucleus=isotope(iso),
             physics=physics,
             form_factor=form_factor,
-            form_factor_params=params_for_nucleus(
-                options.get("form_factor_params") or {}, iso
-            ),
+            form_factor_params=params_for_nucleus(options.get("form_factor_params") or {}, iso),
             flavour=options.get("flavour"),
             kinematics=options.get("kinematics", "full"),
             axial=bool(options.get("axial", False)),

@@ -465,6 +465,43 @@ class Detector(ValidatedParameters):
         )
         return R * self._true_factor(T, mean)[None, :]
 
+    def bin_assignment(self, T_keV: ArrayLike, bin_edges: ArrayLike) -> tuple[Array, Array]:
+        """Without a resolution: the bin of each recoil and its weight, a sparse response matrix.
+
+        Returns ``(index, weight)``: recoil T_j falls into bin ``index[j]`` (−1: none) with
+        efficiency × window ``weight[j]``, so that ``R[i, j] = weight[j]·[index[j] = i]`` is
+        :meth:`response_matrix` without building the dense (n_bins, n_T) array (binned counts
+        are then a ``bincount``).
+
+        Raises
+        ------
+        CevnsError
+            With a resolution set (each recoil then spreads over several bins), or bad input.
+        """
+        self.validate()
+        if self.resolution is not None:
+            raise CevnsError("bin_assignment needs a detector without resolution")
+        T = _recoils(T_keV, one_d=True)
+        edges = as_array(bin_edges, "bin_edges")
+        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+            raise CevnsError("bin_edges must be a 1-D, strictly increasing array of ≥ 2 values")
+        lo, hi = edges[:-1].copy(), edges[1:].copy()
+        if self.threshold_unit == self.observable:
+            lo = np.maximum(lo, self.threshold)
+            if self.upper_limit is not None:
+                hi = np.minimum(hi, self.upper_limit)
+        mean = self._in_unit(T, self.observable)
+        # lo is non-decreasing (clipping repeats the threshold): the last bin with lo ≤ mean is
+        # the only one that can hold it, and it does when mean < hi there and the bin is not empty
+        index = np.searchsorted(lo, mean, side="right") - 1
+        safe = np.clip(index, 0, lo.size - 1)
+        inside = (index >= 0) & (mean < hi[safe]) & (hi[safe] > lo[safe])
+        weight = inside * self._true_factor(T, mean)
+        observed = self._observed_efficiency()
+        if observed is not None:
+            weight = weight * observed.applied(mean)
+        return np.where(inside, index, -1), np.asarray(weight, dtype=float)
+
     def recoil_bin_edges(self, bin_edges: ArrayLike) -> Array:
         """Recoil energies (keVnr) of observable bin edges, after the threshold window.
 

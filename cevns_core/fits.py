@@ -19,6 +19,11 @@ predicts the signal in the bins of a data set (:func:`cevns_core.datasets.load_d
   the CEvNS normalisation (159 ± 43 events). The energy projection (12 bins) is much weaker (the
   BRN background is not separated without F90 and time).
 
+An energy × time data set ("coherent_csi_2021", "coherent_csi_2017_2d"), a list of data sets
+(``["coherent_csi_2021", "coherent_lar_2020_3d"]``) or a :class:`cevns_core.likelihood.Likelihood`
+is fitted with the joint Poisson likelihood of :mod:`cevns_core.likelihood` (shared physics, the
+SNS flux nuisance shared, every nuisance profiled).
+
 The generic :func:`profile_1d` scans any parameter: ``make_physics(value)`` returns the physics
 model (``StandardModel``/``NewPhysics``) for a grid value, or a mapping with any of ``physics``,
 ``form_factor`` and ``form_factor_params``. :func:`fit_sin2_theta_w` uses that the counts are an
@@ -70,6 +75,35 @@ def _dataset(dataset: str | Dataset) -> Dataset:
     if isinstance(dataset, str):
         return load_dataset(dataset)
     raise CevnsError(f"dataset must be a data-set name or a Dataset, got {type(dataset).__name__}")
+
+
+def _joint_request(dataset: Any) -> bool:
+    """True for what the likelihood package fits: an energy × time data set, a list of data
+    sets, or a Likelihood / DataSetLikelihood object."""
+    from .likelihood import DataSetLikelihood, Likelihood, energy_time_names
+
+    if isinstance(dataset, Likelihood | DataSetLikelihood | list | tuple):
+        return True
+    return isinstance(dataset, str) and dataset in energy_time_names()
+
+
+def _joint(dataset: Any, experiment: Any, **unsupported: Any) -> Any:
+    """The :class:`~cevns_core.likelihood.Likelihood` of a fit's ``dataset`` argument."""
+    from .likelihood import as_likelihood
+
+    given = [k for k, v in unsupported.items() if v is not None and v is not True]
+    if given:
+        raise CevnsError(
+            f"{', '.join(given)} do not apply to likelihood data sets (energy × time, lists, "
+            "Likelihood objects): their nuisances and priors belong to the Likelihood"
+        )
+    if experiment is not None:
+        if isinstance(dataset, str):
+            from .likelihood import DataSetLikelihood
+
+            return as_likelihood(DataSetLikelihood(dataset, experiment=experiment))
+        raise CevnsError("experiment=... applies to one data set; build a Likelihood instead")
+    return as_likelihood(dataset)
 
 
 def _experiment(exp: str | Experiment | None, ds: Dataset) -> Experiment:
@@ -357,6 +391,14 @@ def profile_1d(
     >>> p.grid[int(np.argmin(p.chi2))]
     np.float64(0.2)
     """
+    if _joint_request(dataset):
+        from .likelihood.fitting import likelihood_profile
+
+        if not callable(make_physics):
+            raise CevnsError("make_physics must be a callable value -> physics model or settings")
+        lik = _joint(dataset, experiment, statistic=statistic, sigma_signal=sigma_signal,
+                     sigma_backgrounds=sigma_backgrounds, time_cut=time_cut)  # fmt: skip
+        return likelihood_profile(lik, make_physics, grid, parameter=parameter)
     ds = _dataset(dataset)
     exp = _experiment(experiment, ds)
     g = _grid(grid, "grid")
@@ -391,8 +433,11 @@ def fit_sin2_theta_w(
 
     Parameters
     ----------
-    dataset : str or Dataset
-        Default "coherent_csi_2017"; also "coherent_lar_2020", "coherent_lar_2020_3d".
+    dataset : str, Dataset, list or Likelihood
+        Default "coherent_csi_2017"; also "coherent_lar_2020", "coherent_lar_2020_3d". An energy
+        × time data set ("coherent_csi_2021", "coherent_csi_2017_2d"), a list of data sets or a
+        :class:`~cevns_core.likelihood.Likelihood` is fitted with its Poisson likelihood, every
+        nuisance profiled and the SNS flux shared (:mod:`cevns_core.likelihood`).
     experiment : str, Experiment or None
         Default: the data set's preset.
     grid : array_like, optional
@@ -414,6 +459,12 @@ def fit_sin2_theta_w(
     >>> [round(v, 2) for v in p.errors(0.9)]
     [0.2, 0.08, 0.12]
     """
+    if _joint_request(dataset):
+        from .likelihood.fitting import likelihood_sin2_theta_w
+
+        lik = _joint(dataset, experiment, statistic=statistic, sigma_signal=sigma_signal,
+                     sigma_backgrounds=sigma_backgrounds, time_cut=time_cut)  # fmt: skip
+        return likelihood_sin2_theta_w(lik, grid, physics)
     ds = _dataset(dataset)
     exp = _experiment(experiment, ds)
     g = _grid(np.linspace(0.0, 0.5, 251) if grid is None else grid, "grid")
@@ -471,6 +522,7 @@ def fit_neutron_radius(
     sigma_signal: float | None = None,
     sigma_backgrounds: float | Sequence[float] | None = None,
     time_cut: bool = True,
+    nuclei: Sequence[str] | None = None,
 ) -> Profile1D:
     """Fit a common neutron rms radius R_n (fm) of the target isotopes to a data set.
 
@@ -481,8 +533,8 @@ def fit_neutron_radius(
 
     Parameters
     ----------
-    dataset : str or Dataset
-        Default "coherent_csi_2017".
+    dataset : str, Dataset, list or Likelihood
+        Default "coherent_csi_2017"; likelihood data sets as in :func:`fit_sin2_theta_w`.
     experiment : str, Experiment or None
         Default: the data set's preset.
     grid : array_like, optional
@@ -491,6 +543,9 @@ def fit_neutron_radius(
         Registry model name (default: the experiment's, which must then be a name).
     statistic, sigma_signal, sigma_backgrounds, time_cut
         See :func:`dataset_chi2` and :func:`predict_signal`.
+    nuclei : sequence of str, optional
+        Likelihood data sets only: give R_n to these nuclei (element symbols or isotope names,
+        e.g. ``["Cs"]``), the others keep the experiment's choice: R_n of Cs and I separately.
 
     Returns
     -------
@@ -502,6 +557,14 @@ def fit_neutron_radius(
     >>> 4.5 < p.best_fit < 6.0
     True
     """
+    if _joint_request(dataset):
+        from .likelihood.fitting import likelihood_neutron_radius
+
+        lik = _joint(dataset, experiment, statistic=statistic, sigma_signal=sigma_signal,
+                     sigma_backgrounds=sigma_backgrounds, time_cut=time_cut)  # fmt: skip
+        return likelihood_neutron_radius(lik, grid, form_factor=form_factor, nuclei=nuclei)
+    if nuclei is not None:
+        raise CevnsError("nuclei=... needs a likelihood data set (e.g. 'coherent_csi_2021')")
     ds = _dataset(dataset)
     exp = _experiment(experiment, ds)
     g = _grid(np.linspace(3.0, 8.0, 101) if grid is None else grid, "grid")
@@ -574,7 +637,7 @@ def fit_parameter(
 ) -> Profile1D:
     """Δχ² profile of one new-physics parameter of :data:`FIT_PARAMETERS` (others at zero).
 
-    A convenience layer over :func:`profile_1d` with :class:`~cevns_core.new_physics.NewPhysics`;
+    A convenience layer over :func:`profile_1d` with :class:`~cevns_core.physics.NewPhysics`;
     the grid is in the parameter's display unit (μ_ν in 10⁻¹⁰ μ_B, ⟨r²⟩ in 10⁻³² cm²).
 
     Examples
@@ -583,7 +646,7 @@ def fit_parameter(
     >>> 30 < p.upper_limit(0.9) < 45
     True
     """
-    from .new_physics import NewPhysics
+    from .physics import NewPhysics
 
     keys, scale, default, unit = FIT_PARAMETERS[check_choice(name, "fit parameter", FIT_PARAMETERS)]
     values = np.linspace(*default) if grid is None else grid

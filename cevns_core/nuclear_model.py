@@ -8,6 +8,10 @@ model *is* the proton model (F_n = F_p exactly), which is what the reference val
 
 For the harmonic-oscillator model this rule means the neutron density keeps the proton occupations
 (rescaled); build ``HarmonicOscillatorModel(nucleons="neutrons")`` directly for N-filled levels.
+
+A model with a neutron distribution of its own (the ``"tabulated"`` model of a table with F_n or
+ρ_n, :meth:`~cevns_core.form_factors.FormFactorModel.neutron_partner`) supplies the neutron model
+instead; a skin or R_n, when set, rescales that neutron distribution.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from numpy.typing import ArrayLike, NDArray
 from ._validation import ValidatedParameters, as_array, as_float, check_choice
 from .errors import CevnsError
 from .form_factors import (
-    FORM_FACTOR_MODELS,
     FormFactorModel,
     _freeze,
+    _known_models,
     _shared_model,
     form_factor_model,
 )
@@ -110,15 +114,20 @@ def _build_pair(
         proton = base.with_rms(point_proton_radius(base.rms_radius_fm, iso.Z, iso.N))
     else:
         proton = base
-    if (R_n_fm is None and skin_fm == 0.0) or iso.N == 0:
+    if iso.N == 0:
         return proton, proton  # no neutrons (¹H): the neutron distribution never enters
+    # a model with its own neutron distribution (a table with F_n or ρ_n) supplies it; a skin or
+    # R_n then rescales that distribution instead of the proton one
+    neutron = base.neutron_partner() or proton
+    if R_n_fm is None and skin_fm == 0.0:
+        return proton, neutron
     target = R_n_fm if R_n_fm is not None else proton.rms_radius_fm + skin_fm
     if target <= 0.0:
         raise CevnsError(
             f"skin_fm = {skin_fm} fm gives a non-positive neutron radius "
             f"(R_p = {proton.rms_radius_fm:.4g} fm)"
         )
-    return proton, proton.with_rms(target)
+    return proton, neutron.with_rms(target)
 
 
 @lru_cache(maxsize=512)
@@ -143,7 +152,7 @@ def _pair(
 ) -> tuple[FormFactorModel, FormFactorModel]:
     """Validated, cached (proton, neutron) models; internal only (models are mutable)."""
     iso = isotope(iso)
-    check_choice(model, "form-factor model", FORM_FACTOR_MODELS)
+    check_choice(model, "form-factor model", _known_models())
     check_choice(proton_radius, "proton_radius", ("charge", "point"))
     skin = as_float(skin_fm, "skin_fm", minimum=_SKIN_BOUNDS[0], maximum=_SKIN_BOUNDS[1])
     R_n = None
@@ -295,9 +304,10 @@ class NuclearModel(ValidatedParameters):
         class_=(str, Isotope), default="Cs133", doc="The nucleus, e.g. 'Cs133'."
     )
     model = param.Selector(
-        objects=list(FORM_FACTOR_MODELS),
+        objects=list(_known_models()),
         default="helm",
-        doc="Form-factor model (registry name) for protons and neutrons.",
+        doc="Form-factor model (registry name, or 'tabulated' with model_params={'table': ...}) "
+        "for protons and neutrons.",
     )
     model_params = param.Dict(default={}, doc="Parameters of the form-factor model.")
     skin_fm = param.Number(
@@ -333,7 +343,7 @@ class NuclearModel(ValidatedParameters):
                     f"unknown NuclearModel parameter {key!r}; allowed: {', '.join(allowed)}"
                 )
         if "model" in params:
-            check_choice(params["model"], "form-factor model", FORM_FACTOR_MODELS)
+            check_choice(params["model"], "form-factor model", _known_models())
         if "proton_radius" in params:
             check_choice(params["proton_radius"], "proton_radius", ("charge", "point"))
         for key, lo, hi, inclusive in (

@@ -86,7 +86,8 @@ def flux_kernel(
 
     Continua use Gauss–Legendre nodes between max(E_min(T), E_low) and the end point, split at
     the component's breakpoints; lines enter analytically. A ``physics`` model with neutrino
-    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance.
+    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance
+    (averaged over the source's ``distance_spread_m``, if it has one).
     """
     T = as_array(T_keV, "T_keV", minimum=0.0)
     return _flux_kernel(source, source.components(), M_MeV, T, flavour, physics)
@@ -109,8 +110,17 @@ def _flux_kernel(
     weights and inverse powers per set of component edges) let the flavours of one nucleus
     share that work.
     """
-    survival = physics.survival_probability if physics is not None else None
-    distance = getattr(source, "distance_m", None)
+    survival = None
+    if physics is not None:
+        distance = getattr(source, "distance_m", None)
+        spread = float(getattr(source, "distance_spread_m", 0.0) or 0.0)
+
+        def survival(flavour: str, E: Array, physics: Any = physics) -> Any:
+            # the spread only when there is one: stand-in physics objects may not take it
+            if spread:
+                return physics.survival_probability(flavour, E, distance, spread_m=spread)
+            return physics.survival_probability(flavour, E, distance)
+
     if E_low is None:
         E_low = E_min_MeV(T, M_MeV)
     if segments is None:
@@ -129,9 +139,9 @@ def _flux_kernel(
         # the segment that contains E_min(T): its own nodes per T
         phi_part = plan.part_weights * component.density(plan.part_nodes)
         if survival is not None:
-            p = survival(flavour, plan.full_nodes, distance)
+            p = survival(flavour, plan.full_nodes)
             phi_full = phi_full if p is None else phi_full * p
-            p = survival(flavour, plan.part_nodes, distance)
+            p = survival(flavour, plan.part_nodes)
             phi_part = phi_part if p is None else phi_part * p
         for k in range(3):
             per_segment = (phi_full * plan.full_inverse[k]).sum(axis=-1)
@@ -144,7 +154,7 @@ def _flux_kernel(
         reached = line.energy_MeV >= E_low
         intensity = line.intensity
         if survival is not None:
-            p = survival(flavour, np.asarray(line.energy_MeV), distance)
+            p = survival(flavour, np.asarray(line.energy_MeV))
             intensity = intensity if p is None else intensity * float(p)
         for k in range(3):
             moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
@@ -324,13 +334,33 @@ def recoil_spectrum(
         segments: dict = {}
         coefficients = None
         for flavour in flavours:
-            if coefficients is None or not shared_coefficients:
-                config = replace(base, flavour=flavour)
-                coefficients = config.coefficients(T_MeV, form_factors=form_factors)
-            kernel = _flux_kernel(
-                source, components, M, T, flavour, physics, E_low=E_low, segments=segments
-            )
-            parts[(name, flavour)] = count * kernel.integrate(*coefficients)
+            if shared_coefficients:
+                if coefficients is None:
+                    coefficients = base.coefficients(T_MeV, form_factors=form_factors)
+                kernel = _flux_kernel(
+                    source, components, M, T, flavour, physics, E_low=E_low, segments=segments
+                )
+                parts[(name, flavour)] = count * kernel.integrate(*coefficients)
+                continue
+            # a flavour-dependent cross section: the flux of ν_α as the flavours it arrives as
+            from .arrival import arrival_kernels
+
+            total = np.zeros_like(T)
+            for final, kernel in arrival_kernels(
+                source,
+                M,
+                T,
+                flavour,
+                physics,
+                _components=components,
+                _E_low=E_low,
+                _segments=segments,
+            ):
+                config = replace(base, flavour=final)
+                total = total + kernel.integrate(
+                    *config.coefficients(T_MeV, form_factors=form_factors)
+                )
+            parts[(name, flavour)] = count * total
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)
 
@@ -509,8 +539,17 @@ def binned_counts(
             for flavour in source.flavours():
                 parts[(name, flavour)] = np.zeros(edges.size - 1)
             continue
-        R = detector.response_matrix(T, edges)
         spectrum = recoil_spectrum(source, {name: count}, T, physics, form_factor, **options)
+        if recoil_edges is not None:
+            # no smearing: each node lands in one bin, a bincount instead of a dense R @ v
+            index, weight = detector.bin_assignment(T, edges)
+            keep = index >= 0
+            for key, values in spectrum.parts.items():
+                parts[key] = exposure * np.bincount(
+                    index[keep], weights=(values * w * weight)[keep], minlength=edges.size - 1
+                )
+            continue
+        R = detector.response_matrix(T, edges)
         for key, values in spectrum.parts.items():
             parts[key] = exposure * (R @ (values * w))
     return BinnedCounts(edges, detector.observable, parts)

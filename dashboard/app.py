@@ -24,6 +24,7 @@ from typing import Any
 import panel as pn
 import param
 
+from dashboard.auth import login_badge
 from dashboard.errors import begin_page, handle_exception, notify_warnings
 from dashboard.learn import learn_panel
 from dashboard.sidebar import editor_widgets, sidebar
@@ -184,6 +185,7 @@ def _build_app(state: SessionState | None) -> Template:
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
         main=[tabs],
+        header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth
         accent="#1f6f8b",
         font=FONT,
         font_url="",

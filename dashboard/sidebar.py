@@ -14,7 +14,7 @@ from typing import Any
 import panel as pn
 import param
 
-from .labels import interim_physics_label, new_physics_groups
+from .labels import group_title, new_physics_groups
 from .parameters import SM_PARAMETERS, form_factor_parameters, source_parameters
 from .state import SessionState, preset_info
 from .text import plain
@@ -81,7 +81,7 @@ def _active_text(state: SessionState) -> str:
         return f"*Invalid new-physics setting: {plain(exc)}*"
     if not groups:
         return "*Standard Model (no new physics set)*"
-    names = ", ".join(interim_physics_label(g)[0] for g in groups)
+    names = ", ".join(group_title(g) for g in groups)
     return f"**Active:** {names}"
 
 
@@ -94,7 +94,7 @@ def _physics_card(state: SessionState, active: Any, cards: list[pn.Card]) -> pn.
             groups = state.new_physics_active()
         except Exception:
             groups = []
-        names = ", ".join(interim_physics_label(g)[0] for g in groups)
+        names = ", ".join(group_title(g) for g in groups)
         return f"Electroweak & new physics — {names}" if names else "Electroweak & new physics"
 
     card = _card(title(), active, *cards, collapsed=not state.physics_overrides)
@@ -135,7 +135,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
     for group, names in new_physics_groups().items():
         physics.append(
             _lazy_card(
-                interim_physics_label(group)[0],
+                group_title(group),
                 lambda names=tuple(names): [
                     editor_widgets(state, "physics_overrides", state.physics_editor, names)
                 ],

@@ -37,7 +37,7 @@ from cevns_core.experiment.parts import (
 )
 from cevns_core.form_factors import FORM_FACTOR_MODELS
 
-from .labels import core_label, core_unit, interim_physics_label, with_unit
+from .labels import core_label, core_unit, with_unit
 from .parameters import (
     DEFAULT_EXPERIMENT,
     EFFICIENCY_CHOICES,
@@ -84,17 +84,10 @@ __all__ = [
     "physics_parameters",
     "preset_info",
     "preset_spec",
-    "pretty_label",
     "sm_spec",
     "source_base",
     "source_parameters",
 ]
-
-
-def pretty_label(name: str) -> str:
-    """``label (unit)`` derived from a parameter's name (the interim labels of
-    :func:`dashboard.labels.interim_physics_label`): ``distance_m`` → ``Distance (m)``."""
-    return with_unit(*interim_physics_label(name))
 
 
 @functools.cache

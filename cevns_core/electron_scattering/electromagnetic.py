@@ -9,7 +9,7 @@ section without interference. πα²/m_e² = 2.495×10⁻²⁵ cm² (Vogel & Eng
 [a, b]: (πα²μ²/m_e²)[ln(b/a) − (b − a)/E] — infinite for a → 0.
 
 Charge radius (PHYSICS §7.7; same convention as the package's CEvNS charge radius, read from
-``cevns_core.new_physics``): the photon vertex −ie F_Q(q²)γ^μ with F_Q = q²⟨r²⟩/6 acting on a
+``cevns_core.physics``): the photon vertex −ie F_Q(q²)γ^μ with F_Q = q²⟨r²⟩/6 acting on a
 left-handed neutrino, matched to the four-fermion amplitude, shifts the vector coupling of a
 target fermion of charge Q_f by −(√2πα/3G_F) Q_f ⟨r²_να⟩. For the electron (Q_f = −1)
 

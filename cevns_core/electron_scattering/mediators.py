@@ -1,7 +1,7 @@
 """Non-standard interactions of neutrinos with electrons: vector NSI, light Z′, light scalar.
 
 Vector NSI (Barranco, Miranda & Rashba, PRD 76 (2007) 073008; Bolaños et al., PRD 79 (2009)
-113012) with the normalisation of the package's quark NSI (``cevns_core.new_physics``)
+113012) with the normalisation of the package's quark NSI (``cevns_core.physics``)
     ℒ = −2√2 G_F Σ ε^{eP}_{αβ} (ν̄_α γ^μ P_L ν_β)(ē γ_μ P e),  P = P_L, P_R,
 add ε^{eL} to g_L and ε^{eR} to g_R, i.e. with ε^{eV} = ε^{eL} + ε^{eR}, ε^{eA} = ε^{eL} − ε^{eR}:
     g_V → g_V + ε^{eV}_{αα},   g_A → g_A + ε^{eA}_{αα};
@@ -14,7 +14,7 @@ one coupling per vertex). Exchange in the t channel with Q² = 2m_eT (exact for 
 rest) adds to the vector coupling, for neutrinos and antineutrinos alike,
     δg_V = g_ν g_e / (√2 G_F (2 m_e T + M²)),
 the electron analogue of the package's nuclear shift (PHYSICS §7.3); heavy M gives the contact
-ε^{eV} = g_ν g_e/(√2 G_F M²) of :func:`cevns_core.new_physics.epsilon_from_zprime`. Electron
+ε^{eV} = g_ν g_e/(√2 G_F M²) of :func:`cevns_core.physics.epsilon_from_zprime`. Electron
 charges per model (``zprime_model`` of ``NewPhysics``, coupling g):
 
 * ``"universal"``: g_ν = g_e = g (the Z′ couples with g to the vector current of every SM fermion,
@@ -22,7 +22,7 @@ charges per model (``zprime_model`` of ``NewPhysics``, coupling g):
 * ``"b_minus_l"``: g_ν = g_e = −g (lepton number −1);
 * ``"le_minus_lmu"``, ``"le_minus_ltau"``: g_e = +g at tree level; ``"lmu_minus_ltau"``: none.
   For every L_i − L_j model the electron also couples through the i, j lepton loops (kinetic
-  mixing): −e ε(Q) with ε(Q) of :func:`cevns_core.new_physics.kinetic_mixing_per_coupling` — the
+  mixing): −e ε(Q) with ε(Q) of :func:`cevns_core.physics.kinetic_mixing_per_coupling` — the
   proton's +e ε times the electron charge −1 (same sign convention as the nuclear case; **UNSURE**
   there, and here a correction of ≲ 1 % to the tree coupling of L_e − L_x).
 
@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import check_choice
-from ..new_physics import ZPRIME_MODELS, kinetic_mixing_per_coupling
+from ..physics.zprime import ZPRIME_MODELS, kinetic_mixing_per_coupling
 from ..units import ALPHA, G_F_MeV2, M_E_MeV
 
 __all__ = [
@@ -70,7 +70,7 @@ def zprime_electron_couplings(
 
     Parameters
     ----------
-    model : one of ``cevns_core.new_physics.ZPRIME_MODELS``
+    model : one of ``cevns_core.physics.ZPRIME_MODELS``
     g : float
         Gauge coupling.
     Q_MeV : array_like

@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import ValidatedParameters, as_array
 from ..detector import Detector
+from ..electron_scattering.spectrum import ElectronRecoilSpectrum
 from ..errors import CevnsError
 from ..kinematics import T_max_keV
 from ..nuclear_model import check_nuclear_choice
@@ -32,6 +33,8 @@ from ..nuclei import isotope
 from ..rates import BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
 from ..sources import Continuum, Line, Source
 from ..weak_charges import StandardModel
+from . import electron_recoils as _er
+from .electron_recoils import CHANNELS
 
 __all__ = ["Counts", "Experiment"]
 
@@ -49,7 +52,10 @@ class Counts:
     """Expected events over the exposure, with their breakdown.
 
     ``divergence`` names the term that makes a count of every recoil infinite (then the total,
-    the flavours it concerns and every isotope are ``math.inf``); None otherwise.
+    the flavours it concerns and every isotope are ``math.inf``); None otherwise. With the
+    electron-recoil channel on, ``by_channel`` splits the total into ``"cevns"`` and
+    ``"electron"`` (ν–e) and ``by_isotope`` holds ``"<element> electrons"`` entries too
+    (:mod:`cevns_core.experiment.electron_recoils`); None otherwise.
     """
 
     total: float
@@ -57,6 +63,7 @@ class Counts:
     by_isotope: dict[str, float]
     unit: str = "events"
     divergence: str | None = None
+    by_channel: dict[str, float] | None = None
 
     def __float__(self) -> float:
         return self.total
@@ -71,6 +78,8 @@ class Counts:
         }
         if self.divergence is not None:
             out["divergence"] = self.divergence
+        if self.by_channel is not None:
+            out["by_channel"] = self.by_channel
         return out
 
 
@@ -99,6 +108,11 @@ class _FlavourSubset(Source):
     def distance_m(self) -> float | None:
         """The full source's baseline (oscillations), if it has one."""
         return getattr(self.source, "distance_m", None)
+
+    @property
+    def distance_spread_m(self) -> float:
+        """The full source's baseline spread (oscillation averaging), 0 if it has none."""
+        return getattr(self.source, "distance_spread_m", 0.0)
 
     def components(self) -> tuple[Continuum | Line, ...]:
         """The full source's components of the kept flavours."""
@@ -154,6 +168,17 @@ class Experiment(ValidatedParameters):
         "name or element symbol → fm.",
         label="Neutron rms radius R_n",
         metadata={"unit": "fm"},
+    )
+    electron_recoils = param.Boolean(
+        default=False,
+        doc="Add the ν–e elastic-scattering channel: electron recoils (keVee, no quenching) "
+        "through the same response, in observed_counts and counts next to CEvNS (off: CEvNS "
+        "only).",
+    )
+    electron_binding = param.Selector(
+        default="stepping",
+        objects=["stepping", "free"],
+        doc="Atomic binding of the target electrons for ν–e: stepping approximation or free.",
     )
 
     def __init__(self, **params: Any) -> None:
@@ -242,8 +267,6 @@ class Experiment(ValidatedParameters):
                 f"E = {self.source.E_max_MeV:.4g} MeV)"
             )
 
-    _check_threshold = check_threshold  # the name other modules used before it was public
-
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
         """dN/dT per isotope and flavour in events/keV over the exposure (no detector response)."""
@@ -265,7 +288,7 @@ class Experiment(ValidatedParameters):
 
     def _energy_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
         self.check_threshold()
-        return binned_counts(
+        counts = binned_counts(
             self.source,
             self.detector,
             bin_edges,
@@ -274,6 +297,23 @@ class Experiment(ValidatedParameters):
             exposure=self.exposure_factor,
             **self.form_factor_options(),
         )
+        if self.electron_recoils:
+            electrons = self.electron_observed_counts(counts.bin_edges)
+            counts = BinnedCounts(counts.bin_edges, counts.unit, counts.parts | electrons.parts)
+        return counts
+
+    # --------------------------------------------------------------------------- ν–e channel
+    def electron_spectrum(self, T_keV: ArrayLike) -> ElectronRecoilSpectrum:
+        """ν–e dN/dT_ee per (element, flavour), events/keVee over the exposure, no response."""
+        return _er.electron_spectrum(self, T_keV)
+
+    def electron_observed_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
+        """ν–e counts per observable bin before the timing acceptance (:mod:`.electron_recoils`)."""
+        return _er.electron_observed_counts(self, bin_edges)
+
+    def observed_channels(self, bin_edges: ArrayLike) -> dict[str, BinnedCounts]:
+        """:meth:`observed_counts` per channel: ``{"cevns": ..., "electron": ...}`` (if on)."""
+        return _er.split_channels(self.observed_counts(bin_edges))
 
     def observed_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
         """Expected counts in bins of the detector's observable (with the full response).
@@ -375,10 +415,15 @@ class Experiment(ValidatedParameters):
         det = self.detector
         smooth = det.resolution is None and det.efficiency is None
         counts = self.observed_counts(self.analysis_bins(_COARSE_BINS if smooth else _FINE_BINS))
+        channels = None
+        if self.electron_recoils:
+            split = _er.split_channels(counts)
+            channels = {c: float(split[c].total.sum()) if c in split else 0.0 for c in CHANNELS}
         return Counts(
             total=float(counts.total.sum()),
             by_flavour={k: float(v.sum()) for k, v in counts.by_flavour().items()},
             by_isotope={k: float(v.sum()) for k, v in counts.by_isotope().items()},
+            by_channel=channels,
         )
 
     def all_recoil_counts(self) -> Counts:
@@ -388,6 +433,8 @@ class Experiment(ValidatedParameters):
         dσ/dT ∝ 1/T; a millicharge, ∝ 1/T²; ``physics.zero_recoil_divergence``) the number of
         recoils down to T = 0 is infinite: the flavours concerned, every isotope and the total are
         ``math.inf`` and ``divergence`` names the term; the other flavours keep their finite count.
+        With the ν–e channel on, every electron recoil (0 to T_max) is added, by the same rule
+        for free electrons (:func:`~cevns_core.experiment.electron_recoils.electron_every_recoil`).
 
         Examples
         --------
@@ -397,6 +444,8 @@ class Experiment(ValidatedParameters):
         >>> every.total, every.by_flavour["nu_e"], every.divergence
         (inf, inf, 'a neutrino magnetic moment (dσ/dT ∝ 1/T)')
         """
+        if self.electron_recoils:
+            return _er.with_every_electron(self, self.copy(electron_recoils=False))
         ideal = self.ideal()
         flavours = self.source.flavours()
         reasons: dict[str, str | None] = dict.fromkeys(flavours)

@@ -21,6 +21,10 @@ the dashboard widgets):
                           exact coefficients)
 :mod:`.moment_expansion`  model-independent moment expansion
 :mod:`.point`             point nucleus
+:mod:`.tabulated`         a nucleus from a table of F(q) or ρ(r) (:mod:`.tables`: files
+                          and shipped tables; :mod:`.table_numerics`: interpolation and
+                          the density transform); registered as "tabulated" but not
+                          listed by form_factor_models()
 ========================  ==========================================================
 
 :mod:`.base` holds :class:`FormFactorModel`, :mod:`.lewin_smith` the Lewin–Smith size parameters,
@@ -91,6 +95,14 @@ from .harmonic_oscillator import (
 )
 from .moment_expansion import MomentExpansionModel, moment_expansion_form_factor
 from .point import PointModel, point_form_factor
+from .tables import (
+    FormFactorTable,
+    form_factor_table,
+    form_factor_tables,
+    load_form_factor_table,
+)
+from .tabulated import TabulatedModel
+from .registry import _known_models as _known_models  # used by cevns_core.nuclear_model
 
 __all__ = [
     "DEFAULT_SHELL_ORDER",
@@ -99,6 +111,7 @@ __all__ = [
     "KN_AK_FM",
     "SF_A_FM",
     "FormFactorModel",
+    "FormFactorTable",
     "HarmonicOscillatorModel",
     "HelmModel",
     "KleinNystrandAdaptedModel",
@@ -108,10 +121,13 @@ __all__ = [
     "PointModel",
     "ShellLevel",
     "SymmetrizedFermiModel",
+    "TabulatedModel",
     "density_moment",
     "form_factor",
     "form_factor_model",
     "form_factor_models",
+    "form_factor_table",
+    "form_factor_tables",
     "harmonic_oscillator_b_from_rms",
     "harmonic_oscillator_density",
     "harmonic_oscillator_form_factor",
@@ -130,6 +146,7 @@ __all__ = [
     "klein_nystrand_form_factor",
     "klein_nystrand_moments",
     "lewin_smith_c",
+    "load_form_factor_table",
     "model_parameters",
     "moment_expansion_form_factor",
     "point_form_factor",

@@ -148,6 +148,14 @@ class FormFactorModel(ValidatedParameters):
         """A new model of the same kind and shape parameters, rescaled to rms radius ``rms_fm``."""
         raise CevnsError(f"model {self.model_name!r} cannot be rescaled to an rms radius")
 
+    def neutron_partner(self) -> FormFactorModel | None:
+        """The nucleus' own neutron distribution when the model has one (tabulated F_n or ρ_n).
+
+        None (the default) means the model describes one distribution only, and the neutron
+        model is derived from it (:class:`~cevns_core.nuclear_model.NuclearModel`).
+        """
+        return None
+
     def _replace(self, **changes: Any) -> FormFactorModel:
         values = {k: v for k, v in self.param.values().items() if k != "name"}
         values.update(changes)

@@ -44,6 +44,15 @@ Model = TypeVar("Model", bound=type[FormFactorModel])
 
 #: The form-factor models by registry name, in order of registration.
 FORM_FACTOR_MODELS: dict[str, type[FormFactorModel]] = {}
+# Models known by name but not listed by form_factor_models(): they describe one nucleus from
+# data (the "tabulated" model) instead of any nucleus from a formula, so the generic model lists
+# (widgets, model spreads, every-model checks) leave them out.
+_UNLISTED_MODELS: dict[str, type[FormFactorModel]] = {}
+
+
+def _known_models() -> dict[str, type[FormFactorModel]]:
+    """Every model that can be built by name: listed first, then the unlisted ones."""
+    return {**FORM_FACTOR_MODELS, **_UNLISTED_MODELS}
 
 
 def _description_problems(cls: type[FormFactorModel]) -> list[str]:
@@ -60,11 +69,14 @@ def _description_problems(cls: type[FormFactorModel]) -> list[str]:
     return problems
 
 
-def register_form_factor(name: str) -> Callable[[Model], Model]:
+def register_form_factor(name: str, *, listed: bool = True) -> Callable[[Model], Model]:
     """Class decorator adding a :class:`FormFactorModel` subclass to the registry as ``name``.
 
     Sets the class's ``model_name``; :func:`form_factor_models`, :func:`form_factor_model`,
-    :func:`form_factor` and the dashboard then know the model.
+    :func:`form_factor` and the dashboard then know the model. With ``listed=False`` the model is
+    built by name (:func:`form_factor`, :func:`form_factor_model`, ``NuclearModel(model=name)``)
+    but not listed by :func:`form_factor_models`: for models bound to data of particular nuclei
+    (the ``"tabulated"`` model), which cannot describe every nucleus with their defaults.
 
     Raises
     ------
@@ -80,7 +92,7 @@ def register_form_factor(name: str) -> Callable[[Model], Model]:
     def decorate(cls: Model) -> Model:
         if not (isinstance(cls, type) and issubclass(cls, FormFactorModel)):
             raise TypeError(f"register_form_factor expects a FormFactorModel subclass, got {cls!r}")
-        taken = FORM_FACTOR_MODELS.get(name)
+        taken = _known_models().get(name)
         if taken is not None and taken is not cls:
             raise CevnsError(
                 f"form-factor model {name!r} is already registered ({taken.__name__}); "
@@ -90,7 +102,7 @@ def register_form_factor(name: str) -> Callable[[Model], Model]:
         if problems:
             raise CevnsError(f"form-factor model {name!r} ({cls.__name__}): {'; '.join(problems)}")
         cls.model_name = name
-        FORM_FACTOR_MODELS[name] = cls
+        (FORM_FACTOR_MODELS if listed else _UNLISTED_MODELS)[name] = cls
         _cached_model.cache_clear()
         return cls
 
@@ -105,18 +117,20 @@ def unregister_form_factor(name: str) -> type[FormFactorModel]:
     CevnsError
         If no model of that name is registered.
     """
-    cls = FORM_FACTOR_MODELS.pop(check_choice(name, "form-factor model", FORM_FACTOR_MODELS))
+    check_choice(name, "form-factor model", _known_models())
+    cls = FORM_FACTOR_MODELS.pop(name, None) or _UNLISTED_MODELS.pop(name)
     _cached_model.cache_clear()
     return cls
 
 
 def form_factor_models() -> list[str]:
-    """Names of the registered form-factor models."""
+    """Names of the registered form-factor models (without the unlisted ``"tabulated"``)."""
     return list(FORM_FACTOR_MODELS)
 
 
 def _model_class(name: str) -> type[FormFactorModel]:
-    return FORM_FACTOR_MODELS[check_choice(name, "form-factor model", FORM_FACTOR_MODELS)]
+    known = _known_models()
+    return known[check_choice(name, "form-factor model", known)]
 
 
 def form_factor_model(name: str, iso: str | Isotope, **params: Any) -> FormFactorModel:
@@ -176,7 +190,8 @@ def form_factor(model: str, q_fm: ArrayLike, iso: str | Isotope, **model_params:
     ----------
     model : str
         One of :func:`form_factor_models` ("helm", "symmetrized_fermi", "klein_nystrand",
-        "klein_nystrand_adapted", "harmonic_oscillator", "moment_expansion", "point").
+        "klein_nystrand_adapted", "harmonic_oscillator", "moment_expansion", "point"), or
+        "tabulated" (a table of the nucleus, :mod:`cevns_core.form_factors.tabulated`).
     q_fm : array_like
         Three-momentum transfer |q| in fm⁻¹ (finite, ≥ 0, any shape).
     iso : str or Isotope

@@ -110,6 +110,17 @@ class Chromium51(ValidatedSource):
         label="Distance",
         metadata={"unit": "m"},
     )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite source and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.3 m for a ⁵¹Cr source next to a ~1 m detector "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
+    )
 
     def __init__(self, **params: Any) -> None:
         if params.get("activity_Bq") is not None and "activity_MCi" not in params:

@@ -210,6 +210,17 @@ class Reactor(ValidatedSource):
         label="Distance",
         metadata={"unit": "m"},
     )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite core and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.85 m for a power-reactor core seen from 10–30 m "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
+    )
     fraction_U235 = param.Number(
         default=0.58,
         bounds=(0.0, 1.0),

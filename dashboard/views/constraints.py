@@ -98,8 +98,10 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         names = [a.name for a in SCAN_MODELS[self.model].axes]
         values: dict[str, Any] = {}
         for i, name in enumerate(names[:2]):
+            grid = getattr(SCAN_MODELS[self.model].axis(name), "grid", None)  # the core's grid
+            fallback = (grid[0], grid[1], grid[3]) if grid else (0.0, 1.0, False)
             lo, hi, log = _MODEL_RANGES.get(self.model, {}).get(
-                name, DEFAULT_RANGES.get(name, (0.0, 1.0, False))
+                name, DEFAULT_RANGES.get(name, fallback)
             )
             values.update({f"a{i}_min": lo, f"a{i}_max": hi, f"a{i}_log": log})
         return values

@@ -105,7 +105,10 @@ class ScanPlots:
             lo, hi = 0.0, entry["upper_limit"]
         else:
             return None
-        return lo * scale, hi * scale, f"{entry['dataset']}, {entry['cl']}"
+        label = f"{entry['dataset']}, {entry['cl']}"
+        if entry.get("note"):  # what reproducing the row showed (e.g. tensor NSI)
+            label += f"; note: {entry['note']}"
+        return lo * scale, hi * scale, label
 
     def _plot_2d(self, data: dict[str, Any] | None) -> hv.Overlay:
         if data is None:

@@ -193,7 +193,7 @@ def test_lar_fits_run():
 
 def test_profile_1d_with_new_physics():
     """The generic scan takes NewPhysics models (NSI, μ_ν, ... fits of new_physics users)."""
-    from cevns_core.new_physics import NewPhysics
+    from cevns_core.physics import NewPhysics
 
     grid = [-0.2, 0.0, 0.2]
     nsi = profile_1d(None, "coherent_csi_2017", lambda e: NewPhysics(eps_uV_ee=e), grid)

@@ -30,6 +30,7 @@ MODELS = [
     ConstantQuenching,
     ConstantEfficiency,
     GaussianResolution,
+    cc.StandardModel,
 ]
 #: Parameters that hold data or objects rather than a value a person types (no label needed).
 NOT_EDITED = {"sources", "spectra", "E_MeV", "isotope", "model", "model_params", "proton_radius"}

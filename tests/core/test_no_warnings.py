@@ -12,7 +12,7 @@
    numpy ignores it by default.
 
 With a neutrino magnetic moment dσ/dT ∝ 1/T is +∞ at T = 0 by design
-(``tests/core/test_new_physics.py``): new-physics spectra are evaluated at T > 0.
+(``tests/core/physics/``): new-physics spectra are evaluated at T > 0.
 """
 
 from __future__ import annotations

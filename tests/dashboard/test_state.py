@@ -24,7 +24,6 @@ from dashboard.state import (
     build_physics,
     build_source,
     nuclear_options,
-    pretty_label,
     sm_spec,
     source_parameters,
 )
@@ -224,17 +223,23 @@ def test_out_of_bounds_values_are_rejected():
 
 @pytest.mark.parametrize(
     ("name", "label"),
-    [
+    [  # the core's labels with their units (no table of labels in the dashboard)
         ("distance_m", "Distance (m)"),
         ("beam_power_MW", "Beam power (MW)"),
-        ("zprime_mass_MeV", "Z′ mass (MeV)"),
+        ("zprime_mass_MeV", "M_Z′ (MeV)"),
         ("sin2_theta_W", "sin²θ_W"),
-        ("eps_uV_ee", "ε^uV ee"),
-        ("eps_dV_mutau", "ε^dV μτ"),
-        ("r2_e_cm2", "⟨r²⟩ e (cm²)"),
+        ("eps_uV_ee", "ε^uV_ee"),
+        ("eps_dV_mutau", "ε^dV_μτ"),
+        ("r2_e_cm2", "⟨r²_νe⟩ (cm²)"),
         ("Umu4_sq", "|U_μ4|²"),
         ("live_time_days", "Live time (days)"),
     ],
 )
-def test_pretty_labels(name, label):
-    assert pretty_label(name) == label
+def test_widget_labels_are_the_cores(name, label):
+    state = SessionState()
+    for owner in (state.source_editor, state.physics_editor, state):
+        if name in owner.param:
+            assert owner.param[name].label == label
+            break
+    else:
+        raise AssertionError(f"{name} is edited nowhere")

@@ -16,7 +16,7 @@ import cevns_core as cc
 from dashboard import results
 from dashboard.app import TITLE, create_app, editor_widgets
 from dashboard.errors import notify_error
-from dashboard.labels import preset_title
+from dashboard.labels import core_label, preset_title, with_unit
 from dashboard.palette import FLAVOUR_COLORS, flavour_label
 from dashboard.state import SessionState
 from dashboard.theme import Fast
@@ -219,9 +219,10 @@ def test_editor_widgets_are_generated_from_the_core_parameters():
         state, "physics_overrides", state.physics_editor, ["zprime_coupling", "eps_uV_ee"]
     )
     by_name = {w.name: w for w in widgets.widgets.values()}
-    coupling = by_name["Z′ coupling"]
+    # the widgets' labels are the core's (label and unit of each NewPhysics parameter)
+    coupling = by_name[with_unit(core_label(cc.NewPhysics, "zprime_coupling"), "")]
     assert isinstance(coupling, pn.widgets.FloatInput)  # tiny range: a number box
-    eps = by_name["ε^uV ee"]
+    eps = by_name[core_label(cc.NewPhysics, "eps_uV_ee")]
     assert isinstance(eps, pn.widgets.FloatSlider)
     assert (eps.start, eps.end) == (-1.0, 1.0)  # the core's soft bounds
     eps.value = 0.25
@@ -409,7 +410,9 @@ def test_constraints_profile_published_limits_and_errors(monkeypatch):
     view = ConstraintsView(state=SessionState(), model="nsi_vector_ee", a0_n=41)
     view.dimensions = "1d0"
     view.start()
-    assert "interval" in view._info.object and "Published ε^u: [0.028, 0.6]" in (view._info.object)
+    label = scan_axis_label("nsi_vector_ee", "eps_u")[0]  # the core catalogue's ε^uV_ee
+    assert "interval" in view._info.object
+    assert f"Published {label}: [0.028, 0.6]" in view._info.object
     overlay = view.plot(view._pipe.data)
     rects = next(el for el in overlay if isinstance(el, hv.Rectangles))
     assert len(rects) == 1

@@ -82,6 +82,17 @@ class PionDecayAtRest(ValidatedSource):
         label="Distance",
         metadata={"unit": "m"},
     )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite target and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.15 m for the SNS mercury target and a COHERENT detector "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
+    )
     protons_on_target = param.Number(
         default=None,
         allow_None=True,

@@ -98,7 +98,7 @@ def test_magnetic_moment_without_threshold_diverges_on_free_electrons():
 
 @pytest.mark.parametrize("flavour", ["nu_e", "nu_mu", "nubar_e", "nubar_tau"])
 def test_charge_radius_is_a_shift_of_the_weak_mixing_angle(flavour):
-    # PHYSICS.md §7.7 and the CEvNS convention of cevns_core.new_physics: coupling-level shift
+    # PHYSICS.md §7.7 and the CEvNS convention of cevns_core.physics: coupling-level shift
     # δg_V = (√2πα/3G_F)⟨r²⟩ = 0.023796 per 10⁻³² cm² (PHYSICS R27), i.e. sin²θ_W shifted by
     # half of that; convention "review" (Vogel & Engel 1989; Giunti & Studenikin, RMP 87 (2015)
     # 531): sin²θ_W → sin²θ_W + (√2πα/3G_F)⟨r²⟩.

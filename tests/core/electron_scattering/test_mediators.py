@@ -13,7 +13,7 @@ from cevns_core import NewPhysics, electron_scattering_cross_section
 from cevns_core import electron_scattering_total_cross_section as sigma_total
 from cevns_core.electron_scattering import ElectronInteractions
 from cevns_core.electron_scattering.standard_model import WEAK_PREFACTOR_MeV3, t_max_MeV
-from cevns_core.new_physics import epsilon_from_zprime, kinetic_mixing_per_coupling
+from cevns_core.physics import epsilon_from_zprime, kinetic_mixing_per_coupling
 from cevns_core.units import ALPHA, G_F_MeV2, HBARC2_MeV2_cm2, M_E_MeV
 
 E_GRID = np.array([0.4, 2.0, 9.0])[:, None]
@@ -68,7 +68,7 @@ def test_vector_zprime_agrees_with_the_vector_axial_literature_form():
 
 @pytest.mark.parametrize("model", ["universal", "b_minus_l", "le_minus_lmu"])
 def test_heavy_zprime_is_a_contact_nsi(model):
-    # Contact limit (PHYSICS §7.3, cevns_core.new_physics.epsilon_from_zprime):
+    # Contact limit (PHYSICS §7.3, cevns_core.physics.epsilon_from_zprime):
     # ε^{eV} = g_ν g_e/(√2 G_F M²) for M² ≫ 2 m_e T.
     g, M = 2e-3, 1e5
     g_nu, g_e = {"universal": (g, g), "b_minus_l": (-g, -g), "le_minus_lmu": (g, g)}[model]

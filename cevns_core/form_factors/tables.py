@@ -1,0 +1,479 @@
+"""Tabulated nuclear structure: form factors F(q) or densities ρ(r) read from tables (PHYSICS §4.7).
+
+A :class:`FormFactorTable` holds, for one isotope, the form factors of its distributions (protons,
+neutrons, or the weak form factor) from a table of F against q, or from a table of densities ρ(r)
+transformed once to F(q). It is what the ``"tabulated"`` form-factor model
+(:mod:`.tabulated`) evaluates. Tables come from user files (:func:`load_form_factor_table`,
+validated like every user file) or ship with the package (:func:`form_factor_table`, files in
+``cevns_core/data/nuclear_structure/``, each citing its source).
+
+File format (``cevns-form-factor-table`` CSV, UTF-8, a leading byte-order mark is ignored)::
+
+    # isotope: Ar40
+    # units: fm^-1
+    # citation: author, journal, year (where the numbers come from)
+    # label: short name for legends (optional; default: the file name)
+    q,F_p,F_n
+    0.0,1.0,1.0
+    0.05,0.99512,0.99471
+    ...
+
+* ``# key: value`` lines before the header give the metadata; ``isotope``, ``units`` and
+  ``citation`` are required. Other ``#`` lines are comments; blank lines are ignored.
+* Form-factor tables: first column ``q`` with ``# units: fm^-1`` (or ``1/fm``) or ``MeV``; then
+  ``F`` (protons and neutrons alike), ``F_p`` or ``F_ch`` (charge form factor, used for the
+  protons, the package's R_p = R_ch convention of PHYSICS §4.6), optionally with ``F_n``; or
+  ``F_W`` alone (the weak form factor, used for protons and neutrons: exact for the Standard-Model
+  cross section, whose charge is then (Z g_V^p + N g_V^n) F_W). The first row is q = 0; F(0) must
+  be 1 within :data:`F0_TOLERANCE` (the table is divided by its F(0)); |F| ≤ F(0) everywhere (a
+  non-negative density never gives more).
+* Density tables: first column ``r`` with ``# units: fm``; then ``rho``, ``rho_p`` or ``rho_ch``,
+  optionally with ``rho_n``, in fm⁻³ with any normalisation (each is normalised to ∫ρ d³r = 1).
+  The first row is r = 0, ρ ≥ 0 up to rounding (−10⁻³ of the maximum) and ρ at the last radius at
+  most 10⁻³ of the maximum (a truncated density is refused).
+* Rows: finite numbers, the first column strictly increasing; 4 to :data:`MAX_TABLE_ROWS` rows;
+  the file at most :data:`MAX_TABLE_BYTES` bytes.
+
+Any violation raises :class:`CevnsError` naming the file, line and column.
+
+Numerics (one implementation for user and shipped tables; details in :mod:`.table_numerics`):
+
+* F is interpolated by a cubic spline in q² (F(0) = 1 and the slope dF/dq² = −⟨r²⟩/6 kept), and
+  the rms radius of a form-factor table is √(−6 dF/dq²|₀) of the interpolant. A table with
+  Δq = 0.05 fm⁻¹ reproduces a Helm F(q) of ¹³³Cs to 2×10⁻⁶ and its rms radius to 10⁻⁷.
+* A density is transformed once to F(q) on a grid Δq = 0.01 fm⁻¹ up to min(10 fm⁻¹, π/Δr_max).
+* Beyond the largest tabulated q the rule is ``beyond="error"`` (default: a CevnsError naming q
+  and the table's range) or ``"last"`` (the last tabulated value is held). Nothing is
+  extrapolated silently.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .._validation import as_array, check_choice, read_text_file
+from ..errors import CevnsError
+from ..nuclei import Isotope, isotope
+from ..units import HBARC_MeV_fm
+from .numerics import FloatArray, _q, _r
+from .table_numerics import (
+    F0_TOLERANCE,
+    Curve,
+    curve_from_density,
+    curve_from_form_factor,
+    density_moment,
+)
+
+__all__ = [
+    "BEYOND_TABLE",
+    "F0_TOLERANCE",
+    "MAX_TABLE_BYTES",
+    "MAX_TABLE_ROWS",
+    "FormFactorTable",
+    "form_factor_table",
+    "form_factor_tables",
+    "load_form_factor_table",
+]
+
+#: Largest accepted table file, in bytes (5 MB).
+MAX_TABLE_BYTES = 5_000_000
+#: Largest number of data rows of a table.
+MAX_TABLE_ROWS = 100_000
+#: Smallest number of data rows (a cubic spline and the slope at q = 0 need a few points).
+MIN_TABLE_ROWS = 4
+#: Rules beyond the largest tabulated q: raise, or hold the last tabulated value.
+BEYOND_TABLE: tuple[str, ...] = ("error", "last")
+#: The distributions a table can describe.
+DISTRIBUTIONS: tuple[str, ...] = ("protons", "neutrons")
+
+_Q_UNITS = {"fm^-1": 1.0, "1/fm": 1.0, "MeV": 1.0 / HBARC_MeV_fm}
+_R_UNITS = {"fm": 1.0}
+# column → role: "both" describes protons and neutrons alike, "weak" is F_W (used for both)
+_F_COLUMNS = {"F": "both", "F_p": "protons", "F_ch": "protons", "F_n": "neutrons", "F_W": "weak"}
+_RHO_COLUMNS = {"rho": "both", "rho_p": "protons", "rho_ch": "protons", "rho_n": "neutrons"}
+_ALLOWED_SETS = (
+    {"F"},
+    {"F_p"},
+    {"F_ch"},
+    {"F_p", "F_n"},
+    {"F_ch", "F_n"},
+    {"F_W"},
+    {"rho"},
+    {"rho_p"},
+    {"rho_ch"},
+    {"rho_p", "rho_n"},
+    {"rho_ch", "rho_n"},
+)
+_SHIPPED_DIR = ("data", "nuclear_structure")
+
+
+@dataclass(frozen=True, eq=False)
+class FormFactorTable:
+    """Form factors of one isotope from a table of F(q) or of densities ρ(r) (PHYSICS §4.7).
+
+    Build one with :meth:`from_csv` (:func:`load_form_factor_table`), :meth:`from_arrays`, or
+    get a shipped one with :func:`form_factor_table`. Evaluate with :meth:`form_factor`,
+    :meth:`density` and :meth:`rms_radius_fm`; use it in rates through the ``"tabulated"``
+    model (``form_factor="tabulated", form_factor_params={"table": table}`` or a
+    :class:`~cevns_core.nuclear_model.NuclearModel`).
+
+    Attributes
+    ----------
+    isotope : str
+        Canonical isotope name, e.g. "Ar40".
+    kind : {"form_factor", "density"}
+        What the table holds.
+    columns : tuple of str
+        The value columns, e.g. ("F_p", "F_n") or ("rho_ch",).
+    citation, label, source : str
+        Where the numbers come from, a short name, and the file (or "arrays").
+
+    Examples
+    --------
+    >>> t = FormFactorTable.from_arrays("Ar40", "q", [0.0, 0.1, 0.2, 0.3, 0.4],
+    ...     {"F": [1.0, 0.98, 0.92, 0.83, 0.72]}, units="fm^-1", citation="example")
+    >>> round(float(t.form_factor(0.0)), 12)
+    1.0
+    """
+
+    isotope: str
+    kind: str
+    columns: tuple[str, ...]
+    citation: str
+    label: str
+    source: str
+    _curves: dict[str, Curve] = field(repr=False)
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_arrays(
+        cls,
+        iso: str | Isotope,
+        axis: str,
+        x: ArrayLike,
+        values: dict[str, ArrayLike],
+        *,
+        units: str,
+        citation: str,
+        label: str = "",
+        source: str = "arrays",
+    ) -> FormFactorTable:
+        """A table from arrays: ``axis`` "q" (F columns) or "r" (density columns), as in files.
+
+        ``x`` holds q (in ``units`` fm^-1 or MeV) or r (fm); ``values`` maps column names
+        (module docstring) to arrays of the same length. Validated like a file.
+        """
+        where = source if source != "arrays" else "table"
+        try:
+            nucleus = isotope(iso)
+        except CevnsError as exc:
+            raise CevnsError(f"{where}: isotope {iso!r}: {exc}") from None
+        if not isinstance(citation, str) or not citation.strip():
+            raise CevnsError(f"{where}: a table needs a citation (where its numbers come from)")
+        check_choice(axis, "first column", ("q", "r"))
+        unit_table = _Q_UNITS if axis == "q" else _R_UNITS
+        if units not in unit_table:
+            raise CevnsError(
+                f"{where}: units {units!r} do not fit column {axis!r}; allowed: "
+                f"{', '.join(unit_table)}"
+            )
+        if not isinstance(values, dict) or not values:
+            raise CevnsError(f"{where}: no value columns after {axis!r}")
+        _check_columns(axis, list(values), where)
+        xs = as_array(x, axis, minimum=0.0) * unit_table[units]
+        if xs.ndim != 1 or not MIN_TABLE_ROWS <= xs.size <= MAX_TABLE_ROWS:
+            raise CevnsError(
+                f"{where}: {axis} must be 1-D with {MIN_TABLE_ROWS} to {MAX_TABLE_ROWS} rows, "
+                f"got shape {xs.shape}"
+            )
+        if xs[0] != 0.0:
+            name = "q = 0 (F(0) = 1 is the normalisation)" if axis == "q" else "r = 0"
+            raise CevnsError(f"{where}: the first row must be at {name}, got {axis} = {xs[0]:g}")
+        steps = np.diff(xs)
+        if np.any(steps <= 0.0):
+            i = int(np.argmax(steps <= 0.0)) + 1
+            raise CevnsError(
+                f"{where}: {axis} must increase strictly (row {i + 1}: {xs[i]:g} after "
+                f"{xs[i - 1]:g})"
+            )
+        curves: dict[str, Curve] = {}
+        for column, raw in values.items():
+            v = as_array(raw, f"{where}, column {column}")
+            if v.shape != xs.shape:
+                raise CevnsError(f"{where}: column {column} has shape {v.shape}, {axis} {xs.shape}")
+            role = (_F_COLUMNS if axis == "q" else _RHO_COLUMNS)[column]
+            build = curve_from_form_factor if axis == "q" else curve_from_density
+            curves[role] = build(xs, v, f"{where}, column {column}")
+        return cls(
+            isotope=nucleus.name,
+            kind="form_factor" if axis == "q" else "density",
+            columns=tuple(values),
+            citation=citation.strip(),
+            label=label.strip() or nucleus.name,
+            source=source,
+            _curves=curves,
+        )
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike[str]) -> FormFactorTable:
+        """Read and validate a table file (format in the module docstring)."""
+        p = Path(path)
+        text = read_text_file(p, what="form-factor table (CSV)", max_bytes=MAX_TABLE_BYTES)
+        meta, axis, rows, header = _parse(text, p.name)
+        data = np.array(rows)
+        return cls.from_arrays(
+            meta["isotope"],
+            axis,
+            data[:, 0],
+            {c: data[:, j + 1] for j, c in enumerate(header[1:])},
+            units=meta["units"],
+            citation=meta["citation"],
+            label=meta.get("label", "") or p.stem,
+            source=p.name,
+        )
+
+    # -- what the table describes -------------------------------------------------------------
+    @property
+    def has_neutrons(self) -> bool:
+        """True if the table gives a neutron distribution of its own (F_n or rho_n)."""
+        return "neutrons" in self._curves
+
+    @property
+    def is_weak(self) -> bool:
+        """True for a weak-form-factor table (F_W, used for protons and neutrons)."""
+        return "weak" in self._curves
+
+    def _curve(self, nucleons: str) -> Curve:
+        check_choice(nucleons, "nucleons", DISTRIBUTIONS)
+        for role in (nucleons, "both", "weak"):
+            if role in self._curves:
+                return self._curves[role]
+        raise CevnsError(
+            f"table {self.label!r} ({self.isotope}) has no {nucleons[:-1]} distribution "
+            f"(columns: {', '.join(self.columns)})"
+        )
+
+    def q_max_fm(self, nucleons: str = "protons") -> float:
+        """Largest q (fm⁻¹) where the table defines F."""
+        return self._curve(nucleons).q_max
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def form_factor(
+        self,
+        q_fm: ArrayLike,
+        nucleons: str = "protons",
+        *,
+        beyond: str = "error",
+        scale: float = 1.0,
+    ) -> FloatArray:
+        """F(q) of ``nucleons`` ("protons"/"neutrons"), optionally of the rescaled distribution.
+
+        ``scale`` s stretches the distribution, ρ_s(r) = ρ(r/s)/s³, so F_s(q) = F(s q) and the
+        rms radius is s times the table's. ``beyond`` ("error" or "last") rules q above the
+        table (module docstring).
+        """
+        check_choice(beyond, "beyond", BEYOND_TABLE)
+        curve = self._curve(nucleons)
+        q = _q(q_fm) * scale
+        above = q > curve.q_max
+        if np.any(above) and beyond == "error":
+            bad = float(q[above].flat[0]) / scale
+            raise CevnsError(
+                f"q = {bad:g} fm⁻¹ is beyond the table {self.label!r} ({self.isotope}), which "
+                f"ends at q = {curve.q_max / scale:g} fm⁻¹"
+                + (f" after rescaling by {scale:.4g}" if scale != 1.0 else "")
+                + "; use a table reaching larger q or set beyond_table='last'"
+            )
+        qc = np.minimum(q, curve.q_max)
+        return np.asarray(curve.spline(qc * qc), dtype=float)
+
+    def density(self, r_fm: ArrayLike, nucleons: str = "protons", *, scale: float = 1.0):
+        """ρ(r) in fm⁻³ normalised to 1 (density tables only), rescaled by ``scale``."""
+        curve = self._curve(nucleons)
+        if curve.density is None:
+            raise CevnsError(
+                f"table {self.label!r} gives form factors only; ρ(r) needs a density table"
+            )
+        r = _r(r_fm)
+        return curve.density(r / scale) / scale**3
+
+    def rms_radius_fm(self, nucleons: str = "protons") -> float:
+        """rms radius in fm: from the density's ⟨r²⟩, or √(−6 dF/dq²|₀) of a form-factor table."""
+        return self._curve(nucleons).rms_fm
+
+    def moment(self, k: int, nucleons: str = "protons") -> float:
+        """⟨r^k⟩ in fm^k (k = 2; k = 4, 6 for density tables only)."""
+        k = int(check_choice(k, "k", (2, 4, 6)))
+        curve = self._curve(nucleons)
+        if k == 2:
+            return curve.rms_fm**2
+        if curve.density is None:
+            raise CevnsError(
+                f"table {self.label!r} gives form factors only: its slope at q = 0 fixes ⟨r²⟩, "
+                f"not ⟨r^{k}⟩ (load a density table)"
+            )
+        return density_moment(curve.density, curve.r_max, k)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the table's grid (q in fm⁻¹, F normalised to 1) in the documented format."""
+        roles = {v: k for k, v in _F_COLUMNS.items() if k != "F_ch"}
+        names = [roles[r] for r in self._curves]
+        q = next(iter(self._curves.values())).q
+        lines = [
+            "# cevns-form-factor-table",
+            f"# isotope: {self.isotope}",
+            "# units: fm^-1",
+            f"# citation: {self.citation}",
+            f"# label: {self.label}",
+            ",".join(["q", *names]),
+        ]
+        for i, qi in enumerate(q):
+            values = (repr(float(c.F[i])) for c in self._curves.values())
+            lines.append(",".join([repr(float(qi)), *values]))
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------- parsing
+def _number(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CevnsError(f"{where}: {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise CevnsError(f"{where}: value {text.strip()!r} is not finite")
+    return value
+
+
+def _parse(text: str, name: str) -> tuple[dict[str, str], str, list[list[float]], list[str]]:
+    text = text.removeprefix("\ufeff")  # spreadsheets write a UTF-8 byte-order mark
+    meta: dict[str, str] = {}
+    header: list[str] | None = None
+    rows: list[list[float]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        where = f"{name}, line {lineno}"
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            body = stripped[1:].strip()
+            if header is None and ":" in body:
+                key, value = (s.strip() for s in body.split(":", 1))
+                if key.lower() in ("isotope", "units", "citation", "label"):
+                    meta[key.lower()] = " ".join(value.split())
+            continue
+        cells = [c.strip() for c in stripped.split(",")]
+        if header is None:
+            header = cells
+            if header[0] not in ("q", "r"):
+                raise CevnsError(
+                    f"{where}: the first column must be q (form factors) or r (densities), "
+                    f"got {header[0]!r}"
+                )
+            _check_columns(header[0], header[1:], where)
+            continue
+        if len(cells) != len(header):
+            raise CevnsError(
+                f"{where}: {len(cells)} values, expected {len(header)} ({', '.join(header)})"
+            )
+        if len(rows) >= MAX_TABLE_ROWS:
+            raise CevnsError(f"{name}: more than {MAX_TABLE_ROWS} data rows")
+        rows.append(
+            [_number(c, f"{where}, column {h}") for h, c in zip(header, cells, strict=True)]
+        )
+    for key, example in (
+        ("isotope", "# isotope: Ar40"),
+        ("units", "# units: fm^-1 (q in fm⁻¹), MeV (q in MeV) or fm (r)"),
+        ("citation", "# citation: where the numbers come from"),
+    ):
+        if not meta.get(key):
+            raise CevnsError(f"{name}: missing metadata line '{example}' before the header")
+    if header is None:
+        raise CevnsError(f"{name}: no header line (e.g. 'q,F_p,F_n' or 'r,rho') and no data")
+    if len(rows) < MIN_TABLE_ROWS:
+        raise CevnsError(f"{name}: needs at least {MIN_TABLE_ROWS} data rows, got {len(rows)}")
+    return meta, header[0], rows, header
+
+
+def _check_columns(axis: str, columns: list[str], where: str) -> None:
+    known = _F_COLUMNS if axis == "q" else _RHO_COLUMNS
+    for c in columns:
+        if c not in known:
+            raise CevnsError(
+                f"{where}: unknown column {c!r} after {axis!r}; allowed: {', '.join(known)}"
+            )
+    if len(set(columns)) != len(columns) or set(columns) not in _ALLOWED_SETS:
+        sets = [" + ".join(sorted(s)) for s in _ALLOWED_SETS if next(iter(s)) in known]
+        raise CevnsError(
+            f"{where}: columns {', '.join(columns)} do not describe one nucleus; allowed sets: "
+            f"{'; '.join(sets)}"
+        )
+
+
+# ------------------------------------------------------------------------------------- files
+@cache
+def _read_cached(path: str, mtime_ns: int, size: int) -> FormFactorTable:
+    return FormFactorTable.from_csv(path)
+
+
+def load_form_factor_table(path: str | os.PathLike[str]) -> FormFactorTable:
+    """Load and validate a form-factor or density table file (format: module docstring).
+
+    A file is read again when it changed (path, modification time and size are the cache key).
+
+    Raises
+    ------
+    CevnsError
+        For a missing, oversized, non-UTF-8 or malformed file, naming the line and column.
+    """
+    try:
+        p = Path(path)
+        st = p.stat()
+    except (OSError, TypeError, ValueError):
+        return FormFactorTable.from_csv(path)  # raises the CevnsError of read_text_file
+    return _read_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def _shipped_dir():
+    return files("cevns_core").joinpath(*_SHIPPED_DIR)
+
+
+def form_factor_tables(iso: str | Isotope | None = None) -> list[str]:
+    """Names of the shipped tables (``data/nuclear_structure/*.csv``), optionally for ``iso``."""
+    names = sorted(
+        p.name.removesuffix(".csv") for p in _shipped_dir().iterdir() if p.name.endswith(".csv")
+    )
+    if iso is None:
+        return names
+    wanted = isotope(iso).name
+    return [n for n in names if _shipped_isotope(n) == wanted]
+
+
+@cache
+def _shipped_isotope(name: str) -> str:
+    # the metadata only: finding a nucleus' tables does not transform every shipped density
+    text = _shipped_dir().joinpath(f"{name}.csv").read_text("utf-8")
+    for line in text.splitlines():
+        body = line.strip().lstrip("#").strip()
+        if body.lower().startswith("isotope:"):
+            return isotope(body.split(":", 1)[1].strip()).name
+    raise CevnsError(f"shipped table {name!r} has no '# isotope:' line")
+
+
+@cache
+def _shipped(name: str) -> FormFactorTable:
+    with as_file(_shipped_dir().joinpath(f"{name}.csv")) as path:  # a real file, even from a zip
+        return FormFactorTable.from_csv(path)
+
+
+def form_factor_table(name: str) -> FormFactorTable:
+    """A shipped table by name (see :func:`form_factor_tables`; sources in data/SOURCES.md)."""
+    check_choice(name, "shipped form-factor table", form_factor_tables())
+    return _shipped(name)

@@ -1,0 +1,46 @@
+"""Likelihoods of CEvNS data: binned Poisson models with named nuisances, joint data sets.
+
+* :mod:`~cevns_core.likelihood.components` — nuisances, shape effects, components;
+* :mod:`~cevns_core.likelihood.model` — :class:`BinnedPoissonModel`: Baker–Cousins χ² with
+  normalisation and shape nuisances, profiled for many signal vectors at once;
+* :mod:`~cevns_core.likelihood.tables` — the energy × time data sets (CsI 2021, CsI 2017);
+* :mod:`~cevns_core.likelihood.analyses` — :class:`DataSetLikelihood`: a data set with the
+  experiment that predicts its signal, its templates and nuisances;
+* :mod:`~cevns_core.likelihood.joint` — :class:`Likelihood`: several data sets with shared
+  physics and shared nuisances (the SNS flux);
+* :mod:`~cevns_core.likelihood.fitting` — fits on a Likelihood, the fitted signal count, and
+  :func:`profile_chi2`, the hook for parameter scans;
+* :mod:`~cevns_core.likelihood.overview` — :func:`fit_overview`: data, errors, best-fit and
+  nominal predictions, residuals, pulls and goodness of fit for a data-versus-prediction view;
+* :mod:`~cevns_core.likelihood.published` — :func:`named_results`: our fits beside the
+  published ones (COHERENT, CDG, PKK) with argued tolerances.
+"""
+
+from .analyses import SHARED_NUISANCES, DataSetLikelihood, likelihood_names
+from .components import Component, Nuisance, ShapeEffect
+from .fitting import fit_signal_count, profile_chi2
+from .joint import Likelihood, as_likelihood
+from .model import BinnedPoissonModel
+from .overview import fit_overview
+from .published import named_results, published_results
+from .tables import EnergyTimeData, energy_time_names, load_energy_time
+
+__all__ = [
+    "SHARED_NUISANCES",
+    "BinnedPoissonModel",
+    "Component",
+    "DataSetLikelihood",
+    "EnergyTimeData",
+    "Likelihood",
+    "Nuisance",
+    "ShapeEffect",
+    "as_likelihood",
+    "energy_time_names",
+    "fit_overview",
+    "fit_signal_count",
+    "likelihood_names",
+    "load_energy_time",
+    "named_results",
+    "profile_chi2",
+    "published_results",
+]

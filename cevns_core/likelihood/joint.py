@@ -1,0 +1,237 @@
+"""Joint likelihood of one or several data sets with shared physics and shared nuisances.
+
+The API (one object, also built from names): ::
+
+    lik = cc.Likelihood(["coherent_csi_2021", "coherent_lar_2020_3d"])
+    signal = lik.predict(physics)            # (n_cells,) all data sets, concatenated
+    lik.chi2(signal)                         # Baker–Cousins χ², every nuisance profiled
+    lik.chi2(batch)                          # (..., n_cells) → (...): many predictions at once
+
+The fits (:func:`cevns_core.fit_sin2_theta_w`, :func:`~cevns_core.fit_neutron_radius`,
+:func:`~cevns_core.fit_parameter`) accept a data-set name, a list of names or a
+:class:`Likelihood`; a list builds ``Likelihood(list)``.
+
+The joint χ² is the sum of the data sets' Poisson χ² over their cells plus one Gaussian prior per
+nuisance. Nuisances named in ``shared`` (default ``("sns_flux",)``, the SNS neutrino yield per
+proton, common to every COHERENT data set) are one parameter for every data set that has them,
+with their prior counted once; every other nuisance belongs to its data set (the same data set
+twice gets two independent sets of nuisances: ``name#2:…``). Physics parameters are common to all
+data sets: a prediction applies the same model to every experiment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import CevnsError
+from .analyses import SHARED_NUISANCES, DataSetLikelihood
+from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
+
+__all__ = ["Likelihood", "as_likelihood"]
+
+Array = NDArray[np.float64]
+
+
+class Likelihood:
+    """The joint binned Poisson likelihood of several data sets (see the module docstring).
+
+    Parameters
+    ----------
+    datasets : str, DataSetLikelihood or a sequence of them
+        Names of :func:`~cevns_core.likelihood.likelihood_names` or built data sets.
+    shared : sequence of str
+        Nuisances common to the data sets (one parameter, prior counted once).
+    **options
+        Passed to :class:`DataSetLikelihood` for names (``steady_state``,
+        ``shape_nuisances``).
+
+    Attributes
+    ----------
+    parts : list of DataSetLikelihood
+    slices : list of slice
+        Each data set's cells in the concatenated cell vector.
+    model : BinnedPoissonModel
+        The concatenated model; :attr:`nuisance_names` lists its nuisances.
+    """
+
+    def __init__(
+        self,
+        datasets: str | DataSetLikelihood | Sequence[str | DataSetLikelihood],
+        *,
+        shared: Sequence[str] = SHARED_NUISANCES,
+        **options: Any,
+    ) -> None:
+        items = [datasets] if isinstance(datasets, str | DataSetLikelihood) else list(datasets)
+        if not items:
+            raise CevnsError("a likelihood needs at least one data set")
+        self.parts = [
+            d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in items
+        ]
+        self.shared = tuple(shared)
+        self.slices: list[slice] = []
+        start = 0
+        for p in self.parts:
+            self.slices.append(slice(start, start + p.n_cells))
+            start += p.n_cells
+        self.n_cells = start
+        self.labels = _labels([p.name for p in self.parts])
+        self.model = self._build()
+
+    # ---------------------------------------------------------------------------- building
+    def _rename(self, label: str, part: DataSetLikelihood, name: str) -> str:
+        if name in self.shared:
+            return name
+        if name.startswith(part.name + ":"):
+            return label + name[len(part.name) :]
+        return f"{label}:{name}"
+
+    def _build(self, observed: Array | None = None) -> BinnedPoissonModel:
+        nuisances: dict[str, Nuisance] = {}
+        parts = []
+        for label, part in zip(self.labels, self.parts, strict=True):
+            for nu in part.nuisances():
+                new = self._rename(label, part, nu.name)
+                if new in nuisances and nuisances[new].sigma != nu.sigma:
+                    raise CevnsError(
+                        f"shared nuisance {new} has different priors: {nuisances[new].sigma} "
+                        f"and {nu.sigma}"
+                    )
+                nuisances.setdefault(
+                    new, Nuisance(new, nu.sigma, nu.kind, unit=nu.unit, doc=nu.doc)
+                )
+            comps = [
+                Component(
+                    self._rename(label, part, c.name),
+                    c.template,
+                    {self._rename(label, part, k): m for k, m in c.norms.items()},
+                    tuple(
+                        ShapeEffect(self._rename(label, part, s.nuisance), s.nodes, s.factors)
+                        for s in c.shapes
+                    ),
+                )
+                for c in part.components()
+            ]
+            obs = part.observed if observed is None else observed[self.slices[len(parts)]]
+            parts.append((obs, comps))
+        return BinnedPoissonModel.joint("+".join(self.labels), parts, list(nuisances.values()))
+
+    # ---------------------------------------------------------------------------- use
+    @property
+    def nuisance_names(self) -> list[str]:
+        """Names of the joint nuisances (columns of returned nuisance values)."""
+        return self.model.nuisance_names
+
+    @property
+    def nuisances(self) -> tuple[Nuisance, ...]:
+        return self.model.nuisances
+
+    @property
+    def observed(self) -> Array:
+        return self.model.observed
+
+    def predict(
+        self,
+        physics: Any = None,
+        *,
+        form_factor: Any = None,
+        form_factor_params: Mapping[str, Any] | None = None,
+    ) -> Array:
+        """Predicted signal of every data set, concatenated (n_cells,)."""
+        return np.concatenate(
+            [
+                p.predict(physics, form_factor=form_factor, form_factor_params=form_factor_params)
+                for p in self.parts
+            ]
+        )
+
+    def cells_from_counts(self, counts: Sequence[Mapping[str, Array]]) -> Array:
+        """Per data set, energy counts per flavour (..., n_rate_bins) → signal (..., n_cells).
+
+        ``counts[j]`` belongs to ``parts[j]`` and holds arrays in its
+        ``parts[j].rate_edges`` bins with any common leading batch shape.
+        """
+        if len(counts) != len(self.parts):
+            raise CevnsError(f"counts must hold {len(self.parts)} entries, one per data set")
+        return np.concatenate(
+            [p.cells_from_counts(c) for p, c in zip(self.parts, counts, strict=True)], axis=-1
+        )
+
+    def chi2(
+        self,
+        signal: ArrayLike,
+        *,
+        return_nuisances: bool = False,
+        fixed: Mapping[str, float] | None = None,
+    ) -> Array | tuple[Array, Array]:
+        """Profiled χ² of signal vectors (..., n_cells) (see :meth:`BinnedPoissonModel.chi2`)."""
+        return self.model.chi2(signal, return_nuisances=return_nuisances, fixed=fixed)
+
+    def chi2_at(self, signal: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Array:
+        """χ² at given nuisance values (no profiling)."""
+        return self.model.chi2_at(signal, nuisances)
+
+    def expected(self, signal: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Array:
+        """Expected counts (signal and backgrounds) at given nuisance values."""
+        return self.model.expected(signal, nuisances)
+
+    def with_observed(self, observed: ArrayLike) -> Likelihood:
+        """The same likelihood with other observed counts (e.g. Asimov data, pseudo-data).
+
+        >>> lik = Likelihood("coherent_csi_2021")
+        >>> asimov = lik.with_observed(lik.expected(lik.predict()))
+        >>> round(float(asimov.chi2(lik.predict())), 9)
+        0.0
+        """
+        obs = np.asarray(observed, dtype=float)
+        if obs.shape != (self.n_cells,):
+            raise CevnsError(f"observed must have shape ({self.n_cells},), got {obs.shape}")
+        new = object.__new__(Likelihood)
+        new.__dict__.update(self.__dict__)
+        new.model = self._build(obs)
+        return new
+
+    def split(self, values: ArrayLike) -> dict[str, Array]:
+        """A concatenated per-cell array cut into the data sets' pieces (by label)."""
+        v = np.asarray(values)
+        return {lab: v[..., sl] for lab, sl in zip(self.labels, self.slices, strict=True)}
+
+    def __repr__(self) -> str:
+        return f"Likelihood({self.labels!r}, shared={self.shared!r})"
+
+
+def _labels(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+    return out
+
+
+_PARTS: dict[tuple, DataSetLikelihood] = {}
+
+
+def _cached_part(name: str, **options: Any) -> DataSetLikelihood:
+    """Data sets with their default experiment are built once (their templates are fixed)."""
+    key = (name, tuple(sorted(options.items())))
+    if key not in _PARTS:
+        _PARTS[key] = DataSetLikelihood(name, **options)
+    return _PARTS[key]
+
+
+def as_likelihood(dataset: Any, **options: Any) -> Likelihood:
+    """A :class:`Likelihood` from a name, a list of names/data sets, or a Likelihood itself."""
+    if isinstance(dataset, Likelihood):
+        return dataset
+    if isinstance(dataset, str | DataSetLikelihood) or (
+        isinstance(dataset, Sequence) and not isinstance(dataset, str | bytes)
+    ):
+        return Likelihood(dataset, **options)
+    raise CevnsError(
+        "dataset must be a data-set name, a list of names or a Likelihood, "
+        f"got {type(dataset).__name__}"
+    )

@@ -1,0 +1,118 @@
+"""Running the row chunks of a scan: locally, or on a Dask cluster; progress reporting.
+
+``client=`` a ``dask.distributed.Client`` (or a scheduler address) runs the same row chunks on
+the cluster (``distributed`` is imported only then); chunks and their arithmetic are identical,
+so the grid is too. Workers rebuild the scan catalogue from the package: an effect registered at
+run time in the client process only is not known to them. ``progress=True`` prints a text
+progress bar on stderr; a callable gets ``(done_chunks, total_chunks)``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import CevnsError
+from .engine import Job, scan_rows
+
+__all__ = ["TextProgress", "progress_callback", "run_dask", "run_local"]
+
+Array = NDArray[np.float64]
+
+
+class TextProgress:
+    """A tqdm-free progress bar on a text stream (stderr by default), for ``scan(progress=...)``.
+
+    Nothing is printed until ``delay`` seconds have passed, so short scans stay silent.
+    """
+
+    def __init__(
+        self, label: str = "scan", stream: Any = None, width: int = 30, delay: float = 0.0
+    ) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.delay = delay
+        self.start = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = int(self.width * done / max(total, 1))
+        elapsed = time.perf_counter() - self.start
+        if not self.shown and elapsed < self.delay:
+            return
+        self.shown = True
+        self.stream.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{done}/{total} chunks {elapsed:.1f} s"
+        )
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def progress_callback(progress: Any, label: str) -> Callable[[int, int], None] | None:
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return TextProgress(label)
+    if callable(progress):
+        return progress
+    raise CevnsError(
+        f"progress must be True/False/None or a callable(done, total), got {progress!r}"
+    )
+
+
+def run_local(job: Job, report: Callable | None) -> list[Array]:
+    chunks = job.chunks()
+    out = []
+    for k, (lo, hi) in enumerate(chunks):
+        out.append(scan_rows(job, lo, hi))
+        if report is not None:
+            report(k + 1, len(chunks))
+    return out
+
+
+def run_dask(job: Job, client: Any, report: Callable | None) -> list[Array]:
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise CevnsError(
+            "Dask execution needs the optional dependency: pip install 'cevns-workbench[dask]'"
+        ) from exc
+    own = isinstance(client, str)
+    if own:
+        try:
+            client = Client(client, set_as_default=False, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise CevnsError(f"cannot connect to the Dask scheduler {client!r}: {exc}") from exc
+    elif not (hasattr(client, "submit") and hasattr(client, "scatter")):
+        raise CevnsError(
+            "client must be a dask.distributed.Client or a scheduler address string, "
+            f"got {type(client).__name__}"
+        )
+    chunks = job.chunks()
+    futures: dict[Any, int] = {}
+    try:
+        [job_future] = client.scatter([job], broadcast=True, hash=False)
+        for k, (lo, hi) in enumerate(chunks):
+            futures[client.submit(scan_rows, job_future, lo, hi, pure=False)] = k
+        out: list[Array | None] = [None] * len(chunks)
+        done = 0
+        for future in as_completed(list(futures)):
+            out[futures[future]] = future.result()
+            done += 1
+            if report is not None:
+                report(done, len(chunks))
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    finally:
+        if own:
+            client.close()
+    return [o for o in out if o is not None]

@@ -1,0 +1,44 @@
+"""`cevns fit PARAM --data A --data B`: a joint fit equals the Python API's."""
+
+import json
+
+import numpy as np
+import pytest
+
+import cevns_core as cc
+from cevns_core.cli import main
+
+
+def _run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_joint_fit_from_the_command_line(capsys):
+    status, out, err = _run(capsys, "fit", "sin2_theta_W", "--data", "coherent_csi_2021",
+                            "--data", "coherent_lar_2020", "--grid", "0.1", "0.35", "26",
+                            "--cl", "0.6827", "--format", "json")  # fmt: skip
+    assert status == 0 and err == ""
+    payload = json.loads(out)
+    ref = cc.fit_sin2_theta_w(["coherent_csi_2021", "coherent_lar_2020"],
+                              grid=np.linspace(0.1, 0.35, 26))  # fmt: skip
+    np.testing.assert_allclose(payload["chi2"], ref.chi2, rtol=1e-10)
+    assert payload["info"]["datasets"] == ["coherent_csi_2021", "coherent_lar_2020"]
+    assert "sns_flux" in payload["info"]["nuisances"]
+
+
+def test_single_data_and_nuclei_option(capsys):
+    status, out, _ = _run(capsys, "fit", "R_n_fm", "--data", "coherent_csi_2021", "--nuclei",
+                          "I", "--grid", "3", "8", "11")  # fmt: skip
+    assert status == 0
+    assert "# parameter: R_n_fm[I]" in out
+    status, _, err = _run(capsys, "fit", "sin2_theta_W", "--data", "coherent_csi_2021",
+                          "--nuclei", "I")  # fmt: skip
+    assert status != 0 and "--nuclei" in err
+
+
+@pytest.mark.parametrize("extra", [["--statistic", "gaussian"], ["--no-time-cut"]])
+def test_options_of_1d_sets_are_refused_for_likelihoods(capsys, extra):
+    status, _, err = _run(capsys, "fit", "sin2_theta_W", "--data", "coherent_csi_2021", *extra)
+    assert status != 0 and "do not apply" in err
