@@ -16,7 +16,7 @@ import cevns_core as cc
 from dashboard import results
 from dashboard.app import TITLE, create_app, editor_widgets
 from dashboard.errors import notify_error
-from dashboard.labels import core_label, preset_title, with_unit
+from dashboard.labels import core_label, preset_title, scan_axis_label, with_unit
 from dashboard.palette import FLAVOUR_COLORS, flavour_label
 from dashboard.state import SessionState
 from dashboard.theme import Fast
