@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 import cevns_core as cc
 from cevns_core.scans import SCAN_MODELS
-from dashboard.labels import new_physics_groups
+from dashboard.labels import group_title, new_physics_groups
 from dashboard.parameters import SOURCE_CHOICES, STATE_ENTRIES
 
 pytestmark = pytest.mark.ui
@@ -110,6 +110,13 @@ def _checkbox(page: Page, label: str):
     return boxes.filter(has_text=re.compile(f"^{re.escape(label)}$")).locator("input").first
 
 
+def _settle(page: Page) -> None:
+    """Let the server finish sending to this page before the test leaves it (a page left while
+    the server still writes to it makes tornado log a closed-socket error)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+
+
 def _toasts(page: Page):
     return page.locator(".notyf__toast")
 
@@ -174,7 +181,7 @@ def test_no_raw_identifier_in_the_visible_text_of_any_tab(page: Page, live_app, 
     identifiers = _identifiers()
     assert _raw("source: pion_dar, Helm", identifiers) == ["pion_dar"]  # the scan finds them
     assert _raw("?exp=coherent_csi_2017", identifiers) == []  # a URL is not shown text
-    for card in ("Nucleus", "Source", "Electroweak & new physics", "Light vector Z′"):
+    for card in ("Nucleus", "Source", "Electroweak & new physics", group_title("zprime")):
         page.locator(".card-header", has_text=card).first.click()  # their widgets too
         page.wait_for_timeout(500)
     seen: dict[str, list[str]] = {}
@@ -221,6 +228,7 @@ def test_the_theme_switch_keeps_the_view_and_the_scan(page: Page, live_app, cons
     )
     expect(page).to_have_url(re.compile(r"sc\.done=true"))
     first = live_app.states[-1]
+    _settle(page)
     page.locator("#theme-switch").click()  # Panel's toggle: reloads the page, theme in the URL
     expect(page).to_have_url(re.compile(r"theme=dark"), timeout=30_000)
     expect(page.locator(".bk-tab.bk-active")).to_have_text("Constraints", timeout=30_000)
@@ -257,10 +265,10 @@ def test_the_security_probes_each_give_a_notification(page: Page, live_app, cons
         assert state.target == "CsI[Na]" and state.mass_kg == 14.57, probe
         # the selector shows what is computed (the default), never the refused value
         expect(_field(page, "Target (material or isotope)")).to_have_value("CsI[Na]")
-        # let the page finish its updates before leaving it (no sends to a closed socket)
         page.wait_for_function(
             "() => [...Bokeh.documents[0].all_models].some(m => m.constructor.__name__ === "
             "'Title' && String(m.text).startsWith('Observed spectrum —'))",
             timeout=30_000,
         )
+        _settle(page)
     assert console_errors == []
