@@ -92,7 +92,7 @@ def test_url_payload_is_shown_as_text(page: Page, live_app, key: str) -> None:
 @pytest.mark.ui
 def test_config_file_payload_is_shown_as_text(page: Page, live_app, tmp_path) -> None:
     config = json.loads(config_to_json(state_to_config(SessionState())))
-    config["state"][PAYLOAD] = PAYLOAD  # an unknown key: rejected, quoted in the message
+    config["band"][PAYLOAD] = PAYLOAD  # an unknown key: rejected, quoted in the message
     path = tmp_path / "evil.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     _open(page, f"{live_app.url}")
