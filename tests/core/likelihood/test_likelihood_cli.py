@@ -60,3 +60,24 @@ def test_fit_with_apv_from_the_command_line(capsys):
     status, out, _ = _run(capsys, "fit", "R_n_fm", "--data", "coherent_csi_2021", "--data",
                           "apv_cs133", "--nuclei", "Cs", "--grid", "4", "7", "31")  # fmt: skip
     assert status == 0 and "# parameter: R_n_fm[Cs]" in out
+
+
+def test_apv_theory_and_free_radius_options(capsys):
+    """--apv-theory picks the PNC amplitude (Sahoo et al. 2021, as CDG); --neutron-radius free
+    profiles a common R_n: the same profile as the Python API."""
+    status, out, err = _run(capsys, "fit", "sin2_theta_W", "--data", "coherent_csi_2021",
+                            "--data", "apv_cs133", "--apv-theory", "sahoo2021",
+                            "--neutron-radius", "free", "--grid", "0.23", "0.255", "26",
+                            "--format", "json")  # fmt: skip
+    assert status == 0 and err == ""
+    payload = json.loads(out)
+    data = ["coherent_csi_2021", cc.external_term("apv_cs133", theory="sahoo2021")]
+    ref = cc.fit_sin2_theta_w(data, grid=np.linspace(0.23, 0.255, 26), neutron_radius="free")
+    np.testing.assert_allclose(payload["chi2"], ref.chi2, rtol=1e-10)
+    assert payload["info"]["profiled"] == "R_n_fm"
+    for argv, message in (
+        (("--apv-theory", "sahoo2021"), "--data apv_cs133"),
+        (("--data", "apv_cs133", "--neutron-radius", "big"), "--neutron-radius"),
+    ):
+        status, _, err = _run(capsys, "fit", "sin2_theta_W", "--data", "coherent_csi_2021", *argv)
+        assert status != 0 and message in err
