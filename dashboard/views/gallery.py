@@ -108,7 +108,9 @@ class GalleryView(TabView, GalleryOptions):
         following = pn.widgets.Button(label="Next ▶", width=110)
         previous.on_click(lambda _e: self._step(-1))
         following.on_click(lambda _e: self._step(1))
-        load = pn.widgets.Button(label="Load this set-up into the sidebar", color="primary", width=280)
+        load = pn.widgets.Button(
+            label="Load this set-up into the sidebar", color="primary", width=280
+        )
         load.on_click(self.load_setup)
         return pn.Column(
             pn.Row(

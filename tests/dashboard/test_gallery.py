@@ -11,7 +11,8 @@ from dashboard.views import TABS
 from dashboard.views.gallery import GalleryView
 from dashboard.views.gallery_figures import DRAWINGS
 from dashboard.views.more_physics import MorePhysicsView
-from dashboard.viewstate import MORE_VIEWS, TABS as VIEW_TABS
+from dashboard.viewstate import MORE_VIEWS
+from dashboard.viewstate import TABS as VIEW_TABS
 
 #: The computable figures of PHYSICS.md §12 (static diagrams and out-of-scope panels excluded;
 #: PKK Fig. 8 and 7 left are listed in dashboard.gallery as left out).
