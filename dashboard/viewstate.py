@@ -306,10 +306,10 @@ class MorePhysicsOptions(param.Parameterized):
         default=1.0, bounds=(1e-3, 1e3), label="Δm²₄₁ (eV²)", doc="Sterile mass splitting (eV²)."
     )
     Ue4_sq = param.Number(
-        default=0.02, bounds=(0.0, 0.5), label="|U_e4|²", doc="Mixing of the sterile state with νₑ."
+        default=0.02, bounds=(0.0, 0.5), label="|Uₑ₄|²", doc="Mixing of the sterile state with νₑ."
     )
     Umu4_sq = param.Number(
-        default=0.03, bounds=(0.0, 0.5), label="|U_μ4|²", doc="Mixing of the sterile state with νμ."
+        default=0.03, bounds=(0.0, 0.5), label="|Uμ₄|²", doc="Mixing of the sterile state with νμ."
     )
     spread_m = param.Number(
         default=1.0,
@@ -317,14 +317,23 @@ class MorePhysicsOptions(param.Parameterized):
         label="Baseline spread (m)",
         doc="RMS spread of the baseline (source and detector sizes), m.",
     )
-    Lambda1_muB = param.Number(
-        default=1e-10, bounds=(0.0, 1e-6), label="|Λ₁| (μ_B)", doc="Transition moment |Λ₁| (μ_B)."
+    Lambda1 = param.Number(
+        default=1.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₁| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₁| in units of 10⁻¹⁰ μ_B.",
     )
-    Lambda2_muB = param.Number(
-        default=1e-10, bounds=(0.0, 1e-6), label="|Λ₂| (μ_B)", doc="Transition moment |Λ₂| (μ_B)."
+    Lambda2 = param.Number(
+        default=1.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₂| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₂| in units of 10⁻¹⁰ μ_B.",
     )
-    Lambda3_muB = param.Number(
-        default=0.0, bounds=(0.0, 1e-6), label="|Λ₃| (μ_B)", doc="Transition moment |Λ₃| (μ_B)."
+    Lambda3 = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₃| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₃| in units of 10⁻¹⁰ μ_B.",
     )
     zeta2_deg = param.Number(
         default=0.0, bounds=(0.0, 360.0), label="CP phase ζ₂ (°)", doc="CP phase ζ₂ (degrees)."

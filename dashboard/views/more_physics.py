@@ -37,7 +37,19 @@ from ..widgets import option_field
 from . import physics_plots as pp
 from ._base import PLOT_HEIGHT, TabView
 
-__all__ = ["EXPLAINED", "MorePhysicsView"]
+__all__ = ["EXPLAINED", "SHORT_TITLES", "MorePhysicsView"]
+
+#: Labels of the sub-view buttons (short enough for a 1366 px screen).
+SHORT_TITLES: dict[str, str] = {
+    "quenching": "Quenching",
+    "dark_matter": "Dark matter",
+    "directional": "Directions",
+    "nuclear": "Nuclear models",
+    "sigma_ff": "σ and F(q)",
+    "electrons": "ν–e",
+    "transition": "Transition moments",
+    "sterile": "Sterile ν",
+}
 
 #: What each sub-view shows (Markdown under the selector).
 EXPLAINED: dict[str, str] = {
@@ -127,7 +139,7 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
             )
         spec = self.state.spec()  # CevnsError for invalid choices: a notification
         if view == "quenching":
-            isotopes = tuple(dict.fromkeys([*self.state.target_isotopes()[:3], "Ge72", "Si28"]))
+            isotopes = self._elements()
             k = self.state.lindhard_k
 
             def quenching() -> Any:
@@ -154,7 +166,7 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         if view == "electrons":
             return lambda: pp.channel_plot(pr.channels(spec))
         if view == "transition":
-            lam = (self.Lambda1_muB, self.Lambda2_muB, self.Lambda3_muB)
+            lam = (self.Lambda1 * 1e-10, self.Lambda2 * 1e-10, self.Lambda3 * 1e-10)
             zeta = (0.0, self.zeta2_deg, 0.0)
             source = spec["source"]
             return lambda: pp.transition_plot(pr.transition_moments(source, lam, zeta))
@@ -162,6 +174,13 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         U2 = (("e", self.Ue4_sq), ("mu", self.Umu4_sq))
         source = spec["source"]
         return lambda: pp.sterile_plot(pr.sterile(source, dm2, U2, spread), spread)
+
+    def _elements(self) -> tuple[str, ...]:
+        """The most abundant isotope of each element of the target, then Ge and Si (PKK)."""
+        by_Z: dict[int, str] = {}
+        for name in [*self.state.target_isotopes(), "Ge74", "Si28"]:
+            by_Z.setdefault(cc.isotope(name).Z, name)
+        return tuple(by_Z.values())
 
     def _compute(self) -> None:
         try:
@@ -194,7 +213,7 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         if view == "transition":
             return [
                 option_field(self, name, width=140)
-                for name in ("Lambda1_muB", "Lambda2_muB", "Lambda3_muB", "zeta2_deg")
+                for name in ("Lambda1", "Lambda2", "Lambda3", "zeta2_deg")
             ]
         if view == "sterile":
             return [
@@ -207,7 +226,7 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         return pn.Column(
             pn.widgets.RadioButtonGroup.from_param(
                 self.param.view,
-                options={title: key for key, title in MORE_VIEWS.items()},
+                options={title: key for key, title in SHORT_TITLES.items()},
                 color="primary",
                 sizing_mode="stretch_width",
             ),

@@ -119,8 +119,10 @@ def astro_plots(data: dict[str, Any], target: str) -> hv.Layout:
                           positive=True, interpolation="steps-mid"))  # fmt: skip
         above.append(curve(data["edges_keV"], data["above"][label], thr_dim, above_dim, label,
                            color, positive=True))  # fmt: skip
-    left = overlay(rate, f"Neutrino backgrounds in {target}", logx=True, logy=True)
-    right = overlay(above, f"Events above threshold in {target}", logx=True, logy=True)
+    left = overlay(rate, f"Neutrino backgrounds in {target}", logx=True, logy=True,
+                   legend_position="bottom_left")  # fmt: skip
+    right = overlay(above, f"Events above threshold in {target}", logx=True, logy=True,
+                    legend_position="bottom_left")  # fmt: skip
     return (left + right).opts(shared_axes=False)
 
 
@@ -131,7 +133,7 @@ def fog_plot(data: dict[str, Any], target: str) -> hv.Overlay:
     sdim = dim("sigma_cm2", "SI WIMP–nucleon cross section", "cm²")
     ndim = dim("n", "Gradient index n")
     mesh = hv.QuadMesh((m, s, np.asarray(data["n_map"])), [mdim, sdim], ndim).opts(
-        cmap="Blues", colorbar=True, clim=(2.0, 6.0), tools=["hover"], clabel="n (fog index)"
+        cmap="Blues", colorbar=True, clim=(1.0, 5.0), tools=["hover"], clabel="n (fog index)"
     )
     floor = curve(m, data["floor_cm2"], mdim, sdim, "Floor (n = 2), this package",
                   NEW_PHYSICS_COLOR, positive=True)  # fmt: skip
@@ -150,8 +152,11 @@ def directional_plots(data: dict[str, Any]) -> hv.Layout:
     T, theta, density = data["T_keV"], data["theta_deg"], np.asarray(data["density"])
     theta_dim = dim("theta_deg", "Recoil angle θ_r", "degrees")
     zdim = dim("d2N", "d²N/dΩ_r dT", data["unit"])
-    z = np.where(density > 0, density, np.nan).T  # (θ, T)
+    top = float(np.max(density)) if density.size and np.max(density) > 0 else 1.0
+    # six decades below the peak: the kinematic edges, not rounding residues, set the colours
+    z = np.where(density > top * 1e-6, density, np.nan).T  # (θ, T)
     mesh = hv.QuadMesh((T, theta, z), [T_DIM, theta_dim], zdim).opts(
+        clim=(top * 1e-6, top),
         cmap="viridis",
         colorbar=True,
         logz=True,
@@ -204,7 +209,7 @@ def sigma_ff_plots(curves: Any, point: Any, isotopes: tuple[str, ...]) -> hv.Lay
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.asarray(curves.curves[iso]) / np.asarray(point.curves[iso])
         ratios.append(curve(curves.x, r, E_DIM, rdim, iso, color))
-    top = overlay(layers, "Total cross section with and without the form factor", logy=True,
+    top = overlay(layers, "σ(E) with and without F(q)", logy=True,
                   legend_position="bottom_right")  # fmt: skip
     bottom = overlay(ratios, "Form-factor suppression σ / σ(F = 1)", legend_position="bottom_left",
                      ylim=(0.0, 1.05))  # fmt: skip
@@ -257,13 +262,13 @@ def sterile_plot(data: dict[str, Any], spread_m: float) -> hv.Overlay:
             name = f"{flavour_label(flavour)} → {what}"
             color = series_color(i)
             i += 1
-            layers.append(curve(data["E_MeV"], point, E_DIM, ydim, f"{name}, point baseline",
-                                color, line_dash="dashed", line_width=1))  # fmt: skip
-            layers.append(curve(data["E_MeV"], spread, E_DIM, ydim,
-                                f"{name}, spread {spread_m:g} m", color))  # fmt: skip
+            dashed = {"line_dash": "dashed", "line_width": 1, "show_legend": False}
+            layers.append(curve(data["E_MeV"], point, E_DIM, ydim, f"{name}, point", color, **dashed))
+            layers.append(curve(data["E_MeV"], spread, E_DIM, ydim, name, color))
     if not layers:
         layers = [hv.Curve(([], []), E_DIM, ydim, label="no mixing")]
-    return overlay(layers, f"3+1 oscillation at {data['distance_m']:g} m", logy=False)
+    title = f"3+1 oscillation at {data['distance_m']:g} m (dashed: no baseline spread)"
+    return overlay(layers, title, logy=False)
 
 
 # ---------------------------------------------------------------------------- scans
