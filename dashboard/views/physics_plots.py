@@ -263,7 +263,7 @@ def sterile_plot(data: dict[str, Any], spread_m: float) -> hv.Overlay:
             color = series_color(i)
             i += 1
             dashed = {"line_dash": "dashed", "line_width": 1, "show_legend": False}
-            layers.append(curve(data["E_MeV"], point, E_DIM, ydim, f"{name}, point", color, **dashed))
+            layers.append(curve(data["E_MeV"], point, E_DIM, ydim, name, color, **dashed))
             layers.append(curve(data["E_MeV"], spread, E_DIM, ydim, name, color))
     if not layers:
         layers = [hv.Curve(([], []), E_DIM, ydim, label="no mixing")]
