@@ -254,8 +254,8 @@ FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "cdg_4", "CDG", "Fig. 4", "Neutron radii of CsI and Ar",
-        "Published determinations of the neutron rms radius from COHERENT CsI and LAr (CDG, PKK), "
-        "with the charge radii of the package's nuclei for comparison.",
+        "Published determinations of the neutron rms radius from COHERENT CsI and LAr (CDG, PKK) "
+        "next to the package's own fits of the same data sets.",
         Setup(tab="form_factors"),
     ),
     Figure(

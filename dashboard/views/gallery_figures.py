@@ -351,7 +351,7 @@ def cdg_4() -> hv.Overlay:
     for entry in cc.named_results(["cdg_rn_csi", "pkk_rn_csi2017", "cdg_rn_ar"]):
         name = entry["quantity"].split(",")[-1].strip()
         nucleus = "Ar" if "40Ar" in entry["quantity"] else "CsI"
-        label = f"{nucleus} {name}"
+        label = name if name.startswith(nucleus) else f"{nucleus} {name}"
         mine = entry["ours"]
         if "upper_limit" in entry:
             points.append((label, entry["upper_limit"]))
