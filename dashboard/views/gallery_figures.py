@@ -257,7 +257,7 @@ def pkk_16() -> hv.Overlay:
             _scan2("sterile_emu", np.geomspace(0.1, 100.0, 60), np.geomspace(1e-3, 1.0, 60)),
         )
     ]
-    return pp.scan_2d_plot(items, "3+1 sterile neutrino: excluded right of the curve",
+    return pp.scan_2d_plot(items, "3+1 sterile neutrino: 90 % CL contour (COHERENT CsI, Asimov)",
                            mass_on_x=False, logx=True, logy=True)  # fmt: skip
 
 

@@ -297,7 +297,11 @@ def scan_2d_plot(
                 ys_all += [*np.asarray(ys), np.nan]
         color = [NEW_PHYSICS_COLOR, "#1f6f8b", "#E69F00"][i % 3]
         layers.append(curve(xs_all, ys_all, xdim, ydim, label, color, line_width=2.5))
-    return overlay(layers, title, logx=logx, logy=logy, legend_position="top_left")
+    x, y = np.asarray(first.axes[xname]), np.asarray(first.axes[yname])
+    return overlay(
+        layers, title, logx=logx, logy=logy, legend_position="top_left",
+        xlim=(float(x.min()), float(x.max())), ylim=(float(y.min()), float(y.max())),
+    )  # fmt: skip
 
 
 def scan_1d_plot(
