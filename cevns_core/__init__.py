@@ -82,7 +82,9 @@ from .electroweak import (
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
 from .experiment import (
     Counts,
+    DirectionalSpectrum,
     Experiment,
+    directional_spectrum,
     UncertaintyBand,
     experiment,
     experiment_names,
@@ -161,6 +163,7 @@ __all__ = [
     "DataSetLikelihood",
     "Dataset",
     "Detector",
+    "DirectionalSpectrum",
     "DiffuseSupernovaBackground",
     "DivergentCountsError",
     "Experiment",
@@ -191,6 +194,7 @@ __all__ = [
     "delta_chi2_threshold",
     "detector_preset",
     "differential_cross_section",
+    "directional_spectrum",
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",

@@ -14,6 +14,7 @@ import cevns_core as cc
 from cevns_core.scans import SCAN_MODELS
 from dashboard.labels import group_title, new_physics_groups
 from dashboard.parameters import SOURCE_CHOICES, STATE_ENTRIES
+from dashboard.viewstate import TABS
 
 pytestmark = pytest.mark.ui
 
@@ -185,8 +186,7 @@ def test_no_raw_identifier_in_the_visible_text_of_any_tab(page: Page, live_app, 
         page.locator(".card-header", has_text=card).first.click()  # their widgets too
         page.wait_for_timeout(500)
     seen: dict[str, list[str]] = {}
-    for tab in ("Recoil spectra", "Form factors & densities", "Cross sections", "Sources",
-                "Constraints", "Experiments"):  # fmt: skip
+    for tab in [t.title for t in TABS]:  # every tab of the page
         page.locator(".bk-tab", has_text=tab).click()
         page.wait_for_timeout(2500)
         text = page.evaluate(_VISIBLE_TEXT_JS)
