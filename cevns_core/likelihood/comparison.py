@@ -169,7 +169,9 @@ def _dataset_view(best: dict[str, Any], sm: dict[str, Any]) -> dict[str, Any]:
 
 
 def _term_rows(terms: Sequence[str], physics: Any, skin_fm: float) -> list[dict[str, Any]]:
+    from ..electroweak.apv import DEFAULT_APV_THEORY
     from ..electroweak.pves import pves_chi2
+    from ..electroweak.running import _theory_title
     from ..electroweak.terms import external_term
 
     s2 = float(getattr(physics, "sin2_theta_W", SW2_LOW) if physics is not None else SW2_LOW)
@@ -182,7 +184,10 @@ def _term_rows(terms: Sequence[str], physics: Any, skin_fm: float) -> list[dict[
         else:  # PVES: the weak form factor at the given skin
             chi2 = float(pves_chi2(name, skin_fm=skin_fm))
             at = f"neutron skin {skin_fm:g} fm"
-        rows.append({"name": name, "label": term.label, "observable": term.observable,
+        label = term.label  # the APV theory by author and year, not by its key
+        theory = term.options.get("theory", DEFAULT_APV_THEORY)
+        label = label.replace(f"PNC amplitude: {theory}", f"atomic theory {_theory_title(theory)}")
+        rows.append({"name": name, "label": label, "observable": term.observable,
                      "chi2": chi2, "at": at, "reference": term.reference})  # fmt: skip
     return rows
 

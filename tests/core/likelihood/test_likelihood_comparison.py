@@ -155,3 +155,8 @@ def test_bad_input_is_a_clear_error():
         data_fit("coherent_csi_2099")
     with pytest.raises(cc.CevnsError, match="external likelihood term"):
         data_fit(terms=["apv_xx"])
+
+
+def test_term_labels_name_the_atomic_theory_by_author():
+    (row,) = data_fit(terms=["apv_cs133"])["terms"]
+    assert "Dzuba et al. 2012" in row["label"] and "dzuba2012" not in row["label"]
