@@ -92,6 +92,20 @@ def _pm(value: float, minus: float, plus: float, digits: int = 3) -> str:
     return f"{fmt(value, digits)} −{fmt(minus, 2)} +{fmt(plus, 2)}"
 
 
+def _unit(unit: str) -> str:
+    """The unit of a nuisance as shown: a fraction of the counts, or the release's σ."""
+    if not unit:
+        return "fraction"
+    return unit.replace("1 sigma of the release's variation", "σ of the release").replace(
+        " us", " μs"
+    )
+
+
+def _events(value: float) -> str:
+    """A number of events: one decimal below 100, whole above."""
+    return f"{value:.1f}" if abs(value) < 100 else f"{value:.0f}"
+
+
 def data_title(name: str) -> str:
     """The title of a likelihood data set or of a shipped data set."""
     return likelihood_title(name) if name in likelihood_names() else dataset_title(name)
@@ -120,25 +134,27 @@ class DataComparison(pn.viewable.Viewer):
         for label, view in fit["datasets"].items():
             t = view["totals"]
             caption = (
-                f"**{view['title']}** — observed {fmt(t['observed'], 5)} events "
+                f"**{view['title']}** — observed {_events(t['observed'])} events "
                 f"(−{fmt(t['observed_error_low'], 2)} +{fmt(t['observed_error_high'], 2)}); "
-                f"best fit {fmt(t['best_fit'], 5)} (CEvNS {fmt(t['signal_best_fit'], 4)} + "
-                f"backgrounds {fmt(t['background_best_fit'], 5)}); Standard Model "
-                f"{fmt(t['predicted_sm'], 5)} (CEvNS {fmt(t['signal_sm'], 4)} + backgrounds "
-                f"{fmt(t['background_nominal'], 5)})."
+                f"best fit {_events(t['best_fit'])} (CEvNS {_events(t['signal_best_fit'])} + "
+                f"backgrounds {_events(t['background_best_fit'])}); Standard Model "
+                f"{_events(t['predicted_sm'])} (CEvNS {_events(t['signal_sm'])} + backgrounds "
+                f"{_events(t['background_nominal'])})."
             )
             items.append(pn.pane.Markdown(caption + (" " + note if note else ""), margin=(4, 10)))
             columns = []
-            for key, p in view["projections"].items():
+            for i, (key, p) in enumerate(view["projections"].items()):
                 columns.append(
                     pn.Column(
                         pn.pane.HoloViews(
-                            projection_plot(p, key, f"{p['title']}: data and prediction"),
+                            projection_plot(p, key, f"Data: {p['title'].lower()}", legend=i == 0),
                             sizing_mode="stretch_width",
                             linked_axes=False,
                         ),
                         pn.pane.HoloViews(
-                            residual_plot(p, key), sizing_mode="stretch_width", linked_axes=False
+                            residual_plot(p, key, legend=i == 0),
+                            sizing_mode="stretch_width",
+                            linked_axes=False,
                         ),
                         sizing_mode="stretch_width",
                     )
@@ -198,7 +214,11 @@ class ExperimentData(pn.viewable.Viewer):
             return datafits.data_fit((name,), (), physics)
 
         def apply(fit: dict[str, Any]) -> None:
-            self._owner.on_shown("data", lambda: self._draw(fit, physics is not None))
+            # new plots added while the page is still being loaded by the browser were lost
+            # (the first load of a slow data set): draw once the page has loaded
+            pn.state.onload(
+                lambda: self._owner.on_shown("data", lambda: self._draw(fit, physics is not None))
+            )
 
         self._owner.defer("data", compute, apply)
 
@@ -279,19 +299,22 @@ class DataFitPanel(pn.viewable.Viewer):
             + "; ".join(parts)
             + ". The SNS neutrino flux is one nuisance for every COHERENT data set."
         )
-        rows = [
-            [
-                n["label"],
-                n["dataset"] or "shared",
-                fmt(n["value"], 3),
-                "free" if n["pull"] is None else fmt(n["sigma"], 3),
-                "–" if n["pull"] is None else f"{n['pull']:+.2f}",
-                n["unit"].replace("us", "μs") if n["unit"] else "fraction",
-            ]
-            for n in fit["nuisances"]
-        ]
+        rows, previous = [], None
+        for i, n in enumerate(fit["nuisances"], 1):
+            dataset = n["dataset"] or "All COHERENT data sets"
+            rows.append(
+                [
+                    f"{i}. {n['label']}",
+                    "" if dataset == previous else dataset,  # each data set named once
+                    fmt(n["value"], 3),
+                    "free" if n["pull"] is None else fmt(n["sigma"], 3),
+                    "–" if n["pull"] is None else f"{n['pull']:+.2f}",
+                    _unit(n["unit"]),
+                ]
+            )
+            previous = dataset
         self._nuisances.object = pd.DataFrame(
-            rows, columns=["Nuisance", "Data set", "Fitted", "Prior σ", "Pull", "Unit"]
+            rows, columns=["Nuisance", "Data set", "Fitted", "Prior σ", "Pull", "In units of"]
         )
         self._terms.object = pd.DataFrame(
             [[t["label"], t["at"], fmt(t["chi2"], 3)] for t in fit["terms"]],
@@ -566,10 +589,10 @@ class PublishedPanel(pn.viewable.Viewer):
                 [
                     data_title(name),
                     _pm(t["observed"], t["observed_error_low"], t["observed_error_high"], 5),
-                    f"{fmt(t['predicted_sm'], 5)} = {fmt(t['signal_sm'], 4)} + "
-                    f"{fmt(t['background_nominal'], 5)}",
-                    f"{fmt(t['best_fit'], 5)} = {fmt(t['signal_best_fit'], 4)} + "
-                    f"{fmt(t['background_best_fit'], 5)}",
+                    f"{_events(t['predicted_sm'])} = {_events(t['signal_sm'])} + "
+                    f"{_events(t['background_nominal'])}",
+                    f"{_events(t['best_fit'])} = {_events(t['signal_best_fit'])} + "
+                    f"{_events(t['background_best_fit'])}",
                     f"{fmt(fit['chi2'], 4)} / {fit['dof']}",
                 ]
             )

@@ -42,7 +42,7 @@ BACKGROUND_COLOR = "#BBBBBB"
 RESIDUAL_HEIGHT = 150
 
 COUNTS = hv.Dimension("counts", label="Events per bin")
-RESIDUAL = hv.Dimension("residual", label="Data − best fit")
+RESIDUAL = hv.Dimension("residual", label="Data − fit")
 
 
 def steps(edges: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +76,10 @@ def _opts(title: str, x_range: tuple[float, float], height: int, **kw: Any) -> d
     return options
 
 
-def projection_plot(p: dict[str, Any], key: str, title: str) -> hv.Overlay:
+LEGEND = {"label_text_font_size": "8pt", "background_fill_alpha": 0.7, "spacing": 0}
+
+
+def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = True) -> hv.Overlay:
     """Data with error bars, best fit, its backgrounds and the SM on one axis (see module)."""
     x = _axis(p, key)
     edges = np.asarray(p["edges"])
@@ -113,11 +116,19 @@ def projection_plot(p: dict[str, Any], key: str, title: str) -> hv.Overlay:
         )
     )
     return hv.Overlay(layers).opts(
-        **_opts(title, (float(edges[0]), float(edges[-1])), PLOT_HEIGHT, legend_position="top")
+        **_opts(
+            title,
+            (float(edges[0]), float(edges[-1])),
+            PLOT_HEIGHT,
+            legend_position="top",
+            legend_cols=2,
+            legend_opts=LEGEND,
+            show_legend=legend,
+        )
     )
 
 
-def residual_plot(p: dict[str, Any], key: str) -> hv.Overlay:
+def residual_plot(p: dict[str, Any], key: str, *, legend: bool = True) -> hv.Overlay:
     """Data − best fit with the data's errors, and SM − best fit (dashed)."""
     x = _axis(p, key)
     edges = np.asarray(p["edges"])
@@ -145,7 +156,8 @@ def residual_plot(p: dict[str, Any], key: str) -> hv.Overlay:
             (float(edges[0]), float(edges[-1])),
             RESIDUAL_HEIGHT,
             legend_position="top_right",
-            legend_opts={"label_text_font_size": "8pt"},
+            legend_opts=LEGEND,
+            show_legend=legend,
         )
     )
 
@@ -155,12 +167,15 @@ PULL = hv.Dimension("pull", label="Fitted value / prior width")
 
 
 def pulls_plot(nuisances: list[dict[str, Any]]) -> hv.Overlay:
-    """Fitted nuisances in units of their prior σ (free nuisances left out), ±1σ band."""
-    rows = [n for n in nuisances if n.get("pull") is not None]
-    names = [f"{n['label']} ({n['dataset'].split(':')[0]})" if n["dataset"] else n["label"]
-             for n in rows]  # fmt: skip
-    pulls = [float(n["pull"]) for n in rows]
-    height = max(PLOT_HEIGHT, 60 + 24 * len(rows))
+    """Fitted nuisances in units of their prior σ (free nuisances left out), ±1 band.
+
+    Rows are numbered as in the nuisance table (``"3. Beam-related neutrons"``).
+    """
+    rows = [(i, n) for i, n in enumerate(nuisances, 1) if n.get("pull") is not None]
+    names = [f"{i}. {n['label']}" for i, n in rows][::-1]  # first row on top
+    pulls = [float(n["pull"]) for _, n in rows][::-1]
+    height = max(PLOT_HEIGHT, 80 + 22 * len(rows))
+    reach = max([2.0, *(abs(p) + 0.5 for p in pulls)])
     points = hv.Scatter((pulls, names), PULL, NUISANCE, label="Pull").opts(
         color=FIT_COLOR, size=9, tools=["hover"]
     )
@@ -171,12 +186,14 @@ def pulls_plot(nuisances: list[dict[str, Any]]) -> hv.Overlay:
             points,
         ]
     ).opts(
-        title="Fitted nuisances (pulls: fitted value / prior width; band: ±1)",
+        title="Fitted nuisances (band: ±1 prior width)",
         responsive=True,
         min_height=height,
         height=height,
         show_grid=True,
-        xlim=(min(-2.0, min(pulls, default=0) - 0.5), max(2.0, max(pulls, default=0) + 0.5)),
+        xlim=(-reach, reach),
+        xlabel=PULL.pprint_label,
+        ylabel="",
         show_legend=False,
         toolbar="right",
         framewise=True,

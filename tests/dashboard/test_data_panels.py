@@ -76,7 +76,7 @@ def test_spectra_tab_shows_the_presets_data(preset, axes):
     expected = datafits.data_fit((datafits.experiment_datasets(preset)[0],))
     shown = next(iter(expected["datasets"].values()))["projections"]
     assert list(shown) == axes
-    assert titles == [f"{p['title']}: data and prediction" for p in shown.values()]
+    assert titles == [f"Data: {p['title'].lower()}" for p in shown.values()]
     # rendered: a figure per projection and per residual panel
     root = panel.__panel__().get_root(Document(), comm=Comm())
     assert len(list(root.select({"type": Plot}))) == 2 * len(axes)
@@ -108,7 +108,7 @@ def test_fit_panel_selects_data_sets_and_terms():
     panel: DataFitPanel = view._fit_panel
     panel.activate()
     assert "Goodness of fit" in panel._summary.object
-    assert next(iter(panel._nuisances.object["Nuisance"])) == "SNS neutrino flux"
+    assert next(iter(panel._nuisances.object["Nuisance"])) == "1. SNS neutrino flux"
     panel.param.update(datasets=["coherent_csi_2021", "coherent_lar_2020_3d"], terms=["apv_cs133"])
     fit = datafits.data_fit(("coherent_csi_2021", "coherent_lar_2020_3d"), ("apv_cs133",))
     assert f"{fit['dof']} degrees of freedom" in panel._summary.object
