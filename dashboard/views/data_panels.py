@@ -143,16 +143,20 @@ class DataComparison(pn.viewable.Viewer):
             )
             items.append(pn.pane.Markdown(caption + (" " + note if note else ""), margin=(4, 10)))
             columns = []
+            # the legend goes on the last plot (arrival time: its top right is empty)
+            last = len(view["projections"]) - 1
             for i, (key, p) in enumerate(view["projections"].items()):
                 columns.append(
                     pn.Column(
                         pn.pane.HoloViews(
-                            projection_plot(p, key, f"Data: {p['title'].lower()}", legend=i == 0),
+                            projection_plot(
+                                p, key, f"Data: {p['title'].lower()}", legend=i == last
+                            ),
                             sizing_mode="stretch_width",
                             linked_axes=False,
                         ),
                         pn.pane.HoloViews(
-                            residual_plot(p, key, legend=i == 0),
+                            residual_plot(p, key, legend=i == last),
                             sizing_mode="stretch_width",
                             linked_axes=False,
                         ),

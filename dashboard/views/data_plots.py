@@ -120,8 +120,7 @@ def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = T
             title,
             (float(edges[0]), float(edges[-1])),
             PLOT_HEIGHT,
-            legend_position="top",
-            legend_cols=2,
+            legend_position="top_right",
             legend_opts=LEGEND,
             show_legend=legend,
         )
