@@ -77,6 +77,10 @@ def _identifiers() -> set[str]:
         *cc.scan_models(),
         *cc.FLAVOURS,
         *cc.dataset_names(),
+        *cc.likelihood_names(),
+        *cc.electroweak.external_term_names(),
+        *cc.electroweak.APV_THEORIES,
+        *(n.name.split(":")[-1] for n in cc.Likelihood(cc.likelihood_names()).nuisances),
         *new_physics_groups(),
         *(a.name for m in SCAN_MODELS.values() for a in m.axes),
         *(n for n in cc.NewPhysics.param if n != "name"),
@@ -194,6 +198,11 @@ def test_no_raw_identifier_in_the_visible_text_of_any_tab(page: Page, live_app, 
         assert "Target (material or isotope)" in text
         if tab == "Recoil spectra":
             assert "dN/dT (events/keVnr)" in text and "νₑ" in text
+        if tab == "Constraints":  # its sections: the fit, the named results, the running
+            for section in ("Fit to data", "Published results", "Running of sin²θ_W"):
+                page.locator(".bk-tab", has_text=section).click()
+                page.wait_for_timeout(4000)
+                text += "\n" + page.evaluate(_VISIBLE_TEXT_JS)
         if found := _raw(text, identifiers):
             seen[tab] = found
     assert seen == {}
