@@ -71,7 +71,7 @@ def test_loading_a_gallery_setup_fills_the_sidebar_and_opens_its_tab(
     page.get_by_role("button", name="Load this set-up into the sidebar").click()
     expect(page.locator(".bk-tab.bk-active")).to_have_text("Constraints", timeout=30_000)
     expect(page).to_have_url(re.compile(r"exp=conus"), timeout=15_000)
-    expect(page).to_have_url(re.compile(r"sc\.model=tmm_12"))
+    expect(page).to_have_url(re.compile(r"sc\.model=tmm_12"), timeout=30_000)
     state = live_app.states[-1]
     assert state.experiment == "conus" and state.skin_fm == 0.0  # the earlier skin is reset
     expect(_field(page, "Experiment preset")).to_have_value(re.compile("."))
