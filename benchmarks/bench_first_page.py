@@ -183,15 +183,111 @@ async def crowd(url: str, browsers: int, updates: int, timeout_s: float, out: Ou
             await browser.close()
 
 
+_BUILD_SNIPPET = r"""
+import json, sys, time
+import panel as pn
+from bokeh.document import Document
+from panel.io.state import set_curdoc
+from dashboard.app import create_app
+
+def build():
+    doc = Document()
+    c0, t0 = time.process_time(), time.perf_counter()
+    with set_curdoc(doc):
+        page = create_app()
+        page.server_doc(doc)
+        doc.to_json()
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+    for callback in list(doc.callbacks.session_destroyed_callbacks):
+        try:
+            callback(type("Context", (), {"id": "bench", "_document": doc})())
+        except Exception:
+            pass
+    return cpu, wall
+
+prewarmed = None
+if sys.argv[1] == "prewarm":
+    from dashboard.server import prewarm
+    c0 = time.process_time()
+    prewarm(create_app)
+    prewarmed = time.process_time() - c0
+first = build()
+warm = [build() for _ in range(int(sys.argv[2]))]
+print(json.dumps({"prewarm_cpu_s": prewarmed, "first": first, "warm": warm}))
+"""
+
+
+def page_builds(tree: Path, builds: int, prewarm: bool) -> dict[str, Any]:
+    """CPU seconds of page builds (page, document, JSON) in a fresh process of ``tree``: the
+    first (after the pre-warm when ``prewarm``) and ``builds`` more."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "OMP_NUM_THREADS": "1"}
+    mode = "prewarm" if prewarm else "cold"
+    out = subprocess.run(
+        [sys.executable, "-c", _BUILD_SNIPPET, mode, str(builds)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ws_crowd(base: str, clients: int, timeout_s: float, out: Outcome) -> None:
+    """``clients`` pages opened at once by the websocket client of ``tests/ui/served.py``: the
+    page's HTTP request, its websocket, the whole document pulled, "document ready" sent. What
+    the server must deliver before a browser can draw anything, without the browsers' CPU."""
+    import threading
+
+    sys.path.insert(0, str(ROOT / "tests" / "ui"))
+    from served import Client, PageConnection
+
+    go = threading.Barrier(clients, timeout=timeout_s)
+    done = threading.Barrier(clients, timeout=timeout_s * 2)
+
+    def one() -> None:
+        async def page() -> None:
+            t0 = time.perf_counter()
+            client = Client(base)
+            connection = await asyncio.wait_for(PageConnection.open(client), timeout_s)
+            out.first_page_s.append(time.perf_counter() - t0)
+            await connection.ready()
+            await asyncio.get_running_loop().run_in_executor(None, done.wait)
+            connection.close()
+
+        try:
+            go.wait()
+            asyncio.run(page())
+        except Exception as exc:
+            out.errors.append(f"first document: {type(exc).__name__}: {exc}")
+            done.abort()
+
+    threads = [threading.Thread(target=one, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout_s * 3)
+
+
 def measure(
-    tree: Path, options: list[str], browsers: int, updates: int, timeout_s: float, tmp: Path
+    tree: Path,
+    options: list[str],
+    browsers: int,
+    updates: int,
+    timeout_s: float,
+    tmp: Path,
+    client: str = "browser",
 ) -> Outcome:
     out = Outcome()
     server = start(tree, options, tmp / f"server-{time.monotonic_ns()}.log")
     try:
         time.sleep(2.0)  # a server that just started: people arrive a little later
         cpu0, t0 = server.cpu_s(), time.monotonic()
-        asyncio.run(crowd(f"{server.url}/cevns", browsers, updates, timeout_s, out))
+        if client == "ws":
+            ws_crowd(server.url, browsers, timeout_s, out)
+        else:
+            asyncio.run(crowd(f"{server.url}/cevns", browsers, updates, timeout_s, out))
         out.wall_s, out.server_cpu_s = time.monotonic() - t0, server.cpu_s() - cpu0
     finally:
         server.stop()
@@ -233,7 +329,20 @@ def main(argv: list[str] | None = None) -> int:
         help="a server configuration (options of `cevns serve`), repeatable; default: "
         "'default=' and 'procs2=--num-procs 2'",
     )
+    parser.add_argument(
+        "--client",
+        choices=("browser", "ws"),
+        default="browser",
+        help="browser: Chromium pages (first plot drawn); ws: the websocket client of "
+        "tests/ui/served.py (document received: the server's share, no browser CPU)",
+    )
     parser.add_argument("--before", type=Path, default=None, help="source tree to compare with")
+    parser.add_argument(
+        "--builds",
+        type=int,
+        default=5,
+        help="page builds timed in-process per tree and round (server CPU; 0: skip)",
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per page")
     parser.add_argument("--max-first-page-s", type=float, default=5.0)
     parser.add_argument("--max-update-s", type=float, default=1.0)
@@ -250,9 +359,16 @@ def main(argv: list[str] | None = None) -> int:
     runs = [(t, c) for c in configs for t in trees]
     for key in [f"{t}:{c}" for (t, _), (c, _) in runs]:
         results[key] = {"crowd": Outcome(), "alone": Outcome()}
+    builds: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in trees}
+    for _ in range(args.rounds if args.builds else 0):  # alternating trees
+        for tree_name, tree in trees:
+            has_prewarm = (tree / "dashboard" / "server.py").read_text().count("def prewarm(")
+            builds[tree_name].append(page_builds(tree, args.builds, bool(has_prewarm)))
     for _ in range(args.rounds):  # alternating: every configuration sees the same drift
         for (tree_name, tree), (name, options) in runs:
-            res = measure(tree, options, args.browsers, args.updates, args.timeout, tmp)
+            res = measure(
+                tree, options, args.browsers, args.updates, args.timeout, tmp, args.client
+            )
             acc = results[f"{tree_name}:{name}"]["crowd"]
             acc.first_page_s += res.first_page_s
             acc.html_s += res.html_s
@@ -263,14 +379,16 @@ def main(argv: list[str] | None = None) -> int:
             acc.wall_s += res.wall_s
     for _ in range(args.alone):
         for (tree_name, tree), (name, options) in runs:
-            res = measure(tree, options, 1, 0, args.timeout, tmp)
+            res = measure(tree, options, 1, 0, args.timeout, tmp, args.client)
             acc = results[f"{tree_name}:{name}"]["alone"]
             acc.first_page_s += res.first_page_s
             acc.errors += res.errors
 
     print(
-        f"bench_first_page: {args.browsers} Chromium browsers open the page at once, "
-        f"{args.rounds} round(s) per configuration, then {args.updates} threshold change(s) each; "
+        f"bench_first_page: {args.browsers} "
+        f"{'Chromium browsers' if args.client == 'browser' else 'websocket clients'} open the "
+        f"page at once, {args.rounds} round(s) per configuration"
+        f"{f', then {args.updates} threshold change(s) each' if args.client == 'browser' else ''}; "
         f"reference: 1 browser alone, {args.alone} time(s)"
     )
     print(
@@ -278,6 +396,28 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {sys.version.split()[0]}"
     )
     report: dict[str, Any] = {"config": {k: str(v) for k, v in vars(args).items()}}
+    report["page_builds"] = builds
+    build_medians: dict[str, tuple[float, float]] = {}
+    for tree_name, runs_of_tree in builds.items():
+        if not runs_of_tree:
+            continue
+        first = _median([r["first"][0] for r in runs_of_tree])
+        warm = _median([cpu for r in runs_of_tree for cpu, _ in r["warm"]])
+        build_medians[tree_name] = (first, warm)
+        prewarmed = [r["prewarm_cpu_s"] for r in runs_of_tree if r["prewarm_cpu_s"] is not None]
+        print(
+            f"page build, server CPU ({tree_name} tree, in-process, median of {len(runs_of_tree)} "
+            f"process(es)): first page {first:.2f} s"
+            + (f" (after a pre-warm of {_median(prewarmed):.1f} s at start)" if prewarmed else "")
+            + f", later pages {warm:.2f} s"
+        )
+    if len(build_medians) == 2:
+        (f_this, w_this), (f_before, w_before) = build_medians["this"], build_medians["before"]
+        print(
+            f"page build, before -> this tree: first page {f_before:.2f} -> {f_this:.2f} s "
+            f"({f_before / f_this:.1f}x), later pages {w_before:.2f} -> {w_this:.2f} s "
+            f"({w_before / w_this:.1f}x)"
+        )
     for key, res in results.items():
         crowd_out, alone = res["crowd"], res["alone"]
         options = dict(configs)[key.split(":", 1)[1]]
@@ -332,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("errors", not main.errors, f"{len(main.errors)} errors"),
     ]
+    if args.client == "ws" or not args.updates:
+        del checks[1]
     for label, ok, detail in checks:
         print(f"target {label}: {'PASS' if ok else 'MISS'} ({detail})")
     print(f"total {time.monotonic() - t_start:.0f} s; server logs in {tmp}")
