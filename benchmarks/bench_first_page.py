@@ -18,6 +18,15 @@ defaults and with ``--num-procs 2``), and for each round, the benchmark
    connected;
 4. then stops the server.
 
+With ``--client ws`` the people are the websocket client of ``tests/ui/served.py`` instead (the
+page's HTTP request, its websocket, the whole document pulled, "document ready" sent): what the
+server must deliver before any browser can draw, without the browsers' CPU (on this 2-core
+machine a Chromium page costs about 12 s of CPU, six times the server's share, so with ten
+browsers on the same two cores the browsers, not the server, decide the first-page time).
+
+Before the crowds, ``--builds`` page builds (page, document, JSON) are timed in a fresh process
+per tree (CPU time): the first page (after the pre-warm, where the tree has one) and later ones.
+
 The reference ("alone") is one browser opening the page of an idle server of the same
 configuration, repeated ``--alone`` times; the ratio median(simultaneous)/median(alone) says how
 much waiting the crowd adds. With ``--before TREE`` (a source tree of another revision, e.g.
@@ -113,6 +122,7 @@ class Outcome:
     server_cpu_s: float = 0.0
     browser_cpu_s: float = 0.0
     wall_s: float = 0.0
+    sessions_held: list[int] = field(default_factory=list)
 
 
 async def _open(context: Any, url: str, timeout_s: float, out: Outcome) -> Any:
@@ -243,8 +253,21 @@ def ws_crowd(base: str, clients: int, timeout_s: float, out: Outcome) -> None:
     sys.path.insert(0, str(ROOT / "tests" / "ui"))
     from served import Client, PageConnection
 
+    def count_sessions() -> None:
+        """Sessions held by the server's workers while every page is open (a page whose
+        websocket reaches another worker than its HTTP request is built a second time there)."""
+        seen: dict[int, int] = {}
+        for _ in range(40):
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=5) as r:
+                    health = json.loads(r.read())
+                seen[health["pid"]] = health["sessions"]
+            except (OSError, ValueError):
+                pass
+        out.sessions_held.append(sum(seen.values()))
+
     go = threading.Barrier(clients, timeout=timeout_s)
-    done = threading.Barrier(clients, timeout=timeout_s * 2)
+    done = threading.Barrier(clients, timeout=timeout_s * 2, action=count_sessions)
 
     def one() -> None:
         async def page() -> None:
@@ -376,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
             acc.errors += res.errors
             acc.server_cpu_s += res.server_cpu_s
             acc.browser_cpu_s += res.browser_cpu_s
+            acc.sessions_held += res.sessions_held
             acc.wall_s += res.wall_s
     for _ in range(args.alone):
         for (tree_name, tree), (name, options) in runs:
@@ -423,6 +447,11 @@ def main(argv: list[str] | None = None) -> int:
         options = dict(configs)[key.split(":", 1)[1]]
         per_page = crowd_out.server_cpu_s / max(1, args.rounds * args.browsers)
         browser_per_page = crowd_out.browser_cpu_s / max(1, args.rounds * args.browsers)
+        what = (
+            f"its build and {args.updates} update(s)"
+            if args.client == "browser"
+            else "its build, sent to the client"
+        )
         ratio = _median(crowd_out.first_page_s) / _median(alone.first_page_s)
         print(f"{key} (`python -m dashboard {' '.join(options)}`):")
         print(f"  first page, {args.browsers} at once: {_summary(crowd_out.first_page_s)}")
@@ -431,9 +460,17 @@ def main(argv: list[str] | None = None) -> int:
             f"  first page alone: {_summary(alone.first_page_s)}; "
             f"crowd/alone {ratio:.1f}x (medians)"
         )
-        print(f"  update latency with {args.browsers} pages open: {_summary(crowd_out.update_s)}")
+        if args.client == "browser":
+            print(
+                f"  update latency with {args.browsers} pages open: {_summary(crowd_out.update_s)}"
+            )
+        else:
+            print(
+                f"  sessions held by the server with {args.browsers} pages open: "
+                f"{crowd_out.sessions_held} (one per page = each page built once)"
+            )
         print(
-            f"  CPU per page (its build and {args.updates} update(s)): server {per_page:.2f} s, "
+            f"  CPU per page ({what}): server {per_page:.2f} s, "
             f"browser {browser_per_page:.2f} s; errors {len(crowd_out.errors) + len(alone.errors)}"
         )
         for e in (crowd_out.errors + alone.errors)[:5]:
@@ -443,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
             "html_s": crowd_out.html_s,
             "alone_s": alone.first_page_s,
             "update_s": crowd_out.update_s,
+            "sessions_held": crowd_out.sessions_held,
             "server_cpu_s_per_page": per_page,
             "browser_cpu_s_per_page": browser_per_page,
             "errors": crowd_out.errors + alone.errors,
