@@ -455,7 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = _median(crowd_out.first_page_s) / _median(alone.first_page_s)
         print(f"{key} (`python -m dashboard {' '.join(options)}`):")
         print(f"  first page, {args.browsers} at once: {_summary(crowd_out.first_page_s)}")
-        print(f"  HTML answered: {_summary(crowd_out.html_s)}")
+        if crowd_out.html_s:
+            print(f"  HTML answered: {_summary(crowd_out.html_s)}")
         print(
             f"  first page alone: {_summary(alone.first_page_s)}; "
             f"crowd/alone {ratio:.1f}x (medians)"
@@ -467,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(
                 f"  sessions held by the server with {args.browsers} pages open: "
-                f"{crowd_out.sessions_held} (one per page = each page built once)"
+                f"{crowd_out.sessions_held} (summed over the workers that answered /health; "
+                "more than one per page = pages built twice)"
             )
         print(
             f"  CPU per page ({what}): server {per_page:.2f} s, "
