@@ -25,7 +25,8 @@ machine a Chromium page costs about 12 s of CPU, six times the server's share, s
 browsers on the same two cores the browsers, not the server, decide the first-page time).
 
 Before the crowds, ``--builds`` page builds (page, document, JSON) are timed in a fresh process
-per tree (CPU time): the first page (after the pre-warm, where the tree has one) and later ones.
+per tree (CPU time): the first page (after the pre-warm ``cevns serve`` does, where the tree has
+one) and later ones.
 
 The reference ("alone") is one browser opening the page of an idle server of the same
 configuration, repeated ``--alone`` times; the ratio median(simultaneous)/median(alone) says how
@@ -219,7 +220,7 @@ prewarmed = None
 if sys.argv[1] == "prewarm":
     from dashboard.server import prewarm
     c0 = time.process_time()
-    prewarm(create_app)
+    prewarm(create_app, every_tab=False)  # as `cevns serve` does
     prewarmed = time.process_time() - c0
 first = build()
 warm = [build() for _ in range(int(sys.argv[2]))]

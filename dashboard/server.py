@@ -443,7 +443,8 @@ def serve(
     install_log_filters()
     set_upload_limits(limits)
     if prewarm_page:
-        prewarm(app)
+        # the page as served (its first tab): every tab would add ~7 s of CPU to each start
+        prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
         return _serve_in_thread({APP_NAME: app}, guard, show=show, **kwargs)

@@ -48,8 +48,8 @@ Sizing a server for N people:
   limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
            address count as one client: raise --max-sessions-per-client (open pages) and
            --max-page-rate / --max-request-rate for them.
-  start    the page is pre-warmed before serving (imports, caches, every tab once: a few
-           seconds; --no-prewarm skips it), before the workers fork, so all start warm.
+  start    one page is pre-warmed before serving (imports, caches, first plot: 1-2 s of
+           CPU; --no-prewarm skips it), before the workers fork, so all start warm.
 """
 
 
@@ -132,7 +132,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "--no-prewarm",
         dest="prewarm",
         action="store_false",
-        help="do not build and discard one page (every tab) at start-up; by default the server "
+        help="do not build and discard one page at start-up; by default the server "
         "does so before listening and before --num-procs forks, so that the first visitors do "
         "not pay for imports, caches and first computations (a few seconds at start)",
     )

@@ -83,7 +83,7 @@ def test_prewarm_failure_is_logged_and_the_server_serves_anyway(
 
 def test_serve_prewarms_before_listening_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     events: list[str] = []
-    monkeypatch.setattr(server, "prewarm", lambda app: events.append("prewarm"))
+    monkeypatch.setattr(server, "prewarm", lambda app, **kw: events.append("prewarm"))
     monkeypatch.setattr(
         server, "_serve_in_thread", lambda *args, **kwargs: events.append("listen") or "thread"
     )
