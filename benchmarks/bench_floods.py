@@ -90,7 +90,7 @@ def start_server(users: Path, log_path: Path) -> Server:
             cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     server = Server(port, proc, log_path)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # with the pre-warm
     while True:
         try:
             with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:

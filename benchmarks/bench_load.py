@@ -224,7 +224,7 @@ def start_server(args: argparse.Namespace, log_path: Path) -> Server:
     log.close()
     server = Server(port, proc, log_path)
     atexit.register(server.stop)  # whatever happens to this process (Ctrl-C included)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # with the pre-warm
     while True:
         try:
             with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:

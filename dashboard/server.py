@@ -48,6 +48,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ __all__ = [
     "health_handler",
     "limits_from_args",
     "main",
+    "prewarm",
     "run",
     "serve",
     "server_kwargs",
@@ -320,6 +322,73 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# ------------------------------------------------------------------------------------ pre-warm
+class _WarmUpContext:
+    """Stands in for the session of the warm-up page when its clean-up callbacks run."""
+
+    id = "cevns-prewarm"
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+        self.server_context = None
+
+
+def prewarm(app: Callable[[], Any], *, every_tab: bool = True) -> float:
+    """Build one page of ``app`` outside any session, then discard it; the seconds it took.
+
+    What the first visitor would otherwise pay is paid once at start-up: the imports done
+    lazily, the core's caches for the default preset, HoloViews' and Bokeh's classes and the
+    serialisation of a whole document; with ``every_tab`` each tab is shown once (its first
+    plot and computation). Outside a session the page computes everything in this thread, so
+    nothing is left running: the server can fork its ``--num-procs`` workers afterwards, and
+    they start warm (copy-on-write). Errors are logged, never raised: a server that could not
+    pre-warm still serves.
+    """
+    import panel as pn
+    from bokeh.document import Document
+    from panel.io.state import set_curdoc
+
+    t0 = time.perf_counter()
+    doc = Document()
+    try:
+        with set_curdoc(doc):
+            page = app()
+            page.server_doc(doc)
+            if every_tab:
+                for tabs in page.select(pn.Tabs):
+                    shown = tabs.active
+                    for index in range(len(tabs)):
+                        tabs.active = index
+                    tabs.active = shown
+            doc.to_json()
+    except Exception:
+        log.exception("pre-warming the page failed (the server serves anyway)")
+    finally:
+        _discard(doc)
+    took = time.perf_counter() - t0
+    log.info("page pre-warmed in %.1f s", took)
+    return took
+
+
+def _discard(doc: Any) -> None:
+    """Run the clean-up a session's end would run for ``doc`` (Panel's and the page's)."""
+    import gc
+
+    import panel as pn
+
+    context = _WarmUpContext(doc)
+    for callback in list(doc.callbacks.session_destroyed_callbacks):
+        with contextlib.suppress(Exception):
+            callback(context)
+    # views Panel keeps past a session's end (the notification area's): none of this page's
+    for ref, view in list(pn.state._views.items()):
+        if view[2] is doc:
+            del pn.state._views[ref]
+    with contextlib.suppress(Exception):
+        doc.clear()
+    gc.collect()
+
+
 # ------------------------------------------------------------------------------------ serving
 def serve(
     app: Callable[[], Any] | None = None,
@@ -329,6 +398,7 @@ def serve(
     num_threads: int | None = None,
     reuse_sessions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    prewarm_page: bool = False,
     **options: Any,
 ) -> Any:
     """Serve ``app`` (default :func:`dashboard.app.create_app`) at ``/cevns``.
@@ -337,7 +407,9 @@ def serve(
     (:class:`dashboard.guard.Guard`) and, with a password, govern the login
     (:class:`dashboard.auth.LoginManager`). With ``threaded=True`` the server runs in a thread and
     the thread is returned (``.stop()`` ends it; one process only); otherwise this call blocks
-    until the server stops (Ctrl-C, SIGTERM).
+    until the server stops (Ctrl-C, SIGTERM). With ``prewarm_page`` one page is built and
+    discarded before the server listens (:func:`prewarm`; ``cevns serve`` does so unless
+    ``--no-prewarm``), before ``--num-procs`` forks.
     """
     kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
@@ -370,6 +442,9 @@ def serve(
     guard = Guard(limits, login=login)
     install_log_filters()
     set_upload_limits(limits)
+    if prewarm_page:
+        # the page as served (its first tab): every tab would add ~7 s of CPU to each start
+        prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
         return _serve_in_thread({APP_NAME: app}, guard, show=show, **kwargs)

@@ -32,11 +32,32 @@ from .server import (
     serve,
 )
 
-__all__ = ["add_serve_arguments", "limits_from_args", "main", "run"]
+__all__ = ["SIZING_HELP", "add_serve_arguments", "limits_from_args", "main", "run"]
+
+#: How to size a server for a class (the end of ``cevns serve --help``); the figures are those
+#: of ``benchmarks/bench_first_page.py`` and ``benchmarks/bench_load.py`` on 2 cores.
+SIZING_HELP = """\
+Sizing a server for N people:
+  CPU      a page build takes about 1 s of one core and each process builds one page at
+           a time: N people opening the page at once wait about 1.25 s x N / P for the last
+           page with P processes, plus their browsers' own rendering; an update takes
+           0.05-0.2 s. Use --num-procs P = the number of cores the server may use (more
+           processes than cores only add memory); e.g. a class of 10-20 on 2 cores:
+           --num-procs 2.
+  memory   about 200 MB per process plus 8 MB per open page: P x 200 MB + N x 8 MB.
+  limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
+           address count as one client: raise --max-sessions-per-client (open pages) and
+           --max-page-rate / --max-request-rate for them.
+  start    one page is pre-warmed before serving (imports, caches, first plot: 1-2 s of
+           CPU; --no-prewarm skips it), before the workers fork, so all start warm.
+"""
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the server options to ``parser`` (``cevns serve`` and ``python -m dashboard``)."""
+    """Add the server options to ``parser`` (``cevns serve`` and ``python -m dashboard``) and
+    the sizing advice (:data:`SIZING_HELP`) to its help."""
+    parser.epilog = SIZING_HELP
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     net = parser.add_argument_group("network")
     net.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
@@ -69,7 +90,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "--num-procs",
         type=int,
         default=1,
-        help="worker processes sharing the port (default 1; each has its own memory and caches)",
+        help="worker processes sharing the port (default 1; each has its own memory and caches, "
+        "and builds pages in parallel with the others: one per core, see the sizing below)",
     )
     work.add_argument(
         "--num-threads",
@@ -107,7 +129,18 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         help="serve new pages from a rendered first session (faster page loads)",
     )
     work.add_argument(
-        "--warm", action="store_true", help="build the page once before serving (num-procs 1)"
+        "--no-prewarm",
+        dest="prewarm",
+        action="store_false",
+        help="do not build and discard one page at start-up; by default the server "
+        "does so before listening and before --num-procs forks, so that the first visitors do "
+        "not pay for imports, caches and first computations (a few seconds at start)",
+    )
+    work.add_argument(
+        "--warm",
+        action="store_true",
+        help="Panel's warm-up: run the page once in a session before serving (num-procs 1; "
+        "the pre-warm above already does more)",
     )
     work.add_argument(
         "--admin", action="store_true", help="Panel's admin page at /admin (per process)"
@@ -257,6 +290,7 @@ def run(args: argparse.Namespace) -> None:
         show=args.show,
         num_threads=args.num_threads,
         reuse_sessions=args.reuse_sessions,
+        prewarm_page=args.prewarm,
         port=args.port,
         address=args.address,
         allow_websocket_origin=args.allow_websocket_origin,
