@@ -4,9 +4,11 @@ Statistics. By default the χ² is an Asimov sensitivity (PHYSICS §8.3): the "o
 the prediction at the no-new-physics point (or at ``truth=``) in the experiment's analysis bins,
 with a Gaussian χ² (σ_i² = N_obs,i, bins with no expected events dropped) or ``statistic=
 "poisson"`` (Baker–Cousins), and a profiled signal-normalisation nuisance σ_α from the preset's
-published prediction uncertainty (CsI 2017: 48/173) unless ``sigma_signal`` is given (0 when
-the preset publishes none). With ``data="coherent_csi_2017"`` the χ² is the data set's own
-(:func:`cevns_core.fits.dataset_chi2`) in its bins, with its arrival-time acceptance.
+published prediction uncertainty (CsI 2017: 48/173) unless ``sigma_signal`` is given; a preset
+that publishes none gets ``default_sigma_signal`` (10 %, the flux normalisation:
+:data:`cevns_core.published.DEFAULT_SIGNAL_UNCERTAINTY`). With ``data="coherent_csi_2017"``
+the χ² is the data set's own (:func:`cevns_core.fits.dataset_chi2`) in its bins, with its
+arrival-time acceptance.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .._validation import check_choice
 from ..errors import CevnsError
 from ..experiment import Experiment
 from ..physics import NewPhysics
+from ..published import DEFAULT_SIGNAL_UNCERTAINTY, signal_uncertainty
 from ..rates import _check_finite_count
 from ..statistics import gaussian_chi2, poisson_chi2
 from ..weak_charges import StandardModel
@@ -57,6 +60,7 @@ def scan(
     data: Any = None,
     statistic: str | None = None,
     sigma_signal: float | None = None,
+    default_sigma_signal: float = DEFAULT_SIGNAL_UNCERTAINTY,
     sigma_backgrounds: float | Sequence[float] | None = None,
     truth: Mapping[str, float] | None = None,
     reference: str = "minimum",
@@ -85,6 +89,10 @@ def scan(
         Signal-normalisation uncertainty σ_α (fraction; 0/None fixes the normalisation for a
         given value, ``math.inf`` frees it). Default: the published relative uncertainty of the
         preset's prediction (Asimov) or the data set's.
+    default_sigma_signal : float
+        Asimov: σ_α of an experiment whose prediction has no published uncertainty (default
+        :data:`~cevns_core.published.DEFAULT_SIGNAL_UNCERTAINTY` = 0.10; 0 gives the
+        statistics-only sensitivity).
     sigma_backgrounds : float or sequence, optional
         Background normalisation uncertainties (data only; default the data set's).
     truth : mapping, optional
@@ -266,7 +274,11 @@ def scan(
         if sigma_backgrounds is not None:
             raise CevnsError("sigma_backgrounds applies to data sets (Asimov data have none)")
         observed = signal_null if same_truth else predict(truth_point)
-        s_alpha = _published_sigma(experiment) if sigma_signal is None else sigma_signal
+        s_alpha = (
+            signal_uncertainty(experiment, default_sigma_signal)
+            if sigma_signal is None
+            else sigma_signal
+        )
         keep = observed > 0
         if not np.any(keep):
             raise CevnsError(f"{experiment.name}: no events are expected in the analysis bins")
@@ -358,18 +370,6 @@ def _check_axes(model: ScanModel, axes: Mapping[str, Any]) -> tuple[tuple[str, .
         names.append(name)
         values.append(arr)
     return tuple(names), tuple(values)
-
-
-def _published_sigma(exp: Experiment) -> float:
-    """Relative uncertainty of the preset's published prediction (0 if none)."""
-    pub = exp.published or {}
-    predicted = pub.get("predicted")
-    if not predicted:
-        return 0.0
-    if "predicted_uncertainty" in pub:
-        return float(pub["predicted_uncertainty"]) / float(predicted)
-    parts = [v for k, v in pub.items() if k.startswith("predicted_uncertainty_")]
-    return math.sqrt(sum(float(v) ** 2 for v in parts)) / float(predicted) if parts else 0.0
 
 
 def _load_data(data: Any) -> Any:
