@@ -381,17 +381,24 @@ def _cmd_scan(args: argparse.Namespace) -> None:
 
     delta_chi2_threshold(args.cl)  # a bad --cl fails before the scan
     exp = _experiment(args)
+    data = args.data
+    if data is not None and len(data) == 1:
+        data = data[0]  # one data set: its own χ² (a list would be a joint likelihood)
+    if exp is None and data is None:
+        raise CevnsError("give --experiment NAME (Asimov scan) or --data NAME (repeatable)")
     delay = {"auto": 1.0, "always": 0.0}.get(args.progress)
     result = scan(
         exp,
         args.model,
-        data=args.data,
+        data=data,
         statistic=args.statistic,
         sigma_signal=args.sigma_signal,
         reference=args.reference,
         method=args.method,
         client=args.scheduler,
         progress=None if delay is None else TextProgress(f"scan {args.model}", delay=delay),
+        keep=args.keep,
+        dtype=args.dtype,
         **_scan_axes(args),
     )
     if args.format == "json":
@@ -402,7 +409,7 @@ def _cmd_scan(args: argparse.Namespace) -> None:
     best = {k: v for k, v in result.best_fit.items() if k != "index"}
     meta = {
         "model": result.model,
-        "experiment": exp.name,
+        "experiment": result.info["experiment"],
         "data": result.info["data"] or "asimov (no new physics)",
         "statistic": result.info["statistic"],
         "sigma_signal": result.info["sigma_signal"],
@@ -743,7 +750,11 @@ def _add_scan_parsers(sub: Any) -> None:
 
     sc = sub.add_parser("scan", help="Δχ² scan of a new-physics model (1-D profile or 2-D grid)")
     sc.add_argument("model", help=f"scan model: {', '.join(sorted(SCAN_MODELS))}")
-    sc.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
+    sc.add_argument(
+        "--experiment",
+        default=None,
+        help="preset name (see `cevns experiments`); optional with --data (each data set's own)",
+    )
     for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
         doc = next(a.doc for m in SCAN_MODELS.values() for a in m.axes if a.name == name)
         sc.add_argument(
@@ -763,7 +774,11 @@ def _add_scan_parsers(sub: Any) -> None:
         )
     sc.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
     sc.add_argument(
-        "--data", default=None, help="data set to fit (default: Asimov, no new physics)"
+        "--data",
+        action="append",
+        default=None,
+        help="data set to fit (default: Asimov, no new physics); repeat for a joint likelihood "
+        "(SNS flux shared), e.g. --data coherent_csi_2021 --data coherent_lar_2020_3d",
     )
     sc.add_argument("--statistic", default=None, help="gaussian, poisson, gaussian_coherent")
     sc.add_argument(
@@ -775,7 +790,16 @@ def _add_scan_parsers(sub: Any) -> None:
         default="minimum",
         help="Δχ² relative to the minimum (default) or to the SM",
     )
-    sc.add_argument("--method", choices=("auto", "fast", "generic"), default="auto")
+    sc.add_argument("--method", choices=("auto", "fast", "kernel", "generic"), default="auto")
+    sc.add_argument(
+        "--keep",
+        choices=("bins", "chi2"),
+        default="bins",
+        help="chi2: keep only χ² and totals (large grids; the output is the same)",
+    )
+    sc.add_argument(
+        "--dtype", choices=("float64", "float32"), default="float64", help="storage of χ²"
+    )
     sc.add_argument("--form-factor", default=None, help="nuclear model (default: the preset's)")
     _add_nuclear_options(sc)
     sc.add_argument("--scheduler", default=None, help="Dask scheduler address (optional)")

@@ -101,6 +101,8 @@ class Detector(ValidatedParameters):
         class_=(str, Material),
         default="CsI",
         doc="Target material: a name or chemical formula ('CsI', 'Ar', 'CaWO4', 'CsI[Na]').",
+        label="Target",
+        metadata={"unit": ""},
     )
     mass_kg = param.Number(
         1.0,
@@ -108,6 +110,8 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(0.1, 1000.0),
         doc="Active (fiducial) target mass in kg.",
+        label="Mass",
+        metadata={"unit": "kg"},
     )
     live_time_days = param.Number(
         None,
@@ -115,18 +119,24 @@ class Detector(ValidatedParameters):
         bounds=(0.0, 1e6),
         softbounds=(0.0, 3650.0),
         doc="Live time in days (for flux sources; a fluence already holds the exposure).",
+        label="Live time",
+        metadata={"unit": "days"},
     )
     threshold = param.Number(
         0.0,
         bounds=(0.0, 1e6),
         softbounds=(0.0, 50.0),
         doc="Threshold, in threshold_unit (hard cut).",
+        label="Threshold",
+        metadata={"unit": ""},
     )
     threshold_unit = param.Selector(
         objects=list(OBSERVABLES),
         default="keVnr",
         doc="Unit of threshold and upper_limit: 'keVnr', 'keVee' or 'PE'. In the observable's "
         "unit the cut acts on the observed value, otherwise on the true recoil.",
+        label="Threshold unit",
+        metadata={"unit": ""},
     )
     upper_limit = param.Number(
         None,
@@ -135,12 +145,16 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 200.0),
         doc="Optional upper analysis limit in threshold_unit (must exceed threshold).",
+        label="Upper analysis limit",
+        metadata={"unit": ""},
     )
     quenching = param.ClassSelector(
         class_=QuenchingModel,
         default=None,
         allow_None=True,
         doc="Quenching model (needed for keVee and PE); None: no quenching information.",
+        label="Quenching",
+        metadata={"unit": ""},
     )
     light_yield_PE_per_keVee = param.Number(
         None,
@@ -149,35 +163,47 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 50.0),
         doc="Light yield in photo-electrons per keVee (needed for PE).",
+        label="Light yield",
+        metadata={"unit": "PE/keVee"},
     )
     resolution = param.ClassSelector(
         class_=ResolutionModel,
         default=None,
         allow_None=True,
         doc="Resolution model (Gaussian, Poisson or Gamma); None: no smearing.",
+        label="Resolution",
+        metadata={"unit": ""},
     )
     efficiency = param.ClassSelector(
         class_=EfficiencyModel,
         default=None,
         allow_None=True,
         doc="Detection efficiency of the observable; None: 1.",
+        label="Efficiency",
+        metadata={"unit": ""},
     )
     observable = param.Selector(
         objects=list(OBSERVABLES),
         default="keVnr",
         doc="What is measured: nuclear recoil 'keVnr', electron-equivalent 'keVee' or 'PE'.",
+        label="Observable",
+        metadata={"unit": ""},
     )
     timing_window_us = param.Range(
         None,
         allow_None=True,
         softbounds=(-1.0, 12.0),
         doc="Optional accepted arrival-time window (t_min, t_max) in μs.",
+        label="Timing window",
+        metadata={"unit": "μs"},
     )
     timing_efficiency = param.ClassSelector(
         class_=TimingEfficiency,
         default=None,
         allow_None=True,
         doc="Optional timing efficiency ε_t(t) (CsI 2021).",
+        label="Timing efficiency",
+        metadata={"unit": ""},
     )
 
     def __init__(self, **params: Any) -> None:

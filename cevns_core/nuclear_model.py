@@ -368,6 +368,8 @@ class NuclearModel(ValidatedParameters):
         doc="Neutron skin ΔR_np = R_n − R_p in fm; None: the systematics (1.01 ± 0.15)(N − Z)/A "
         "− (0.04 ± 0.03) fm (Trzcińska et al. 2001); 0: F_n = F_p (PKK: ΔR_np(CsI) = "
         "0.7 +0.9/−1.1 fm).",
+        label="Neutron skin R_n − R_p",
+        metadata={"unit": "fm"},
     )
     R_n_fm = param.Number(
         None,
@@ -376,6 +378,8 @@ class NuclearModel(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(2.0, 7.0),
         doc="Explicit neutron rms radius in fm; overrides skin_fm when set.",
+        label="Neutron rms radius R_n",
+        metadata={"unit": "fm"},
     )
     proton_radius = param.Selector(
         objects=list(PROTON_RADII),

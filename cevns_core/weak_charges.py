@@ -255,15 +255,21 @@ class StandardModel(ValidatedParameters):
         objects=list(COUPLING_SCHEMES),
         doc="Nucleon coupling scheme: tree level, PDG νN (ŝ_Z² = 0.23122), PKK literal, "
         "or flavour-dependent (Erler & Su).",
+        label="Nucleon coupling scheme",
+        metadata={"unit": ""},
     )
     sin2_theta_W = param.Number(
         default=SW2_LOW,
         bounds=(0.0, 1.0),
         doc="Weak mixing angle sin²θ_W used by the tree-level couplings (MS-bar, Q → 0).",
+        label="sin²θ_W",
+        metadata={"unit": ""},
     )
     flavour_radius = param.Boolean(
         default=False,
         doc="Add the SM flavour-dependent charge-radius correction to g_V^p (relative to ν_μ).",
+        label="SM flavour-dependent charge radius",
+        metadata={"unit": ""},
     )
 
     def nucleon_couplings(

@@ -76,6 +76,7 @@ def tools_card(
     save = _download(
         "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
     )
+    save.description = "The experiment (the core's spec), the band and the view, as JSON."
     # a FileDropper uploads in chunks (a file input sends one websocket message, and one above
     # the server's message limit closes the session); files above the server's --max-upload-size
     # are refused in the browser and, chunk by chunk, on the server; files above MAX_CONFIG_BYTES
@@ -121,7 +122,8 @@ def tools_card(
                 *(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig in spectra.figures()),
                 sizing_mode="stretch_width",
             )
-        return export.html_report(obj, "CEvNS workbench — Recoil spectra", state.spec())
+        rows = export.parameter_rows(state.values())
+        return export.html_report(obj, "CEvNS workbench — Recoil spectra", rows)
 
     code = pn.widgets.TextAreaInput(
         value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False

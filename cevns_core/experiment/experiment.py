@@ -142,12 +142,19 @@ class Experiment(ValidatedParameters):
     physics = param.ClassSelector(
         class_=StandardModel, default=None, allow_None=True, doc="None: the Standard Model."
     )
-    form_factor = param.Parameter(default="helm", doc="Nuclear model name or NuclearModel.")
+    form_factor = param.Parameter(
+        default="helm",
+        doc="Nuclear model name or NuclearModel.",
+        label="Form-factor model",
+        metadata={"unit": ""},
+    )
     form_factor_params = param.Dict(
         default={},
         doc="Parameters of the form-factor model (e.g. {'s_fm': 0.9}) and the proton_radius "
         "prescription ('measured' by default, 'charge', 'point'); a value may be a mapping "
         "isotope name or element symbol → value.",
+        label="Form-factor parameters",
+        metadata={"unit": ""},
     )
     skin_fm = param.Parameter(
         default=None,
@@ -155,11 +162,15 @@ class Experiment(ValidatedParameters):
         "(1.01 ± 0.15)(N − Z)/A − (0.04 ± 0.03) fm of Trzcińska et al. 2001, one number for "
         "every nucleus (0: F_n = F_p), or a mapping isotope name or element symbol → fm (e.g. "
         "{'Cs': 0.3, 'I': 0.25}); nuclei not named get the systematics.",
+        label="Neutron skin R_n − R_p",
+        metadata={"unit": "fm"},
     )
     R_n_fm = param.Parameter(
         default=None,
         doc="Neutron rms radius in fm, overriding the skin: None, one number, or a mapping isotope "
         "name or element symbol → fm.",
+        label="Neutron rms radius R_n",
+        metadata={"unit": "fm"},
     )
     electron_recoils = param.Boolean(
         default=False,

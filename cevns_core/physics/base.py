@@ -224,6 +224,14 @@ class ScanVariant:
     parameters; the generic path builds a model from them at each point and the fast path
     passes them, as arrays, to the effect's ``scan_terms``. ``flavour_dependent``: the model
     treats lepton families differently, so the scan kernels are kept per family.
+
+    ``polynomial`` declares closed-form structure the scan engine may use: monomials of axes,
+    each a mapping axis → power (``({"coupling": 2},)`` for a Z′: δ𝒬 ∝ g²), such that every
+    scan term (``dQ``, ``Q``, ``KB``, ``X0``–``X2``) is affine in them, with coefficients that
+    depend on the other axis only. The counts are then a polynomial in the monomials whose
+    coefficients the engine computes once per value of the other axis
+    (:mod:`cevns_core.scans.polynomial`; checked against the terms at two grid points, and
+    ignored if they disagree). Empty: no such structure declared.
     """
 
     name: str
@@ -233,6 +241,7 @@ class ScanVariant:
     flavour_dependent: bool
     figure: str = ""
     doc: str = ""
+    polynomial: tuple[Mapping[str, int], ...] = ()
 
 
 # ---------------------------------------------------------------------------- effects

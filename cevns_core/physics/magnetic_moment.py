@@ -131,6 +131,7 @@ class MagneticMoment(Effect):
             settings=_settings,
             flavour_dependent=True,
             figure="PKK Fig. 13",
+            polynomial=({"mu_e_muB": 2}, {"mu_mu_muB": 2}),  # dσ^EM ∝ μ²
         ),
     )
 

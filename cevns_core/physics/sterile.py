@@ -230,6 +230,7 @@ def _disappearance(lp: str) -> ScanVariant:
         flavour_dependent=True,
         figure="PKK Fig. 16 (disappearance)",
         doc="P = 1 − sin²2θ sin²(Δm²L/4E) — sin², not sin",
+        polynomial=({"sin2_2theta": 1},),  # the flux factor is affine in sin²2θ
     )
 
 

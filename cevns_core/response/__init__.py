@@ -27,7 +27,7 @@ Observables are in one of three units: ``"keVnr"``, ``"keVee"`` or ``"PE"`` (pho
 
 from __future__ import annotations
 
-from .base import OBSERVABLES
+from .base import OBSERVABLE_TITLES, OBSERVABLES
 from .efficiency import (
     ConstantEfficiency,
     CsI2021Efficiency,
@@ -56,6 +56,7 @@ __all__ = [
     "MAX_EFFICIENCY_FILE_BYTES",
     "MAX_EFFICIENCY_ROWS",
     "OBSERVABLES",
+    "OBSERVABLE_TITLES",
     "RESOLUTION_MODELS",
     "ConstantEfficiency",
     "CsI2021Efficiency",

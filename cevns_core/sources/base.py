@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -97,6 +98,9 @@ def gauss_legendre_segments(
 
 class Source(ValidatedParameters):
     """Base class of every neutrino source. Subclasses implement :meth:`components`."""
+
+    #: Human-readable name of the source type (selectors, titles); each source class sets it.
+    title: ClassVar[str] = ""
 
     normalisation = param.Selector(
         default="flux",

@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -167,16 +168,22 @@ class Solar(ValidatedSource):
     '6.537e+10'
     """
 
+    title: ClassVar[str] = "The Sun"
+
     components_included = param.ListSelector(
         default=list(SOLAR_COMPONENTS),
         objects=list(SOLAR_COMPONENTS),
         doc="Solar components to include.",
+        label="Solar components",
+        metadata={"unit": ""},
     )
     b8_shape = param.Selector(
         default="published",
         objects=list(B8_SHAPES),
         doc="⁸B spectrum: 'published' (tabulated, O'Hare 2021 release, mean 6.735 MeV) or "
         "'allowed' (allowed β shape with Q = 16.36 MeV, an approximation).",
+        label="⁸B spectrum shape",
+        metadata={"unit": ""},
     )
     b8_flux_cm2_s = param.Number(
         default=B16_GS98_FLUX["B8"],
@@ -184,12 +191,16 @@ class Solar(ValidatedSource):
         softbounds=(1e6, 1e7),
         doc="Total ⁸B flux in cm⁻² s⁻¹ (default B16-GS98 5.46e6; SNO's measured 5.25e6, "
         "Aharmim et al. PRC 88 (2013) 025501, is what XENONnT normalises to).",
+        label="Total ⁸B flux",
+        metadata={"unit": "cm⁻² s⁻¹"},
     )
     nu_e_survival = param.Number(
         default=1.0,
         bounds=(0.0, 1.0),
         doc="Fraction kept as ν_e; the rest is split equally into ν_μ and ν_τ (default 1: "
         "CEvNS is flavour-blind in the SM).",
+        label="νₑ survival probability",
+        metadata={"unit": ""},
     )
 
     def _check(self) -> None:

@@ -313,7 +313,13 @@ class PageConnection:
         await self.send("PATCH-DOC", {"events": [event]}, [({"id": buffer_id}, data)])
 
     async def closed(self, timeout_s: float = 30.0) -> tuple[int | None, str | None]:
-        """Wait for the server to close the connection; its close code and reason."""
+        """Wait for the server to close the connection; its close code and reason.
+
+        ``(None, None)`` means the server dropped the connection without a close frame
+        (Tornado does this when it aborts at once, e.g. for an oversized message whose
+        close frame cannot be flushed); a connection still open after ``timeout_s``
+        raises ``TimeoutError``.
+        """
         import asyncio
 
         deadline = time.monotonic() + timeout_s
@@ -324,7 +330,7 @@ class PageConnection:
                 continue
             if message is None:
                 return self.connection.close_code, self.connection.close_reason
-        return None, None
+        raise TimeoutError(f"the server kept the connection open for {timeout_s} s")
 
     @property
     def close_reason(self) -> str:

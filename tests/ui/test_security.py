@@ -92,7 +92,7 @@ def test_url_payload_is_shown_as_text(page: Page, live_app, key: str) -> None:
 @pytest.mark.ui
 def test_config_file_payload_is_shown_as_text(page: Page, live_app, tmp_path) -> None:
     config = json.loads(config_to_json(state_to_config(SessionState())))
-    config["state"][PAYLOAD] = PAYLOAD  # an unknown key: rejected, quoted in the message
+    config["band"][PAYLOAD] = PAYLOAD  # an unknown key: rejected, quoted in the message
     path = tmp_path / "evil.json"
     path.write_text(json.dumps(config), encoding="utf-8")
     _open(page, f"{live_app.url}")
@@ -425,7 +425,9 @@ async def _invalid_websocket_messages_are_refused_quietly(
         # a message above --max-message-size closes the connection
         page = await PageConnection.open(client)
         await page.change(page.find("Location"), "search", "?x=" + "y" * 2_000_000)
-        assert (await page.closed())[0] == 1009
+        # Tornado answers 1009 and aborts; when its close frame cannot be flushed before the
+        # abort (the page has unread updates queued), the connection just drops
+        assert (await page.closed())[0] in (1009, None)
         assert raw_get(base, "/health")[0] == 200
     records = caplog.get_records("call")
     refused = [r for r in records if r.getMessage().startswith("refused a message from a page")]

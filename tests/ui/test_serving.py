@@ -346,10 +346,12 @@ def test_malformed_configuration_files_are_reported(
         expect(page.get_by_text("File is too large").first).to_be_visible()
         assert states[-1].spec() == before
         good = tmp_path / "good.json"
-        good.write_text(json.dumps({**state_to_config(states[-1]), "state": {"mass_kg": 3.0}}))
+        cfg = state_to_config(states[-1])
+        cfg["experiment"]["exposure"]["mass_kg"] = 3.0
+        good.write_text(json.dumps(cfg))
         page.locator("input[type=file]").first.set_input_files(str(good))
         loaded = page.locator(".notyf__toast").filter(has_text="Configuration loaded")
-        expect(loaded.first).to_be_visible()
+        expect(loaded.first).to_be_visible(timeout=15_000)
         assert states[-1].mass_kg == 3.0
     assert console_errors == []
     assert local_only == []
