@@ -298,6 +298,9 @@ def differential_cross_section(
     Examples
     --------
     >>> round(float(differential_cross_section(30.0, 10.0, "Cs133")) / 1e-39, 4)
+    0.5433
+    >>> review = {"form_factor_params": {"skin_fm": 0.0, "proton_radius": "charge"}}
+    >>> round(float(differential_cross_section(30.0, 10.0, "Cs133", **review)) / 1e-39, 4)
     0.5605
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
@@ -331,6 +334,9 @@ def total_cross_section(
     Examples
     --------
     >>> round(float(total_cross_section(30.0, "Cs133")) / 1e-38, 3)
+    1.698
+    >>> review = {"form_factor_params": {"skin_fm": 0.0, "proton_radius": "charge"}}
+    >>> round(float(total_cross_section(30.0, "Cs133", **review)) / 1e-38, 3)  # PHYSICS §3.7
     1.721
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)

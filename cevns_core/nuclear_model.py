@@ -20,7 +20,8 @@ For the harmonic-oscillator model this rule means the neutron density keeps the 
 A model with a neutron distribution of its own (the ``"tabulated"`` model of a table with F_n or
 ρ_n, :meth:`~cevns_core.form_factors.FormFactorModel.neutron_partner`) supplies the neutron model
 instead (also in place of the default skin); an explicit skin or R_n rescales that distribution.
-Under ``"measured"`` such data-bound models (and the point nucleus) are used as built.
+Under ``"measured"`` such data-bound models (and the point nucleus) are used as built, and a
+table without a neutron distribution stands for both (F_n = F_p) unless a skin or R_n is given.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ def _build_pair(
     if R_n_fm is None and skin_fm is None:  # the default: the table's own, else the systematics
         if partner is not None:
             return proton, partner
+        if not type(base).anchors_on_charge_radius:  # a table without neutrons stands for both
+            return proton, neutron
         target = proton.rms_radius_fm + neutron_skin_systematics(iso).skin_fm
         # a shape that cannot have the radius (³He) keeps the proton's: F_n = F_p
         return proton, _with_rms_or_none(neutron, target) or neutron
@@ -148,10 +151,11 @@ def _build_pair(
 
 
 def _fold_nucleon(
-    proton_radius: str, q_fm: FloatArray, F: tuple[FloatArray, ...]
+    proton_radius: str, proton: FormFactorModel, q_fm: FloatArray, F: tuple[FloatArray, ...]
 ) -> tuple[FloatArray, ...]:
-    """Fold point-nucleon form factors with the nucleon dipole under ``"measured"``."""
-    if proton_radius != "measured":
+    """Fold point-nucleon form factors with the nucleon dipole under ``"measured"``; a model
+    without a size of its own (point nucleus) or bound to data (tables) is used as built."""
+    if proton_radius != "measured" or not type(proton).anchors_on_charge_radius:
         return F
     G = nucleon_dipole_form_factor(q_fm)
     return tuple(f * G for f in F)
@@ -325,7 +329,7 @@ def nucleon_form_factors(
     proton, neutron = _pair(iso, model, model_params, skin_fm, R_n_fm, proton_radius)
     F_p = proton.form_factor(q)
     F_n = F_p.copy() if neutron is proton else neutron.form_factor(q)
-    F_p, F_n = _fold_nucleon(proton_radius, q, (F_p, F_n))
+    F_p, F_n = _fold_nucleon(proton_radius, proton, q, (F_p, F_n))
     return F_p, F_n
 
 
@@ -347,7 +351,7 @@ class NuclearModel(ValidatedParameters):
     0.1
     >>> pb = NuclearModel(isotope="Pb208")  # default skin: the systematics
     >>> round(pb.R_n_fm_effective - pb.R_p_fm, 4)
-    0.1736
+    0.1737
     """
 
     isotope = param.ClassSelector(
@@ -459,12 +463,14 @@ class NuclearModel(ValidatedParameters):
     def F_p(self, q_fm: ArrayLike) -> FloatArray:
         """Proton form factor F_p(q), q in fm⁻¹; F_p(0) = 1 (nucleon dipole under "measured")."""
         q = as_array(q_fm, "q_fm", minimum=0.0)
-        return _fold_nucleon(self.proton_radius, q, (self._models()[0].form_factor(q),))[0]
+        proton = self._models()[0]
+        return _fold_nucleon(self.proton_radius, proton, q, (proton.form_factor(q),))[0]
 
     def F_n(self, q_fm: ArrayLike) -> FloatArray:
         """Neutron form factor F_n(q), q in fm⁻¹; F_n(0) = 1 (nucleon dipole under "measured")."""
         q = as_array(q_fm, "q_fm", minimum=0.0)
-        return _fold_nucleon(self.proton_radius, q, (self._models()[1].form_factor(q),))[0]
+        proton, neutron = self._models()
+        return _fold_nucleon(self.proton_radius, proton, q, (neutron.form_factor(q),))[0]
 
     def rho_p(self, r_fm: ArrayLike) -> FloatArray:
         """Proton density in fm⁻³ normalised to 1 (multiply by Z for the number density)."""

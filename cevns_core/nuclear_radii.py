@@ -143,7 +143,7 @@ def neutron_skin_systematics(iso: str | Isotope) -> SkinEstimate:
     --------
     >>> est = neutron_skin_systematics("Pb208")
     >>> round(est.skin_fm, 4), round(est.sigma_fm, 4)
-    (0.1736, 0.0444)
+    (0.1737, 0.0437)
     """
     nucleus = isotope(iso)
     asymmetry = (nucleus.N - nucleus.Z) / nucleus.A
@@ -161,7 +161,7 @@ def nucleon_dipole_form_factor(q_fm: ArrayLike) -> NDArray[np.float64]:
     Examples
     --------
     >>> round(float(nucleon_dipole_form_factor(0.8733)), 4)
-    0.9211
+    0.9213
     """
     q_GeV = as_array(q_fm, "q_fm", minimum=0.0) * HBARC_MeV_fm * 1e-3
     return (1.0 + q_GeV**2 / NUCLEON_DIPOLE_MASS2_GeV2) ** -2

@@ -127,7 +127,7 @@ class Experiment(ValidatedParameters):
     >>> from cevns_core import experiment
     >>> exp = experiment("coherent_csi_2017")
     >>> round(exp.counts().total, 1)
-    173.9
+    167.0
     """
 
     title = param.String(default="", doc="Human-readable name.")

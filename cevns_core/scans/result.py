@@ -168,8 +168,7 @@ class ScanResult:
             x = self.axes[names[0]]
             if x.size < 2:
                 raise CevnsError("a 1-D profile needs at least 2 grid points for intervals")
-            x, chi2 = self._profile_with_null(x)
-            return confidence_intervals(x, chi2, threshold=level, chi2_min=self.chi2_min)
+            return confidence_intervals(x, self.chi2, threshold=level, chi2_min=self.chi2_min)
         import contourpy
 
         a0, a1 = (self.axes[n] for n in names)
@@ -186,17 +185,6 @@ class ScanResult:
             xs, ys = line[:, 0], line[:, 1]
             lines.append((10.0**ys if log0 else ys, 10.0**xs if log1 else xs))
         return lines
-
-    def _profile_with_null(self, x: Array) -> tuple[Array, Array]:
-        """The 1-D profile with the no-new-physics point (evaluated by every scan) inserted when
-        it lies inside the grid between two grid points: it refines the profile where an Asimov
-        minimum sits, so an interval narrower than the grid step is resolved."""
-        x0 = self.null_point.get(next(iter(self.axes)), math.nan)
-        chi2 = np.asarray(self.chi2, dtype=float)
-        if not (math.isfinite(x0) and x[0] < x0 < x[-1]) or np.any(x == x0):
-            return x, chi2
-        k = int(np.searchsorted(x, x0))
-        return np.insert(x, k, x0), np.insert(chi2, k, self.chi2_null)
 
     def intervals(self, cl: float = 0.9) -> list[Interval]:
         """1-D profiles: the allowed intervals at ``cl`` (same as :meth:`contour`)."""
