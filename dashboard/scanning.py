@@ -91,7 +91,10 @@ def scan_chunk(
     for name in names[1:]:
         chunk[name] = np.asarray(axes[name], dtype=float)
     with collect_warnings():
-        result = cc.scan(scan_experiment(spec), model, data=data, statistic=statistic, **chunk)
+        # chunks of one grid: refining a chunk's 1-D profile would change its rows
+        result = cc.scan(
+            scan_experiment(spec), model, data=data, statistic=statistic, refine=False, **chunk
+        )
     # the predictions per bin and grid point are most of a chunk's memory, and not shown
     empty = np.zeros((*result.chi2.shape, 0))
     return _readonly(dataclasses.replace(result, bin_counts=empty))

@@ -162,7 +162,7 @@ def auto_bins(experiment: Any, model: str, axes: dict[str, Array], options: dict
         k: np.unique(v[np.linspace(0, v.size - 1, min(v.size, 12)).round().astype(int)])
         for k, v in axes.items()
     }
-    d = [scan(exp, model, bins=n, **options, **sub).delta_chi2 for n in (16, 32, 64)]
+    d = [scan(exp, model, bins=n, refine=False, **options, **sub).delta_chi2 for n in (16, 32, 64)]
     near = np.minimum.reduce(d) < _AUTO_BINS_REGION  # where contours can be
     if not np.any(near):
         near = d[2] <= np.min(d[2])
