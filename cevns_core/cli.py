@@ -463,6 +463,23 @@ def _cmd_fit(args: argparse.Namespace) -> None:
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
     # one --data: that data set; several: their joint likelihood (shared SNS flux)
     data = args.data[0] if len(args.data) == 1 else list(args.data)
+    if args.apv_theory is not None:  # the APV term with another atomic theory
+        from .electroweak import external_term
+
+        if "apv_cs133" not in args.data:
+            raise CevnsError("--apv-theory needs --data apv_cs133")
+        term = external_term("apv_cs133", theory=args.apv_theory)
+        data = [term if d == "apv_cs133" else d for d in args.data]
+    radius = args.neutron_radius
+    if radius is not None and args.parameter != "sin2_theta_W":
+        raise CevnsError("--neutron-radius applies to the sin2_theta_W fit only")
+    if radius is not None and radius != "free":
+        try:
+            radius = float(radius)
+        except ValueError:
+            raise CevnsError(
+                f"--neutron-radius must be a value in fm or 'free', got {radius!r}"
+            ) from None
     exp = _experiment(args)
     if exp is None and nuclear_overrides(args):  # the data set's own preset, with the choice
         from .datasets import load_dataset
@@ -480,7 +497,8 @@ def _cmd_fit(args: argparse.Namespace) -> None:
     if args.nuclei and args.parameter != "R_n_fm":
         raise CevnsError("--nuclei applies to the R_n_fm fit only")
     if args.parameter == "sin2_theta_W":
-        profile = fits.fit_sin2_theta_w(data, experiment=exp, grid=grid, **options)
+        extra = {} if radius is None else {"neutron_radius": radius}
+        profile = fits.fit_sin2_theta_w(data, experiment=exp, grid=grid, **options, **extra)
     elif args.parameter == "R_n_fm":
         extra = {"nuclei": args.nuclei} if args.nuclei else {}
         profile = fits.fit_neutron_radius(data, experiment=exp, grid=grid, **options, **extra)
@@ -829,6 +847,17 @@ def _add_scan_parsers(sub: Any) -> None:
         nargs="+",
         default=None,
         help="R_n_fm only: fit R_n of these nuclei (e.g. Cs), the others unchanged",
+    )
+    ft.add_argument(
+        "--apv-theory",
+        default=None,
+        choices=("dzuba2012", "sahoo2021", "porsev2010"),
+        help="with --data apv_cs133: the atomic-theory PNC amplitude (default dzuba2012)",
+    )
+    ft.add_argument(
+        "--neutron-radius",
+        default=None,
+        help="sin2_theta_W on likelihood data: R_n of every target in fm, or 'free' (profiled)",
     )
     ft.add_argument("--experiment", default=None, help="preset (default: the data set's)")
     _add_nuclear_options(ft)

@@ -22,7 +22,11 @@ predicts the signal in the bins of a data set (:func:`cevns_core.datasets.load_d
 An energy × time data set ("coherent_csi_2021", "coherent_csi_2017_2d"), a list of data sets
 (``["coherent_csi_2021", "coherent_lar_2020_3d"]``) or a :class:`cevns_core.likelihood.Likelihood`
 is fitted with the joint Poisson likelihood of :mod:`cevns_core.likelihood` (shared physics, the
-SNS flux nuisance shared, every nuisance profiled).
+SNS flux nuisance shared, every nuisance profiled). Such a list may also hold external terms
+(``"apv_cs133"``, ``"prex2"``, ``"crex"`` or :func:`cevns_core.external_term` objects), whose χ²
+is added at the fit's sin²θ_W and neutron radii: ``fit_sin2_theta_w(["coherent_csi_2021",
+"apv_cs133"], neutron_radius="free")`` profiles a common R_n (CDG's "R_n free"),
+``fit_neutron_radius([...], nuclei=["Cs"], profiled=["I"])`` fits R_n(Cs) with R_n(I) profiled.
 
 The generic :func:`profile_1d` scans any parameter: ``make_physics(value)`` returns the physics
 model (``StandardModel``/``NewPhysics``) for a grid value, or a mapping with any of ``physics``,
@@ -443,6 +447,8 @@ def fit_sin2_theta_w(
     sigma_signal: float | None = None,
     sigma_backgrounds: float | Sequence[float] | None = None,
     time_cut: bool = True,
+    neutron_radius: float | Mapping[str, float] | str | None = None,
+    radius_grid: ArrayLike | None = None,
 ) -> Profile1D:
     """Fit the weak mixing angle sin²θ_W (tree-level couplings) to a data set.
 
@@ -468,6 +474,11 @@ def fit_sin2_theta_w(
         ``couplings="tree"``.
     statistic, sigma_signal, sigma_backgrounds, time_cut
         See :func:`dataset_chi2` and :func:`predict_signal`.
+    neutron_radius : float, mapping, "free" or None
+        Likelihood data sets only. A value (fm) or a mapping nucleus → value (``{"Cs": 5.09,
+        "I": 5.03}``) fixes R_n of the predictions and of the external terms; ``"free"``
+        profiles a common R_n on ``radius_grid`` (default 3.5–7.5 fm by 0.1 fm). None: the
+        experiments' nuclear model (external terms: their own convention).
 
     Returns
     -------
@@ -485,7 +496,25 @@ def fit_sin2_theta_w(
 
         lik = _joint(dataset, experiment, statistic=statistic, sigma_signal=sigma_signal,
                      sigma_backgrounds=sigma_backgrounds, time_cut=time_cut)  # fmt: skip
-        return likelihood_sin2_theta_w(lik, grid, physics)
+        if isinstance(neutron_radius, str):
+            from .likelihood.profiled import likelihood_sin2_theta_w_radius
+
+            if neutron_radius != "free":
+                raise CevnsError(
+                    f"neutron_radius must be a value in fm, a mapping or 'free', got "
+                    f"{neutron_radius!r}"
+                )
+            if grid is None:  # APV fixes sin²θ_W to ±0.003: a fine grid near 0.24
+                apv = "apv_cs133" in lik.external_names
+                grid = np.linspace(0.20, 0.28, 81) if apv else np.linspace(0.0, 0.5, 101)
+            grid2 = likelihood_sin2_theta_w_radius(lik, grid, radius_grid, physics=physics)
+            return grid2.profile("sin2_theta_W")
+        if radius_grid is not None:
+            raise CevnsError("radius_grid applies to neutron_radius='free' only")
+        ffp = None if neutron_radius is None else {"R_n_fm": neutron_radius}
+        return likelihood_sin2_theta_w(lik, grid, physics, form_factor_params=ffp)
+    if neutron_radius is not None or radius_grid is not None:
+        raise CevnsError("neutron_radius applies to likelihood data sets (e.g. a list of names)")
     ds = _dataset(dataset)
     exp = _experiment(experiment, ds)
     g = _grid(np.linspace(0.0, 0.5, 251) if grid is None else grid, "grid")
@@ -544,6 +573,8 @@ def fit_neutron_radius(
     sigma_backgrounds: float | Sequence[float] | None = None,
     time_cut: bool = True,
     nuclei: Sequence[str] | None = None,
+    profiled: Sequence[str] | None = None,
+    profiled_grid: ArrayLike | None = None,
 ) -> Profile1D:
     """Fit a common neutron rms radius R_n (fm) of the target isotopes to a data set.
 
@@ -567,6 +598,10 @@ def fit_neutron_radius(
     nuclei : sequence of str, optional
         Likelihood data sets only: give R_n to these nuclei (element symbols or isotope names,
         e.g. ``["Cs"]``), the others keep the experiment's choice: R_n of Cs and I separately.
+    profiled : sequence of str, optional
+        Likelihood data sets with ``nuclei`` only: the R_n of these other nuclei is free and
+        profiled on ``profiled_grid`` (default 3.5–7.5 fm by 0.1 fm), e.g. R_n(Cs) with R_n(I)
+        profiled from CsI 2021 + APV.
 
     Returns
     -------
@@ -583,7 +618,22 @@ def fit_neutron_radius(
 
         lik = _joint(dataset, experiment, statistic=statistic, sigma_signal=sigma_signal,
                      sigma_backgrounds=sigma_backgrounds, time_cut=time_cut)  # fmt: skip
+        if profiled:
+            from .likelihood.profiled import likelihood_neutron_radii
+
+            if not nuclei:
+                raise CevnsError("profiled=... needs nuclei=... (the nuclei whose R_n is fitted)")
+            grid2 = likelihood_neutron_radii(
+                lik, (tuple(nuclei), tuple(profiled)),
+                (np.linspace(3.0, 8.0, 101) if grid is None else grid, profiled_grid),
+                form_factor=form_factor,
+            )  # fmt: skip
+            return grid2.profile(grid2.parameters[0])
+        if profiled_grid is not None:
+            raise CevnsError("profiled_grid applies with profiled=... only")
         return likelihood_neutron_radius(lik, grid, form_factor=form_factor, nuclei=nuclei)
+    if profiled is not None or profiled_grid is not None:
+        raise CevnsError("profiled=... needs a likelihood data set (e.g. a list of names)")
     if nuclei is not None:
         raise CevnsError("nuclei=... needs a likelihood data set (e.g. 'coherent_csi_2021')")
     ds = _dataset(dataset)

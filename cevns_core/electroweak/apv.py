@@ -34,9 +34,14 @@ atom measures is Z Q_W^p + N Q_W^n q_n/q_p. Atomic amplitudes include a neutron-
 
     Q_W^th(sin²θ_W, R_n) = Q_W^SM(sin²θ_W) + N Q_W^n (q_n/q_p − 1).
 
-The shipped δk = −0.0018(5) (10⁻¹¹ |e| a_B, −0.20 %) is the neutron-skin line of Dzuba et al.'s
-amplitude as used by Atzori Corona et al.; it is quoted from memory and assumed for all three
-theories (**verify**). In this model it corresponds to a skin R_n − R_p = 0.124 fm. Without a
+The shipped δk = −0.0018(5) (10⁻¹¹ |e| a_B, −0.20 %) is the neutron-skin line of the amplitude
+breakdowns of Porsev, Beloy & Derevianko (PRD 82 (2010) 036008, taken from A. Derevianko,
+PRA 65 (2002) 012106, "updated corrections for the neutron distribution") and of Dzuba et al.
+2012, which kept it; Atzori Corona et al. 2023 subtract it to define the skin-free amplitude.
+Independent check (tests): in this module's f(r) model δk = −0.0018 is a skin R_n − R_p =
+0.124 fm, and the antiprotonic-atom systematics Δr_np = (1.01 ± 0.15)(N − Z)/A − (0.04 ± 0.03)
+fm (Trzcińska et al., PRL 87 (2001) 082501) give 0.135(40) fm for ¹³³Cs, i.e. δk = −0.0020(6).
+For ``"sahoo2021"`` the same δk is an assumption (its breakdown is not shipped). Without a
 neutron radius, :func:`apv_chi2` uses the published Q_W (the theory's own skin estimate) instead.
 
 Radii follow :func:`cevns_core.nucleon_form_factors`: R_p is the charge radius (default) or the

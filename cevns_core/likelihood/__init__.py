@@ -11,6 +11,8 @@
   physics and shared nuisances (the SNS flux);
 * :mod:`~cevns_core.likelihood.fitting` — fits on a Likelihood, the fitted signal count, and
   :func:`profile_chi2`, the hook for parameter scans;
+* :mod:`~cevns_core.likelihood.profiled` — two parameters at once (sin²θ_W with R_n free,
+  R_n(Cs) and R_n(I)), one profiled: :class:`Profile2D`;
 * :mod:`~cevns_core.likelihood.overview` — :func:`fit_overview`: data, errors, best-fit and
   nominal predictions, residuals, pulls and goodness of fit for a data-versus-prediction view;
 * :mod:`~cevns_core.likelihood.published` — :func:`named_results`: our fits beside the
@@ -23,6 +25,7 @@ from .fitting import fit_signal_count, profile_chi2
 from .joint import Likelihood, as_likelihood
 from .model import BinnedPoissonModel
 from .overview import fit_overview
+from .profiled import Profile2D, likelihood_neutron_radii, likelihood_sin2_theta_w_radius
 from .published import named_results, published_results
 from .tables import EnergyTimeData, energy_time_names, load_energy_time
 
@@ -34,12 +37,15 @@ __all__ = [
     "EnergyTimeData",
     "Likelihood",
     "Nuisance",
+    "Profile2D",
     "ShapeEffect",
     "as_likelihood",
     "energy_time_names",
     "fit_overview",
     "fit_signal_count",
     "likelihood_names",
+    "likelihood_neutron_radii",
+    "likelihood_sin2_theta_w_radius",
     "load_energy_time",
     "named_results",
     "profile_chi2",

@@ -12,6 +12,11 @@ physics for all); the batch of predictions is profiled over every nuisance at on
   counts are smooth in R_n); one direct prediction between nodes checks the interpolation
   (relative error < 1e-4, else every grid value is computed directly).
 
+External terms of the likelihood (APV, PVES: :mod:`cevns_core.electroweak.terms`) are added at
+each grid point with the parameters the fit sets: sin²θ_W (the grid, or the physics model's
+value) and R_n of the isotopes it fixes or scans (``R_n_Cs133_fm`` …; an isotope whose R_n the
+fit does not set takes the term's own convention).
+
 :func:`profile_chi2` is what a parameter scan needs: energy counts per flavour of every data set
 for a batch of parameter points → χ² with all nuisances profiled (shape of the batch).
 """
@@ -32,6 +37,7 @@ from ..weak_charges import StandardModel
 from .joint import Likelihood
 
 __all__ = [
+    "external_parameters",
     "fit_signal_count",
     "likelihood_neutron_radius",
     "likelihood_profile",
@@ -50,8 +56,53 @@ def _grid(grid: ArrayLike, name: str) -> Array:
     return g
 
 
-def _profile(lik: Likelihood, parameter: str, grid: Array, signals: Array, **extra: Any):
-    chi2, nuis = lik.chi2(signals, return_nuisances=True)
+_TERM_ISOTOPES = {"Cs": "Cs133", "I": "I127", "Pb": "Pb208", "Ca": "Ca48", "Ar": "Ar40"}
+
+
+def external_parameters(
+    lik: Likelihood,
+    sin2_theta_W: Any,
+    radii: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The physics parameters of ``lik``'s external terms for one fit setting.
+
+    ``radii`` maps element symbols or isotope names ("Cs", "Cs133") to R_n in fm (arrays
+    broadcast; the key ``"*"`` stands for every isotope).
+    """
+    params: dict[str, Any] = {}
+    wanted = lik.external_parameters
+    if "sin2_theta_W" in wanted:
+        params["sin2_theta_W"] = sin2_theta_W
+    for key, value in (radii or {}).items():
+        isotopes = list(_TERM_ISOTOPES.values()) if key == "*" else [_TERM_ISOTOPES.get(key, key)]
+        for iso in isotopes:
+            name = f"R_n_{iso}_fm"
+            if name in wanted:
+                params[name] = value
+    return params
+
+
+def _radii(form_factor_params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """R_n per isotope from ``form_factor_params`` ({"R_n_fm": 5.4} or {"R_n_fm": {"Cs": …}})."""
+    value = (form_factor_params or {}).get("R_n_fm")
+    if value is None:
+        return {}
+    return dict(value) if isinstance(value, Mapping) else {"*": value}
+
+
+def _profile(
+    lik: Likelihood,
+    parameter: str,
+    grid: Array,
+    signals: Array,
+    parameters: Mapping[str, Any] | None = None,
+    **extra: Any,
+):
+    if lik.external:
+        chi2, nuis = lik.chi2(signals, return_nuisances=True, parameters=parameters or {})
+        extra = {**extra, "external": lik.external_names}
+    else:
+        chi2, nuis = lik.chi2(signals, return_nuisances=True)
     info = {
         "datasets": list(lik.labels),
         "statistic": "poisson",
@@ -82,9 +133,18 @@ def likelihood_profile(
 
 
 def likelihood_sin2_theta_w(
-    lik: Likelihood, grid: ArrayLike | None = None, physics: StandardModel | None = None
+    lik: Likelihood,
+    grid: ArrayLike | None = None,
+    physics: StandardModel | None = None,
+    *,
+    form_factor: str | None = None,
+    form_factor_params: Mapping[str, Any] | None = None,
 ) -> Profile1D:
-    """sin²θ_W (tree-level couplings) on a likelihood; default grid 0 to 0.5 by 0.002."""
+    """sin²θ_W (tree-level couplings) on a likelihood; default grid 0 to 0.5 by 0.002.
+
+    ``form_factor``/``form_factor_params`` fix the nuclear model of every prediction, e.g.
+    ``{"R_n_fm": {"Cs": 5.09, "I": 5.03}}``; the same radii go to the external terms.
+    """
     g = _grid(np.linspace(0.0, 0.5, 251) if grid is None else grid, "grid")
     if g[0] < 0 or g[-1] > 1:
         raise CevnsError("sin²θ_W grid values must lie in [0, 1]")
@@ -98,8 +158,15 @@ def likelihood_sin2_theta_w(
         )
     settings = {k: v for k, v in base.param.values().items() if k != "name"}
 
+    nuclear: dict[str, Any] = {}
+    if form_factor is not None or form_factor_params:
+        nuclear["form_factor"] = (
+            form_factor if form_factor is not None else lik.parts[0].experiment.form_factor
+        )
+        nuclear["form_factor_params"] = form_factor_params
+
     def at(s: float) -> Array:
-        return lik.predict(type(base)(**{**settings, "sin2_theta_W": s}))
+        return lik.predict(type(base)(**{**settings, "sin2_theta_W": s}), **nuclear)
 
     nodes = np.array([0.0, 0.25, 0.5])
     coeffs = np.polynomial.polynomial.polyfit(nodes, np.array([at(s) for s in nodes]), 2)
@@ -111,7 +178,8 @@ def likelihood_sin2_theta_w(
         signals = np.clip(coeffs[0] + coeffs[1] * g[:, None] + coeffs[2] * g[:, None] ** 2, 0, None)
     else:
         signals = np.array([at(float(s)) for s in g])
-    return _profile(lik, "sin2_theta_W", g, signals, quadratic_in_sin2=exact)
+    params = external_parameters(lik, g, _radii(form_factor_params))
+    return _profile(lik, "sin2_theta_W", g, signals, params, quadratic_in_sin2=exact)
 
 
 def likelihood_neutron_radius(
@@ -120,8 +188,12 @@ def likelihood_neutron_radius(
     *,
     form_factor: str | None = None,
     nuclei: Sequence[str] | None = None,
+    physics: StandardModel | None = None,
 ) -> Profile1D:
     """A neutron rms radius R_n (fm) on a likelihood; default grid 3 to 8 fm by 0.05 fm.
+
+    ``physics``: the model of every prediction (default: each experiment's); its sin²θ_W (or
+    the low-energy SM value) goes to the external terms.
 
     ``nuclei`` (element symbols or isotope names, e.g. ``["Cs"]``) gives R_n to those nuclei
     only; the others keep the experiment's nuclear choice. Default: every target nucleus.
@@ -135,7 +207,7 @@ def likelihood_neutron_radius(
 
     def at(r: float) -> Array:
         value: Any = float(r) if not nuclei else {str(n): float(r) for n in nuclei}
-        return lik.predict(form_factor=model, form_factor_params={"R_n_fm": value})
+        return lik.predict(physics, form_factor=model, form_factor_params={"R_n_fm": value})
 
     spline_ok = False
     if g.size > _SPLINE_NODES:
@@ -150,7 +222,17 @@ def likelihood_neutron_radius(
     else:
         signals = np.array([at(float(r)) for r in g])
     label = "R_n_fm" if not nuclei else f"R_n_fm[{','.join(map(str, nuclei))}]"
-    return _profile(lik, label, g, signals, form_factor=model, interpolated=spline_ok)
+    radii = {"*": g} if not nuclei else {str(n): g for n in nuclei}
+    params = external_parameters(lik, _sin2_of(lik, physics), radii)
+    return _profile(lik, label, g, signals, params, form_factor=model, interpolated=spline_ok)
+
+
+def _sin2_of(lik: Likelihood, physics: Any) -> float:
+    """sin²θ_W of the predictions (the model's, or the low-energy SM value)."""
+    from ..units import SW2_LOW
+
+    model = physics if physics is not None else lik.parts[0].experiment.physics
+    return float(getattr(model, "sin2_theta_W", SW2_LOW))
 
 
 def fit_signal_count(

@@ -17,6 +17,19 @@ proton, common to every COHERENT data set) are one parameter for every data set 
 with their prior counted once; every other nuisance belongs to its data set (the same data set
 twice gets two independent sets of nuisances: ``name#2:…``). Physics parameters are common to all
 data sets: a prediction applies the same model to every experiment.
+
+**External terms.** Names of :data:`cevns_core.electroweak.EXTERNAL_TERMS` (``"apv_cs133"``,
+``"prex2"``, ``"crex"``) or built :class:`~cevns_core.electroweak.ExternalTerm` objects (e.g.
+``external_term("apv_cs133", theory="sahoo2021")``) may stand among the data sets::
+
+    lik = cc.Likelihood(["coherent_csi_2021", "apv_cs133"])
+    lik.chi2(signal, parameters={"sin2_theta_W": s, "R_n_Cs133_fm": r})
+
+Their χ² depends on physics parameters, not on the predicted cells, so :meth:`Likelihood.chi2`
+then needs ``parameters`` (names of :mod:`cevns_core.electroweak.terms`, arrays broadcasting
+against the batch shape of ``signal``); a parameter a term declares but ``parameters`` lacks
+takes the term's own convention (APV without R_n: the published weak charge). The fits
+(:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them.
 """
 
 from __future__ import annotations
@@ -27,6 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..electroweak import EXTERNAL_TERMS, ExternalTerm, external_term
 from ..errors import CevnsError
 from .analyses import SHARED_NUISANCES, DataSetLikelihood
 from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
@@ -41,8 +55,10 @@ class Likelihood:
 
     Parameters
     ----------
-    datasets : str, DataSetLikelihood or a sequence of them
-        Names of :func:`~cevns_core.likelihood.likelihood_names` or built data sets.
+    datasets : str, DataSetLikelihood, ExternalTerm or a sequence of them
+        Names of :func:`~cevns_core.likelihood.likelihood_names` or built data sets, and
+        external terms (names of :data:`~cevns_core.electroweak.EXTERNAL_TERMS` or built
+        terms; at least one CEvNS data set is needed).
     shared : sequence of str
         Nuisances common to the data sets (one parameter, prior counted once).
     **options
@@ -56,6 +72,8 @@ class Likelihood:
         Each data set's cells in the concatenated cell vector.
     model : BinnedPoissonModel
         The concatenated model; :attr:`nuisance_names` lists its nuisances.
+    external : tuple of ExternalTerm
+        The external (non-CEvNS) χ² terms, in the order given.
     """
 
     def __init__(
@@ -65,11 +83,26 @@ class Likelihood:
         shared: Sequence[str] = SHARED_NUISANCES,
         **options: Any,
     ) -> None:
-        items = [datasets] if isinstance(datasets, str | DataSetLikelihood) else list(datasets)
+        single = isinstance(datasets, str | DataSetLikelihood | ExternalTerm)
+        items = [datasets] if single else list(datasets)
         if not items:
             raise CevnsError("a likelihood needs at least one data set")
+        external = [d for d in items if _is_external(d)]
+        self.external: tuple[ExternalTerm, ...] = tuple(
+            d if isinstance(d, ExternalTerm) else external_term(d) for d in external
+        )
+        names = [t.name for t in self.external]
+        if len(set(names)) != len(names):
+            raise CevnsError(f"an external term is given twice: {names}")
+        cevns = [d for d in items if not _is_external(d)]
+        if not cevns:
+            raise CevnsError(
+                f"a likelihood needs at least one CEvNS data set besides {', '.join(names)}; "
+                "an external term alone: cevns_core.electroweak (apv_sin2_theta_w, "
+                "external_term)"
+            )
         self.parts = [
-            d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in items
+            d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in cevns
         ]
         self.shared = tuple(shared)
         self.slices: list[slice] = []
@@ -167,10 +200,54 @@ class Likelihood:
         return_nuisances: bool = False,
         fixed: Mapping[str, float] | None = None,
         start: ArrayLike | None = None,
+        parameters: Mapping[str, Any] | None = None,
     ) -> Array | tuple[Array, Array]:
         """Profiled χ² of signal vectors (..., n_cells) (see :meth:`BinnedPoissonModel.chi2`;
-        ``start``: nuisance values to start the profile from, e.g. a neighbouring point's)."""
-        return self.model.chi2(signal, return_nuisances=return_nuisances, fixed=fixed, start=start)
+        ``start``: nuisance values to start the profile from, e.g. a neighbouring point's),
+        plus the external terms' χ² at ``parameters`` (required when there are such terms)."""
+        out = self.model.chi2(signal, return_nuisances=return_nuisances, fixed=fixed, start=start)
+        if not self.external:
+            if parameters:
+                raise CevnsError("parameters=... applies to likelihoods with external terms")
+            return out
+        if parameters is None:
+            raise CevnsError(
+                f"this likelihood includes external terms ({', '.join(self.external_names)}) "
+                "whose χ² depends on physics parameters: pass parameters={'sin2_theta_W': ..., "
+                "'R_n_Cs133_fm': ...} (the fits do); scans do not support them"
+            )
+        chi2, nuis = out if return_nuisances else (out, None)
+        chi2 = chi2 + self.external_chi2(parameters)
+        return (chi2, nuis) if return_nuisances else chi2
+
+    @property
+    def external_names(self) -> list[str]:
+        """Names of the external terms."""
+        return [t.name for t in self.external]
+
+    @property
+    def external_parameters(self) -> list[str]:
+        """Physics parameters the external terms depend on (union, in order)."""
+        out: list[str] = []
+        for t in self.external:
+            out += [p for p in t.parameters if p not in out]
+        return out
+
+    def external_chi2(self, parameters: Mapping[str, Any]) -> Array:
+        """Sum of the external terms' χ²; each term gets the parameters it declares (missing
+        optional ones: the term's own convention). Unknown parameter names are an error."""
+        unknown = set(parameters) - set(self.external_parameters)
+        if unknown:
+            raise CevnsError(
+                f"no external term depends on {', '.join(sorted(unknown))}; the terms "
+                f"({', '.join(self.external_names)}) depend on "
+                f"{', '.join(self.external_parameters) or 'nothing'}"
+            )
+        total: Array | float = 0.0
+        for term in self.external:
+            mine = {k: v for k, v in parameters.items() if k in term.parameters and v is not None}
+            total = total + term(**mine)
+        return np.asarray(total, dtype=float)
 
     def chi2_at(self, signal: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Array:
         """χ² at given nuisance values (no profiling)."""
@@ -202,7 +279,11 @@ class Likelihood:
         return {lab: v[..., sl] for lab, sl in zip(self.labels, self.slices, strict=True)}
 
     def __repr__(self) -> str:
-        return f"Likelihood({self.labels!r}, shared={self.shared!r})"
+        return f"Likelihood({[*self.labels, *self.external_names]!r}, shared={self.shared!r})"
+
+
+def _is_external(item: Any) -> bool:
+    return isinstance(item, ExternalTerm) or (isinstance(item, str) and item in EXTERNAL_TERMS)
 
 
 def _labels(names: list[str]) -> list[str]:
@@ -229,7 +310,7 @@ def as_likelihood(dataset: Any, **options: Any) -> Likelihood:
     """A :class:`Likelihood` from a name, a list of names/data sets, or a Likelihood itself."""
     if isinstance(dataset, Likelihood):
         return dataset
-    if isinstance(dataset, str | DataSetLikelihood) or (
+    if isinstance(dataset, str | DataSetLikelihood | ExternalTerm) or (
         isinstance(dataset, Sequence) and not isinstance(dataset, str | bytes)
     ):
         return Likelihood(dataset, **options)

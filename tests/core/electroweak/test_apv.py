@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 from scipy.integrate import quad, solve_ivp
+from scipy.optimize import brentq
 
 import cevns_core as cc
 from cevns_core.electroweak import apv
@@ -137,7 +138,6 @@ def test_reference_skin_links_both_branches():
     # with a radius the skin-free Q_W with Q_W^th(R_n). At the skin whose correction equals the
     # amplitude's (positive, since the correction is negative) both residuals agree up to the
     # factor 1 + δk/k.
-    from scipy.optimize import brentq
 
     rel, _ = apv.apv_skin_correction()
     Q_sm = float(apv.apv_weak_charge_theory(SW2_LOW))
@@ -202,3 +202,27 @@ def test_bad_input():
         apv.apv_chi2(np.array([0.2, np.inf]))
     with pytest.raises(CevnsError, match="APV measurement"):
         apv.apv_weak_charge_experimental(measurement="boulder")
+
+
+def test_shipped_skin_correction_against_the_antiprotonic_skin():
+    """δk = −0.0018(5) (neutron-skin line of Porsev et al. 2010 / Dzuba et al. 2012, from
+    Derevianko, PRA 65 (2002) 012106) against a second route: this module's f(r) overlap with
+    the antiprotonic-atom skin systematics Δr_np = (1.01 ± 0.15)(N − Z)/A − (0.04 ± 0.03) fm
+    (Trzcińska et al., PRL 87 (2001) 082501): 0.135(40) fm for ¹³³Cs → δk/k within the shipped
+    error, and the skin δk corresponds to lies inside the antiprotonic band."""
+    delta = (78 - 55) / 133
+    skin = 1.01 * delta - 0.04
+    dskin = math.hypot(0.15 * delta, 0.03)
+    q_sm = float(apv.apv_weak_charge_theory(SW2_LOW))
+    rel_model = float(apv.apv_weak_charge_theory(SW2_LOW, skin_fm=skin)) / q_sm - 1.0
+    rel, drel = apv.apv_skin_correction()
+    assert rel_model == pytest.approx(rel, abs=drel)
+    theories = apv.apv_data()["theories"]  # one neutron-skin line for every shipped theory
+    assert {(t["skin_correction"], t["skin_correction_sigma"]) for t in theories.values()} == {
+        (-0.0018, 0.0005)
+    }
+
+    def mismatch(s):
+        return float(apv.apv_weak_charge_theory(SW2_LOW, skin_fm=s)) / q_sm - 1.0 - rel
+
+    assert abs(brentq(mismatch, 0.0, 1.0) - skin) < dskin
