@@ -82,8 +82,10 @@ from .electroweak import (
 from .errors import CevnsError, CevnsWarning, DivergentCountsError
 from .experiment import (
     Counts,
+    DirectionalSpectrum,
     Experiment,
     UncertaintyBand,
+    directional_spectrum,
     experiment,
     experiment_names,
     uncertainty_band,
@@ -164,6 +166,7 @@ __all__ = [
     "Dataset",
     "Detector",
     "DiffuseSupernovaBackground",
+    "DirectionalSpectrum",
     "DivergentCountsError",
     "Experiment",
     "FormFactorTable",
@@ -193,6 +196,7 @@ __all__ = [
     "delta_chi2_threshold",
     "detector_preset",
     "differential_cross_section",
+    "directional_spectrum",
     "dsigma_dOmega_nu",
     "dsigma_dOmega_recoil",
     "dsigma_dcos_theta_nu",

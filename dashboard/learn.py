@@ -109,6 +109,23 @@ with the published ones checks the whole chain (flux, cross section, detector re
 
 *References: PKK Table I, Pandey Tables IV–V, CDG.*
 """,
+    "More physics": """
+**What is shown.** What the core computes beyond the main tabs, for the sidebar's set-up:
+quenching and thresholds in keVnr and keVee, the solar / atmospheric / DSNB backgrounds of
+dark-matter detectors and the neutrino fog, directional recoil spectra, differences between
+nuclear models, σ with and without the form factor, ν–e scattering, transition magnetic moments
+and sterile-neutrino oscillations.
+
+*References: PKK Figs. 2, 6, 14, 16, 17 and Eqs. (58)–(61), Pandey Eqs. (18)–(20) and Figs. 4–5,
+CDG §6 (the neutrino floor).*
+""",
+    "Gallery": """
+**What is shown.** The figures of the three reviews that the workbench can compute, each drawn
+live with the figure's own set-up, published points and bands where the package ships them.
+"Load this set-up into the sidebar" makes a figure the starting point of your own exploration.
+
+*References: PKK Figs. 2–17, Pandey Figs. 1–7, CDG Figs. 3–6.*
+""",
 }
 
 

@@ -15,6 +15,8 @@ import param
 
 import cevns_core as cc
 
+from .gallery import FIGURES
+
 __all__ = [
     "CL_CHOICES",
     "DIMENSIONS",
@@ -25,6 +27,8 @@ __all__ = [
     "CrossSectionOptions",
     "ExperimentsOptions",
     "FormFactorOptions",
+    "GalleryOptions",
+    "MorePhysicsOptions",
     "SourcesOptions",
     "SpectraOptions",
     "Tab",
@@ -259,6 +263,94 @@ class ExperimentsOptions(param.Parameterized):
     )
 
 
+#: Sub-views of the "More physics" tab: key → title.
+MORE_VIEWS: dict[str, str] = {
+    "quenching": "Quenching & thresholds",
+    "dark_matter": "Dark-matter backgrounds & neutrino fog",
+    "directional": "Directional recoils",
+    "nuclear": "Nuclear-model differences",
+    "sigma_ff": "σ(E) with and without F(q)",
+    "electrons": "ν–e scattering",
+    "transition": "Transition magnetic moments",
+    "sterile": "Sterile neutrinos",
+}
+#: Targets of the dark-matter sub-view (the neutrino fog's).
+DM_TARGETS: tuple[str, ...] = ("Xe", "Ge", "Ar", "Si", "NaI", "CaWO4", "F", "He")
+
+
+class MorePhysicsOptions(param.Parameterized):
+    """More physics tab: the sub-view and its settings."""
+
+    view = param.Selector(
+        default="quenching", objects=list(MORE_VIEWS), label="View", doc="What is shown."
+    )
+    dm_target = param.Selector(
+        default="Ge",
+        objects=list(DM_TARGETS),
+        label="Dark-matter target",
+        doc="Target of the astrophysical backgrounds and of the neutrino fog.",
+    )
+    nucleus = param.Selector(
+        default="Ar40",
+        objects=["Ar40", "Ge70", "Ge72", "Ge74", "Ge76", "Ca40", "Xe132", "Cs133", "Pb208"],
+        label="Nucleus",
+        doc="Nucleus of the nuclear-model comparison (and of σ with and without F).",
+    )
+    reference = param.Selector(
+        default="helm",
+        objects=[m for m in cc.form_factor_models() if m not in ("moment_expansion",)],
+        label="Reference model",
+        doc="The model the others are compared with.",
+    )
+    dm2_eV2 = param.Number(
+        default=1.0, bounds=(1e-3, 1e3), label="Δm²₄₁ (eV²)", doc="Sterile mass splitting (eV²)."
+    )
+    Ue4_sq = param.Number(
+        default=0.02, bounds=(0.0, 0.5), label="|Uₑ₄|²", doc="Mixing of the sterile state with νₑ."
+    )
+    Umu4_sq = param.Number(
+        default=0.03, bounds=(0.0, 0.5), label="|Uμ₄|²", doc="Mixing of the sterile state with νμ."
+    )
+    spread_m = param.Number(
+        default=1.0,
+        bounds=(0.0, 100.0),
+        label="Baseline spread (m)",
+        doc="RMS spread of the baseline (source and detector sizes), m.",
+    )
+    Lambda1 = param.Number(
+        default=1.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₁| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₁| in units of 10⁻¹⁰ μ_B.",
+    )
+    Lambda2 = param.Number(
+        default=1.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₂| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₂| in units of 10⁻¹⁰ μ_B.",
+    )
+    Lambda3 = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e4),
+        label="|Λ₃| (10⁻¹⁰ μ_B)",
+        doc="Transition moment |Λ₃| in units of 10⁻¹⁰ μ_B.",
+    )
+    zeta2_deg = param.Number(
+        default=0.0, bounds=(0.0, 360.0), label="CP phase ζ₂ (°)", doc="CP phase ζ₂ (degrees)."
+    )
+
+
+class GalleryOptions(param.Parameterized):
+    """Gallery tab: the figure shown."""
+
+    figure = param.Selector(
+        default=FIGURES[0].key,
+        objects=[f.key for f in FIGURES],
+        label="Figure",
+        doc="The review figure shown.",
+    )
+
+
 @dataclass(frozen=True)
 class Tab:
     """A tab of the page: key (URL and files), title (shown), its options, URL-key prefix."""
@@ -279,6 +371,8 @@ TABS: tuple[Tab, ...] = (
     Tab("sources", "Sources", SourcesOptions, "so"),
     Tab("constraints", "Constraints", ConstraintsOptions, "sc", first=("model",)),
     Tab("experiments", "Experiments", ExperimentsOptions, "ex"),
+    Tab("more", "More physics", MorePhysicsOptions, "mp"),
+    Tab("gallery", "Gallery", GalleryOptions, "ga"),
 )
 
 

@@ -285,7 +285,8 @@ def workbench_points(
     """The package's own determinations of sin²θ_W for the running plot.
 
     One APV point per atomic theory (:func:`apv_sin2_theta_w`, drawn at μ = 2.4 MeV) and, for
-    each name in ``cevns_datasets`` (e.g. ``"coherent_csi_2017"``), the 1σ CEvNS fit of
+    each name in ``cevns_datasets`` (e.g. ``"coherent_csi_2017"``, or an energy × time data set
+    such as ``"coherent_csi_2021"``, fitted with its likelihood), the 1σ CEvNS fit of
     :func:`cevns_core.fit_sin2_theta_w` drawn at the signal-averaged momentum transfer of the
     data set's experiment (a few seconds per data set).
     """
@@ -295,7 +296,7 @@ def workbench_points(
         points.append(
             {
                 "key": f"workbench_apv_{theory}",
-                "label": f"APV ¹³³Cs (workbench, {theory})",
+                "label": f"APV ¹³³Cs (workbench; atomic theory {_theory_title(theory)})",
                 "group": "workbench",
                 "mu_GeV": APV_MOMENTUM_GeV,
                 "value": fit.value,
@@ -310,15 +311,23 @@ def workbench_points(
     return points
 
 
+def _theory_title(theory: str) -> str:
+    """``"Dzuba et al. 2012"`` for the key ``"dzuba2012"`` (author + year keys)."""
+    author, year = theory.rstrip("0123456789"), theory[len(theory.rstrip("0123456789")) :]
+    return f"{author.capitalize()} et al. {year}".strip()
+
+
 def _cevns_point(name: str) -> dict[str, Any]:
     from ..datasets import load_dataset
     from ..experiment import experiment
     from ..fits import fit_sin2_theta_w
+    from ..likelihood import energy_time_names, load_energy_time
     from ..nuclei import isotope
 
-    ds = load_dataset(name)
+    energy_time = name in energy_time_names()  # fitted with its Poisson likelihood
+    ds = load_energy_time(name) if energy_time else load_dataset(name)
     exp = experiment(ds.experiment)
-    profile = fit_sin2_theta_w(ds, grid=np.linspace(0.0, 0.5, 501))
+    profile = fit_sin2_theta_w(name if energy_time else ds, grid=np.linspace(0.0, 0.5, 501))
     best, minus, plus = profile.errors(cl=0.6827, dof=1)
     T_thr = max(exp.detector.threshold_recoil_keV(), 1e-3)
     T = np.geomspace(T_thr, exp.max_recoil_keV(), 400)
@@ -331,7 +340,7 @@ def _cevns_point(name: str) -> dict[str, Any]:
         den += float(np.trapezoid(dNdT, T))
     return {
         "key": f"workbench_{name}",
-        "label": f"CEvNS {name} (workbench fit)",
+        "label": f"CEvNS: {ds.title} (workbench fit)",
         "group": "workbench",
         "mu_GeV": num / den * 1e-3,
         "value": best,

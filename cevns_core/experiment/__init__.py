@@ -8,10 +8,12 @@
 * :mod:`~cevns_core.experiment.presets` — the presets of ``data/experiments/*.json``;
 * :mod:`~cevns_core.experiment.band` — the uncertainty band (flux ⊕ form factor ⊕ quenching);
 * :mod:`~cevns_core.experiment.electron_recoils` — the ν–e channel (electron recoils through the
-  same response, next to CEvNS; ``Experiment(electron_recoils=True)``).
+  same response, next to CEvNS; ``Experiment(electron_recoils=True)``);
+* :mod:`~cevns_core.experiment.directional` — directional recoil spectra d²N/dΩ_r dT.
 """
 
 from .band import BAND_MODELS, UncertaintyBand, uncertainty_band
+from .directional import DirectionalSpectrum, directional_spectrum
 from .electron_recoils import CHANNEL_LABELS, CHANNELS
 from .experiment import Counts, Experiment
 from .presets import (
@@ -40,8 +42,10 @@ __all__ = [
     "SPEC_FORMAT",
     "SPEC_VERSION",
     "Counts",
+    "DirectionalSpectrum",
     "Experiment",
     "UncertaintyBand",
+    "directional_spectrum",
     "experiment",
     "experiment_names",
     "experiment_table",

@@ -15,11 +15,20 @@
   R_n(Cs) and R_n(I)), one profiled: :class:`Profile2D`;
 * :mod:`~cevns_core.likelihood.overview` — :func:`fit_overview`: data, errors, best-fit and
   nominal predictions, residuals, pulls and goodness of fit for a data-versus-prediction view;
+* :mod:`~cevns_core.likelihood.comparison` — :func:`data_fit`: the same per axis of each data
+  set (projections), with totals, labelled nuisances and APV/PVES terms, for the dashboard;
 * :mod:`~cevns_core.likelihood.published` — :func:`named_results`: our fits beside the
   published ones (COHERENT, CDG, PKK) with argued tolerances.
 """
 
 from .analyses import SHARED_NUISANCES, DataSetLikelihood, likelihood_names
+from .comparison import (
+    component_label,
+    data_fit,
+    experiment_likelihoods,
+    likelihood_title,
+    nuisance_label,
+)
 from .components import Component, Nuisance, ShapeEffect
 from .fitting import fit_signal_count, profile_chi2
 from .joint import Likelihood, as_likelihood
@@ -40,14 +49,19 @@ __all__ = [
     "Profile2D",
     "ShapeEffect",
     "as_likelihood",
+    "component_label",
+    "data_fit",
     "energy_time_names",
+    "experiment_likelihoods",
     "fit_overview",
     "fit_signal_count",
     "likelihood_names",
     "likelihood_neutron_radii",
     "likelihood_sin2_theta_w_radius",
+    "likelihood_title",
     "load_energy_time",
     "named_results",
+    "nuisance_label",
     "profile_chi2",
     "published_results",
 ]

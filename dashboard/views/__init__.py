@@ -12,6 +12,8 @@ from .constraints import ConstraintsView  # noqa: E402
 from .cross_sections import CrossSectionView  # noqa: E402
 from .experiments import ExperimentsView  # noqa: E402
 from .form_factors import FormFactorView  # noqa: E402
+from .gallery import GalleryView  # noqa: E402
+from .more_physics import MorePhysicsView  # noqa: E402
 from .sources import SourcesView  # noqa: E402
 from .spectra import SpectraView  # noqa: E402
 
@@ -21,6 +23,8 @@ __all__ = [
     "CrossSectionView",
     "ExperimentsView",
     "FormFactorView",
+    "GalleryView",
+    "MorePhysicsView",
     "SourcesView",
     "SpectraView",
 ]
@@ -34,6 +38,8 @@ _VIEWS = {
         SourcesView,
         ConstraintsView,
         ExperimentsView,
+        MorePhysicsView,
+        GalleryView,
     )
 }
 #: The tabs of the page, in order (:data:`dashboard.viewstate.TABS`): (title, view class).

@@ -12,6 +12,10 @@ filling in chunk by chunk, a Cancel button); the chunks are assembled into one
   published_limits``) as shaded bands where they constrain a scanned parameter (PKK Figs. 11–13);
 * 1-D: the Δχ² profile with the 1-dof levels and the published interval.
 
+Beside the scan (sub-tabs): "Fit to data" (chosen data sets and APV/PVES, nuisances profiled:
+pulls, goodness of fit, data beside the fit), "Published results" (the named results, ours
+beside the published ones) and "Running of sin²θ_W" (CDG Figs. 5–6): :mod:`.data_panels`.
+
 The settings are the tab's options (:class:`dashboard.viewstate.ConstraintsOptions`: in the URL
 and in saved configurations); ``done`` marks that a scan with them was shown, so a shared link or
 a reload (the theme switch) runs it again — usually straight from the results cache. A scan
@@ -42,6 +46,7 @@ from ..text import plain
 from ..viewstate import CL_CHOICES, DIMENSIONS, STATISTICS, ConstraintsOptions
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, served
+from .data_panels import DataFitPanel, NamedResultsPanel, RunningPanel
 from .scan_plots import DEFAULT_RANGES, PUBLISHED, ScanPlots, axis_label
 
 __all__ = ["DEFAULT_RANGES", "PUBLISHED", "ConstraintsView"]
@@ -72,6 +77,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         self._pipe = hv.streams.Pipe(data=None)
         self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120)
         self._info = pn.pane.Markdown("", sizing_mode="stretch_width")
+        self._fit_panel = DataFitPanel(self)
+        self._named_panel = NamedResultsPanel()
+        self._running_panel = RunningPanel()
         self._on_model()
         self.param.watch(self._on_model, "model")
         self.sync_options()
@@ -359,5 +367,21 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             sizing_mode="stretch_width",
         )
 
+    def _on_section(self, event: param.parameterized.Event) -> None:
+        activate = getattr(self._sections[event.new], "activate", None)
+        if activate is not None:  # the fits and tables start when first shown
+            activate()
+
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self.controls(), self._plot_pane, self._info, sizing_mode="stretch_width")
+        scan = pn.Column(self.controls(), self._plot_pane, self._info, sizing_mode="stretch_width")
+        self._sections = [scan, self._fit_panel, self._named_panel, self._running_panel]
+        sections = pn.Tabs(
+            ("Scan", scan),
+            ("Fit to data", self._fit_panel),
+            ("Published results", self._named_panel),
+            ("Running of sin²θ_W", self._running_panel),
+            dynamic=True,
+            sizing_mode="stretch_width",
+        )
+        sections.param.watch(self._on_section, "active")
+        return sections

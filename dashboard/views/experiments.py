@@ -7,7 +7,10 @@
 * comparison of the chosen presets (as shipped, Standard Model): their recoil spectra dN/dT on
   log–log axes, and their expected counts with the published predictions where the presets give
   them;
-* "Open in sidebar" makes a preset the sidebar's experiment.
+* "Open in sidebar" makes a preset the sidebar's experiment;
+* the chosen preset's published numbers beside ours (``cc.published_comparison``), and every
+  data set's observed events with their errors beside the predicted ones
+  (:class:`~.data_panels.PublishedPanel`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..palette import SM_COLOR, series_color
 from ..state import preset_info, preset_spec
 from ..viewstate import ExperimentsOptions
 from ._base import TabView, fmt, table_widget
+from .data_panels import PublishedPanel
 
 __all__ = ["ExperimentsView"]
 
@@ -65,12 +69,14 @@ class ExperimentsView(TabView, ExperimentsOptions):
                 hv.opts.Bars(tools=["hover"])
             )
         )
+        self._published = PublishedPanel(self, "open_preset")
         self.param.watch(self._refresh_table, "counts")
         self.param.watch(self._count_compared, "compare")
 
     # --------------------------------------------------------------------------- counts
     def activate(self) -> None:
         """Start computing the expected counts of every preset (once; when the tab is shown)."""
+        self._published.activate()
         if self._started:
             return
         self._started = True
@@ -228,5 +234,6 @@ class ExperimentsView(TabView, ExperimentsOptions):
                 sizing_mode="stretch_width",
             ),
             pn.Row(self._spectra_pane, self._bars_pane, sizing_mode="stretch_width"),
+            self._published,
             sizing_mode="stretch_width",
         )

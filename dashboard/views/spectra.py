@@ -8,6 +8,9 @@
 * the observed spectrum: expected counts per bin of the detector's observable (keVnr, keVee or
   PE) with the full response (``cevns_core.binned_counts`` × timing acceptance), same breakdown,
   SM reference and band (⊕ quenching);
+* data beside the prediction, when the preset has data sets (:class:`~.data_panels.
+  ExperimentData`): observed counts with errors over energy and arrival time, residuals, the
+  best fit and the Standard Model;
 * a counts table: events above threshold (after the response) and of every recoil, total, per
   flavour and per isotope, with the SM column when new physics is set and the preset's published
   numbers.
@@ -38,6 +41,7 @@ from ..viewstate import SpectraOptions
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
 from ._live import Axis, LiveFigure, PlotData, Series, build_figure
+from .data_panels import ExperimentData
 
 __all__ = ["SpectraView"]
 
@@ -73,6 +77,7 @@ class SpectraView(TabView, SpectraOptions):
         self._observed_fig = LiveFigure(height=PLOT_HEIGHT)
         self._counts_caption = pn.pane.Markdown("", margin=(0, 10))
         self._counts_table = table_widget(pd.DataFrame({"": []}))
+        self._data_panel = ExperimentData(self)  # the preset's data sets, when it has any
         self.param.watch(self.update, [*self._DISPLAY, "show_band", "n_bins"])
         self.state.param.watch(
             self.update,
@@ -455,5 +460,6 @@ class SpectraView(TabView, SpectraOptions):
                 ),
                 sizing_mode="stretch_width",
             ),
+            self._data_panel,
             sizing_mode="stretch_width",
         )

@@ -147,3 +147,14 @@ def test_workbench_cevns_point():
     assert 0.02 < pt["mu_GeV"] < 0.08
     assert 0.197 - 0.080 < pt["value"] < 0.197 + 0.128
     assert pt["err_minus"] > 0 and pt["err_plus"] > 0
+
+
+def test_workbench_point_of_an_energy_time_data_set():
+    # CsI 2021 is fitted with its Poisson energy × time likelihood; CDG (ref. [21],
+    # arXiv:2303.09360) find sin²θ_W = 0.231 +0.027 −0.024 from the same data.
+    (pt,) = running.workbench_points(apv_theories=(), cevns_datasets=("coherent_csi_2021",))
+    assert 0.231 - 0.024 < pt["value"] < 0.231 + 0.027
+    assert 0.02 < pt["mu_GeV"] < 0.08
+    assert "coherent_csi_2021" not in pt["label"] and "CsI" in pt["label"]
+    apv = running.workbench_points(apv_theories=("dzuba2012",))[0]
+    assert "Dzuba et al. 2012" in apv["label"]

@@ -1,0 +1,111 @@
+"""Browser tests: data points and residuals beside the prediction, and the data-set fit."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboard import datafits
+
+pytestmark = pytest.mark.ui
+
+# Titles of the figures in the page's Bokeh document, and the number of error bars (Whisker
+# annotations' points) in the newest figure whose title starts with a prefix.
+_TITLES_JS = """() => [...Bokeh.documents[0].all_models]
+  .filter(m => m.constructor.__name__ === 'Figure' && m.title)
+  .map(m => String(m.title.text))"""
+
+_POINTS_JS = """(prefix) => {
+  let figure = null;
+  for (const m of Bokeh.documents[0].all_models)
+    if (m.constructor.__name__ === 'Figure' && m.title && String(m.title.text).startsWith(prefix))
+      figure = m;
+  if (figure === null) return -1;
+  let n = 0;
+  for (const r of figure.renderers) {
+    const glyph = r.glyph && r.glyph.constructor.__name__;
+    if (glyph === 'Scatter' && r.data_source) {
+      const data = r.data_source.data;
+      const x = data instanceof Map ? data.get('x') : data['x'];
+      const any = x ?? (data instanceof Map ? [...data.values()][0] : Object.values(data)[0]);
+      n += any ? any.length : 0;
+    }
+  }
+  return n;
+}"""
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
+
+
+def _figure_titles(page: Page) -> list[str]:
+    return page.evaluate(_TITLES_JS)
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)
+
+
+@pytest.mark.parametrize(
+    ("preset", "axes"),
+    [
+        ("coherent_csi_2017", ("photo-electrons", "arrival time")),
+        ("coherent_csi_2021", ("photo-electrons", "arrival time")),
+        ("coherent_lar_2020", ("electron-equivalent energy", "pulse-shape fraction f90")),
+    ],
+)
+def test_data_points_and_residuals_appear_for_the_presets_data(
+    page: Page, live_app, console_errors, preset, axes
+):
+    _open(page, f"{live_app.url}?exp={preset}")
+    expect(page.get_by_text("Data beside the prediction").first).to_be_visible(timeout=60_000)
+    name = datafits.experiment_datasets(preset)[0]
+    fit = datafits.data_fit((name,))
+    for axis in axes:
+        title = f"Data: {axis}"
+        page.wait_for_function(f"(t) => ({_TITLES_JS})().includes(t)", arg=title, timeout=60_000)
+        assert f"Residuals: {axis}" in _figure_titles(page)
+        key = next(k for k, p in fit["datasets"][name]["projections"].items()
+                   if p["title"].lower() == axis)  # fmt: skip
+        n_bins = len(fit["datasets"][name]["projections"][key]["observed"])
+        assert page.evaluate(_POINTS_JS, title) == n_bins  # one data point per bin
+        assert page.evaluate(_POINTS_JS, f"Residuals: {axis}") == n_bins
+    caption = page.get_by_text(re.compile(r"observed \d+ events"))
+    expect(caption.first).to_be_visible()
+    _settle(page)
+    assert console_errors == []
+
+
+def test_the_data_set_selection_of_the_fit_works(page: Page, live_app, console_errors):
+    _open(page, f"{live_app.url}?tab=constraints")
+    page.locator(".bk-tab", has_text="Fit to data").click()
+    summary = page.locator("p").filter(has_text="Goodness of fit")
+    expect(summary.first).to_be_visible(timeout=60_000)
+    expect(summary.first).to_contain_text("99 degrees of freedom")  # CsI 2021 alone
+    page.wait_for_function(
+        f"() => ({_TITLES_JS})().includes('Fitted nuisances (band: ±1 prior width)')"
+    )
+    page.get_by_text("Atomic parity violation (¹³³Cs)").click()  # add APV
+    expect(summary.first).to_contain_text("100 degrees of freedom", timeout=60_000)
+    expect(page.get_by_text("Atomic parity violation in ¹³³Cs").first).to_be_visible()
+    box = page.locator(".choices input[type=search]").filter(visible=True).first
+    box.click()
+    box.fill("energy projection")  # Choices.js filters the options; Enter takes the first
+    page.locator(".choices__item--choice", has_text="energy projection").filter(
+        visible=True
+    ).first.click()
+    page.keyboard.press("Escape")
+    fit = datafits.data_fit(("coherent_csi_2021", "coherent_lar_2020"), ("apv_cs133",))
+    expect(summary.first).to_contain_text(f"{fit['dof']} degrees of freedom", timeout=60_000)
+    page.wait_for_function(
+        f"() => ({_TITLES_JS})().filter(t => t === 'Data: photo-electrons').length >= 1"
+        f" && ({_TITLES_JS})().includes('Data: electron-equivalent energy')",
+        timeout=60_000,
+    )
+    _settle(page)
+    assert console_errors == []
