@@ -122,9 +122,10 @@ from .likelihood import (
 from .materials import Material, material, material_names, target_material
 from .nuclear_comparison import NuclearModelComparison, compare_nuclear_models
 from .nuclear_model import NuclearModel, nucleon_form_factors
+from .nuclear_radii import REVIEW_NUCLEAR_CHOICE, neutron_skin_systematics
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
 from .physics import NewPhysics
-from .published import published_comparison, published_results
+from .published import published_comparison, published_results, signal_uncertainty
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models
@@ -154,6 +155,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FLAVOURS",
+    "REVIEW_NUCLEAR_CHOICE",
     "SOURCE_TYPES",
     "CellDataset",
     "CevnsError",
@@ -226,6 +228,7 @@ __all__ = [
     "model_parameters",
     "named_results",
     "natural_isotopes",
+    "neutron_skin_systematics",
     "nucleon_couplings",
     "nucleon_form_factors",
     "poisson_chi2",
@@ -237,6 +240,7 @@ __all__ = [
     "recoil_spectrum",
     "scan",
     "scan_models",
+    "signal_uncertainty",
     "target_material",
     "total_cross_section",
     "uncertainty_band",

@@ -44,7 +44,9 @@ Array = NDArray[np.float64]
 
 #: Kinematic bracket variants: exact ("full", Pandey Eq. (17)) or without T/E (PKK Eq. (13)).
 KINEMATICS: tuple[str, ...] = ("full", "no_T_over_E")
-#: Nucleon-level structure: none, or a common dipole G_D(q²) = (1 + q²/0.71 GeV²)⁻² (PHYSICS §3.6).
+#: Nucleon-level structure: none, or a common dipole G_D(q²) = (1 + q²/0.71 GeV²)⁻² (PHYSICS §3.6)
+#: on top of the nuclear model; the default nuclear description (``proton_radius="measured"``)
+#: already includes the dipole, so "dipole" goes with ``proton_radius="charge"`` or ``"point"``.
 NUCLEON_FORM_FACTORS: tuple[str, ...] = ("none", "dipole")
 #: Nucleon axial coupling g_A (PHYSICS §3.5).
 AXIAL_COUPLING = 1.2754
@@ -150,6 +152,17 @@ class CrossSectionConfig:
         )
         check_choice(settings.kinematics, "kinematics", KINEMATICS)
         check_choice(settings.nucleon_form_factor, "nucleon_form_factor", NUCLEON_FORM_FACTORS)
+        if settings.nucleon_form_factor == "dipole":
+            if isinstance(form_factor, NuclearModel):
+                prescription = form_factor.proton_radius
+            else:
+                prescription = settings.form_factor_params.get("proton_radius", "measured")
+            if prescription == "measured":
+                raise CevnsError(
+                    "nucleon_form_factor='dipole' would fold the nucleon dipole in twice: the "
+                    "default nuclear description (proton_radius='measured') already includes it; "
+                    "use it with proton_radius='charge' or 'point' in form_factor_params"
+                )
         if settings.flavour is not None:
             check_flavour(settings.flavour)
         elif physics.needs_flavour:
@@ -264,9 +277,11 @@ def differential_cross_section(
         Keyword options: ``flavour`` (incoming flavour, needed only when the couplings depend on
         it), ``kinematics`` ("full" or "no_T_over_E"), ``axial`` (add the axial term of odd
         nuclei), ``spin_expectation`` ((S_p, S_n) override for it), ``nucleon_form_factor``
-        ("none" or "dipole", PHYSICS §3.6), ``form_factor_params`` (dict: ``skin_fm``,
-        ``R_n_fm``, ``proton_radius`` and the model's own parameters; a value may be a mapping
-        isotope name or element symbol → value, resolved per nucleus by
+        ("none" or "dipole", PHYSICS §3.6; "dipole" only with ``proton_radius`` "charge" or
+        "point"), ``form_factor_params`` (dict: ``skin_fm``, ``R_n_fm``, ``proton_radius`` and
+        the model's own parameters, defaults of :func:`~cevns_core.nucleon_form_factors`: the
+        skin systematics and the measured-radius anchoring; a value may be a mapping isotope
+        name or element symbol → value, resolved per nucleus by
         :func:`~cevns_core.nuclear_model.params_for_nucleus`).
 
     Returns
@@ -283,6 +298,9 @@ def differential_cross_section(
     Examples
     --------
     >>> round(float(differential_cross_section(30.0, 10.0, "Cs133")) / 1e-39, 4)
+    0.5433
+    >>> review = {"form_factor_params": {"skin_fm": 0.0, "proton_radius": "charge"}}
+    >>> round(float(differential_cross_section(30.0, 10.0, "Cs133", **review)) / 1e-39, 4)
     0.5605
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
@@ -316,6 +334,9 @@ def total_cross_section(
     Examples
     --------
     >>> round(float(total_cross_section(30.0, "Cs133")) / 1e-38, 3)
+    1.698
+    >>> review = {"form_factor_params": {"skin_fm": 0.0, "proton_radius": "charge"}}
+    >>> round(float(total_cross_section(30.0, "Cs133", **review)) / 1e-38, 3)  # PHYSICS §3.7
     1.721
     """
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)

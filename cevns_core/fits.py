@@ -185,7 +185,7 @@ def predict_signal(
     Examples
     --------
     >>> round(float(predict_signal(None, "coherent_csi_2017").sum()), 1)
-    161.5
+    155.1
     """
     ds = _dataset(dataset)
     exp = _experiment(experiment, ds)

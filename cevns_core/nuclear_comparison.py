@@ -172,7 +172,7 @@ def compare_nuclear_models(
     --------
     >>> cmp = compare_nuclear_models("Ar40", ["klein_nystrand_adapted"], "helm", q_fm=[0.0, 1.0])
     >>> [round(float(x), 4) for x in cmp.relative("F_W")["klein_nystrand_adapted"]]
-    [0.0, 0.1409]
+    [0.0, 0.2388]
     """
     nucleus = isotope(iso)
     named = dict(models) if isinstance(models, Mapping) else {_label(m): m for m in models}

@@ -2,21 +2,30 @@
 
 The proton distribution is a registry form-factor model (:mod:`cevns_core.form_factors`) for the
 isotope; the neutron distribution is the same model rescaled to the neutron rms radius
-R_n = R_p + ΔR_np (``skin_fm``) or to an explicit ``R_n_fm``. With no skin and no R_n the neutron
-model *is* the proton model (F_n = F_p exactly), which is what the reference values of PHYSICS.md
-§3.7 and §11 assume.
+R_n = R_p + ΔR_np or to an explicit ``R_n_fm``.
+
+Defaults (:mod:`cevns_core.nuclear_radii`): R_p is the point-proton radius from the measured
+charge radius (``proton_radius="measured"``; the model's A-based size where none is tabulated),
+ΔR_np the antiprotonic-atom systematics (``skin_fm=None``; Trzcińska et al., PRL 87 (2001)
+082501), and both point distributions are folded with the nucleon dipole form factor. Switches:
+``skin_fm=0.0`` gives F_n = F_p (the neutron model *is* the proton model), a number sets the skin;
+``proton_radius="charge"`` takes the model as built (Helm with the Lewin–Smith R₀ by default) as
+the proton distribution and ``"point"`` rescales it to the point radius of its rms, both without
+nucleon form factor. The reference values of PHYSICS.md §3.7 and §11 assume ``skin_fm=0.0,
+proton_radius="charge"`` (:data:`~cevns_core.nuclear_radii.REVIEW_NUCLEAR_CHOICE`).
 
 For the harmonic-oscillator model this rule means the neutron density keeps the proton occupations
 (rescaled); build ``HarmonicOscillatorModel(nucleons="neutrons")`` directly for N-filled levels.
 
 A model with a neutron distribution of its own (the ``"tabulated"`` model of a table with F_n or
 ρ_n, :meth:`~cevns_core.form_factors.FormFactorModel.neutron_partner`) supplies the neutron model
-instead; a skin or R_n, when set, rescales that neutron distribution.
+instead (also in place of the default skin); an explicit skin or R_n rescales that distribution.
+Under ``"measured"`` such data-bound models (and the point nucleus) are used as built, and a
+table without a neutron distribution stands for both (F_n = F_p) unless a skin or R_n is given.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -34,6 +43,15 @@ from .form_factors import (
     _shared_model,
     form_factor_model,
 )
+from .nuclear_radii import (
+    DARWIN_FOLDY_FM2,
+    NEUTRON_MS_RADIUS_FM2,
+    PROTON_MS_RADIUS_FM2,
+    PROTON_RADII,
+    neutron_skin_systematics,
+    nucleon_dipole_form_factor,
+    point_proton_radius,
+)
 from .nuclei import Isotope, isotope, isotopes_of
 
 __all__ = [
@@ -49,68 +67,61 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-#: Proton mean-square charge radius r_p² in fm² (PHYSICS.md §4.6).
-PROTON_MS_RADIUS_FM2 = 0.7071
-#: Neutron mean-square charge radius r_n² in fm² (negative; PHYSICS.md §4.6).
-NEUTRON_MS_RADIUS_FM2 = -0.1161
-#: Darwin–Foldy term 3/(4 m_p²) in fm² (PHYSICS.md §4.6).
-DARWIN_FOLDY_FM2 = 0.0331
-
 _SKIN_BOUNDS = (-1.0, 3.0)
 _RADIUS_MAX = 15.0
 
 
-def point_proton_radius(R_ch_fm: float, Z: int, N: int) -> float:
-    """Point-proton rms radius from the charge radius (PHYSICS.md §4.6).
+def _with_rms_or_none(model: FormFactorModel, rms_fm: float) -> FormFactorModel | None:
+    """``model.with_rms(rms_fm)``, or None where the model's shape cannot have that radius."""
+    if not rms_fm > 0.0:
+        return None
+    try:
+        return model.with_rms(rms_fm)
+    except CevnsError:
+        return None
 
-    R_p² = R_ch² − r_p² − (N/Z) r_n² − 3/(4m_p²), with r_p² = 0.7071 fm², r_n² = −0.1161 fm²,
-    3/(4m_p²) = 0.0331 fm² (spin–orbit term neglected).
 
-    Parameters
-    ----------
-    R_ch_fm : float
-        rms charge radius in fm.
-    Z, N : int
-        Proton and neutron numbers.
+def _measured_proton(
+    base: FormFactorModel, iso: Isotope, params: dict[str, Any]
+) -> FormFactorModel:
+    """The point-proton distribution of ``proton_radius="measured"`` (module docstring).
 
-    Returns
-    -------
-    float
-        R_p in fm.
-
-    Raises
-    ------
-    CevnsError
-        If R_ch is too small for the corrections (R_p² ≤ 0).
-
-    Examples
-    --------
-    >>> round(point_proton_radius(4.8041, 55, 78), 4)
-    4.7438
+    The model is rescaled to the point radius of the tabulated charge radius, or of its own
+    A-based size (standing for R_ch) when the isotope has none. A size the parameters fix
+    (``rms_fm``, a radius prescription, ``b_fm``, ``r2_fm2``) is taken as the point-proton size.
+    Models bound to data (tables) or without a size (point) are used as built; a single nucleon
+    (¹H) is a point. Where the shape cannot be that small (⁴He with the Helm s = 0.9 fm) the
+    point radius of the model's A-based size is used.
     """
-    R_ch = as_float(R_ch_fm, "R_ch_fm", minimum=0.0, inclusive=False)
-    Z = int(as_float(Z, "Z", minimum=1.0))
-    N = int(as_float(N, "N", minimum=0.0))
-    Rp2 = R_ch**2 - PROTON_MS_RADIUS_FM2 - (N / Z) * NEUTRON_MS_RADIUS_FM2 - DARWIN_FOLDY_FM2
-    if Rp2 <= 0.0:
-        raise CevnsError(
-            f"R_ch_fm = {R_ch_fm} fm is too small to subtract the nucleon finite-size corrections"
-        )
-    return math.sqrt(Rp2)
+    cls = type(base)
+    if not cls.anchors_on_charge_radius or any(k in params for k in cls.size_parameters):
+        return base
+    if iso.A == 1:
+        return form_factor_model("point", iso)
+    sizes = [base.rms_radius_fm]
+    if iso.charge_radius_fm is not None:
+        sizes.insert(0, iso.charge_radius_fm)
+    for R_ch in sizes:
+        model = _with_rms_or_none(base, point_proton_radius(R_ch, iso.Z, iso.N))
+        if model is not None:
+            return model
+    return base
 
 
 def _build_pair(
     iso: Isotope,
     model: str,
     params: dict[str, Any],
-    skin_fm: float,
+    skin_fm: float | None,
     R_n_fm: float | None,
     proton_radius: str,
     *,
     shared: bool,
 ) -> tuple[FormFactorModel, FormFactorModel]:
     base = _shared_model(model, iso, params) if shared else form_factor_model(model, iso, **params)
-    if proton_radius == "point":
+    if proton_radius == "measured":
+        proton = _measured_proton(base, iso, params)
+    elif proton_radius == "point":
         proton = base.with_rms(point_proton_radius(base.rms_radius_fm, iso.Z, iso.N))
     else:
         proton = base
@@ -118,7 +129,16 @@ def _build_pair(
         return proton, proton  # no neutrons (¹H): the neutron distribution never enters
     # a model with its own neutron distribution (a table with F_n or ρ_n) supplies it; a skin or
     # R_n then rescales that distribution instead of the proton one
-    neutron = base.neutron_partner() or proton
+    partner = base.neutron_partner()
+    neutron = partner or proton
+    if R_n_fm is None and skin_fm is None:  # the default: the table's own, else the systematics
+        if partner is not None:
+            return proton, partner
+        if not type(base).anchors_on_charge_radius:  # a table without neutrons stands for both
+            return proton, neutron
+        target = proton.rms_radius_fm + neutron_skin_systematics(iso).skin_fm
+        # a shape that cannot have the radius (³He) keeps the proton's: F_n = F_p
+        return proton, _with_rms_or_none(neutron, target) or neutron
     if R_n_fm is None and skin_fm == 0.0:
         return proton, neutron
     target = R_n_fm if R_n_fm is not None else proton.rms_radius_fm + skin_fm
@@ -130,12 +150,23 @@ def _build_pair(
     return proton, neutron.with_rms(target)
 
 
+def _fold_nucleon(
+    proton_radius: str, proton: FormFactorModel, q_fm: FloatArray, F: tuple[FloatArray, ...]
+) -> tuple[FloatArray, ...]:
+    """Fold point-nucleon form factors with the nucleon dipole under ``"measured"``; a model
+    without a size of its own (point nucleus) or bound to data (tables) is used as built."""
+    if proton_radius != "measured" or not type(proton).anchors_on_charge_radius:
+        return F
+    G = nucleon_dipole_form_factor(q_fm)
+    return tuple(f * G for f in F)
+
+
 @lru_cache(maxsize=512)
 def _cached_pair(
     iso: Isotope,
     model: str,
     frozen: tuple[tuple[str, Any], ...],
-    skin_fm: float,
+    skin_fm: float | None,
     R_n_fm: float | None,
     proton_radius: str,
 ) -> tuple[FormFactorModel, FormFactorModel]:
@@ -153,8 +184,10 @@ def _pair(
     """Validated, cached (proton, neutron) models; internal only (models are mutable)."""
     iso = isotope(iso)
     check_choice(model, "form-factor model", _known_models())
-    check_choice(proton_radius, "proton_radius", ("charge", "point"))
-    skin = as_float(skin_fm, "skin_fm", minimum=_SKIN_BOUNDS[0], maximum=_SKIN_BOUNDS[1])
+    check_choice(proton_radius, "proton_radius", PROTON_RADII)
+    skin = None
+    if skin_fm is not None:
+        skin = as_float(skin_fm, "skin_fm", minimum=_SKIN_BOUNDS[0], maximum=_SKIN_BOUNDS[1])
     R_n = None
     if R_n_fm is not None:
         R_n = as_float(R_n_fm, "R_n_fm", minimum=0.0, inclusive=False)
@@ -174,7 +207,8 @@ def params_for_nucleus(params: Mapping[str, Any], iso: str | Isotope) -> dict[st
     A value that is a mapping is looked up by the isotope's name (``"Cs133"``), then by its
     element symbol (``"Cs"``); a nucleus it does not name gets the model's default (the key is
     dropped). Plain values apply to every nucleus. So ``{"skin_fm": {"Cs": 0.3, "I": 0.2}}`` gives
-    Cs133 a 0.3 fm skin and I127 a 0.2 fm skin.
+    Cs133 a 0.3 fm skin and I127 a 0.2 fm skin, and ``{"skin_fm": {"Cs": 0.3}}`` leaves I127 at
+    the default skin systematics.
     """
     nucleus = isotope(iso)
     out: dict[str, Any] = {}
@@ -192,8 +226,9 @@ def params_for_nucleus(params: Mapping[str, Any], iso: str | Isotope) -> dict[st
 def check_nuclear_choice(name: str, value: Any) -> None:
     """Check a neutron skin (``name="skin_fm"``) or radius (``"R_n_fm"``) choice.
 
-    Allowed: a number (skin in [−1, 3] fm; radius in (0, 15] fm; R_n may also be None) or a
-    mapping from isotope names or element symbols to such numbers.
+    Allowed: None (the default: skin systematics, or no explicit radius), a number (skin in
+    [−1, 3] fm; radius in (0, 15] fm) or a mapping from isotope names or element symbols to such
+    values.
 
     Raises
     ------
@@ -212,7 +247,7 @@ def check_nuclear_choice(name: str, value: Any) -> None:
                 raise CevnsError(
                     f"{where}: {key!r} is not an isotope name (e.g. 'Cs133') or element symbol"
                 )
-        if number is None and name == "R_n_fm":
+        if number is None:
             continue
         if name == "skin_fm":
             as_float(number, where, minimum=_SKIN_BOUNDS[0], maximum=_SKIN_BOUNDS[1])
@@ -239,16 +274,19 @@ def nucleon_form_factors(
     iso: str | Isotope,
     model: str = "helm",
     *,
-    skin_fm: float = 0.0,
+    skin_fm: float | None = None,
     R_n_fm: float | None = None,
-    proton_radius: str = "charge",
+    proton_radius: str = "measured",
     **model_params: Any,
 ) -> tuple[FloatArray, FloatArray]:
     """Proton and neutron form factors F_p(q), F_n(q) (PHYSICS.md §4.6).
 
-    F_p is the registry model ``model`` for ``iso``; F_n is the same model rescaled to the neutron
-    rms radius R_p + ``skin_fm`` (or ``R_n_fm`` when given). With ``skin_fm = 0`` and no
-    ``R_n_fm``, F_n = F_p exactly. Model construction is cached per (isotope, model, parameters).
+    F_p is the registry model ``model`` for ``iso`` at the proton radius of ``proton_radius``;
+    F_n is the same model rescaled to the neutron rms radius R_p + ΔR_np (or ``R_n_fm``). By
+    default (module docstring, :mod:`cevns_core.nuclear_radii`) R_p is the point-proton radius
+    from the measured charge radius, ΔR_np the skin systematics and both form factors include
+    the nucleon dipole G_D(q²). With ``skin_fm=0`` and no ``R_n_fm``, F_n = F_p exactly. Model
+    construction is cached per (isotope, model, parameters).
 
     Parameters
     ----------
@@ -258,14 +296,18 @@ def nucleon_form_factors(
         The nucleus.
     model : str, optional
         Registry name (default "helm"), see :func:`cevns_core.form_factors.form_factor_models`.
-    skin_fm : float, optional
-        Neutron skin ΔR_np = R_n − R_p in fm, in [−1, 3]; default 0.
+    skin_fm : float or None, optional
+        Neutron skin ΔR_np = R_n − R_p in fm, in [−1, 3]. None (default): the systematics
+        (1.01 ± 0.15) (N − Z)/A − (0.04 ± 0.03) fm of Trzcińska et al. 2001, or the table's own
+        neutron distribution for a tabulated model that has one; 0: F_n = F_p.
     R_n_fm : float, optional
         Explicit neutron rms radius in fm; overrides ``skin_fm``.
-    proton_radius : {"charge", "point"}, optional
-        "charge" (default): the model as built for the isotope (R_p = R_ch, the common
-        approximation of the reviews); "point": rescaled to the point-proton radius obtained from
-        the model's charge rms with :func:`point_proton_radius`.
+    proton_radius : {"measured", "charge", "point"}, optional
+        "measured" (default): point-proton radius from the measured charge radius (the model's
+        A-based size where none is tabulated or where the parameters fix the size), nucleon
+        dipole folded in; "charge": the model as built (R_p ≈ R_ch, the reviews'
+        approximation); "point": the model as built rescaled to the point-proton radius of its
+        rms with :func:`point_proton_radius`. "charge" and "point" have no nucleon form factor.
     **model_params
         Parameters of the model.
 
@@ -276,28 +318,40 @@ def nucleon_form_factors(
 
     Examples
     --------
-    >>> Fp, Fn = nucleon_form_factors(0.3, "Cs133", skin_fm=0.2)
+    >>> Fp, Fn = nucleon_form_factors(0.3, "Cs133")
     >>> bool(Fn < Fp)
     True
+    >>> Fp, Fn = nucleon_form_factors(0.3, "Cs133", skin_fm=0.0, proton_radius="charge")
+    >>> round(float(Fp), 5), bool(Fn == Fp)
+    (0.69671, True)
     """
     q = as_array(q_fm, "q_fm", minimum=0.0)
     proton, neutron = _pair(iso, model, model_params, skin_fm, R_n_fm, proton_radius)
     F_p = proton.form_factor(q)
     F_n = F_p.copy() if neutron is proton else neutron.form_factor(q)
+    F_p, F_n = _fold_nucleon(proton_radius, proton, q, (F_p, F_n))
     return F_p, F_n
 
 
 class NuclearModel(ValidatedParameters):
     """Proton and neutron distributions of one isotope (PHYSICS.md §4.6).
 
-    Rule: with ``skin_fm = 0`` and ``R_n_fm = None`` the neutron model is the proton model;
-    otherwise it is ``proton_model.with_rms(R_p + skin_fm)`` or ``proton_model.with_rms(R_n_fm)``.
+    Rule: the proton model is the registry model at the radius of ``proton_radius`` (default:
+    point-proton radius from the measured charge radius); the neutron model is
+    ``proton_model.with_rms(R_p + ΔR_np)`` with ΔR_np = ``skin_fm`` or, when None (default), the
+    skin systematics, or ``proton_model.with_rms(R_n_fm)``; with ``skin_fm = 0`` and ``R_n_fm =
+    None`` it is the proton model. :meth:`F_p`, :meth:`F_n` include the nucleon dipole under
+    ``"measured"``; :meth:`rho_p`, :meth:`rho_n` and the radii are those of the point-nucleon
+    distributions.
 
     Examples
     --------
     >>> nm = NuclearModel(isotope="Ar40", skin_fm=0.1)
     >>> round(nm.R_n_fm_effective - nm.R_p_fm, 6)
     0.1
+    >>> pb = NuclearModel(isotope="Pb208")  # default skin: the systematics
+    >>> round(pb.R_n_fm_effective - pb.R_p_fm, 4)
+    0.1737
     """
 
     isotope = param.ClassSelector(
@@ -311,10 +365,13 @@ class NuclearModel(ValidatedParameters):
     )
     model_params = param.Dict(default={}, doc="Parameters of the form-factor model.")
     skin_fm = param.Number(
-        0.0,
+        None,
+        allow_None=True,
         bounds=_SKIN_BOUNDS,
         softbounds=(-0.5, 1.5),
-        doc="Neutron skin ΔR_np = R_n − R_p in fm (PKK: ΔR_np(CsI) = 0.7 +0.9/−1.1 fm).",
+        doc="Neutron skin ΔR_np = R_n − R_p in fm; None: the systematics (1.01 ± 0.15)(N − Z)/A "
+        "− (0.04 ± 0.03) fm (Trzcińska et al. 2001); 0: F_n = F_p (PKK: ΔR_np(CsI) = "
+        "0.7 +0.9/−1.1 fm).",
         label="Neutron skin R_n − R_p",
         metadata={"unit": "fm"},
     )
@@ -329,10 +386,12 @@ class NuclearModel(ValidatedParameters):
         metadata={"unit": "fm"},
     )
     proton_radius = param.Selector(
-        objects=["charge", "point"],
-        default="charge",
-        doc="'charge': R_p = R_ch (common approximation); 'point': R_p² = R_ch² − r_p² − "
-        "(N/Z) r_n² − 3/(4m_p²).",
+        objects=list(PROTON_RADII),
+        default="measured",
+        doc="'measured': point-proton radius R_p² = R_ch² − r_p² − (N/Z) r_n² − 3/(4m_p²) from "
+        "the measured charge radius, nucleon dipole form factor folded in; 'charge': the model "
+        "as built, R_p ≈ R_ch (the reviews' approximation); 'point': the model as built "
+        "rescaled to its point-proton radius.",
     )
 
     def __init__(self, **params: Any) -> None:
@@ -345,7 +404,7 @@ class NuclearModel(ValidatedParameters):
         if "model" in params:
             check_choice(params["model"], "form-factor model", _known_models())
         if "proton_radius" in params:
-            check_choice(params["proton_radius"], "proton_radius", ("charge", "point"))
+            check_choice(params["proton_radius"], "proton_radius", PROTON_RADII)
         for key, lo, hi, inclusive in (
             ("skin_fm", *_SKIN_BOUNDS, True),
             ("R_n_fm", 0.0, _RADIUS_MAX, False),
@@ -382,32 +441,36 @@ class NuclearModel(ValidatedParameters):
 
     @property
     def proton_model(self) -> FormFactorModel:
-        """A fresh :class:`FormFactorModel` of the proton distribution."""
+        """A fresh :class:`FormFactorModel` of the (point-)proton distribution."""
         return self._models(shared=False)[0]
 
     @property
     def neutron_model(self) -> FormFactorModel:
-        """A fresh :class:`FormFactorModel` of the neutron distribution."""
+        """A fresh :class:`FormFactorModel` of the (point-)neutron distribution."""
         return self._models(shared=False)[1]
 
     @property
     def R_p_fm(self) -> float:
-        """Proton rms radius in fm (charge or point, per ``proton_radius``)."""
+        """Proton rms radius in fm (point radius under "measured" and "point")."""
         return self._models()[0].rms_radius_fm
 
     @property
     def R_n_fm_effective(self) -> float:
-        """Neutron rms radius in fm actually used."""
+        """Neutron rms radius in fm actually used (point radius under "measured")."""
         return self._models()[1].rms_radius_fm
 
     # -- form factors and densities ---------------------------------------------------------------
     def F_p(self, q_fm: ArrayLike) -> FloatArray:
-        """Proton form factor F_p(q), q in fm⁻¹; F_p(0) = 1."""
-        return self._models()[0].form_factor(q_fm)
+        """Proton form factor F_p(q), q in fm⁻¹; F_p(0) = 1 (nucleon dipole under "measured")."""
+        q = as_array(q_fm, "q_fm", minimum=0.0)
+        proton = self._models()[0]
+        return _fold_nucleon(self.proton_radius, proton, q, (proton.form_factor(q),))[0]
 
     def F_n(self, q_fm: ArrayLike) -> FloatArray:
-        """Neutron form factor F_n(q), q in fm⁻¹; F_n(0) = 1."""
-        return self._models()[1].form_factor(q_fm)
+        """Neutron form factor F_n(q), q in fm⁻¹; F_n(0) = 1 (nucleon dipole under "measured")."""
+        q = as_array(q_fm, "q_fm", minimum=0.0)
+        proton, neutron = self._models()
+        return _fold_nucleon(self.proton_radius, proton, q, (neutron.form_factor(q),))[0]
 
     def rho_p(self, r_fm: ArrayLike) -> FloatArray:
         """Proton density in fm⁻³ normalised to 1 (multiply by Z for the number density)."""

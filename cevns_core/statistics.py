@@ -834,6 +834,33 @@ def _crossing(x: Array, d: Array, i: int, level: float) -> float:
     return float(lin)
 
 
+def _narrow_interval(x: Array, d: Array, level: float) -> Interval:
+    """The allowed interval when no grid point lies within ``level``: it is narrower than the grid
+    step, so it comes from the parabola through the lowest point and its two neighbours (its
+    crossings of the level; the vertex alone when the parabola stays above it)."""
+    i = int(np.argmin(d))
+    if x.size >= 3:
+        j = min(max(i, 1), x.size - 2)
+        xs, ys = x[j - 1 : j + 2], d[j - 1 : j + 2]
+        if np.all(np.isfinite(ys)):
+            t = xs - xs[1]  # centred: no loss of precision for closely spaced grids
+            a2, a1, a0 = np.polyfit(t, ys - level, 2)
+            if a2 > 0:
+                disc = a1 * a1 - 4.0 * a2 * a0
+                if disc >= 0:
+                    root = math.sqrt(disc)
+                    r_lo = xs[1] + (-a1 - root) / (2.0 * a2)
+                    r_hi = xs[1] + (-a1 + root) / (2.0 * a2)
+                    lo, hi = max(r_lo, x[0]), min(r_hi, x[-1])
+                    if lo <= hi:
+                        return Interval(
+                            float(lo), float(hi), lo_open=r_lo < x[0], hi_open=r_hi > x[-1]
+                        )
+                vertex = float(np.clip(xs[1] - a1 / (2.0 * a2), xs[0], xs[2]))
+                return Interval(vertex, vertex)
+    return Interval(float(x[i]), float(x[i]))
+
+
 def confidence_intervals(
     grid: ArrayLike,
     chi2: ArrayLike,
@@ -848,7 +875,9 @@ def confidence_intervals(
     Δχ² is measured from ``chi2_min`` (default: the refined minimum of :func:`best_fit`). Each
     end is the crossing of the threshold, interpolated with the local parabola through three grid
     points (linear when that fails); several disjoint intervals are returned in order. An interval
-    that reaches the end of the grid is flagged open there.
+    that reaches the end of the grid is flagged open there. The result is never empty: an
+    interval narrower than the grid step (no grid point within the threshold) is taken from the
+    parabola through the lowest grid point and its neighbours.
 
     Parameters
     ----------
@@ -870,6 +899,10 @@ def confidence_intervals(
     >>> [(round(i.lo, 2), round(i.hi, 2)) for i in confidence_intervals(
     ...     x, (x**2 - 4.0) ** 2 / 4.0, threshold=1.0)]
     [(-2.45, -1.41), (1.41, 2.45)]
+    >>> coarse = np.linspace(0.0, 1.0, 11)  # an interval of width 0.02 on a 0.1 grid
+    >>> iv = confidence_intervals(coarse, (coarse - 0.33) ** 2 / 0.01**2, threshold=1.0)
+    >>> [(round(i.lo, 4), round(i.hi, 4)) for i in iv]
+    [(0.32, 0.34)]
     """
     x, y = _profile_arrays(grid, chi2)
     level = delta_chi2_threshold(cl, dof) if threshold is None else float(threshold)
@@ -892,6 +925,8 @@ def confidence_intervals(
         hi = float(x[-1]) if stop == x.size - 1 else _crossing(x, d, stop, level)
         out.append(Interval(lo, hi, lo_open=start == 0, hi_open=stop == x.size - 1))
         i += 1
+    if not out:
+        out.append(_narrow_interval(x, d, level))
     return out
 
 

@@ -1,4 +1,10 @@
-"""The nuclear weak form factor F_W(q) (PHYSICS.md §4.6)."""
+"""The nuclear weak form factor F_W(q) (PHYSICS.md §4.6).
+
+Defaults (:mod:`cevns_core.nuclear_radii`): point-proton radius from the measured charge radius,
+the antiprotonic-atom neutron-skin systematics and the nucleon dipole form factor; with them
+F_W(²⁰⁸Pb) at PREX-II's and F_W(⁴⁸Ca) at CREX's momentum transfer agree with the measurements.
+``skin_fm=0.0, proton_radius="charge"`` gives the reviews' F_n = F_p with the model as built.
+"""
 
 from __future__ import annotations
 
@@ -23,17 +29,19 @@ def weak_form_factor(
     *,
     physics: StandardModel | None = None,
     flavour: str | None = None,
-    skin_fm: float = 0.0,
+    skin_fm: float | None = None,
     R_n_fm: float | None = None,
-    proton_radius: str = "charge",
+    proton_radius: str = "measured",
     **model_params: Any,
 ) -> NDArray[np.float64]:
     """Weak form factor F_W(q) = [Z g_V^p F_p(q) + N g_V^n F_n(q)] / (Z g_V^p + N g_V^n).
 
     The proton and neutron form factors come from the nuclear model ``model`` with a neutron skin
-    ``skin_fm`` (or an explicit neutron rms radius ``R_n_fm``); the couplings from ``physics``
-    (default Standard Model, tree level). F_W(0) = 1 and, because |N g_V^n| ≫ Z g_V^p, F_W
-    follows the neutron distribution (PHYSICS §4.6).
+    ``skin_fm`` (default None: the skin systematics; or an explicit neutron rms radius
+    ``R_n_fm``) and the radius prescription ``proton_radius`` (default "measured"), see
+    :func:`~cevns_core.nucleon_form_factors`; the couplings from ``physics`` (default Standard
+    Model, tree level). F_W(0) = 1 and, because |N g_V^n| ≫ Z g_V^p, F_W follows the neutron
+    distribution (PHYSICS §4.6).
 
     Parameters
     ----------
@@ -57,6 +65,8 @@ def weak_form_factor(
     --------
     >>> round(float(weak_form_factor(0.0, "Pb208", skin_fm=0.28)), 12)
     1.0
+    >>> round(float(weak_form_factor(0.3977, "Pb208")), 3)  # PREX-II: 0.368 ± 0.013
+    0.381
     """
     q = as_array(q_fm, "q_fm", minimum=0.0)
     nucleus = isotope(isotope_name)

@@ -58,7 +58,7 @@ def form_factor_curves(
     models: tuple[str, ...],
     chosen_model: str,
     model_params: dict[str, Any],
-    skin_fm: float,
+    skin_fm: float | None,
     R_n_fm: float | None,
     q_max_fm: float = 3.0,
     r_max_fm: float = 10.0,

@@ -91,9 +91,16 @@ def scan_chunk(
     for name in names[1:]:
         chunk[name] = np.asarray(axes[name], dtype=float)
     with collect_warnings():
-        # the predictions per bin and grid point are most of a chunk's memory, and not shown
+        # the predictions per bin and grid point are most of a chunk's memory, and not shown;
+        # chunks of one grid: refining a chunk's 1-D profile would change its rows
         result = cc.scan(
-            scan_experiment(spec), model, data=data, statistic=statistic, keep="chi2", **chunk
+            scan_experiment(spec),
+            model,
+            data=data,
+            statistic=statistic,
+            keep="chi2",
+            refine=False,
+            **chunk,
         )
     return _readonly(result)
 

@@ -186,7 +186,7 @@ def _build(values: Mapping[str, Any]) -> dict[str, Any]:
         "form_factor_params": {
             k: v for k, v in values["form_factor_params"].items() if v is not None
         },
-        "skin_fm": float(values["skin_fm"]),
+        "skin_fm": None if values["skin_fm"] is None else float(values["skin_fm"]),
         "R_n_fm": None if values["R_n_fm"] is None else float(values["R_n_fm"]),
     }
     overrides = dict(values["physics_overrides"])

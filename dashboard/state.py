@@ -134,7 +134,7 @@ def sm_spec(spec: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def nuclear_options(spec: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """(model name, ``form_factor_params`` with the skin/R_n) of a spec's ``nuclear`` part."""
     params = {k: v for k, v in spec["form_factor_params"].items() if v is not None}
-    if spec.get("skin_fm"):
+    if spec.get("skin_fm") is not None:  # None: the core's default skin systematics
         params["skin_fm"] = spec["skin_fm"]
     if spec.get("R_n_fm") is not None:
         params["R_n_fm"] = spec["R_n_fm"]
@@ -446,7 +446,7 @@ class SessionState(param.Parameterized):
             "form_factor_params": {
                 k: v for k, v in self.form_factor_params.items() if v is not None
             },
-            "skin_fm": float(self.skin_fm),
+            "skin_fm": None if self.skin_fm is None else float(self.skin_fm),
             "R_n_fm": None if self.R_n_fm is None else float(self.R_n_fm),
         }
 
@@ -483,7 +483,7 @@ class SessionState(param.Parameterized):
             isotope=isotope,
             model=model,
             model_params={k: v for k, v in params.items() if v is not None},
-            skin_fm=float(self.skin_fm),
+            skin_fm=None if self.skin_fm is None else float(self.skin_fm),
             R_n_fm=self.R_n_fm,
         )
 

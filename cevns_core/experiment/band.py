@@ -121,7 +121,9 @@ def uncertainty_band(
     used: list[str] = []
     skipped: list[str] = []
     for model in models:
-        variant = exp.copy(form_factor=model, form_factor_params={})
+        # the model's own parameters are dropped; the radius prescription stays the experiment's
+        keep = {k: v for k, v in exp.form_factor_params.items() if k == "proton_radius"}
+        variant = exp.copy(form_factor=model, form_factor_params=keep)
         try:
             recoil = variant.recoil_spectrum(T)
             observed = variant.observed_counts(edges).total

@@ -127,7 +127,7 @@ class Experiment(ValidatedParameters):
     >>> from cevns_core import experiment
     >>> exp = experiment("coherent_csi_2017")
     >>> round(exp.counts().total, 1)
-    173.9
+    167.0
     """
 
     title = param.String(default="", doc="Human-readable name.")
@@ -150,15 +150,18 @@ class Experiment(ValidatedParameters):
     )
     form_factor_params = param.Dict(
         default={},
-        doc="Parameters of the form-factor model (e.g. {'s_fm': 0.9}); a value may be a mapping "
+        doc="Parameters of the form-factor model (e.g. {'s_fm': 0.9}) and the proton_radius "
+        "prescription ('measured' by default, 'charge', 'point'); a value may be a mapping "
         "isotope name or element symbol → value.",
         label="Form-factor parameters",
         metadata={"unit": ""},
     )
     skin_fm = param.Parameter(
-        default=0.0,
-        doc="Neutron skin R_n − R_p in fm: one number for every nucleus, or a mapping isotope "
-        "name or element symbol → fm (e.g. {'Cs': 0.3, 'I': 0.25}); nuclei not named get 0.",
+        default=None,
+        doc="Neutron skin R_n − R_p in fm: None (default) for the skin systematics "
+        "(1.01 ± 0.15)(N − Z)/A − (0.04 ± 0.03) fm of Trzcińska et al. 2001, one number for "
+        "every nucleus (0: F_n = F_p), or a mapping isotope name or element symbol → fm (e.g. "
+        "{'Cs': 0.3, 'I': 0.25}); nuclei not named get the systematics.",
         label="Neutron skin R_n − R_p",
         metadata={"unit": "fm"},
     )
@@ -200,7 +203,7 @@ class Experiment(ValidatedParameters):
         cross section, :func:`~cevns_core.nuclear_model.params_for_nucleus`).
         """
         params = dict(self.form_factor_params)
-        if isinstance(self.skin_fm, Mapping) or self.skin_fm != 0.0:
+        if self.skin_fm is not None:
             params["skin_fm"] = _plain_choice(self.skin_fm)
         if self.R_n_fm is not None:
             params["R_n_fm"] = _plain_choice(self.R_n_fm)
@@ -495,7 +498,8 @@ class Experiment(ValidatedParameters):
 
 
 def _plain_choice(value: Any) -> Any:
-    """A skin/radius choice as plain data (a dict copy of a mapping, a float otherwise)."""
+    """A skin/radius choice as plain data (a dict copy of a mapping, a float otherwise; None, the
+    default, stays None)."""
     if isinstance(value, Mapping):
-        return {str(k): float(v) for k, v in value.items()}
-    return float(value)
+        return {str(k): None if v is None else float(v) for k, v in value.items()}
+    return None if value is None else float(value)

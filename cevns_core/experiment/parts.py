@@ -35,6 +35,7 @@ __all__ = [
     "model_from_spec",
     "model_to_spec",
     "nuclear_from_spec",
+    "nuclear_to_spec",
     "physics_from_spec",
     "physics_to_spec",
     "source_from_spec",
@@ -57,7 +58,13 @@ _DETECTOR_KEYS = (
 )
 _MODEL_PARTS = ("quenching", "efficiency", "resolution", "timing_efficiency")
 _EXPOSURE_KEYS = ("mass_kg", "live_time_days")
-_NUCLEAR_KEYS = ("form_factor", "form_factor_params", "skin_fm", "R_n_fm")
+_NUCLEAR_KEYS = ("form_factor", "form_factor_params", "proton_radius", "skin_fm", "R_n_fm")
+# What a spec of each version means when it leaves a nuclear choice out: version 1 was written
+# when the defaults were F_n = F_p and the model as built (Helm with the Lewin–Smith R₀).
+_NUCLEAR_DEFAULTS = {
+    1: {"skin_fm": 0.0, "proton_radius": "charge"},
+    2: {"skin_fm": None, "proton_radius": "measured"},
+}
 #: Source types whose normalisation (flux or fluence) is an input rather than derived.
 _NORMALISATION_IS_INPUT = ("tabulated",)
 _ISOTOPE_FRACTION_DIGITS = 12
@@ -336,8 +343,30 @@ def physics_from_spec(spec: Any) -> StandardModel | None:
     return _at("physics", classes[name], **params)
 
 
-def nuclear_from_spec(spec: Any, detector: Detector) -> dict[str, Any]:
-    """Experiment keywords of the nuclear choice, checked for every target nucleus."""
+def nuclear_to_spec(exp: Any) -> dict[str, Any]:
+    """The ``nuclear`` entry of a spec: model, its parameters, proton radius, skin, R_n.
+
+    The proton-radius prescription is written out (``"measured"`` when the experiment leaves it
+    at the default) and ``skin_fm`` is ``null`` for the default skin systematics, so a spec
+    records every choice.
+    """
+    params = to_plain(exp.form_factor_params, "nuclear.form_factor_params")
+    return {
+        "form_factor": exp.form_factor,
+        "form_factor_params": {k: v for k, v in params.items() if k != "proton_radius"},
+        "proton_radius": params.get("proton_radius", _NUCLEAR_DEFAULTS[2]["proton_radius"]),
+        "skin_fm": to_plain(exp.skin_fm, "nuclear.skin_fm"),
+        "R_n_fm": to_plain(exp.R_n_fm, "nuclear.R_n_fm"),
+    }
+
+
+def nuclear_from_spec(spec: Any, detector: Detector, version: int = 2) -> dict[str, Any]:
+    """Experiment keywords of the nuclear choice, checked for every target nucleus.
+
+    A choice the spec leaves out takes the default of the spec's ``version`` (version 1: no skin
+    and the model as built; version 2: the skin systematics and the measured-radius anchoring).
+    """
+    defaults = _NUCLEAR_DEFAULTS[version]
     entry = _mapping({} if spec is None else spec, "nuclear", _NUCLEAR_KEYS)
     model = entry.get("form_factor", "helm")
     if model not in form_factor_models():
@@ -353,7 +382,16 @@ def nuclear_from_spec(spec: Any, detector: Detector) -> dict[str, Any]:
                 f"nuclear.form_factor_params.{key}: not a parameter of {model!r}; allowed: "
                 f"{', '.join(allowed) or 'none'}"
             )
-    skin, radius = entry.get("skin_fm", 0.0), entry.get("R_n_fm")
+    if "proton_radius" in entry:
+        if "proton_radius" in params:
+            raise CevnsError(
+                "nuclear.proton_radius: given twice (also in nuclear.form_factor_params)"
+            )
+        params["proton_radius"] = entry["proton_radius"]
+    params.setdefault("proton_radius", defaults["proton_radius"])
+    if params["proton_radius"] == _NUCLEAR_DEFAULTS[2]["proton_radius"]:
+        del params["proton_radius"]  # the package default: the experiment leaves it out
+    skin, radius = entry.get("skin_fm", defaults["skin_fm"]), entry.get("R_n_fm")
     for key, value in (("skin_fm", skin), ("R_n_fm", radius)):
         _at(f"nuclear.{key}", check_nuclear_choice, key, value)
     choice = {**params, "skin_fm": skin, "R_n_fm": radius}

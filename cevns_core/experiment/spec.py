@@ -4,9 +4,9 @@
 Everything that determines a number is in the spec; the dashboard's session, its URL and saved
 configurations, the CLI (``cevns spec``, ``--spec FILE``) and "Copy as Python" are views of it.
 
-Format (version 1)::
+Format (version 2)::
 
-    {"format": "cevns-experiment", "version": 1,
+    {"format": "cevns-experiment", "version": 2,
      "name": "coherent_csi_2017", "preset": "coherent_csi_2017" | null,
      "title": "...", "reference": "...",
      "source": {"type": <SOURCE_TYPES key>, "params": {every parameter}},
@@ -18,7 +18,9 @@ Format (version 1)::
                       {"model": <registry name>, ...parameters} | null},
      "exposure": {"mass_kg": ..., "live_time_days": ... | null},
      "nuclear": {"form_factor": "helm", "form_factor_params": {...},
-                 "skin_fm": number | {nucleus: fm}, "R_n_fm": null | number | {nucleus: fm}},
+                 "proton_radius": "measured" | "charge" | "point",
+                 "skin_fm": null | number | {nucleus: fm | null},
+                 "R_n_fm": null | number | {nucleus: fm}},
      "physics": null | {"class": "NewPhysics", "params": {the parameters not at their default}},
      "electron_recoils": {"binding": "stepping" | "free"}}   (only with the ν–e channel on)
 
@@ -31,6 +33,11 @@ Format (version 1)::
   ``sigma_function`` cannot be written (use ``ConstantEfficiency``/``TabulatedEfficiency``).
 * ``preset`` names the file the experiment came from; :func:`from_spec` takes its notes and
   published numbers from there (labels only: the numbers come from the spec).
+* ``nuclear.skin_fm`` ``null`` is the default neutron-skin systematics (Trzcińska et al. 2001),
+  ``nuclear.proton_radius`` the radius prescription of :func:`cevns_core.nucleon_form_factors`.
+* Version 1 specs (written before version 2 made the skin systematics and the measured-radius
+  anchoring the defaults) are read with their meaning: a version-1 spec without
+  ``proton_radius`` means ``"charge"`` and one without ``skin_fm`` means 0 (F_n = F_p).
 
 :func:`from_spec` validates and raises :class:`~cevns_core.CevnsError` naming the path of the
 bad entry (e.g. ``detector.quenching.k``); ``Experiment.from_spec(exp.to_spec()).to_spec() ==
@@ -54,6 +61,7 @@ from .parts import (
     detector_from_spec,
     detector_to_spec,
     nuclear_from_spec,
+    nuclear_to_spec,
     physics_from_spec,
     physics_to_spec,
     source_from_spec,
@@ -65,6 +73,7 @@ __all__ = [
     "MAX_SPEC_BYTES",
     "SPEC_FORMAT",
     "SPEC_VERSION",
+    "SPEC_VERSIONS_READ",
     "from_spec",
     "read_spec",
     "to_python",
@@ -73,8 +82,10 @@ __all__ = [
 
 #: The ``"format"`` entry of every spec.
 SPEC_FORMAT = "cevns-experiment"
-#: The version of the spec format this package writes and reads.
-SPEC_VERSION = 1
+#: The version of the spec format this package writes.
+SPEC_VERSION = 2
+#: The versions :func:`from_spec` reads (older ones with their own defaults).
+SPEC_VERSIONS_READ = (1, 2)
 #: Largest spec file :func:`read_spec` accepts (tabulated sources make specs large).
 MAX_SPEC_BYTES = 5_000_000
 
@@ -130,12 +141,7 @@ def to_spec(exp: Experiment) -> dict[str, Any]:
             "mass_kg": to_plain(det.mass_kg, "exposure.mass_kg"),
             "live_time_days": to_plain(det.live_time_days, "exposure.live_time_days"),
         },
-        "nuclear": {
-            "form_factor": exp.form_factor,
-            "form_factor_params": to_plain(exp.form_factor_params, "nuclear.form_factor_params"),
-            "skin_fm": to_plain(exp.skin_fm, "nuclear.skin_fm"),
-            "R_n_fm": to_plain(exp.R_n_fm, "nuclear.R_n_fm"),
-        },
+        "nuclear": nuclear_to_spec(exp),
         "physics": physics_to_spec(exp.physics),
     }
     if exp.electron_recoils:  # written only when on: specs without the channel are unchanged
@@ -162,9 +168,11 @@ def from_spec(spec: Mapping[str, Any]) -> Experiment:
     top = _mapping(spec, "spec", _TOP_KEYS)
     if top.get("format") != SPEC_FORMAT:
         raise CevnsError(f"spec.format: must be {SPEC_FORMAT!r}, got {top.get('format')!r}")
-    if top.get("version") != SPEC_VERSION:
+    version = top.get("version")
+    if isinstance(version, bool) or version not in SPEC_VERSIONS_READ:
         raise CevnsError(
-            f"spec.version: this package reads version {SPEC_VERSION}, got {top.get('version')!r}"
+            "spec.version: this package reads versions "
+            f"{', '.join(map(str, SPEC_VERSIONS_READ))}, got {version!r}"
         )
     for key in ("source", "detector", "exposure"):
         if key not in top:
@@ -178,7 +186,7 @@ def from_spec(spec: Mapping[str, Any]) -> Experiment:
     source = source_from_spec(top["source"], "source")
     detector = detector_from_spec(top["detector"], top["exposure"])
     physics = physics_from_spec(top.get("physics"))
-    nuclear = nuclear_from_spec(top.get("nuclear"), detector)
+    nuclear = nuclear_from_spec(top.get("nuclear"), detector, version)
     extra: dict[str, Any] = {}
     if labels["preset"]:
         from .presets import experiment_names, preset_data

@@ -88,6 +88,13 @@ class FormFactorModel(ValidatedParameters):
     reference: ClassVar[str] = ""
     #: Unit of each user parameter ("" for choices and dimensionless values).
     parameter_units: ClassVar[dict[str, str]] = {}
+    #: The model's size stands for a charge radius: the nuclear model's default
+    #: (``proton_radius="measured"``) rescales it to the point-proton radius of the measured
+    #: charge radius. False for models bound to data (tables) or without a size (point nucleus).
+    anchors_on_charge_radius: ClassVar[bool] = True
+    #: User parameters that fix the model's size; when one is given, the nuclear model's default
+    #: takes that size as the point-proton size instead of the measured charge radius.
+    size_parameters: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **params: Any) -> None:
         _check_parameter_values(type(self), params, user_only=False)

@@ -159,6 +159,7 @@ class HarmonicOscillatorModel(FormFactorModel):
         "rms_fm": "fm",
         "occupations": "",
     }
+    size_parameters: ClassVar[tuple[str, ...]] = ("b_fm", "rms_fm")
 
     nucleons = param.Selector(
         objects=["protons", "neutrons"],

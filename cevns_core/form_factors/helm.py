@@ -215,6 +215,7 @@ class HelmModel(FormFactorModel):
         "a_fm": "fm",
         "rms_fm": "fm",
     }
+    size_parameters: ClassVar[tuple[str, ...]] = ("R0_prescription", "rms_fm")
 
     R0_prescription = param.Selector(
         objects=["lewin_smith", "from_rms"],

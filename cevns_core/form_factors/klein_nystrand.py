@@ -187,6 +187,7 @@ class KleinNystrandModel(_RadiusFromAOrRms):
         "a_k_fm": "fm",
         "rms_fm": "fm",
     }
+    size_parameters: ClassVar[tuple[str, ...]] = ("R_A_prescription", "rms_fm")
 
     R_A_prescription = param.Selector(
         objects=["coherent", "adapted"],

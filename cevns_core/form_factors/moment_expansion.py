@@ -103,6 +103,7 @@ class MomentExpansionModel(FormFactorModel):
     equation: ClassVar[str] = "F(q) ≈ 1 − q²⟨r²⟩/3! + q⁴⟨r⁴⟩/5! − q⁶⟨r⁶⟩/7!"
     reference: ClassVar[str] = "PKK Eqs. (32)–(33); PHYSICS.md §4.5"
     parameter_units: ClassVar[dict[str, str]] = {"r2_fm2": "fm²", "r4_fm4": "fm⁴", "r6_fm6": "fm⁶"}
+    size_parameters: ClassVar[tuple[str, ...]] = ("r2_fm2",)
 
     r2_fm2 = param.Number(
         None,

@@ -28,6 +28,7 @@ class PointModel(FormFactorModel):
     short_label: ClassVar[str] = "Point"
     equation: ClassVar[str] = "F(q) = 1"
     reference: ClassVar[str] = "PHYSICS.md §4"
+    anchors_on_charge_radius: ClassVar[bool] = False
 
     def _form_factor(self, q: FloatArray) -> FloatArray:
         return np.ones_like(q)

@@ -192,6 +192,7 @@ class SymmetrizedFermiModel(_RadiusFromAOrRms):
         "a_fm": "fm",
         "rms_fm": "fm",
     }
+    size_parameters: ClassVar[tuple[str, ...]] = ("c_prescription", "rms_fm")
 
     c_prescription = param.Selector(
         objects=["standard", "from_rms"],

@@ -98,6 +98,8 @@ class TabulatedModel(FormFactorModel):
         "beyond_table": "",
         "fallback": "",
     }
+    # the table is a nucleon distribution already: the nuclear model uses it as given
+    anchors_on_charge_radius: ClassVar[bool] = False
 
     table = param.Parameter(
         None,

@@ -61,7 +61,7 @@ class NewPhysics(StandardModel):
     >>> nsi = NewPhysics(eps_uV_ee=0.1)
     >>> sm = float(cc.differential_cross_section(30.0, 5.0, "Cs133", flavour="nu_e"))
     >>> round(float(cc.differential_cross_section(30.0, 5.0, "Cs133", nsi, flavour="nu_e")) / sm, 4)
-    0.2519
+    0.2497
     """
 
     def __init__(self, **params: Any) -> None:

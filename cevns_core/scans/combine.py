@@ -136,5 +136,7 @@ def scan_combined(
     for exp, extra in zip(experiments, options, strict=True):
         if not isinstance(extra, Mapping):
             raise CevnsError(f"each entry of options must be a mapping, got {extra!r}")
-        results.append(scan(exp, model, reference=reference, **{**axes_and_options, **extra}))
+        # one grid for every experiment: no per-experiment refinement of 1-D profiles
+        call = {"refine": False, **axes_and_options, **extra}
+        results.append(scan(exp, model, reference=reference, **call))
     return combine_scans(results)

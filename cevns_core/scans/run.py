@@ -4,11 +4,13 @@ Statistics. By default the χ² is an Asimov sensitivity (PHYSICS §8.3): the "o
 the prediction at the no-new-physics point (or at ``truth=``) in the experiment's analysis bins,
 with a Gaussian χ² (σ_i² = N_obs,i, bins with no expected events dropped) or ``statistic=
 "poisson"`` (Baker–Cousins), and a profiled signal-normalisation nuisance σ_α from the preset's
-published prediction uncertainty (CsI 2017: 48/173) unless ``sigma_signal`` is given (0 when
-the preset publishes none). With ``data="coherent_csi_2017"`` the χ² is the data set's own
-(:func:`cevns_core.fits.dataset_chi2`) in its bins, with its arrival-time acceptance; with an
-energy × time data set, a list of data sets or a ``cc.Likelihood`` it is the joint Poisson
-likelihood with every nuisance profiled (:mod:`.targets`).
+published prediction uncertainty (CsI 2017: 48/173) unless ``sigma_signal`` is given; a preset
+that publishes none gets ``default_sigma_signal`` (10 %, the flux normalisation:
+:data:`cevns_core.published.DEFAULT_SIGNAL_UNCERTAINTY`). With ``data="coherent_csi_2017"``
+the χ² is the data set's own (:func:`cevns_core.fits.dataset_chi2`) in its bins, with
+its arrival-time acceptance; with an energy × time data set, a list of data sets or a
+``cc.Likelihood`` it is the joint Poisson likelihood with every nuisance profiled
+(:mod:`.targets`).
 
 Routes (``info["route"]``). ``"polynomial"``: the counts as closed-form polynomials in the
 model's monomials with coefficients per value of the other axis (:mod:`.polynomial`), and the
@@ -32,6 +34,7 @@ from .._validation import check_choice
 from ..errors import CevnsError
 from ..experiment import Experiment
 from ..physics import NewPhysics
+from ..published import DEFAULT_SIGNAL_UNCERTAINTY
 from ..rates import _check_finite_count
 from ..weak_charges import StandardModel
 from .catalogue import SCAN_MODELS, ScanModel
@@ -47,6 +50,7 @@ from .engine import (
 )
 from .plan import Plan
 from .polynomial import PolynomialTable, build_table
+from .refine import refine_profile
 from .result import REFERENCES, ScanResult
 from .statistic import GaussianStatistic, LikelihoodStatistic
 from .targets import Part, auto_bins, resolve_target, target_statistic
@@ -73,6 +77,7 @@ def scan(
     data: Any = None,
     statistic: str | None = None,
     sigma_signal: float | None = None,
+    default_sigma_signal: float = DEFAULT_SIGNAL_UNCERTAINTY,
     sigma_backgrounds: float | Sequence[float] | None = None,
     truth: Mapping[str, float] | None = None,
     reference: str = "minimum",
@@ -84,6 +89,7 @@ def scan(
     keep: str = "bins",
     dtype: str = "float64",
     bins: Any = None,
+    refine: bool = True,
     **axes: ArrayLike,
 ) -> ScanResult:
     """Scan a model of :data:`~cevns_core.scans.SCAN_MODELS` on a 1-D or 2-D grid: χ², Δχ².
@@ -109,6 +115,10 @@ def scan(
         Signal-normalisation uncertainty σ_α (fraction; 0/None fixes the normalisation for a
         given value, ``math.inf`` frees it). Default: the published relative uncertainty of the
         preset's prediction (Asimov) or the data set's. Not for likelihoods (their nuisances).
+    default_sigma_signal : float
+        Asimov: σ_α of an experiment whose prediction has no published uncertainty (default
+        :data:`~cevns_core.published.DEFAULT_SIGNAL_UNCERTAINTY` = 0.10; 0 gives the
+        statistics-only sensitivity).
     sigma_backgrounds : float or sequence, optional
         Background normalisation uncertainties (data sets only; default the data set's).
     truth : mapping, optional
@@ -143,6 +153,11 @@ def scan(
         ``"auto"``: for a detector without smearing and efficiency the coarsest binning whose
         Asimov Δχ² agrees with the converged one to 1 % of max(1, Δχ²) (error-controlled; see
         :func:`~cevns_core.scans.targets.auto_bins`); ``info["bins"]`` says what was used.
+    refine : bool
+        1-D scans: when the grid does not resolve the minimum (fewer than 3 points within
+        Δχ² ≤ 1), scan again with points added around it (:mod:`.refine`), so an interval
+        narrower than the grid step is computed, never empty; ``info["refined_points"]`` counts
+        the points added. False keeps the grid as given.
     **axes : array_like
         One or two axes of the model, e.g. ``coupling=g, mass_MeV=M`` (1-D, strictly increasing).
 
@@ -162,8 +177,9 @@ def scan(
     --------
     >>> res = scan("coherent_csi_2017", "zprime", coupling=[1e-4, 1e-3], mass_MeV=[10.0, 1e3])
     >>> res.delta_chi2.shape, round(float(res.counts[0, 1]), 1)
-    ((2, 2), 171.7)
+    ((2, 2), 164.9)
     """
+    arguments = dict(locals())
     started = time.perf_counter()
     check_choice(model, "scan model", SCAN_MODELS)
     spec = SCAN_MODELS[model]
@@ -177,7 +193,12 @@ def scan(
         check_choice(bins, "bins", ("auto",))
         if data is not None:
             raise CevnsError("bins applies to Asimov scans: a data set has its own bins")
-        options = {"statistic": statistic, "sigma_signal": sigma_signal, "truth": truth}
+        options = {
+            "statistic": statistic,
+            "sigma_signal": sigma_signal,
+            "default_sigma_signal": default_sigma_signal,
+            "truth": truth,
+        }
         bins, bins_note = auto_bins(
             experiment, model, dict(zip(names, values, strict=True)), options
         )
@@ -281,7 +302,7 @@ def scan(
     )
     stat, stat_name, s_alpha, observed = target_statistic(
         target, statistic, sigma_signal, sigma_backgrounds, signal_null,
-        lambda: signal_null if same_truth else predict(truth_point),
+        lambda: signal_null if same_truth else predict(truth_point), default_sigma_signal,
     )  # fmt: skip
     if isinstance(stat, LikelihoodStatistic):
         chi2_null = stat.null(signal_null)
@@ -367,7 +388,7 @@ def scan(
     if cells is not None:
         info["cells"] = cells
         info["nuisances"] = list(target.likelihood.nuisance_names)
-    return ScanResult(
+    result = ScanResult(
         model=model,
         axes=dict(zip(names, values, strict=True)),
         bin_counts=bins,
@@ -381,6 +402,7 @@ def scan(
         totals=totals,
         source=source,
     )
+    return refine_profile(result, scan, arguments) if refine and len(names) == 1 else result
 
 
 class _TableCounts:

@@ -20,7 +20,6 @@ into its kernels, and the parts' cells are concatenated in the likelihood's orde
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from numpy.typing import NDArray
 from .._validation import check_choice
 from ..errors import CevnsError
 from ..experiment import Experiment
+from ..published import DEFAULT_SIGNAL_UNCERTAINTY, signal_uncertainty
 from .statistic import GaussianStatistic, LikelihoodStatistic, PoissonStatistic
 
 __all__ = ["Part", "Target", "auto_bins", "resolve_target", "target_statistic"]
@@ -162,7 +162,7 @@ def auto_bins(experiment: Any, model: str, axes: dict[str, Array], options: dict
         k: np.unique(v[np.linspace(0, v.size - 1, min(v.size, 12)).round().astype(int)])
         for k, v in axes.items()
     }
-    d = [scan(exp, model, bins=n, **options, **sub).delta_chi2 for n in (16, 32, 64)]
+    d = [scan(exp, model, bins=n, refine=False, **options, **sub).delta_chi2 for n in (16, 32, 64)]
     near = np.minimum.reduce(d) < _AUTO_BINS_REGION  # where contours can be
     if not np.any(near):
         near = d[2] <= np.min(d[2])
@@ -252,9 +252,11 @@ def target_statistic(
     sigma_backgrounds: Any,
     signal_null: Array,
     asimov: Any,
+    default_sigma_signal: float = DEFAULT_SIGNAL_UNCERTAINTY,
 ) -> tuple[Any, str, Any, Array]:
     """(statistic object, its name, σ_α, observed counts) of the target; ``asimov()`` gives
-    the Asimov counts (the prediction at the truth point)."""
+    the Asimov counts (the prediction at the truth point). An Asimov target's σ_α is the
+    published one of its experiment, else ``default_sigma_signal``."""
     if target.kind == "likelihood":
         lik = target.likelihood
         return LikelihoodStatistic(lik), "poisson likelihood", None, np.asarray(lik.observed)
@@ -264,7 +266,9 @@ def target_statistic(
             raise CevnsError("sigma_backgrounds applies to data sets (Asimov data have none)")
         observed = asimov()
         exp = target.parts[0].experiment
-        s_alpha = _published_sigma(exp) if sigma_signal is None else sigma_signal
+        s_alpha = (
+            signal_uncertainty(exp, default_sigma_signal) if sigma_signal is None else sigma_signal
+        )
         keep = observed > 0
         if not np.any(keep):
             raise CevnsError(f"{exp.name}: no events are expected in the analysis bins")
@@ -292,15 +296,3 @@ def target_statistic(
     else:
         stat_obj = PoissonStatistic(terms["observed"], B, *common)
     return stat_obj, terms["statistic"], terms["sigma_signal"], np.asarray(ds.observed, float)
-
-
-def _published_sigma(exp: Experiment) -> float:
-    """Relative uncertainty of the preset's published prediction (0 if none)."""
-    pub = exp.published or {}
-    predicted = pub.get("predicted")
-    if not predicted:
-        return 0.0
-    if "predicted_uncertainty" in pub:
-        return float(pub["predicted_uncertainty"]) / float(predicted)
-    parts = [v for k, v in pub.items() if k.startswith("predicted_uncertainty_")]
-    return math.sqrt(sum(float(v) ** 2 for v in parts)) / float(predicted) if parts else 0.0

@@ -6,15 +6,17 @@ with fission fractions f_i of ²³⁵U, ²³⁹Pu, ²³⁸U, ²⁴¹Pu (must sum
 fission 𝓔_i and per-fission spectra S_i (ν̄ per MeV per fission). Spectral models
 (``spectrum_model``):
 
+``"bestiole2023"`` (default, as in the reactor presets)
+    Full range 0–12.5 MeV from the BESTIOLE 2023 summation spectra (Périssé et al.,
+    arXiv:2304.14992; shipped as ``data/reactor_bestiole2023.csv``, 25 keV bins), plus the
+    neutron-capture component: ≈ 6 ν̄ per fission from the fission products (PHYSICS §5.3) and
+    1.2 from captures.
 ``"huber_mueller"``
     S_i(E) = exp(Σ_k α_ik E^{k−1}), Huber 2011 (²³⁵U, ²³⁹Pu, ²⁴¹Pu; arXiv:1106.0687, Table III) and
     Mueller et al. 2011 (²³⁸U; arXiv:1101.2663). **Valid 2–8 MeV only**: the spectrum is zero
-    outside, so it misses ≈ 3/4 of the ν̄ (those below 2 MeV) — fine for reference comparisons,
-    not for a CEvNS rate. Checked against the published tables: see :data:`HUBER_MUELLER`.
-``"bestiole2023"``
-    Full range 0–12.5 MeV from the BESTIOLE 2023 summation spectra (Périssé et al.,
-    arXiv:2304.14992; shipped as ``data/reactor_bestiole2023.csv``, 25 keV bins), plus the
-    neutron-capture component.
+    outside, so it misses ≈ 3/4 of the ν̄ (those below 2 MeV) — fine for reference comparisons
+    (PHYSICS §5.3, §11 R37), not for a CEvNS rate: an explicit option. Checked against the
+    published tables: see :data:`HUBER_MUELLER`.
 ``"huber_mueller_extended"``
     BESTIOLE below 2 MeV, scaled per isotope so that it joins Huber–Mueller continuously at
     2 MeV, and Huber–Mueller from 2 to 8 MeV; plus the neutron-capture component.
@@ -179,7 +181,9 @@ class Reactor(ValidatedSource):
     """Electron antineutrinos from a nuclear reactor core, flux mode (PHYSICS §5.3).
 
     Defaults: the §5.3 reference reactor (4 GW thermal, 20 m, fractions 0.58/0.30/0.07/0.05 for
-    ²³⁵U/²³⁹Pu/²³⁸U/²⁴¹Pu, Kopeikin 2004 energies) with the Huber–Mueller 2–8 MeV spectra.
+    ²³⁵U/²³⁹Pu/²³⁸U/²⁴¹Pu, Kopeikin 2004 energies) with the full-range BESTIOLE 2023 spectra and
+    0.6 captures per fission, the spectrum of the reactor presets. The §5.3 reference values use
+    ``spectrum_model="huber_mueller"`` (2–8 MeV only, about a fifth of the flux).
 
     Examples
     --------
@@ -187,6 +191,8 @@ class Reactor(ValidatedSource):
     >>> f"{r.fission_rate_per_s():.5g}"
     '1.2168e+20'
     >>> f"{r.integrated():.3g}"
+    '1.74e+13'
+    >>> f"{Reactor(spectrum_model='huber_mueller').integrated():.3g}"
     '3.86e+12'
     """
 
@@ -257,11 +263,12 @@ class Reactor(ValidatedSource):
         metadata={"unit": ""},
     )
     spectrum_model = param.Selector(
-        default="huber_mueller",
+        default="bestiole2023",
         objects=list(REACTOR_MODELS),
-        doc="'huber_mueller': 2–8 MeV only (flagged: misses the ν̄ below 2 MeV); "
-        "'bestiole2023': summation spectra 0–12.5 MeV + capture; 'huber_mueller_extended': "
-        "summation below 2 MeV joined continuously to Huber–Mueller 2–8 MeV + capture.",
+        doc="'bestiole2023' (default): summation spectra 0–12.5 MeV + capture; 'huber_mueller': "
+        "2–8 MeV only (flagged: misses the ν̄ below 2 MeV, about 4/5 of the flux); "
+        "'huber_mueller_extended': summation below 2 MeV joined continuously to Huber–Mueller "
+        "2–8 MeV + capture.",
         label="Antineutrino spectrum model",
         metadata={"unit": ""},
     )

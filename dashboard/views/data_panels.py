@@ -280,7 +280,9 @@ class DataFitPanel(pn.viewable.Viewer):
             self._summary.object = "Choose at least one data set or measurement."
             return
         physics = self.state.physics_spec()
-        skin = float(self.state.skin_fm)
+        # the PVES terms take one skin for every nucleus: none given (the core's per-nucleus
+        # systematics) keeps their F_n = F_p reference
+        skin = 0.0 if self.state.skin_fm is None else float(self.state.skin_fm)
         self._summary.object = "Fitting…"
 
         def compute() -> dict[str, Any]:

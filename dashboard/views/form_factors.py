@@ -89,7 +89,7 @@ class FormFactorView(TabView, FormFactorOptions):
             tuple(self.models),
             self.state.form_factor_model,
             dict(self.state.form_factor_params),
-            float(self.state.skin_fm),
+            None if self.state.skin_fm is None else float(self.state.skin_fm),
             self.state.R_n_fm,
             float(self.q_max_fm),
         )
@@ -203,8 +203,12 @@ class FormFactorView(TabView, FormFactorOptions):
         """The radii table (the last good one on invalid input)."""
         self._table.object = self.guard("table", self.table_frame, pd.DataFrame)
         self._caption.object = (
-            f"**Radii and moments of {self.isotope}** — proton distribution; R_n with the "
-            f"skin {self.state.skin_fm:g} fm"
+            f"**Radii and moments of {self.isotope}** — proton distribution; R_n with "
+            + (
+                "the skin systematics"
+                if self.state.skin_fm is None
+                else f"the skin {self.state.skin_fm:g} fm"
+            )
             + (f" / R_n = {self.state.R_n_fm:g} fm" if self.state.R_n_fm is not None else "")
         )
 

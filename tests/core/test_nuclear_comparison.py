@@ -21,10 +21,19 @@ Q_TABLE = np.array([0.1, 0.2, 0.3, 0.5, 1.0])
 # PHYSICS.md §4.8, ⁴⁰Ar
 AR40_HELM = np.array([0.98092, 0.92545, 0.83871, 0.60403, 0.07278])
 AR40_KN_ADAPTED = np.array([0.98059, 0.92439, 0.83706, 0.60401, 0.08304])
+# The tables are of the models as built, without skin (the reviews' nuclear choice), not of the
+# default description (measured charge radius, skin systematics, nucleon size).
+REVIEW = dict(cc.REVIEW_NUCLEAR_CHOICE)
+HELM_AS_BUILT = cc.NuclearModel(isotope="Ar40", model="helm", **REVIEW)
 
 
 def test_relative_differences_of_form_factors() -> None:
-    cmp = cc.compare_nuclear_models("Ar40", ["klein_nystrand_adapted"], "helm", q_fm=Q_TABLE)
+    cmp = cc.compare_nuclear_models(
+        "Ar40",
+        {"klein_nystrand_adapted": {"model": "klein_nystrand_adapted", **REVIEW}},
+        HELM_AS_BUILT,
+        q_fm=Q_TABLE,
+    )
     assert cmp.reference == "helm" and cmp.labels == ("klein_nystrand_adapted",)
     expected = AR40_KN_ADAPTED / AR40_HELM - 1.0  # from the 5-digit table: ±1.4×10⁻⁴ at q = 1
     for quantity in ("F_p", "F_n", "F_W"):
@@ -48,7 +57,7 @@ def test_a_model_against_itself_differs_by_zero() -> None:
 
 def test_cross_section_ratios_reproduce_the_reference_table() -> None:
     E = np.array([10.0, 30.0, 50.0])
-    cmp = cc.compare_nuclear_models("Ar40", ["helm"], "point", E_MeV=E)
+    cmp = cc.compare_nuclear_models("Ar40", {"helm": {"model": "helm", **REVIEW}}, "point", E_MeV=E)
     # PHYSICS.md §3.7, ⁴⁰Ar with Helm (Lewin–Smith): 1.865e-40, 1.513e-39, 3.462e-39 cm²
     np.testing.assert_allclose(
         cmp.values["sigma"]["helm"], [1.865e-40, 1.513e-39, 3.462e-39], rtol=5e-4
@@ -70,12 +79,16 @@ def test_cross_section_ratios_reproduce_the_reference_table() -> None:
 def test_weak_form_factor_follows_the_weak_radius() -> None:
     # F_W = 1 − q² R_W²/6 + …, R_W² = (Z g_p R_p² + N g_n R_n²)/(Z g_p + N g_n): a 0.2 fm skin
     q = np.array([0.005, 0.01])
+    # (models as built: F_p is Helm's; the default's nucleon size is tested in test_nuclear_radii)
     cmp = cc.compare_nuclear_models(
-        "Pb208", {"skin": {"model": "helm", "skin_fm": 0.2}}, "helm", q_fm=q
+        "Pb208",
+        {"skin": {"model": "helm", "skin_fm": 0.2, "proton_radius": "charge"}},
+        cc.NuclearModel(isotope="Pb208", model="helm", **REVIEW),
+        q_fm=q,
     )
     g = 6.0 * (1.0 - cmp.values["F_W"]["skin"]) / q**2
     RW2 = (4.0 * g[0] - g[1]) / 3.0
-    nm = cc.NuclearModel(isotope="Pb208", model="helm", skin_fm=0.2)
+    nm = cc.NuclearModel(isotope="Pb208", model="helm", skin_fm=0.2, proton_radius="charge")
     pb = cc.isotope("Pb208")
     gp, gn = 0.5 - 2 * 0.23857, -0.5
     expected = (pb.Z * gp * nm.R_p_fm**2 + pb.N * gn * nm.R_n_fm_effective**2) / (
@@ -88,7 +101,7 @@ def test_weak_form_factor_follows_the_weak_radius() -> None:
 def test_tables_and_nuclear_models_as_entries() -> None:
     nm = cc.NuclearModel(isotope="Ar40", model="klein_nystrand")
     cmp = cc.compare_nuclear_models(
-        "Ar40", ["ar40_charge_fb_devries1987", nm, "tabulated"], "helm", q_fm=Q_TABLE
+        "Ar40", ["ar40_charge_fb_devries1987", nm, "tabulated"], HELM_AS_BUILT, q_fm=Q_TABLE
     )
     assert cmp.labels == ("ar40_charge_fb_devries1987", "klein_nystrand", "tabulated")
     table = cc.form_factor_table("ar40_charge_fb_devries1987")
@@ -96,7 +109,7 @@ def test_tables_and_nuclear_models_as_entries() -> None:
         cmp.values["F_p"]["ar40_charge_fb_devries1987"], table.form_factor(Q_TABLE)
     )
     np.testing.assert_array_equal(cmp.values["F_p"]["tabulated"], table.form_factor(Q_TABLE))
-    # the measured ⁴⁰Ar charge density and Helm agree to 0.3 % below q = 0.5 fm⁻¹
+    # the measured ⁴⁰Ar charge density and Helm (as built) agree to 0.3 % below q = 0.5 fm⁻¹
     low = Q_TABLE <= 0.5
     assert np.all(np.abs(cmp.relative("F_p")["ar40_charge_fb_devries1987"][low]) < 3e-3)
 

@@ -18,6 +18,7 @@ from cevns_core.nuclear_model import (
     nucleon_form_factors,
     point_proton_radius,
 )
+from cevns_core.nuclear_radii import REVIEW_NUCLEAR_CHOICE
 
 FINITE_MODELS = [m for m in form_factor_models() if m != "point"]
 DENSITY_MODELS = [m for m in FINITE_MODELS if m != "moment_expansion"]
@@ -25,11 +26,12 @@ DENSITY_MODELS = [m for m in FINITE_MODELS if m != "moment_expansion"]
 
 @pytest.mark.parametrize("model", form_factor_models())
 def test_no_skin_means_identical_form_factors(model: str) -> None:
-    # PHYSICS.md §4.6 rule: skin 0 and no R_n → F_n = F_p exactly (assumed by §3.7/§11 values)
+    # PHYSICS.md §4.6 rule: skin 0 and no R_n → F_n = F_p exactly (assumed by §3.7/§11 values,
+    # with the model as built: the reviews' choice, not the default skin systematics)
     q = np.linspace(0.0, 0.4, 9)
-    nm = NuclearModel(isotope="Cs133", model=model)
+    nm = NuclearModel(isotope="Cs133", model=model, **REVIEW_NUCLEAR_CHOICE)
     np.testing.assert_array_equal(nm.F_n(q), nm.F_p(q))
-    F_p, F_n = nucleon_form_factors(q, "Cs133", model)
+    F_p, F_n = nucleon_form_factors(q, "Cs133", model, **REVIEW_NUCLEAR_CHOICE)
     np.testing.assert_array_equal(F_p, F_n)
     np.testing.assert_array_equal(F_p, form_factor(model, q, "Cs133"))
     assert F_n is not F_p
@@ -56,7 +58,8 @@ def test_neutron_model_is_rescaled_proton_model() -> None:
 def test_explicit_neutron_radius_overrides_skin() -> None:
     nm = NuclearModel(isotope="Cs133", skin_fm=0.7, R_n_fm=5.32)
     assert nm.R_n_fm_effective == pytest.approx(5.32, rel=1e-12)
-    _, F_n = nucleon_form_factors(0.3, "Cs133", skin_fm=0.7, R_n_fm=5.32)
+    # the model as built (no nucleon dipole folded in): F_n is Helm at R_n exactly
+    _, F_n = nucleon_form_factors(0.3, "Cs133", skin_fm=0.7, R_n_fm=5.32, proton_radius="charge")
     expected = form_factor("helm", 0.3, "Cs133", rms_fm=5.32)
     assert float(F_n) == pytest.approx(float(expected), rel=1e-14)
 
@@ -82,11 +85,16 @@ def test_point_proton_radius_cs133() -> None:
     assert point_proton_radius(4.8041, 55, 78) == pytest.approx(4.74382, abs=1e-4)
     assert point_proton_radius(4.8041, 55, 78) ** 2 == pytest.approx(22.50383, abs=1e-4)
     nm = NuclearModel(
-        isotope="Cs133", model_params={"R0_prescription": "from_rms"}, proton_radius="point"
+        isotope="Cs133",
+        model_params={"R0_prescription": "from_rms"},
+        proton_radius="point",
+        skin_fm=0.0,
     )
     assert nm.R_p_fm == pytest.approx(4.74382, abs=1e-4)
     assert nm.R_n_fm_effective == nm.R_p_fm
-    charge = NuclearModel(isotope="Cs133", model_params={"R0_prescription": "from_rms"})
+    charge = NuclearModel(
+        isotope="Cs133", model_params={"R0_prescription": "from_rms"}, proton_radius="charge"
+    )
     assert charge.R_p_fm == pytest.approx(4.8041, rel=1e-12)
     assert float(nm.F_p(0.3)) > float(charge.F_p(0.3))
     with_skin = NuclearModel(isotope="Cs133", proton_radius="point", skin_fm=0.5)
@@ -158,7 +166,10 @@ def test_point_proton_radius_bad_input() -> None:
 
 
 def test_harmonic_oscillator_with_skin() -> None:
-    nm = NuclearModel(isotope="Pb208", model="harmonic_oscillator", skin_fm=0.28)
+    # the model as built (R_p = R_ch = 5.5012 fm, Angeli–Marinova 2013) plus the skin
+    nm = NuclearModel(
+        isotope="Pb208", model="harmonic_oscillator", skin_fm=0.28, proton_radius="charge"
+    )
     assert nm.R_n_fm_effective == pytest.approx(5.5012 + 0.28, rel=1e-12)
     model = form_factor_model("harmonic_oscillator", "Pb208")
     assert nm.proton_model.levels == model.levels

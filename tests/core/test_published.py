@@ -110,3 +110,18 @@ def test_malformed_entries_are_refused(entry, message):
     )
     with pytest.raises(CevnsError, match=message):
         published_results(bad)
+
+
+def test_signal_uncertainty_published_or_the_stated_default():
+    # COHERENT CsI 2017 (Akimov et al., Science 357 (2017) 1123): 173 ± 48 predicted events
+    assert cc.signal_uncertainty("coherent_csi_2017") == pytest.approx(48 / 173, rel=1e-3)
+    # a preset without a published prediction uncertainty gets the default 10 % (the flux
+    # normalisation of the stopped-pion measurements), or what the caller states
+    from cevns_core.published import DEFAULT_SIGNAL_UNCERTAINTY
+
+    assert DEFAULT_SIGNAL_UNCERTAINTY == 0.10
+    assert cc.signal_uncertainty("connie") == 0.10
+    assert cc.signal_uncertainty("connie", default=0.0) == 0.0
+    assert cc.signal_uncertainty("coherent_csi_2017", default=0.0) == pytest.approx(48 / 173, 1e-3)
+    with pytest.raises(CevnsError, match="default"):
+        cc.signal_uncertainty("connie", default=-0.1)

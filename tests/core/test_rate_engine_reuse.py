@@ -50,7 +50,8 @@ def _direct(source, nuclei, physics, form_factor, **options):
         (
             cc.NewPhysics(dm2_41_eV2=1.5, Ue4_sq=0.1, Umu4_sq=0.05),
             "helm",
-            {"nucleon_form_factor": "dipole"},
+            # the dipole option goes with the reviews' nuclear choice (the default has it)
+            {"nucleon_form_factor": "dipole", "form_factor_params": dict(cc.REVIEW_NUCLEAR_CHOICE)},
         ),
     ],
 )

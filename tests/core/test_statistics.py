@@ -389,3 +389,17 @@ def test_gaussian_profile_of_a_signal_far_above_the_data_keeps_its_digits():
     exact = np.sum((r - a * s - beta * b) ** 2 * w) + (a / L(0.28)) ** 2 + (beta / L(0.25)) ** 2
     assert float(chi2) == pytest.approx(float(exact), rel=1e-12)
     assert nuis[0] == pytest.approx(float(a), rel=1e-12)
+
+
+def test_interval_narrower_than_the_grid_is_never_empty():
+    # Δχ² = ((x − 0.33)/0.01)² on a 0.1 grid: no grid point lies within Δχ² ≤ 1. The parabola
+    # through the lowest point and its neighbours is exact for a quadratic, so the interval is
+    # the analytic one, 0.33 ± 0.01 (and ± 0.01·√2.706 at 90 % CL).
+    x = np.linspace(0.0, 1.0, 11)
+    dchi2 = ((x - 0.33) / 0.01) ** 2
+    (iv,) = confidence_intervals(x, dchi2, threshold=1.0, chi2_min=0.0)
+    assert (iv.lo, iv.hi) == (pytest.approx(0.32, abs=1e-9), pytest.approx(0.34, abs=1e-9))
+    assert not iv.lo_open and not iv.hi_open
+    (iv90,) = confidence_intervals(x, dchi2, cl=0.9, chi2_min=0.0)
+    half = 0.01 * math.sqrt(stats.chi2.ppf(0.9, 1))
+    assert (iv90.lo, iv90.hi) == (pytest.approx(0.33 - half), pytest.approx(0.33 + half))

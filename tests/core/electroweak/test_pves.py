@@ -78,17 +78,28 @@ def test_inferred_skin_within_published_errors(name):
 def test_definition_and_agreement_with_neutrino_weak_form_factor():
     # F_W written out with the electron weak charges (module doc), and compared with
     # cc.weak_form_factor (neutrino tree couplings, same nuclear model): they differ by < 0.001.
+    # The PVES module's proton distribution is the charge radius (proton_radius="charge").
     q = np.array([0.0, 0.3977, 0.8733])
     Q_p, Q_n = (float(x) for x in nucleon_weak_charges())
     F_p, F_n = cc.nucleon_form_factors(
-        q, "Pb208", "symmetrized_fermi", skin_fm=0.2, c_prescription="from_rms"
+        q,
+        "Pb208",
+        "symmetrized_fermi",
+        skin_fm=0.2,
+        c_prescription="from_rms",
+        proton_radius="charge",
     )
     expected = (82 * Q_p * F_p + 126 * Q_n * F_n) / (82 * Q_p + 126 * Q_n)
     got = pves.pves_weak_form_factor(q, "Pb208", skin_fm=0.2)
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
     assert got[0] == pytest.approx(1.0, abs=1e-14)
     nu = cc.weak_form_factor(
-        q, "Pb208", "symmetrized_fermi", skin_fm=0.2, c_prescription="from_rms"
+        q,
+        "Pb208",
+        "symmetrized_fermi",
+        skin_fm=0.2,
+        c_prescription="from_rms",
+        proton_radius="charge",
     )
     np.testing.assert_allclose(got, nu, atol=1e-3)
 

@@ -42,11 +42,20 @@ def test_form_factor_spread_is_the_largest_model_deviation():
 
 
 def test_model_spread_vanishes_like_T_at_small_recoils():
-    # F = 1 − q²⟨r²⟩/6 + … for every model: the spread ∝ q² ∝ T as T → 0
-    exp = cc.experiment("coherent_csi_2017")
+    # F = 1 − q²⟨r²⟩/6 + … for every model: the spread ∝ q² ∝ T as T → 0 for models as built
+    # (the reviews' choice: each model with its own A-based radius)
+    exp = cc.experiment(
+        "coherent_csi_2017", skin_fm=0.0, form_factor_params={"proton_radius": "charge"}
+    )
     T = np.array([0.01, 0.02])
     band = uncertainty_band(exp, T, flux_uncertainty=0.0, quenching_uncertainty=0.0)
     assert band.recoil[0] / band.recoil[1] == pytest.approx(T[0] / T[1], rel=0.02)
+    # the default anchors every model on the measured charge radius: the ⟨r²⟩ terms agree, the
+    # spread starts at q⁴⟨r⁴⟩/120 and goes like T²
+    anchored = uncertainty_band(
+        cc.experiment("coherent_csi_2017"), T, flux_uncertainty=0.0, quenching_uncertainty=0.0
+    )
+    assert anchored.recoil[0] / anchored.recoil[1] == pytest.approx((T[0] / T[1]) ** 2, rel=0.02)
 
 
 def test_quenching_component_is_a_change_of_variables():

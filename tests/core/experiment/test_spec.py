@@ -101,10 +101,35 @@ def test_standard_model_settings_and_nuclear_choice_round_trip():
     assert spec["nuclear"] == {
         "form_factor": "klein_nystrand",
         "form_factor_params": {"a_k_fm": 0.8},
+        "proton_radius": "measured",
         "skin_fm": {"Ar": 0.1},
         "R_n_fm": None,
     }
     assert rebuilt.counts() == exp.counts()
+
+
+def test_nuclear_defaults_are_written_out_and_version_1_keeps_its_meaning():
+    # version 2 writes the default skin (null: the systematics) and the radius prescription
+    spec = cc.experiment("coherent_csi_2017").to_spec()
+    assert spec["version"] == 2
+    assert spec["nuclear"]["skin_fm"] is None
+    assert spec["nuclear"]["proton_radius"] == "measured"
+    review = cc.experiment(
+        "coherent_csi_2017", skin_fm=0.0, form_factor_params={"proton_radius": "charge"}
+    )
+    written = review.to_spec()
+    assert written["nuclear"]["proton_radius"] == "charge"
+    assert written["nuclear"]["form_factor_params"] == {}
+    assert from_spec(written).counts() == review.counts()
+    # a version-1 spec (written when F_n = F_p and the model as built were the defaults) leaves
+    # proton_radius out: it is read as "charge", so its counts do not change
+    old = json.loads(json.dumps(written))
+    old["version"] = 1
+    del old["nuclear"]["proton_radius"]
+    assert from_spec(old).counts() == review.counts()
+    assert from_spec(old).counts().total != cc.experiment("coherent_csi_2017").counts().total
+    with pytest.raises(cc.CevnsError, match="given twice"):
+        from_spec(_set(written, "nuclear.form_factor_params", {"proton_radius": "point"}))
 
 
 def test_targets_sources_and_response_models_round_trip():
@@ -193,7 +218,8 @@ def _set(spec: dict, path: str, value) -> dict:
         ("nuclear.form_factor", "bag", r"nuclear\.form_factor: unknown model"),
         ("nuclear.skin_fm", 9.0, r"nuclear\.skin_fm"),
         ("nuclear.form_factor_params", {"b_fm": 1.0}, r"nuclear\.form_factor_params\.b_fm"),
-        ("version", 2, r"spec\.version"),
+        ("version", 3, r"spec\.version"),
+        ("nuclear.proton_radius", "fancy", r"proton_radius"),
         ("format", "cevns-dashboard-config", r"spec\.format"),
     ],
 )

@@ -13,6 +13,8 @@ from cevns_core.scans import scan
 
 def test_zprime_degeneracy_band_on_csi_2017(csi):
     """Destructive interference: Δχ² ≈ 0 along g²/M² = 3.12e-6 GeV⁻² for heavy M (R31)."""
+    # the exact degeneracy needs F_p = F_n: no skin, the model as built (the reviews' choice)
+    csi = csi.copy(skin_fm=0.0, form_factor_params={"proton_radius": "charge"})
     M = np.array([1e3, 3e3, 1e4])
     g = np.geomspace(3e-4, 3e-2, 401)
     res = scan(csi, "zprime", coupling=g, mass_MeV=M)

@@ -76,8 +76,9 @@ def test_huber_mueller_zero_outside_validity():
 # -- reference reactor ------------------------------------------------------------------------
 def test_fission_rate_and_reference_flux():
     # PHYSICS §5.3: default fractions + Kopeikin 2004 → 205.18 MeV/fission, 1.2168e20 fissions/s
-    # at 4 GW; HM 2–8 MeV: 1.595 ν̄/fission and 3.86e12 cm⁻² s⁻¹ at 20 m
-    r = Reactor(thermal_power_GW=4.0, distance_m=20.0)
+    # at 4 GW; HM 2–8 MeV: 1.595 ν̄/fission and 3.86e12 cm⁻² s⁻¹ at 20 m (the §5.3 reference
+    # uses the Huber–Mueller spectra, no longer the default)
+    r = Reactor(thermal_power_GW=4.0, distance_m=20.0, spectrum_model="huber_mueller")
     assert r.mean_energy_per_fission_MeV() == pytest.approx(205.18, abs=0.005)
     assert r.fission_rate_per_s() == pytest.approx(1.2168e20, rel=1e-4)
     assert r.antineutrinos_per_fission(2.0, 8.0) == pytest.approx(1.595, rel=1e-3)
@@ -150,9 +151,26 @@ def test_bestiole_model_totals_and_capture():
     )
 
 
+def test_default_reactor_is_the_full_range_spectrum():
+    # Reactor() has the full-range spectrum of the reactor presets (BESTIOLE 2023 + 0.6 neutron
+    # captures per fission). Flux at 4 GW and 20 m against fission rate × ν̄ per fission / 4πL²:
+    # rate from the Kopeikin 2004 energies (205.177 MeV per fission, PHYSICS §5.3), ν̄ per fission
+    # from the release's totals (BESTIOLE_TOTALS above) and two β⁻ decays per capture.
+    r = Reactor()
+    assert r.spectrum_model == "bestiole2023"
+    assert (r.thermal_power_GW, r.distance_m) == (4.0, 20.0)
+    fractions = {"U235": 0.58, "Pu239": 0.30, "U238": 0.07, "Pu241": 0.05}
+    per_fission = sum(f * BESTIOLE_TOTALS[iso] for iso, f in fractions.items()) + 2 * 0.6
+    assert per_fission == pytest.approx(7.1905, rel=1e-4)
+    rate = 4e9 / (205.177 * 1.602176634e-13)
+    assert r.integrated() == pytest.approx(rate * per_fission / (4 * math.pi * 2000.0**2), rel=1e-5)
+    # 1.74e13 cm⁻² s⁻¹: 4.5 times the 2–8 MeV Huber–Mueller flux of §5.3 (3.86e12)
+    assert r.integrated() / 3.86e12 == pytest.approx(4.51, rel=0.01)
+
+
 def test_extended_model_is_continuous_and_matches_hm_above_2_MeV():
     ext = Reactor(spectrum_model="huber_mueller_extended")
-    hm = Reactor()
+    hm = Reactor(spectrum_model="huber_mueller")
     s = ext.spectrum(np.array([2.0 - 1e-9, 2.0, 2.0 + 1e-9]))
     assert s[0] == pytest.approx(s[2], rel=1e-6)
     E = np.linspace(2.0, 8.0, 13)
