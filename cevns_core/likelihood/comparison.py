@@ -193,7 +193,7 @@ def _term_rows(terms: Sequence[str], physics: Any, skin_fm: float) -> list[dict[
 
 
 def data_fit(
-    datasets: str | Sequence[str] = (),
+    datasets: str | Sequence[str] | Likelihood = (),
     terms: Sequence[str] = (),
     *,
     physics: Any = None,
@@ -203,8 +203,9 @@ def data_fit(
 
     Parameters
     ----------
-    datasets : str or sequence of str
-        Names of :func:`likelihood_names` (one joint likelihood, the SNS flux shared).
+    datasets : str, sequence of str or Likelihood
+        Names of :func:`likelihood_names` (one joint likelihood, the SNS flux shared), or a
+        :class:`Likelihood` built with other experiments (e.g. another nuclear choice).
     terms : sequence of str
         External terms (``"apv_cs133"``, ``"prex2"``, ``"crex"``), evaluated at the same physics.
     physics : StandardModel or NewPhysics, optional
@@ -234,17 +235,18 @@ def data_fit(
     """
     from ..electroweak.terms import EXTERNAL_TERMS
 
-    names = [datasets] if isinstance(datasets, str) else list(datasets)
+    given = datasets if isinstance(datasets, Likelihood) else None
+    names = [datasets] if isinstance(datasets, str) else [] if given else list(datasets)
     for n in names:
         check_choice(n, "likelihood data set", likelihood_names())
     for t in terms:
         check_choice(t, "external likelihood term", EXTERNAL_TERMS)
-    if not names and not terms:
+    if not names and given is None and not terms:
         raise CevnsError("choose at least one data set or external term")
     out: dict[str, Any] = {"datasets": {}, "nuisances": [], "terms": [],
                            "chi2_cells": 0.0, "n_cells": 0, "n_free": 0}  # fmt: skip
-    if names:
-        lik = Likelihood(names)
+    if names or given:
+        lik = given if given is not None else Likelihood(names)
         best = fit_overview(lik, physics)
         sm = best if physics is None else fit_overview(lik, None)
         for label in lik.labels:

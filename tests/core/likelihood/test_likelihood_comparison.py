@@ -10,6 +10,7 @@ import pytest
 import cevns_core as cc
 from cevns_core.electroweak import apv_sin2_theta_w, pves_neutron_skin
 from cevns_core.likelihood import (
+    DataSetLikelihood,
     Likelihood,
     data_fit,
     experiment_likelihoods,
@@ -76,10 +77,21 @@ def test_poisson_intervals_of_the_totals_match_gehrels_approximations(csi2021):
     ],
 )
 def test_standard_model_signal_against_the_published_prediction(name, predicted, sigma):
-    totals = data_fit(name)["datasets"][name]["totals"]
+    # COHERENT's predictions take the neutron distribution equal to the proton one and the form
+    # factor as built (no skin, no charge-radius anchoring): the workbench's defaults (skin from
+    # the antiprotonic-atom systematics) give 2-4 % less on π-DAR (test_nuclear_radii.py)
+    preset = name.removesuffix("_2d").removesuffix("_3d")
+    collaboration = cc.experiment(
+        preset, skin_fm=0.0, form_factor_params={"proton_radius": "charge"}
+    )
+    lik = Likelihood(DataSetLikelihood(name, experiment=collaboration))
+    totals = data_fit(lik)["datasets"][name]["totals"]
     assert abs(totals["signal_sm"] - predicted) <= sigma
-    lik = Likelihood(name)
+    # the defaults stay within 2 σ of the published prediction
     assert totals["signal_sm"] == pytest.approx(float(lik.predict().sum()), rel=1e-12)
+    defaults = data_fit(name)["datasets"][name]["totals"]["signal_sm"]
+    assert abs(defaults - predicted) <= 2 * sigma
+    assert defaults == pytest.approx(float(Likelihood(name).predict().sum()), rel=1e-12)
 
 
 def test_best_fit_differs_from_the_nominal_prediction_only_through_the_nuisances(csi2021):
