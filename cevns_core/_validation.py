@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -14,14 +15,34 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import CevnsError
 
 __all__ = [
+    "MAX_ARRAY_POINTS",
     "ValidatedParameters",
     "as_array",
     "as_float",
+    "as_int",
     "check_choice",
     "check_parameter",
     "check_parameters",
     "read_text_file",
+    "shown",
+    "to_float",
+    "to_float_array",
 ]
+
+
+#: Largest number of values one array argument may hold (energies, recoil energies, momenta, grid
+#: points, …): 10⁶ values keep a result and its temporaries within a few hundred MB. Functions
+#: whose work grows faster than their input (a grid per value) state a smaller limit of their own.
+MAX_ARRAY_POINTS = 1_000_000
+
+# dtype kinds that are numbers (bool counts as 0/1); strings, bytes, dates, complex are refused
+_NUMERIC_KINDS = "biuf"
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, for error messages."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _range_text(minimum: float | None, maximum: float | None, inclusive: bool) -> str:
@@ -32,6 +53,44 @@ def _range_text(minimum: float | None, maximum: float | None, inclusive: bool) -
     return f"{lo}{a}, {b}{hi}"
 
 
+def to_float_array(
+    value: ArrayLike, name: str, *, max_size: int = MAX_ARRAY_POINTS
+) -> NDArray[np.float64]:
+    """``value`` as a float array, without a finiteness check (NaN/inf stay for the caller).
+
+    Raises
+    ------
+    CevnsError
+        If the value is not numeric (strings, bytes, dates and complex numbers included), is
+        ragged, holds an integer beyond the float range (``10**400``) or has more than
+        ``max_size`` values.
+    """
+    not_numbers = f"{name} must be a number or an array of numbers, got {shown(value)}"
+    try:
+        raw = np.asarray(value)
+        if raw.dtype.kind not in _NUMERIC_KINDS + "O":
+            raise CevnsError(not_numbers)
+        if raw.size > max_size:
+            raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
+        if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
+            raise CevnsError(not_numbers)
+        return raw.astype(float)
+    except CevnsError:
+        raise
+    except OverflowError:
+        raise CevnsError(f"{name} must be finite, got a number beyond the float range") from None
+    except (TypeError, ValueError):
+        raise CevnsError(not_numbers) from None
+
+
+def to_float(value: Any, name: str) -> float:
+    """A single number as a float, without a finiteness check (see :func:`to_float_array`)."""
+    arr = to_float_array(value, name)
+    if arr.ndim != 0:
+        raise CevnsError(f"{name} must be a single number, got {shown(value)}")
+    return float(arr)
+
+
 def as_array(
     value: ArrayLike,
     name: str,
@@ -39,21 +98,20 @@ def as_array(
     minimum: float | None = None,
     maximum: float | None = None,
     inclusive: bool = True,
+    max_size: int = MAX_ARRAY_POINTS,
 ) -> NDArray[np.float64]:
     """Convert ``value`` to a float array, checking it is finite and inside the given range.
 
     Raises
     ------
     CevnsError
-        If the value is not numeric, contains NaN/inf, or lies outside ``[minimum, maximum]``
-        (open interval when ``inclusive`` is false).
+        If the value is not numeric (see :func:`to_float_array`), has more than ``max_size``
+        values, contains NaN/inf, or lies outside ``[minimum, maximum]`` (open interval when
+        ``inclusive`` is false).
     """
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"{name} must be a number or an array of numbers, got {value!r}") from exc
+    arr = to_float_array(value, name, max_size=max_size)
     if not np.all(np.isfinite(arr)):
-        raise CevnsError(f"{name} must be finite, got {value!r}")
+        raise CevnsError(f"{name} must be finite, got {shown(value)}")
     allowed = _range_text(minimum, maximum, inclusive)
     if minimum is not None:
         bad = arr < minimum if inclusive else arr <= minimum
@@ -81,11 +139,44 @@ def as_float(
     return float(arr)
 
 
+def as_int(
+    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """``value`` as an integer (an integral float such as 3.0 is accepted; True/False are not).
+
+    Raises
+    ------
+    CevnsError
+        For a non-number, a non-integral or non-finite number, or one outside
+        ``[minimum, maximum]``.
+    """
+    if isinstance(value, bool | np.bool_):
+        raise CevnsError(f"{name} must be an integer, got {value!r}")
+    try:
+        number = operator.index(value)
+    except TypeError:
+        x = as_float(value, name)
+        if x != int(x):
+            raise CevnsError(f"{name} must be an integer, got {shown(value)}") from None
+        number = int(x)
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        lo = "-inf" if minimum is None else str(minimum)
+        hi = "inf" if maximum is None else str(maximum)
+        raise CevnsError(f"{name} must be an integer in [{lo}, {hi}], got {shown(number)}")
+    return number
+
+
 def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     """Check that ``value`` is one of ``choices`` and return it."""
     options = list(choices)
-    if value not in options:
-        raise CevnsError(f"unknown {name} {value!r}; choose one of: {', '.join(map(str, options))}")
+    try:
+        found = value in options
+    except (TypeError, ValueError):  # e.g. an array compared with the names
+        found = False
+    if not found:
+        raise CevnsError(
+            f"unknown {name} {shown(value)}; choose one of: {', '.join(map(str, options))}"
+        )
     return value
 
 
