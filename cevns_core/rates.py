@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array
+from ._validation import as_array, as_float
 from .cross_sections import CrossSectionConfig
 from .errors import CevnsError, DivergentCountsError
 from .flavours import FLAVOURS
@@ -48,6 +48,17 @@ __all__ = [
     "recoil_spectrum",
     "target_nuclei",
 ]
+
+#: Largest number of recoil energies of one spectrum (the flux integral per point costs ~4 kB).
+MAX_RECOIL_POINTS = 100_000
+#: Largest number of observable bins of :func:`binned_counts` (its response matrix grows as the
+#: square: 1000 bins take ~130 MB).
+MAX_BINS = 1000
+#: Largest detector mass (kg) and number of nuclei of a target, as the Detector's bounds.
+MAX_MASS_kg = 1e9
+MAX_NUCLEI = 1e40
+#: Largest exposure factor of :func:`binned_counts` (a live time in s: 10⁶ days ≈ 8.6e10 s).
+MAX_EXPOSURE = 1e12
 
 Array = NDArray[np.float64]
 
@@ -215,13 +226,15 @@ def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float =
     """
     if isinstance(target, Mapping):
         nuclei = {
-            isotope(k).name: float(as_array(v, f"number of {k} nuclei", minimum=0.0))
+            isotope(k).name: as_float(v, f"number of {k} nuclei", minimum=0.0, maximum=MAX_NUCLEI)
             for k, v in target.items()
         }
         if not nuclei:
             raise CevnsError("the target mapping is empty: give at least one isotope")
         return nuclei
-    mass = float(as_array(mass_kg, "mass_kg", minimum=0.0, inclusive=False))
+    mass = as_float(mass_kg, "mass_kg", minimum=0.0, inclusive=False)
+    if mass > MAX_MASS_kg:
+        raise CevnsError(f"mass_kg must lie in (0, {MAX_MASS_kg:g}], got {mass:g}")
     mat = material(target)
     return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
 
@@ -264,6 +277,20 @@ class RecoilSpectrum(Breakdown):
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def _check_models(source: Any, physics: Any, detector: Any = False) -> None:
+    """Refuse a source, physics model or detector of the wrong type (before it is used)."""
+    from .detector import Detector
+
+    if not isinstance(source, Source):
+        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
+    if physics is not None and not isinstance(physics, StandardModel):
+        raise CevnsError(
+            f"physics must be a StandardModel/NewPhysics model or None, got {type(physics).__name__}"
+        )
+    if detector is not False and not isinstance(detector, Detector):
+        raise CevnsError(f"detector must be a Detector, got {type(detector).__name__}")
+
+
 def recoil_spectrum(
     source: Source,
     target: str | Material | Mapping[str, float],
@@ -292,9 +319,8 @@ def recoil_spectrum(
     -------
     RecoilSpectrum
     """
-    if not isinstance(source, Source):
-        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
-    T = as_array(T_keV, "T_keV", minimum=0.0)
+    _check_models(source, physics)
+    T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
@@ -377,6 +403,7 @@ def flux_averaged_cross_section(
     """
     from .cross_sections import total_cross_section
 
+    _check_models(source, physics)
     if isinstance(target, Isotope) or (isinstance(target, str) and _is_isotope(target)):
         weights = {isotope(target).name: 1.0}
     else:
@@ -494,11 +521,15 @@ def binned_counts(
     detector : Detector
         Target, mass and response.
     bin_edges : array_like
-        Observable bin edges (strictly increasing; integers for PE counting).
+        Observable bin edges (strictly increasing; integers for PE counting), at most
+        ``MAX_BINS`` (1000) bins.
     exposure : float
-        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux.
+        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux
+        (in [0, 1e12]).
     """
-    edges = as_array(bin_edges, "bin_edges")
+    _check_models(source, physics, detector)
+    exposure = as_float(exposure, "exposure", minimum=0.0, maximum=MAX_EXPOSURE)
+    edges = as_array(bin_edges, "bin_edges", max_size=MAX_BINS + 1)
     _check_finite_count(physics, source, detector, edges)
     parts: dict[tuple[str, str], Array] = {}
     recoil_edges = None if detector.resolution is not None else detector.recoil_bin_edges(edges)
