@@ -42,8 +42,10 @@ from .base import NORMALISATIONS, Continuum, Line
 
 __all__ = [
     "INTERPOLATIONS",
+    "MAX_ENERGY_MeV",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
+    "MAX_SPECTRUM_VALUE",
     "TabulatedSource",
     "read_spectrum_csv",
     "write_spectrum_csv",
@@ -207,10 +209,16 @@ def write_spectrum_csv(
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+#: Largest tabulated energy (MeV) and spectrum value (cm⁻² MeV⁻¹ [s⁻¹]): the cross sections stop
+#: at 1 TeV, and integrals of the table must stay within the float range.
+MAX_ENERGY_MeV = 1e6
+MAX_SPECTRUM_VALUE = 1e100
+
+
 def _check_arrays(E_MeV: Any, spectra: Any) -> tuple[Array, dict[str, Array]]:
     if E_MeV is None or spectra is None:
         raise CevnsError("TabulatedSource needs E_MeV and spectra (or use from_csv)")
-    E = as_array(E_MeV, "E_MeV", minimum=0.0)
+    E = as_array(E_MeV, "E_MeV", minimum=0.0, maximum=MAX_ENERGY_MeV)
     if E.ndim != 1 or not 2 <= E.size <= MAX_ROWS:
         raise CevnsError(f"E_MeV must be 1-D with 2 to {MAX_ROWS} values, got shape {E.shape}")
     if np.any(np.diff(E) <= 0):
@@ -220,7 +228,7 @@ def _check_arrays(E_MeV: Any, spectra: Any) -> tuple[Array, dict[str, Array]]:
     table = {}
     for flavour, values in spectra.items():
         check_choice(flavour, "flavour", FLAVOURS)
-        v = as_array(values, f"spectra[{flavour!r}]", minimum=0.0)
+        v = as_array(values, f"spectra[{flavour!r}]", minimum=0.0, maximum=MAX_SPECTRUM_VALUE)
         if v.shape != E.shape:
             raise CevnsError(f"spectra[{flavour!r}] has shape {v.shape}, E_MeV has shape {E.shape}")
         table[flavour] = v
