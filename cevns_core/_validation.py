@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 import os
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ __all__ = [
     "as_array",
     "as_float",
     "as_int",
+    "broadcast_shape",
     "check_choice",
     "check_parameter",
     "check_parameters",
@@ -27,13 +29,18 @@ __all__ = [
     "shown",
     "to_float",
     "to_float_array",
+    "write_text_file",
 ]
 
 
-#: Largest number of values one array argument may hold (energies, recoil energies, momenta, grid
-#: points, …): 10⁶ values keep a result and its temporaries within a few hundred MB. Functions
-#: whose work grows faster than their input (a grid per value) state a smaller limit of their own.
+#: Largest number of values of an array argument, or of the result it asks for, where the work
+#: grows faster than the input (a quadrature per energy, a grid from (lo, hi, n), a broadcast
+#: E × T table, scan grids): 10⁶ values keep a result and its temporaries within a few hundred
+#: MB. Each public function that applies it says so; functions linear in their input take any
+#: size the caller could already allocate.
 MAX_ARRAY_POINTS = 1_000_000
+
+_UTF8_BOM = "\ufeff"  # accepted at the start of every user file, and dropped
 
 # dtype kinds that are numbers (bool counts as 0/1); strings, bytes, dates, complex are refused
 _NUMERIC_KINDS = "biuf"
@@ -54,7 +61,7 @@ def _range_text(minimum: float | None, maximum: float | None, inclusive: bool) -
 
 
 def to_float_array(
-    value: ArrayLike, name: str, *, max_size: int = MAX_ARRAY_POINTS
+    value: ArrayLike, name: str, *, max_size: int | None = None
 ) -> NDArray[np.float64]:
     """``value`` as a float array, without a finiteness check (NaN/inf stay for the caller).
 
@@ -63,14 +70,15 @@ def to_float_array(
     CevnsError
         If the value is not numeric (strings, bytes, dates and complex numbers included), is
         ragged, holds an integer beyond the float range (``10**400``) or has more than
-        ``max_size`` values.
+        ``max_size`` values (no limit by default: a public function whose work grows faster
+        than its input passes its documented limit, usually :data:`MAX_ARRAY_POINTS`).
     """
     not_numbers = f"{name} must be a number or an array of numbers, got {shown(value)}"
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in _NUMERIC_KINDS + "O":
             raise CevnsError(not_numbers)
-        if raw.size > max_size:
+        if max_size is not None and raw.size > max_size:
             raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
         if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
             raise CevnsError(not_numbers)
@@ -98,7 +106,7 @@ def as_array(
     minimum: float | None = None,
     maximum: float | None = None,
     inclusive: bool = True,
-    max_size: int = MAX_ARRAY_POINTS,
+    max_size: int | None = None,
 ) -> NDArray[np.float64]:
     """Convert ``value`` to a float array, checking it is finite and inside the given range.
 
@@ -139,9 +147,7 @@ def as_float(
     return float(arr)
 
 
-def as_int(
-    value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None
-) -> int:
+def as_int(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as an integer (an integral float such as 3.0 is accepted; True/False are not).
 
     Raises
@@ -166,6 +172,20 @@ def as_int(
     return number
 
 
+def broadcast_shape(max_size: int | None = MAX_ARRAY_POINTS, **arrays: Any) -> tuple[int, ...]:
+    """The common shape of the named arrays: a CevnsError naming their shapes if they do not
+    broadcast, or if the result would hold more than ``max_size`` values."""
+    shapes = ", ".join(f"{k} {np.shape(a)}" for k, a in arrays.items())
+    try:
+        shape = np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
+    except ValueError:
+        raise CevnsError(f"the shapes do not broadcast together: {shapes}") from None
+    size = math.prod(shape)
+    if max_size is not None and size > max_size:
+        raise CevnsError(f"the result would hold {size} values ({shapes}); the limit is {max_size}")
+    return shape
+
+
 def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     """Check that ``value`` is one of ``choices`` and return it."""
     options = list(choices)
@@ -182,6 +202,9 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
 
 def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -> str:
     """The text of a user file: at most ``max_bytes``, not empty, UTF-8, no NUL bytes.
+
+    A UTF-8 byte-order mark at the start is accepted and dropped (spreadsheet programs write one);
+    a UTF-16 file is refused with a message that says so.
 
     Raises
     ------
@@ -207,6 +230,11 @@ def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
         raise CevnsError(f"cannot read {what} file {str(p)!r}: {exc.strerror}") from exc
     if len(raw) > max_bytes:  # grew since stat
         raise CevnsError(f"{p.name}: file exceeds the limit of {max_bytes} bytes for a {what}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CevnsError(
+            f"{p.name}: not a UTF-8 text file (it starts with a UTF-16 byte-order mark); "
+            f"save the {what} as UTF-8"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -216,7 +244,50 @@ def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
         ) from None
     if "\x00" in text:
         raise CevnsError(f"{p.name}: contains NUL bytes; not a text file")
-    return text
+    return text.removeprefix(_UTF8_BOM)
+
+
+def write_text_file(
+    path: str | os.PathLike[str], text: str, *, what: str, overwrite: bool = False
+) -> None:
+    """Write ``text`` as UTF-8 to ``path``: a new file, or a regular one with ``overwrite``.
+
+    A symbolic link is never followed (the file is opened with ``O_NOFOLLOW``): writing through
+    a link could replace a file elsewhere.
+
+    Raises
+    ------
+    CevnsError
+        For a path that is not a string or path, a symbolic link, an existing file without
+        ``overwrite=True``, something other than a regular file, or an OS error (the message
+        names the file and what it was meant to hold).
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise CevnsError(f"the path of the {what} must be a string or a path, got {shown(path)}")
+    if not isinstance(overwrite, bool):
+        raise CevnsError(f"overwrite must be True or False, got {shown(overwrite)}")
+    p = Path(path)
+    if p.is_symlink():
+        raise CevnsError(
+            f"{str(p)!r} is a symbolic link; the {what} is not written through it "
+            "(write to the link's target itself)"
+        )
+    if p.exists():
+        if not p.is_file():
+            raise CevnsError(f"{str(p)!r} exists and is not a regular file; {what} not written")
+        if not overwrite:
+            raise CevnsError(
+                f"{str(p)!r} exists; pass overwrite=True to replace it with the {what}"
+            )
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if overwrite else os.O_EXCL
+    try:
+        fd = os.open(p, flags, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CevnsError(f"cannot write the {what} to {str(p)!r}: {reason}") from None
 
 
 def check_parameter(p: param.Parameter, key: str, value: Any) -> None:

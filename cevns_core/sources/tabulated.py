@@ -34,7 +34,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, check_choice, read_text_file
+from .._validation import as_array, check_choice, read_text_file, write_text_file
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ._common import ValidatedSource
@@ -42,10 +42,10 @@ from .base import NORMALISATIONS, Continuum, Line
 
 __all__ = [
     "INTERPOLATIONS",
-    "MAX_ENERGY_MeV",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
     "MAX_SPECTRUM_VALUE",
+    "MAX_ENERGY_MeV",
     "TabulatedSource",
     "read_spectrum_csv",
     "write_spectrum_csv",
@@ -193,8 +193,14 @@ def write_spectrum_csv(
     E_MeV: ArrayLike,
     spectra: dict[str, ArrayLike],
     normalisation: str,
+    *,
+    overwrite: bool = False,
 ) -> None:
-    """Write spectra in the format read by :func:`read_spectrum_csv` (MeV units)."""
+    """Write spectra in the format read by :func:`read_spectrum_csv` (MeV units).
+
+    An existing file is replaced only with ``overwrite=True``; a symbolic link is never written
+    through (:func:`~cevns_core._validation.write_text_file`).
+    """
     check_choice(normalisation, "normalisation", NORMALISATIONS)
     E, table = _check_arrays(E_MeV, spectra)
     units = next(iter(_UNITS[normalisation]))
@@ -206,7 +212,7 @@ def write_spectrum_csv(
     ]
     for i, e in enumerate(E):
         lines.append(",".join([repr(float(e)), *(repr(float(v[i])) for v in table.values())]))
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_file(path, "\n".join(lines) + "\n", what="spectrum (CSV)", overwrite=overwrite)
 
 
 #: Largest tabulated energy (MeV) and spectrum value (cm⁻² MeV⁻¹ [s⁻¹]): the cross sections stop
@@ -279,9 +285,10 @@ class TabulatedSource(ValidatedSource):
             **params,
         )
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write this table in the documented CSV format."""
-        write_spectrum_csv(path, self.E_MeV, self.spectra, self.normalisation)
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write this table in the documented CSV format (a new file unless ``overwrite``;
+        never through a symbolic link)."""
+        write_spectrum_csv(path, self.E_MeV, self.spectra, self.normalisation, overwrite=overwrite)
 
     def components(self) -> tuple[Continuum | Line, ...]:
         """One continuum per flavour column."""
