@@ -59,7 +59,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_array, check_choice, read_text_file
+from .._validation import as_array, as_float, check_choice, read_text_file, write_text_file
 from ..errors import CevnsError
 from ..nuclei import Isotope, isotope
 from ..units import HBARC_MeV_fm
@@ -77,6 +77,7 @@ __all__ = [
     "F0_TOLERANCE",
     "MAX_TABLE_BYTES",
     "MAX_TABLE_ROWS",
+    "SCALE_RANGE",
     "FormFactorTable",
     "form_factor_table",
     "form_factor_tables",
@@ -93,6 +94,15 @@ MIN_TABLE_ROWS = 4
 BEYOND_TABLE: tuple[str, ...] = ("error", "last")
 #: The distributions a table can describe.
 DISTRIBUTIONS: tuple[str, ...] = ("protons", "neutrons")
+
+#: Range of the stretch factor of a table's distribution (rms radius ratio).
+SCALE_RANGE = (1e-3, 1e3)
+
+
+def _scale(scale: float) -> float:
+    lo, hi = SCALE_RANGE
+    return as_float(scale, "scale", minimum=lo, maximum=hi)
+
 
 _Q_UNITS = {"fm^-1": 1.0, "1/fm": 1.0, "MeV": 1.0 / HBARC_MeV_fm}
 _R_UNITS = {"fm": 1.0}
@@ -281,6 +291,7 @@ class FormFactorTable:
         table (module docstring).
         """
         check_choice(beyond, "beyond", BEYOND_TABLE)
+        scale = _scale(scale)
         curve = self._curve(nucleons)
         q = _q(q_fm) * scale
         above = q > curve.q_max
@@ -303,6 +314,7 @@ class FormFactorTable:
                 f"table {self.label!r} gives form factors only; ρ(r) needs a density table"
             )
         r = _r(r_fm)
+        scale = _scale(scale)
         return curve.density(r / scale) / scale**3
 
     def rms_radius_fm(self, nucleons: str = "protons") -> float:
@@ -322,8 +334,11 @@ class FormFactorTable:
             )
         return density_moment(curve.density, curve.r_max, k)
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write the table's grid (q in fm⁻¹, F normalised to 1) in the documented format."""
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write the table's grid (q in fm⁻¹, F normalised to 1) in the documented format.
+
+        A new file unless ``overwrite=True``; never written through a symbolic link.
+        """
         roles = {v: k for k, v in _F_COLUMNS.items() if k != "F_ch"}
         names = [roles[r] for r in self._curves]
         q = next(iter(self._curves.values())).q
@@ -338,7 +353,8 @@ class FormFactorTable:
         for i, qi in enumerate(q):
             values = (repr(float(c.F[i])) for c in self._curves.values())
             lines.append(",".join([repr(float(qi)), *values]))
-        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        text = "\n".join(lines) + "\n"
+        write_text_file(path, text, what="form-factor table (CSV)", overwrite=overwrite)
 
 
 # ------------------------------------------------------------------------------------- parsing
