@@ -30,10 +30,10 @@ from .weak_charges import StandardModel
 
 __all__ = [
     "AXIAL_COUPLING",
-    "ENERGY_RANGE_MeV",
     "KINEMATICS",
-    "MAX_RECOIL_keV",
     "NUCLEON_FORM_FACTORS",
+    "ENERGY_RANGE_MeV",
+    "MAX_RECOIL_keV",
     "axial_structure_factor_zero",
     "differential_cross_section",
     "dsigma_dOmega_nu",

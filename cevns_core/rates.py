@@ -285,7 +285,8 @@ def _check_models(source: Any, physics: Any, detector: Any = False) -> None:
         raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
     if physics is not None and not isinstance(physics, StandardModel):
         raise CevnsError(
-            f"physics must be a StandardModel/NewPhysics model or None, got {type(physics).__name__}"
+            "physics must be a StandardModel/NewPhysics model or None, "
+            f"got {type(physics).__name__}"
         )
     if detector is not False and not isinstance(detector, Detector):
         raise CevnsError(f"detector must be a Detector, got {type(detector).__name__}")

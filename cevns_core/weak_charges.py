@@ -227,6 +227,7 @@ def nucleon_couplings(
 # largest Z or N of a nucleus the weak charges accept
 _MAX_NUCLEONS = 400
 
+
 def weak_charge_half(
     Z: int, N: int, g_p: ArrayLike, g_n: ArrayLike, F_p: ArrayLike = 1.0, F_n: ArrayLike = 1.0
 ) -> NDArray[np.float64]:

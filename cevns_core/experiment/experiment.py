@@ -239,7 +239,6 @@ class Experiment(ValidatedParameters):
                 f"E = {self.source.E_max_MeV:.4g} MeV)"
             )
 
-
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
         """dN/dT per isotope and flavour in events/keV over the exposure (no detector response)."""

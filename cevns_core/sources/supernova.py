@@ -281,9 +281,9 @@ def _temperature_param(mean: float, who: str) -> param.Number:
         default=round(mean / FD_MEAN_OVER_T, 4),
         bounds=(0.03, 50.0),
         softbounds=(2.0, 10.0),
-        doc=f"Fermi–Dirac temperature of {who} in MeV (η = 0; ≥ 0.03 MeV). Default: ⟨E⟩ = {mean:g} MeV of "
-        "the illustrative burst defaults (PHYSICS §5.5) divided by 3.1514; the spec quotes "
-        "T ≈ 4–8 MeV as the range of inputs.",
+        doc=f"Fermi–Dirac temperature of {who} in MeV (η = 0; ≥ 0.03 MeV). Default: "
+        f"⟨E⟩ = {mean:g} MeV of the illustrative burst defaults (PHYSICS §5.5) divided by "
+        "3.1514; the spec quotes T ≈ 4–8 MeV as the range of inputs.",
     )
 
 
