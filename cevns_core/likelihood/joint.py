@@ -36,6 +36,18 @@ __all__ = ["Likelihood", "as_likelihood"]
 Array = NDArray[np.float64]
 
 
+def _names(value: Any, what: str, *also: type) -> list[Any]:
+    """A sequence of names (or objects of the ``also`` types), refused with a CevnsError."""
+    kinds = (str, *also)
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+        raise CevnsError(f"{what} must be a list of names, got {type(value).__name__}")
+    items = list(value)
+    bad = [x for x in items if not isinstance(x, kinds)]
+    if bad:
+        raise CevnsError(f"{what} must be a list of names, got {bad[0]!r}"[:200])
+    return items
+
+
 class Likelihood:
     """The joint binned Poisson likelihood of several data sets (see the module docstring).
 
@@ -65,9 +77,11 @@ class Likelihood:
         shared: Sequence[str] = SHARED_NUISANCES,
         **options: Any,
     ) -> None:
-        items = [datasets] if isinstance(datasets, str | DataSetLikelihood) else list(datasets)
+        single = isinstance(datasets, str | DataSetLikelihood)
+        items = [datasets] if single else _names(datasets, "datasets", DataSetLikelihood)
         if not items:
             raise CevnsError("a likelihood needs at least one data set")
+        shared = _names(shared, "shared")
         self.parts = [
             d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in items
         ]
