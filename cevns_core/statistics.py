@@ -907,6 +907,8 @@ def upper_limit(
     if one_sided and c <= 0.5:
         raise CevnsError("a one-sided limit needs cl > 0.5")
     intervals = confidence_intervals(grid, chi2, threshold=level, chi2_min=chi2_min)
+    if not intervals:  # a level below the grid's resolution (cl → 0): the best fit itself
+        return best_fit(grid, chi2)[0]
     last = intervals[-1]
     return math.inf if last.hi_open else last.hi
 
@@ -970,6 +972,8 @@ class Profile1D:
         """The allowed interval that contains the best fit."""
         best = self.best_fit
         pieces = self.intervals(cl, dof)
+        if not pieces:  # a level below the grid's resolution (cl → 0): the best fit itself
+            return Interval(best, best)
         for iv in pieces:
             if iv.lo <= best <= iv.hi:
                 return iv
