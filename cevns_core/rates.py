@@ -486,6 +486,7 @@ def _check_finite_count(physics: Any, source: Source, detector: Any, edges: Arra
     """Refuse a count that is infinite: dσ/dT ∝ 1/T or 1/T² and a detector that counts recoils
     of vanishing energy (no threshold, efficiency or resolution cut at T → 0). A quadrature
     would return a finite number that depends on its nodes."""
+    _check_models(source, physics)
     if physics is None:
         return
     reasons = [physics.zero_recoil_divergence(f) for f in source.flavours()]
