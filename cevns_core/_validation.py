@@ -21,6 +21,7 @@ __all__ = [
     "as_array",
     "as_float",
     "as_int",
+    "as_path",
     "broadcast_shape",
     "check_choice",
     "check_parameter",
@@ -200,6 +201,16 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
     return value
 
 
+def as_path(path: Any, what: str) -> Path:
+    """``path`` (a string or path-like object) as a Path, else a CevnsError naming ``what``."""
+    if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):
+        raise CevnsError(f"the path of the {what} must be a string or a path, got {shown(path)}")
+    try:
+        return Path(path)
+    except (TypeError, ValueError) as exc:
+        raise CevnsError(f"the path of the {what} is not valid: {exc}") from None
+
+
 def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -> str:
     """The text of a user file: at most ``max_bytes``, not empty, UTF-8, no NUL bytes.
 
@@ -212,8 +223,8 @@ def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
         For a missing/unreadable file, an empty or oversized one, or one that is not UTF-8 text
         (the message names the file, ``what`` it should be, and the limit).
     """
+    p = as_path(path, what)
     try:
-        p = Path(path)
         size = p.stat().st_size
     except (OSError, TypeError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
@@ -262,11 +273,9 @@ def write_text_file(
         ``overwrite=True``, something other than a regular file, or an OS error (the message
         names the file and what it was meant to hold).
     """
-    if not isinstance(path, str | os.PathLike):
-        raise CevnsError(f"the path of the {what} must be a string or a path, got {shown(path)}")
+    p = as_path(path, what)
     if not isinstance(overwrite, bool):
         raise CevnsError(f"overwrite must be True or False, got {shown(overwrite)}")
-    p = Path(path)
     if p.is_symlink():
         raise CevnsError(
             f"{str(p)!r} is a symbolic link; the {what} is not written through it "

@@ -59,7 +59,14 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_array, as_float, check_choice, read_text_file, write_text_file
+from .._validation import (
+    as_array,
+    as_float,
+    as_path,
+    check_choice,
+    read_text_file,
+    write_text_file,
+)
 from ..errors import CevnsError
 from ..nuclei import Isotope, isotope
 from ..units import HBARC_MeV_fm
@@ -235,7 +242,7 @@ class FormFactorTable:
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str]) -> FormFactorTable:
         """Read and validate a table file (format in the module docstring)."""
-        p = Path(path)
+        p = as_path(path, "form-factor table (CSV)")
         text = read_text_file(p, what="form-factor table (CSV)", max_bytes=MAX_TABLE_BYTES)
         meta, axis, rows, header = _parse(text, p.name)
         data = np.array(rows)

@@ -34,7 +34,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, check_choice, read_text_file, write_text_file
+from .._validation import as_array, as_path, check_choice, read_text_file, write_text_file
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ._common import ValidatedSource
@@ -87,7 +87,7 @@ def read_spectrum_csv(path: str | os.PathLike[str]) -> dict[str, Any]:
         ``E_MeV`` (array), ``spectra`` ({flavour: array in cm⁻² [s⁻¹] MeV⁻¹}),
         ``normalisation`` ("flux" or "fluence").
     """
-    p = Path(path)
+    p = as_path(path, "spectrum (CSV)")
     text = read_text_file(p, what="spectrum (CSV)", max_bytes=MAX_FILE_BYTES)
 
     meta: dict[str, tuple[str, int]] = {}
