@@ -21,6 +21,7 @@ __all__ = [
     "as_array",
     "as_float",
     "as_int",
+    "as_names",
     "as_path",
     "broadcast_shape",
     "check_choice",
@@ -199,6 +200,25 @@ def check_choice(value: Any, name: str, choices: Iterable[str]) -> str:
             f"unknown {name} {shown(value)}; choose one of: {', '.join(map(str, options))}"
         )
     return value
+
+
+def as_names(value: Any, what: str, *also: type) -> list[Any]:
+    """An iterable of names (str, or objects of the ``also`` types) as a list.
+
+    Raises
+    ------
+    CevnsError
+        For a single string, a mapping, a non-iterable (None, a number) or an item of another
+        type.
+    """
+    kinds = (str, *also)
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise CevnsError(f"{what} must be a list of names, got {shown(value)}")
+    items = list(value)
+    bad = [x for x in items if not isinstance(x, kinds)]
+    if bad:
+        raise CevnsError(f"{what} must be a list of names, got the item {shown(bad[0])}")
+    return items
 
 
 def as_path(path: Any, what: str) -> Path:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validation import as_names
 from ..errors import CevnsError
 from .analyses import SHARED_NUISANCES, DataSetLikelihood
 from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
@@ -34,18 +35,6 @@ from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
 __all__ = ["Likelihood", "as_likelihood"]
 
 Array = NDArray[np.float64]
-
-
-def _names(value: Any, what: str, *also: type) -> list[Any]:
-    """A sequence of names (or objects of the ``also`` types), refused with a CevnsError."""
-    kinds = (str, *also)
-    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
-        raise CevnsError(f"{what} must be a list of names, got {type(value).__name__}")
-    items = list(value)
-    bad = [x for x in items if not isinstance(x, kinds)]
-    if bad:
-        raise CevnsError(f"{what} must be a list of names, got {bad[0]!r}"[:200])
-    return items
 
 
 class Likelihood:
@@ -78,10 +67,10 @@ class Likelihood:
         **options: Any,
     ) -> None:
         single = isinstance(datasets, str | DataSetLikelihood)
-        items = [datasets] if single else _names(datasets, "datasets", DataSetLikelihood)
+        items = [datasets] if single else as_names(datasets, "datasets", DataSetLikelihood)
         if not items:
             raise CevnsError("a likelihood needs at least one data set")
-        shared = _names(shared, "shared")
+        shared = as_names(shared, "shared")
         self.parts = [
             d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in items
         ]
