@@ -17,6 +17,7 @@ from .errors import CevnsError
 
 __all__ = [
     "MAX_ARRAY_POINTS",
+    "MAX_PROFILE_POINTS",
     "ValidatedParameters",
     "as_array",
     "as_float",
@@ -41,6 +42,8 @@ __all__ = [
 #: MB. Each public function that applies it says so; functions linear in their input take any
 #: size the caller could already allocate.
 MAX_ARRAY_POINTS = 1_000_000
+#: Largest number of points of a 1-D profile (fit grids): each point is a full prediction.
+MAX_PROFILE_POINTS = 10_000
 
 _UTF8_BOM = "\ufeff"  # accepted at the start of every user file, and dropped
 
