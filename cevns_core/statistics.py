@@ -101,6 +101,8 @@ UNCERTAINTY_RANGE = (1e-6, 1e6)
 #: Largest number of σ :func:`delta_chi2_threshold` converts (its tail probability must stay
 #: above the smallest normal float).
 MAX_SIGMA = 37.0
+#: Smallest variance of a Gaussian χ² bin: 1/σ² of a subnormal count (2e-313) overflowed.
+MIN_VARIANCE = 1e-100
 #: Largest number of degrees of freedom of a Δχ² level.
 MAX_DOF = 10**6
 
@@ -306,17 +308,18 @@ def gaussian_chi2(
     )
     if variance is None:
         var = obs
-        if np.any(var <= 0):
+        if np.any(var < MIN_VARIANCE):
             raise CevnsError(
-                "the default variance is the observed count, which must then be > 0 in every "
-                "bin: pass variance=... (e.g. coherent_variance(...)) for other data"
+                "the default variance is the observed count, which must then be > 0 "
+                f"(≥ {MIN_VARIANCE:g}) in every bin: pass variance=... (e.g. "
+                "coherent_variance(...)) for other data"
             )
     else:
         var = _counts(variance, "variance")
         if var.shape != obs.shape:
             raise CevnsError(f"variance must have shape {obs.shape}, got {var.shape}")
-        if np.any(var <= 0):
-            raise CevnsError("variance must be > 0 in every bin")
+        if np.any(var < MIN_VARIANCE):
+            raise CevnsError(f"variance must be > 0 (≥ {MIN_VARIANCE:g}) in every bin")
     w = 1.0 / var
     r = obs - sig - bkg.sum(axis=0)  # (..., n)
     free = sigmas > 0
