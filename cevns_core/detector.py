@@ -30,6 +30,7 @@ import param
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import ValidatedParameters, as_array, check_choice
+from .cross_sections import MAX_RECOIL_keV
 from .errors import CevnsError
 from .materials import Material, material
 from .quenching import (
@@ -300,7 +301,7 @@ class Detector(ValidatedParameters):
         return d if unit == "keVee" else float(self.light_yield_PE_per_keVee) * d
 
     def _recoil_in_unit(self, value: ArrayLike, unit: str) -> Array:
-        v = as_array(value, "value", minimum=0.0)
+        v = as_array(value, "value", minimum=0.0, maximum=_MAX_OBSERVABLE)
         if unit == "keVnr":
             return v
         if unit == "PE":
@@ -518,9 +519,15 @@ class Detector(ValidatedParameters):
         )
 
 
+# largest observable value (keVnr, keVee or PE): the largest recoil at the largest light yield
+_MAX_OBSERVABLE = MAX_RECOIL_keV * 1e4
+
+
 # ------------------------------------------------------------------------------------ helpers
 def _recoils(T_keV: ArrayLike, *, one_d: bool = False) -> Array:
     T = as_array(T_keV, "T_keV", minimum=0.0)
+    if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed the quenching polynomials
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
     if one_d and T.ndim != 1:
         raise CevnsError(f"T_keV must be a 1-D array of recoil energies, got shape {T.shape}")
     return T
