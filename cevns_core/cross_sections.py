@@ -67,12 +67,19 @@ _ENERGY_BLOCK = 8192
 
 
 def _energies(E_MeV: ArrayLike) -> Array:
+    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False, max_size=MAX_ARRAY_POINTS)
     lo, hi = ENERGY_RANGE_MeV
-    return as_array(E_MeV, "E_MeV", minimum=lo, maximum=hi, max_size=MAX_ARRAY_POINTS)
+    outside = (E < lo) | (E > hi)
+    if np.any(outside):
+        raise CevnsError(f"E_MeV must lie in [{lo:g}, {hi:g}] MeV, got {E[outside].flat[0]:g}")
+    return E
 
 
 def _recoils_MeV(T_keV: ArrayLike) -> Array:
-    return as_array(T_keV, "T_keV", minimum=0.0, maximum=MAX_RECOIL_keV) * 1e-3
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    if np.any(T > MAX_RECOIL_keV):
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
+    return T * 1e-3
 
 
 def axial_structure_factor_zero(iso: str | Isotope, spin_expectation=None) -> float:
