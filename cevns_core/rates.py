@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import as_array, as_float
-from .cross_sections import CrossSectionConfig
+from .cross_sections import CrossSectionConfig, MAX_RECOIL_keV
 from .errors import CevnsError, DivergentCountsError
 from .flavours import FLAVOURS
 from .kinematics import E_min_MeV
@@ -322,6 +322,8 @@ def recoil_spectrum(
     """
     _check_models(source, physics)
     T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
+    if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed q² = 2MT + T²
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
