@@ -40,6 +40,7 @@ __all__ = [
     "machine_lines",
     "peak_memory_MB",
     "time_call",
+    "time_interleaved",
 ]
 
 
@@ -98,10 +99,16 @@ def machine_lines() -> list[str]:
 
 
 class Timing:
-    """Per-call times of repeated calls (seconds)."""
+    """Per-call times of repeated calls (seconds): wall clock and, when measured, the CPU time
+    of the calling thread (which leaves out the time the thread waited for a core)."""
 
-    def __init__(self, seconds: list[float]) -> None:
+    def __init__(self, seconds: list[float], cpu_seconds: list[float] | None = None) -> None:
         self.seconds = seconds
+        self.cpu_seconds = cpu_seconds
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
     @property
     def median(self) -> float:
@@ -113,9 +120,10 @@ class Timing:
 
     def text(self, unit: str = "ms") -> str:
         scale = {"s": 1.0, "ms": 1e3, "us": 1e6}[unit]
+        cpu = "" if self.cpu_seconds is None else f", CPU {self.cpu_median * scale:.3g} {unit}"
         return (
-            f"median {self.median * scale:.3g} {unit} (best {self.best * scale:.3g} {unit}, "
-            f"{len(self.seconds)} repeats)"
+            f"median {self.median * scale:.3g} {unit} (best {self.best * scale:.3g} {unit}"
+            f"{cpu}, {len(self.seconds)} repeats)"
         )
 
 
@@ -125,8 +133,14 @@ def time_call(
     repeat: int = 7,
     number: int = 1,
     warmup: int = 1,
+    clock: str = "wall",
 ) -> Timing:
-    """Median-ready timings of ``fn``: ``repeat`` samples of ``number`` calls each (per call)."""
+    """Median-ready timings of ``fn``: ``repeat`` samples of ``number`` calls each (per call).
+
+    ``clock="cpu"``: CPU time of this process (``time.process_time``) — on a shared machine
+    under load the wall time measures the other users as much as the code.
+    """
+    now = time.process_time if clock == "cpu" else time.perf_counter
     for _ in range(warmup):
         fn()
     out = []
@@ -134,14 +148,50 @@ def time_call(
     gc.disable()  # like timeit: keep the collector's pauses out of the figures
     try:
         for _ in range(repeat):
-            t0 = time.perf_counter()
+            t0 = now()
             for _ in range(number):
                 fn()
-            out.append((time.perf_counter() - t0) / number)
+            out.append((now() - t0) / number)
     finally:
         if enabled:
             gc.enable()
     return Timing(out)
+
+
+def time_interleaved(
+    fns: dict[str, Callable[[], Any]],
+    *,
+    repeat: int = 15,
+    number: int = 1,
+    warmup: int = 1,
+) -> dict[str, Timing]:
+    """Timings of several callables whose samples alternate (a, b, c, a, b, c, …), wall clock
+    and thread CPU time.
+
+    On a shared machine the load drifts: alternating the samples exposes every callable to
+    the same drift, so ratios of their medians are fair even when the absolute figures move;
+    the CPU time leaves out the waits for a core.
+    """
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    cpu: dict[str, list[float]] = {name: [] for name in fns}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for name, fn in fns.items():
+                c0 = time.thread_time()
+                t0 = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                out[name].append((time.perf_counter() - t0) / number)
+                cpu[name].append((time.thread_time() - c0) / number)
+    finally:
+        if enabled:
+            gc.enable()
+    return {name: Timing(out[name], cpu[name]) for name in fns}
 
 
 def peak_memory_MB(fn: Callable[[], Any]) -> float:

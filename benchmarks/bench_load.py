@@ -201,6 +201,15 @@ def start_server(args: argparse.Namespace, log_path: Path) -> Server:
         str(args.check_ms),
         "--num-procs",
         str(args.num_procs),
+        # every simulated person connects from 127.0.0.1: lift the per-client limits
+        "--max-sessions",
+        "1000",
+        "--max-sessions-per-client",
+        "1000",
+        "--max-page-rate",
+        "1000",
+        "--max-request-rate",
+        "10000",
         "--log-level",
         "warning",
     ]

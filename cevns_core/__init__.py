@@ -29,6 +29,7 @@ Dark matter and the neutrino fog (``cevns_core.dark_matter``)::
 # --- end of the neutrino-electron block ---
 # --- electroweak observables outside CEvNS: APV, PVES, running sin²θ_W, external χ² terms ---
 from . import electroweak
+from .cell_datasets import CellDataset, cell_dataset_names, load_cell_dataset
 from .cross_sections import (
     differential_cross_section,
     dsigma_dcos_theta_nu,
@@ -121,6 +122,7 @@ from .nuclear_comparison import NuclearModelComparison, compare_nuclear_models
 from .nuclear_model import NuclearModel, nucleon_form_factors
 from .nuclei import Isotope, isotope, isotopes_of, natural_isotopes
 from .physics import NewPhysics
+from .published import published_comparison, published_results
 from .quenching import quenching_model
 from .rates import binned_counts, flux_averaged_cross_section, recoil_spectrum
 from .scans import ScanResult, scan, scan_models
@@ -151,6 +153,7 @@ __version__ = "0.1.0"
 __all__ = [
     "FLAVOURS",
     "SOURCE_TYPES",
+    "CellDataset",
     "CevnsError",
     "CevnsWarning",
     "Chromium51",
@@ -180,6 +183,7 @@ __all__ = [
     "UncertaintyBand",
     "asimov_data",
     "binned_counts",
+    "cell_dataset_names",
     "compare_nuclear_models",
     "confidence_intervals",
     "dataset_chi2",
@@ -208,6 +212,7 @@ __all__ = [
     "isotope",
     "isotopes_of",
     "likelihood_names",
+    "load_cell_dataset",
     "load_dataset",
     "load_dataset_file",
     "load_energy_time",
@@ -222,6 +227,8 @@ __all__ = [
     "poisson_chi2",
     "predict_signal",
     "profile_1d",
+    "published_comparison",
+    "published_results",
     "quenching_model",
     "recoil_spectrum",
     "scan",

@@ -13,6 +13,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
+from .caching import Key, fingerprint, intern, model_fingerprint
 from .errors import CevnsError
 
 __all__ = [
@@ -87,7 +88,7 @@ def to_float_array(
             raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
         if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
             raise CevnsError(not_numbers)
-        return raw.astype(float)
+        return raw.astype(float, copy=False)
     except CevnsError:
         raise
     except OverflowError:
@@ -123,17 +124,25 @@ def as_array(
         ``inclusive`` is false).
     """
     arr = to_float_array(value, name, max_size=max_size)
-    if not np.all(np.isfinite(arr)):
+    # one pass for the common case: NaN propagates through min/max and ±inf ends up in one of
+    # them, so finite extremes mean every element is finite and the range needs only them
+    if arr.ndim == 0:
+        lo = hi = float(arr)
+    elif arr.size:
+        lo, hi = float(arr.min()), float(arr.max())
+    else:
+        return arr
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         raise CevnsError(f"{name} must be finite, got {shown(value)}")
-    allowed = _range_text(minimum, maximum, inclusive)
-    if minimum is not None:
-        bad = arr < minimum if inclusive else arr <= minimum
-        if np.any(bad):
-            raise CevnsError(f"{name} must lie in {allowed}, got {arr[bad].flat[0]:g}")
-    if maximum is not None:
-        bad = arr > maximum if inclusive else arr >= maximum
-        if np.any(bad):
-            raise CevnsError(f"{name} must lie in {allowed}, got {arr[bad].flat[0]:g}")
+    below = minimum is not None and (lo < minimum if inclusive else lo <= minimum)
+    above = maximum is not None and (hi > maximum if inclusive else hi >= maximum)
+    if below or above:
+        allowed = _range_text(minimum, maximum, inclusive)
+        if below:
+            bad = arr < minimum if inclusive else arr <= minimum
+        else:
+            bad = arr > maximum if inclusive else arr >= maximum
+        raise CevnsError(f"{name} must lie in {allowed}, got {arr[bad].flat[0]:g}")
     return arr
 
 
@@ -385,6 +394,10 @@ def check_parameters(
         check_parameter(declared[key], key, value)
 
 
+#: Instance attributes that only speed things up (dropped from copies and pickles).
+_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key")
+
+
 class ValidatedParameters(param.Parameterized):
     """Base of the package's ``param`` models: assignments are checked like constructor keywords.
 
@@ -411,6 +424,9 @@ class ValidatedParameters(param.Parameterized):
         self._assignments_checked = True
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_"):
+            # any assignment (checked or not) makes the cached fingerprint stale
+            self.__dict__["_fingerprint_version"] = self.__dict__.get("_fingerprint_version", 0) + 1
         if (
             name.startswith("_")
             or name == "name"
@@ -430,3 +446,47 @@ class ValidatedParameters(param.Parameterized):
 
     def _parameter_set(self, name: str) -> None:
         """Called after parameter ``name`` was assigned (hook; e.g. to drop cached checks)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy (copy.copy, deepcopy, pickle) starts without the kept fingerprint and checks:
+        # a shallow copy must not share the dict that holds them with its original
+        state = super().__getstate__()
+        for key in _KEPT_STATE:
+            state.pop(key, None)
+        return state
+
+    def _fingerprint(self, exclude: frozenset[str] = frozenset()) -> Any:
+        """Hashable key of the model's class and parameter values (:mod:`cevns_core.caching`).
+
+        Equal for models of one class with equal parameters (``exclude`` left out; ``name`` is
+        always left out, it labels the model). The package's models keep their whole state in
+        their parameters; for a subclass defined outside the package its instance attributes
+        are part of the key too. The immutable part is kept until a parameter is
+        assigned (a version counter, so a concurrent assignment is never lost); lists, dicts,
+        arrays and nested models are fingerprinted again on every call. A changed class-level
+        default (``Model.x = value``) is not seen by instances that already have a fingerprint.
+        """
+        if type(self).__module__.partition(".")[0] != "cevns_core":
+            # a class defined elsewhere may keep state outside its parameters: its instance
+            # attributes are part of the key, all read again on every call
+            static, dynamic = model_fingerprint(self, exclude)
+            attributes = [
+                (k, fingerprint(v))
+                for k, v in self.__dict__.items()
+                if k != "_param__private" and not k.startswith("_fingerprint")
+            ]
+            return Key((static, *[fingerprint(v) for v in dynamic], *attributes))
+        version = self.__dict__.get("_fingerprint_version", 0)
+        kept = self.__dict__.get("_fingerprint_cache")
+        if kept is None:
+            kept = self.__dict__["_fingerprint_cache"] = {}
+        cached = kept.get(exclude)
+        if cached is None or cached[0] != version:
+            cached = kept[exclude] = (version, *model_fingerprint(self, exclude))
+        _, static, dynamic = cached
+        if not dynamic:
+            return static
+        # the values themselves are kept (a new value bumps the version); their contents are
+        # fingerprinted each time, so an in-place change of a list, dict, array or nested
+        # model is seen
+        return intern(Key((static, *[fingerprint(v) for v in dynamic])))

@@ -129,6 +129,25 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 def _cmd_experiments(args: argparse.Namespace) -> None:
     from .experiment import experiment_table
 
+    if args.json:
+        from . import experiment, experiment_names
+        from .published import published_comparison
+
+        names = args.experiment or experiment_names()
+        payload = []
+        for name in names:
+            exp = experiment(name)
+            row = exp.summary()
+            comparison = published_comparison(exp)
+            row["expected_events"] = comparison["counts"]
+            row["published"] = {
+                "reference": comparison["reference"],
+                "results": comparison["results"],
+            }
+            payload.append(row)
+        json.dump(payload, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     rows = experiment_table()
     if args.format == "json":
         _json(rows)
@@ -258,6 +277,11 @@ def _experiment(args: argparse.Namespace):
 
 def _cmd_counts(args: argparse.Namespace) -> None:
     exp = _experiment(args)
+    if args.electron_binding is not None and not args.electron_recoils:
+        raise CevnsError("--electron-binding needs --electron-recoils")
+    if args.electron_recoils:
+        binding = args.electron_binding or exp.electron_binding
+        exp = exp.copy(electron_recoils=True, electron_binding=binding)
     counts = exp.counts()
     if args.json:
         payload = {"experiment": exp.name, "form_factor": exp.form_factor, **counts.as_dict()}
@@ -267,7 +291,11 @@ def _cmd_counts(args: argparse.Namespace) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["component", "events"])
     writer.writerow(["total", f"{counts.total:.6g}"])
-    for key, value in {**counts.by_flavour, **counts.by_isotope}.items():
+    for key, value in {
+        **(counts.by_channel or {}),
+        **counts.by_flavour,
+        **counts.by_isotope,
+    }.items():
         writer.writerow([key, f"{value:.6g}"])
 
 
@@ -376,17 +404,24 @@ def _cmd_scan(args: argparse.Namespace) -> None:
 
     delta_chi2_threshold(args.cl)  # a bad --cl fails before the scan
     exp = _experiment(args)
+    data = args.data
+    if data is not None and len(data) == 1:
+        data = data[0]  # one data set: its own χ² (a list would be a joint likelihood)
+    if exp is None and data is None:
+        raise CevnsError("give --experiment NAME (Asimov scan) or --data NAME (repeatable)")
     delay = {"auto": 1.0, "always": 0.0}.get(args.progress)
     result = scan(
         exp,
         args.model,
-        data=args.data,
+        data=data,
         statistic=args.statistic,
         sigma_signal=args.sigma_signal,
         reference=args.reference,
         method=args.method,
         client=args.scheduler,
         progress=None if delay is None else TextProgress(f"scan {args.model}", delay=delay),
+        keep=args.keep,
+        dtype=args.dtype,
         **_scan_axes(args),
     )
     if args.format == "json":
@@ -396,7 +431,7 @@ def _cmd_scan(args: argparse.Namespace) -> None:
     best = {k: v for k, v in result.best_fit.items() if k != "index"}
     meta = {
         "model": result.model,
-        "experiment": exp.name,
+        "experiment": result.info["experiment"],
         "data": result.info["data"] or "asimov (no new physics)",
         "statistic": result.info["statistic"],
         "sigma_signal": result.info["sigma_signal"],
@@ -615,6 +650,19 @@ def _build_parser() -> _Parser:
 
     ex = sub.add_parser("experiments", help="list the experiment presets")
     ex.add_argument("--format", choices=("csv", "json"), default="csv")
+    ex.add_argument(
+        "--json",
+        action="store_true",
+        help="JSON with our expected events and each preset's published numbers beside ours "
+        "(computes every preset: a few seconds)",
+    )
+    ex.add_argument(
+        "--experiment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --json: only this preset (repeatable)",
+    )
     ex.set_defaults(func=_cmd_experiments)
 
     co = sub.add_parser("counts", help="expected CEvNS events of an experiment preset or spec")
@@ -622,6 +670,18 @@ def _build_parser() -> _Parser:
     co.add_argument("--form-factor", default=None, help="nuclear model name (default: helm)")
     _add_nuclear_options(co)
     _add_physics_option(co)
+    co.add_argument(
+        "--electron-recoils",
+        action="store_true",
+        help="add ν–e scattering (electron recoils in keVee through the same response); the "
+        "output gains the channels cevns and electron",
+    )
+    co.add_argument(
+        "--electron-binding",
+        choices=("stepping", "free"),
+        default=None,
+        help="atomic binding of the target electrons for --electron-recoils (default stepping)",
+    )
     co.add_argument("--json", action="store_true", help="JSON output with the breakdown")
     co.set_defaults(func=_cmd_counts)
 
@@ -709,7 +769,11 @@ def _add_scan_parsers(sub: Any) -> None:
 
     sc = sub.add_parser("scan", help="Δχ² scan of a new-physics model (1-D profile or 2-D grid)")
     sc.add_argument("model", help=f"scan model: {', '.join(sorted(SCAN_MODELS))}")
-    sc.add_argument("--experiment", required=True, help="preset name (see `cevns experiments`)")
+    sc.add_argument(
+        "--experiment",
+        default=None,
+        help="preset name (see `cevns experiments`); optional with --data (each data set's own)",
+    )
     for name in dict.fromkeys(a.name for m in SCAN_MODELS.values() for a in m.axes):
         doc = next(a.doc for m in SCAN_MODELS.values() for a in m.axes if a.name == name)
         sc.add_argument(
@@ -729,7 +793,11 @@ def _add_scan_parsers(sub: Any) -> None:
         )
     sc.add_argument("--cl", type=float, default=0.9, help="confidence level (default 0.9)")
     sc.add_argument(
-        "--data", default=None, help="data set to fit (default: Asimov, no new physics)"
+        "--data",
+        action="append",
+        default=None,
+        help="data set to fit (default: Asimov, no new physics); repeat for a joint likelihood "
+        "(SNS flux shared), e.g. --data coherent_csi_2021 --data coherent_lar_2020_3d",
     )
     sc.add_argument("--statistic", default=None, help="gaussian, poisson, gaussian_coherent")
     sc.add_argument(
@@ -741,7 +809,16 @@ def _add_scan_parsers(sub: Any) -> None:
         default="minimum",
         help="Δχ² relative to the minimum (default) or to the SM",
     )
-    sc.add_argument("--method", choices=("auto", "fast", "generic"), default="auto")
+    sc.add_argument("--method", choices=("auto", "fast", "kernel", "generic"), default="auto")
+    sc.add_argument(
+        "--keep",
+        choices=("bins", "chi2"),
+        default="bins",
+        help="chi2: keep only χ² and totals (large grids; the output is the same)",
+    )
+    sc.add_argument(
+        "--dtype", choices=("float64", "float32"), default="float64", help="storage of χ²"
+    )
     sc.add_argument("--form-factor", default=None, help="nuclear model (default: the preset's)")
     _add_nuclear_options(sc)
     sc.add_argument("--scheduler", default=None, help="Dask scheduler address (optional)")

@@ -22,6 +22,7 @@ Presets of the published responses: :func:`detector_response_preset` (keyword ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,7 @@ import param
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import ValidatedParameters, as_array, check_choice
+from .caching import LRUCache, fingerprint
 from .cross_sections import MAX_RECOIL_keV
 from .errors import CevnsError
 from .materials import Material, material
@@ -100,6 +102,8 @@ class Detector(ValidatedParameters):
         class_=(str, Material),
         default="CsI",
         doc="Target material: a name or chemical formula ('CsI', 'Ar', 'CaWO4', 'CsI[Na]').",
+        label="Target",
+        metadata={"unit": ""},
     )
     mass_kg = param.Number(
         1.0,
@@ -107,6 +111,8 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(0.1, 1000.0),
         doc="Active (fiducial) target mass in kg.",
+        label="Mass",
+        metadata={"unit": "kg"},
     )
     live_time_days = param.Number(
         None,
@@ -114,18 +120,24 @@ class Detector(ValidatedParameters):
         bounds=(0.0, 1e6),
         softbounds=(0.0, 3650.0),
         doc="Live time in days (for flux sources; a fluence already holds the exposure).",
+        label="Live time",
+        metadata={"unit": "days"},
     )
     threshold = param.Number(
         0.0,
         bounds=(0.0, 1e6),
         softbounds=(0.0, 50.0),
         doc="Threshold, in threshold_unit (hard cut).",
+        label="Threshold",
+        metadata={"unit": ""},
     )
     threshold_unit = param.Selector(
         objects=list(OBSERVABLES),
         default="keVnr",
         doc="Unit of threshold and upper_limit: 'keVnr', 'keVee' or 'PE'. In the observable's "
         "unit the cut acts on the observed value, otherwise on the true recoil.",
+        label="Threshold unit",
+        metadata={"unit": ""},
     )
     upper_limit = param.Number(
         None,
@@ -134,12 +146,16 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 200.0),
         doc="Optional upper analysis limit in threshold_unit (must exceed threshold).",
+        label="Upper analysis limit",
+        metadata={"unit": ""},
     )
     quenching = param.ClassSelector(
         class_=QuenchingModel,
         default=None,
         allow_None=True,
         doc="Quenching model (needed for keVee and PE); None: no quenching information.",
+        label="Quenching",
+        metadata={"unit": ""},
     )
     light_yield_PE_per_keVee = param.Number(
         None,
@@ -148,35 +164,47 @@ class Detector(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 50.0),
         doc="Light yield in photo-electrons per keVee (needed for PE).",
+        label="Light yield",
+        metadata={"unit": "PE/keVee"},
     )
     resolution = param.ClassSelector(
         class_=ResolutionModel,
         default=None,
         allow_None=True,
         doc="Resolution model (Gaussian, Poisson or Gamma); None: no smearing.",
+        label="Resolution",
+        metadata={"unit": ""},
     )
     efficiency = param.ClassSelector(
         class_=EfficiencyModel,
         default=None,
         allow_None=True,
         doc="Detection efficiency of the observable; None: 1.",
+        label="Efficiency",
+        metadata={"unit": ""},
     )
     observable = param.Selector(
         objects=list(OBSERVABLES),
         default="keVnr",
         doc="What is measured: nuclear recoil 'keVnr', electron-equivalent 'keVee' or 'PE'.",
+        label="Observable",
+        metadata={"unit": ""},
     )
     timing_window_us = param.Range(
         None,
         allow_None=True,
         softbounds=(-1.0, 12.0),
         doc="Optional accepted arrival-time window (t_min, t_max) in μs.",
+        label="Timing window",
+        metadata={"unit": "μs"},
     )
     timing_efficiency = param.ClassSelector(
         class_=TimingEfficiency,
         default=None,
         allow_None=True,
         doc="Optional timing efficiency ε_t(t) (CsI 2021).",
+        label="Timing efficiency",
+        metadata={"unit": ""},
     )
 
     def __init__(self, **params: Any) -> None:
@@ -200,7 +228,18 @@ class Detector(ValidatedParameters):
 
     # ------------------------------------------------------------------------------ checks
     def validate(self) -> None:
-        """Check that the settings are consistent; raise :class:`CevnsError` otherwise."""
+        """Check that the settings are consistent; raise :class:`CevnsError` otherwise.
+
+        The check runs once per value of the settings: every method calls it, and it returns at
+        once while no parameter (of the detector or of its models) has changed since it passed.
+        """
+        key = self._fingerprint()
+        if self.__dict__.get("_validated_key") == key:
+            return
+        self._check_settings()
+        self.__dict__["_validated_key"] = key
+
+    def _check_settings(self) -> None:
         material(self.material)
         needs = {self.observable, self.threshold_unit}
         if needs & {"keVee", "PE"} and self.quenching is None:
@@ -259,8 +298,8 @@ class Detector(ValidatedParameters):
         '3.3772e+25'
         """
         self.validate()
-        per_kg = self.material_model.nuclei_per_kg_by_isotope()
-        return {name: float(self.mass_kg) * n for name, n in per_kg.items()}
+        mass = float(self.mass_kg)
+        return {name: mass * n for name, n in _nuclei_per_kg(self.material)}
 
     @property
     def exposure_kg_day(self) -> float:
@@ -304,9 +343,16 @@ class Detector(ValidatedParameters):
         v = as_array(value, "value", minimum=0.0, maximum=_MAX_OBSERVABLE)
         if unit == "keVnr":
             return v
+        # the inverse quenching is a numerical inversion: kept per value (a fresh copy is
+        # returned) since thresholds, windows and bin edges ask for the same values each call
+        key = ("recoil of", unit, self._response_key(), fingerprint(v))
+        return _RESPONSES.get(key, lambda: self._invert_response(v, unit)).copy()
+
+    def _invert_response(self, v: Array, unit: str) -> Array:
         if unit == "PE":
             v = v / float(self.light_yield_PE_per_keVee)
-        return self.quenching.recoil_from_electron_equivalent_keV(v)
+        # a new array (never the caller's: the cache makes what it keeps read-only)
+        return np.array(self.quenching.recoil_from_electron_equivalent_keV(v))
 
     def observable_value(self, T_keV: ArrayLike) -> Array:
         """Mean observable value (keVnr, keVee or PE) of recoils ``T_keV`` (keVnr)."""
@@ -422,6 +468,10 @@ class Detector(ValidatedParameters):
         edges = as_array(bin_edges, "bin_edges")
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
             raise CevnsError("bin_edges must be a 1-D, strictly increasing array of ≥ 2 values")
+        return self._response_matrix(T, edges, fractional_edges)
+
+    def _response_matrix(self, T: Array, edges: Array, fractional_edges: bool) -> Array:
+        """:meth:`response_matrix` of validated recoils and edges."""
         lo, hi = edges[:-1].copy(), edges[1:].copy()
         if self.threshold_unit == self.observable:
             lo = np.maximum(lo, self.threshold)
@@ -439,6 +489,62 @@ class Detector(ValidatedParameters):
             cells=node_cells(T, mean) if fractional_edges and self.resolution is None else None,
         )
         return R * self._true_factor(T, mean)[None, :]
+
+    def bin_assignment(self, T_keV: ArrayLike, bin_edges: ArrayLike) -> tuple[Array, Array]:
+        """Without a resolution: the bin of each recoil and its weight, a sparse response matrix.
+
+        Returns ``(index, weight)``: recoil T_j falls into bin ``index[j]`` (−1: none) with
+        efficiency × window ``weight[j]``, so that ``R[i, j] = weight[j]·[index[j] = i]`` is
+        :meth:`response_matrix` without building the dense (n_bins, n_T) array (binned counts
+        are then a ``bincount``).
+
+        Raises
+        ------
+        CevnsError
+            With a resolution set (each recoil then spreads over several bins), or bad input.
+        """
+        self.validate()
+        if self.resolution is not None:
+            raise CevnsError("bin_assignment needs a detector without resolution")
+        T = _recoils(T_keV, one_d=True)
+        edges = as_array(bin_edges, "bin_edges")
+        if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+            raise CevnsError("bin_edges must be a 1-D, strictly increasing array of ≥ 2 values")
+        lo, hi = edges[:-1].copy(), edges[1:].copy()
+        if self.threshold_unit == self.observable:
+            lo = np.maximum(lo, self.threshold)
+            if self.upper_limit is not None:
+                hi = np.minimum(hi, self.upper_limit)
+        mean = self._in_unit(T, self.observable)
+        # lo is non-decreasing (clipping repeats the threshold): the last bin with lo ≤ mean is
+        # the only one that can hold it, and it does when mean < hi there and the bin is not empty
+        index = np.searchsorted(lo, mean, side="right") - 1
+        safe = np.clip(index, 0, lo.size - 1)
+        inside = (index >= 0) & (mean < hi[safe]) & (hi[safe] > lo[safe])
+        weight = inside * self._true_factor(T, mean)
+        observed = self._observed_efficiency()
+        if observed is not None:
+            weight = weight * observed.applied(mean)
+        return np.where(inside, index, -1), np.asarray(weight, dtype=float)
+
+    def _response_key(self) -> Any:
+        """Fingerprint of everything the response depends on (not the mass or live time)."""
+        return self._fingerprint(_NOT_RESPONSE)
+
+    def _cached_response_matrix(self, T_keV: Array, bin_edges: Array) -> Array:
+        """:meth:`response_matrix` (no fractional edges), kept per value of the response, the
+        recoils and the edges; read-only. For the rate engine, which asks for the same matrices
+        on every update of the physics (smearing is most of the cost of a smeared count)."""
+        self.validate()
+        key = (self._response_key(), fingerprint(T_keV), fingerprint(bin_edges))
+        return _RESPONSES.get(key, lambda: self.response_matrix(T_keV, bin_edges))
+
+    def _cached_recoil_bin_edges(self, bin_edges: Array) -> Array:
+        """:meth:`recoil_bin_edges`, kept per value of the response and the edges; read-only."""
+        self.validate()
+        key = ("recoil edges", self._response_key(), fingerprint(bin_edges))
+        # a copy: for recoil bins the method hands back the caller's own array
+        return _RESPONSES.get(key, lambda: np.array(self.recoil_bin_edges(bin_edges)))
 
     def recoil_bin_edges(self, bin_edges: ArrayLike) -> Array:
         """Recoil energies (keVnr) of observable bin edges, after the threshold window.
@@ -518,12 +624,55 @@ class Detector(ValidatedParameters):
             support_us=support_us,
         )
 
+    def timing_fractions(self, source: Any) -> dict[str, float]:
+        """Accepted fraction per flavour of a source's arrival times (π-DAR sources).
+
+        :meth:`timing_fraction` of the source's ``time_pdf(flavour, t_ns)`` for each flavour;
+        empty without a timing window and efficiency or for a source without arrival times.
+        The fractions do not depend on the physics: they are kept per value of the timing
+        settings and the source.
+        """
+        self.validate()
+        if self.timing_window_us is None and self.timing_efficiency is None:
+            return {}
+        time_pdf = getattr(source, "time_pdf", None)
+        if time_pdf is None:
+            return {}
+
+        def compute() -> dict[str, float]:
+            return {
+                f: self.timing_fraction(lambda t_us, f=f: time_pdf(f, np.asarray(t_us) * 1e3) * 1e3)
+                for f in source.flavours()
+            }
+
+        key = (self.timing_window_us, fingerprint(self.timing_efficiency), fingerprint(source))
+        return dict(_TIMING.get(key, compute))
+
+
+#: Parameters the response does not depend on.
+_NOT_RESPONSE = frozenset({"mass_kg", "live_time_days"})
+#: Response matrices and recoil bin edges (a smeared matrix is up to a few MB).
+_RESPONSES = LRUCache("detector responses", max_entries=64, max_bytes=64 * 2**20)
+#: Timing fractions per (window, timing efficiency, source).
+_TIMING = LRUCache("timing fractions", max_entries=128)
+
 
 # largest observable value (keVnr, keVee or PE): the largest recoil at the largest light yield
 _MAX_OBSERVABLE = MAX_RECOIL_keV * 1e4
 
 
 # ------------------------------------------------------------------------------------ helpers
+def _nuclei_per_kg(target: str | Material) -> tuple[tuple[str, float], ...]:
+    if isinstance(target, str):
+        return _nuclei_per_kg_of_name(target)
+    return tuple(material(target).nuclei_per_kg_by_isotope().items())
+
+
+@functools.lru_cache(maxsize=64)
+def _nuclei_per_kg_of_name(name: str) -> tuple[tuple[str, float], ...]:
+    return tuple(material(name).nuclei_per_kg_by_isotope().items())
+
+
 def _recoils(T_keV: ArrayLike, *, one_d: bool = False) -> Array:
     T = as_array(T_keV, "T_keV", minimum=0.0)
     if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed the quenching polynomials

@@ -52,6 +52,7 @@ __all__ = [
     "FIT_PARAMETERS",
     "STATISTICS",
     "dataset_chi2",
+    "dataset_chi2_terms",
     "fit_neutron_radius",
     "fit_parameter",
     "fit_sin2_theta_w",
@@ -254,9 +255,44 @@ def dataset_chi2(
     >>> round(float(chi2), 3), nuisances.round(3).tolist()
     (8.69, [-0.166, 0.0])
     """
+    sig = as_array(signal, "signal", minimum=0.0)
+    terms = dataset_chi2_terms(
+        dataset, statistic=statistic, sigma_signal=sigma_signal, sigma_backgrounds=sigma_backgrounds
+    )
+    common = {k: terms[k] for k in ("sigma_signal", "sigma_backgrounds")}
+    if terms["kind"] == "gaussian":
+        return gaussian_chi2(
+            terms["observed"],
+            sig,
+            terms["backgrounds"],
+            variance=terms["variance"],
+            return_nuisances=return_nuisances,
+            **common,
+        )
+    return poisson_chi2(
+        terms["observed"],
+        sig,
+        terms["backgrounds"],
+        method=method,
+        return_nuisances=return_nuisances,
+        **common,
+    )
+
+
+def dataset_chi2_terms(
+    dataset: str | Dataset,
+    *,
+    statistic: str | None = None,
+    sigma_signal: float | None = None,
+    sigma_backgrounds: float | Sequence[float] | None = None,
+) -> dict[str, Any]:
+    """What :func:`dataset_chi2` compares with: ``kind`` ("gaussian" or "poisson"), the
+    ``observed`` counts (the residual for ``"gaussian_coherent"``), ``backgrounds`` (K, n) with
+    nuisances, ``variance`` (Gaussian; None: the observed counts), ``sigma_signal``,
+    ``sigma_backgrounds`` and the ``statistic`` name. The scan engine builds its χ² from these.
+    """
     ds = _dataset(dataset)
     stat = check_choice(statistic or ds.statistic, "statistic", STATISTICS)
-    sig = as_array(signal, "signal", minimum=0.0)
     s_alpha = ds.signal_uncertainty if sigma_signal is None else sigma_signal
     names = list(ds.backgrounds)
     if stat == "gaussian_coherent":
@@ -266,36 +302,21 @@ def dataset_chi2(
     B, s_beta = ds.background_array(names)
     if sigma_backgrounds is not None:
         s_beta = sigma_backgrounds  # type: ignore[assignment]
+    out: dict[str, Any] = {
+        "statistic": stat,
+        "kind": "poisson" if stat == "poisson" else "gaussian",
+        "observed": ds.observed,
+        "backgrounds": B,
+        "variance": None,
+        "sigma_signal": s_alpha,
+        "sigma_backgrounds": s_beta,
+    }
     if stat == "gaussian_coherent":
-        var = coherent_variance(ds.residual, ds.backgrounds["steady_state"], B.sum(axis=0))
-        return gaussian_chi2(
-            ds.residual,
-            sig,
-            B,
-            variance=var,
-            sigma_signal=s_alpha,
-            sigma_backgrounds=s_beta,
-            return_nuisances=return_nuisances,
+        out["observed"] = ds.residual
+        out["variance"] = coherent_variance(
+            ds.residual, ds.backgrounds["steady_state"], B.sum(axis=0)
         )
-    if stat == "gaussian":
-        return gaussian_chi2(
-            ds.observed,
-            sig,
-            B,
-            variance=None,
-            sigma_signal=s_alpha,
-            sigma_backgrounds=s_beta,
-            return_nuisances=return_nuisances,
-        )
-    return poisson_chi2(
-        ds.observed,
-        sig,
-        B,
-        sigma_signal=s_alpha,
-        sigma_backgrounds=s_beta,
-        method=method,
-        return_nuisances=return_nuisances,
-    )
+    return out
 
 
 def _nuisance_names(ds: Dataset, statistic: str) -> list[str]:

@@ -315,6 +315,8 @@ class NuclearModel(ValidatedParameters):
         bounds=_SKIN_BOUNDS,
         softbounds=(-0.5, 1.5),
         doc="Neutron skin ΔR_np = R_n − R_p in fm (PKK: ΔR_np(CsI) = 0.7 +0.9/−1.1 fm).",
+        label="Neutron skin R_n − R_p",
+        metadata={"unit": "fm"},
     )
     R_n_fm = param.Number(
         None,
@@ -323,6 +325,8 @@ class NuclearModel(ValidatedParameters):
         inclusive_bounds=(False, True),
         softbounds=(2.0, 7.0),
         doc="Explicit neutron rms radius in fm; overrides skin_fm when set.",
+        label="Neutron rms radius R_n",
+        metadata={"unit": "fm"},
     )
     proton_radius = param.Selector(
         objects=["charge", "point"],

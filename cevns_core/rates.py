@@ -12,8 +12,10 @@ so the E-integral reduces to three flux moments per recoil energy and flavour,
 
     I_k(T) = ∫_{E_min(T)}^{E_max} Φ(E) E^{−k} dE + Σ_lines Φ_line E_line^{−k},  k = 0, 1, 2,
 
-computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`)
-and reused for any change of couplings, form factor or nuclear radius.
+computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`,
+:mod:`cevns_core.flux_kernels`) and reused for any change of couplings, form factor or nuclear
+radius. The moments, the form factors, the coefficients, the recoil nodes and the detector's
+response are kept between calls per value of what determines them (:mod:`cevns_core.caching`).
 """
 
 from __future__ import annotations
@@ -26,13 +28,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import as_array, as_float
+from .caching import LRUCache, fingerprint
 from .cross_sections import CrossSectionConfig, MAX_RECOIL_keV
 from .errors import CevnsError, DivergentCountsError
-from .flavours import FLAVOURS
-from .kinematics import E_min_MeV
+from .flux_kernels import (
+    FluxKernel,
+    _flux_kernel,  # noqa: F401 (re-exported: tests and benchmarks import it from here)
+    cached_moments,
+    flux_kernel,
+    source_components,
+)
 from .materials import Material, material
 from .nuclei import Isotope, isotope
-from .sources.base import Continuum, Line, Source, gauss_legendre_segments
+from .sources.base import Source, gauss_legendre_segments
 from .units import HBARC2_MeV2_cm2
 from .weak_charges import StandardModel
 
@@ -61,156 +69,6 @@ MAX_NUCLEI = 1e40
 MAX_EXPOSURE = 1e12
 
 Array = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class FluxKernel:
-    """Flux moments I_0, I_1, I_2 (shape of ``T_keV``) of one flavour for a nucleus of mass M.
-
-    Units: I_0 in cm⁻² (× s⁻¹ for a flux source), I_1 in cm⁻² MeV⁻¹, I_2 in cm⁻² MeV⁻².
-    """
-
-    T_keV: Array
-    M_MeV: float
-    flavour: str
-    moments: tuple[Array, Array, Array]
-
-    def integrate(self, c0: Array, c1: Array, c2: Array) -> Array:
-        """∫ dE Φ dσ/dT for dσ/dT = c₀ + c₁/E + c₂/E² (:meth:`CrossSectionConfig.coefficients`).
-
-        Returns the dσ-weighted fluence per target in keV⁻¹ (× s⁻¹ for a flux source).
-        """
-        I0, I1, I2 = self.moments
-        per_MeV = c0 * I0 + c1 * I1 + c2 * I2
-        # The bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
-        return np.clip(per_MeV, 0.0, None) * HBARC2_MeV2_cm2 * 1e-3
-
-
-def flux_kernel(
-    source: Source,
-    M_MeV: float,
-    T_keV: ArrayLike,
-    flavour: str,
-    physics: StandardModel | None = None,
-) -> FluxKernel:
-    """Compute the flux moments of one flavour of ``source`` at recoil energies ``T_keV``.
-
-    Continua use Gauss–Legendre nodes between max(E_min(T), E_low) and the end point, split at
-    the component's breakpoints; lines enter analytically. A ``physics`` model with neutrino
-    oscillations (``survival_probability``) weights the flux by P(E, L) at the source distance.
-    """
-    T = as_array(T_keV, "T_keV", minimum=0.0)
-    return _flux_kernel(source, source.components(), M_MeV, T, flavour, physics)
-
-
-def _flux_kernel(
-    source: Source,
-    components: tuple[Any, ...],
-    M_MeV: float,
-    T: Array,
-    flavour: str,
-    physics: StandardModel | None,
-    *,
-    E_low: Array | None = None,
-    segments: dict | None = None,
-) -> FluxKernel:
-    """:func:`flux_kernel` on the source's already computed ``components`` (validated T).
-
-    ``E_low`` (E_min(T) for this M) and ``segments`` (a dict caching the quadrature nodes,
-    weights and inverse powers per set of component edges) let the flavours of one nucleus
-    share that work.
-    """
-    survival = physics.survival_probability if physics is not None else None
-    distance = getattr(source, "distance_m", None)
-    if E_low is None:
-        E_low = E_min_MeV(T, M_MeV)
-    if segments is None:
-        segments = {}
-    moments = [np.zeros_like(T) for _ in range(3)]
-    for component in components:
-        if component.flavour != flavour or not isinstance(component, Continuum):
-            continue
-        edges = component.edges()
-        key = edges.tobytes()
-        if key not in segments:
-            segments[key] = _SegmentPlan.make(edges, E_low)
-        plan = segments[key]
-        # whole segments above E_min(T): T-independent, integrated once, summed as tails
-        phi_full = plan.full_weights * component.density(plan.full_nodes)
-        # the segment that contains E_min(T): its own nodes per T
-        phi_part = plan.part_weights * component.density(plan.part_nodes)
-        if survival is not None:
-            p = survival(flavour, plan.full_nodes, distance)
-            phi_full = phi_full if p is None else phi_full * p
-            p = survival(flavour, plan.part_nodes, distance)
-            phi_part = phi_part if p is None else phi_part * p
-        for k in range(3):
-            per_segment = (phi_full * plan.full_inverse[k]).sum(axis=-1)
-            tails = np.append(np.cumsum(per_segment[::-1])[::-1], 0.0)
-            partial = (phi_part * plan.part_inverse[k]).sum(axis=-1)
-            moments[k] = moments[k] + partial + tails[plan.tail_index]
-    for line in components:
-        if line.flavour != flavour or not isinstance(line, Line):
-            continue
-        reached = line.energy_MeV >= E_low
-        intensity = line.intensity
-        if survival is not None:
-            p = survival(flavour, np.asarray(line.energy_MeV), distance)
-            intensity = intensity if p is None else intensity * float(p)
-        for k in range(3):
-            moments[k] = moments[k] + np.where(reached, intensity * line.energy_MeV**-k, 0.0)
-    return FluxKernel(T, float(M_MeV), flavour, (moments[0], moments[1], moments[2]))
-
-
-_X01, _W01 = gauss_legendre_segments(np.array([0.0, 1.0]), 0.0)  # the rule on [0, 1]
-
-
-def _inverse_powers(nodes: Array) -> tuple[Array, Array, Array]:
-    inverse = 1.0 / np.where(nodes > 0, nodes, np.inf)
-    return np.ones_like(nodes), inverse, inverse * inverse
-
-
-@dataclass(frozen=True)
-class _SegmentPlan:
-    """Gauss–Legendre nodes for ∫_{E_min(T)}^{e_S} dE over segments e_0 < e_1 < … < e_S.
-
-    The segments wholly above E_min(T) are the same for every T: their nodes (``full_*``,
-    shape (S, n)) are evaluated once and summed as tails from segment ``tail_index`` (one per T;
-    S means none). Only the segment containing max(E_min, e_0) gets nodes per T (``part_*``,
-    shape T + (n,), zero width when E_min ≥ e_S). The same nodes as
-    :func:`~cevns_core.sources.base.gauss_legendre_segments` with ``lower = E_min`` (whose
-    zero-width segments are simply left out), at a cost ∝ (T + S) instead of T × S.
-    """
-
-    full_nodes: Array
-    full_weights: Array
-    full_inverse: tuple[Array, Array, Array]
-    part_nodes: Array
-    part_weights: Array
-    part_inverse: tuple[Array, Array, Array]
-    tail_index: Array
-
-    @classmethod
-    def make(cls, edges: Array, E_low: Array) -> _SegmentPlan:
-        S = edges.size - 1
-        full_nodes, full_weights = gauss_legendre_segments(edges, edges[0])
-        full_nodes = full_nodes.reshape(S, -1)
-        full_weights = full_weights.reshape(S, -1)
-        lo = np.maximum(E_low, edges[0])
-        j = np.searchsorted(edges, lo, side="right") - 1  # segment of lo; S when lo ≥ e_S
-        upper = edges[np.minimum(j + 1, S)]
-        width = np.clip(upper - lo, 0.0, None)
-        part_nodes = lo[..., None] + width[..., None] * _X01
-        part_weights = width[..., None] * _W01
-        return cls(
-            full_nodes,
-            full_weights,
-            _inverse_powers(full_nodes),
-            part_nodes,
-            part_weights,
-            _inverse_powers(part_nodes),
-            np.minimum(j + 1, S),
-        )
 
 
 def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float = 1.0) -> dict:
@@ -327,41 +185,189 @@ def recoil_spectrum(
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
-    # Everything that does not depend on the flavour is done once (DESIGN §6): the source's
-    # components, the physics model, the validated settings, E_min(T), the quadrature nodes and
-    # the form factors per nucleus, and the cross-section coefficients too when the physics
-    # does not depend on the flavour (``needs_flavour`` is False).
-    components = source.components()
-    present = {c.flavour for c in components}
-    flavours = [f for f in FLAVOURS if f in present]
-    if physics is None:
-        physics = StandardModel()
-    shared_coefficients = not physics.needs_flavour
+    parts = spectrum_parts(source, nuclei, T, physics, form_factor, options)
+    unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
+    return RecoilSpectrum(T, parts, unit)
+
+
+#: Cross-section coefficients per (nucleus, physics, nuclear model, options, flavours, recoil grid).
+_COEFFICIENTS = LRUCache("cross-section coefficients", max_entries=512, max_bytes=32 * 2**20)
+#: (F_p, F_n) per (nucleus, nuclear model, options, recoil grid).
+_FORM_FACTORS = LRUCache("form factors", max_entries=256, max_bytes=16 * 2**20)
+
+
+def spectrum_parts(
+    source: Source,
+    nuclei: Mapping[str, float],
+    T: Array,
+    physics: StandardModel | None,
+    form_factor: Any,
+    options: Mapping[str, Any],
+) -> dict[tuple[str, str], Array]:
+    """dN/dT per (isotope, flavour) at validated recoils ``T`` (keV, 1-D) for validated numbers
+    of nuclei (:func:`target_nuclei`); the work of :func:`recoil_spectrum`."""
+    flavours, blocks = spectrum_blocks(source, nuclei, T, physics, form_factor, options)
+    return {
+        (name, flavour): block[j]
+        for name, block in blocks.items()
+        for j, flavour in enumerate(flavours)
+    }
+
+
+def spectrum_blocks(
+    source: Source,
+    nuclei: Mapping[str, float],
+    T: Array,
+    physics: StandardModel | None,
+    form_factor: Any,
+    options: Mapping[str, Any],
+    *,
+    keys: tuple[Any, Any, Any, Any] | None = None,
+) -> tuple[tuple[str, ...], dict[str, Array]]:
+    """The source's flavours and, per isotope, dN/dT of every flavour as one array of shape
+    (len(flavours), len(T)) (see :func:`spectrum_parts`).
+
+    Everything that does not depend on the flavour is done once (DESIGN §6): the source's
+    components, the validated settings, E_min(T), the quadrature nodes and the form factors per
+    nucleus, and the cross-section coefficients too when the physics does not depend on the
+    flavour. The flux moments (:func:`~cevns_core.flux_kernels.cached_moments`) and the
+    coefficients are kept per value of what determines them, so a call that changes only the
+    physics recomputes only the coefficients, and a repeated call only the sums. ``keys`` are
+    the fingerprints of (source, physics, form factor, options) when the caller has them.
+    """
+    if keys is None:
+        keys = _call_keys(source, physics, form_factor, options)
+    source_key, physics_key, form_factor_key, options_key = keys
+    components, flavours = source_components(source, source_key)
+    blocks: dict[str, Array] = {}
+    if not flavours:
+        return flavours, blocks
+    T_key = fingerprint(T)
+    nuclear_key = (form_factor_key, options_key, T_key)
+    settings_key = (physics_key, flavours, nuclear_key)
     T_MeV = T * 1e-3
-    parts: dict[tuple[str, str], Array] = {}
+    if (
+        physics is not None
+        and physics.needs_flavour
+        and any(physics.appeared_flavours(f) for f in flavours)
+    ):
+        return flavours, _appearance_blocks(
+            source, components, flavours, nuclei, T, physics, form_factor, options
+        )
     for name, count in nuclei.items():
         nucleus = isotope(name)
-        if not flavours:
-            continue
+        coefficients = _COEFFICIENTS.get(
+            (nucleus.name, settings_key),
+            lambda nucleus=nucleus: _coefficients(
+                nucleus, physics, form_factor, options, flavours, T_MeV, nuclear_key
+            ),
+        )
+        moments = cached_moments(
+            source,
+            source_key,
+            components,
+            flavours,
+            nucleus.mass_MeV,
+            T,
+            T_key,
+            physics,
+            physics_key,
+        )
+        # Σ_k c_k I_k for every flavour at once (the order of FluxKernel.integrate)
+        rates = (coefficients * moments).sum(axis=0)
+        # The bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
+        np.maximum(rates, 0.0, out=rates)
+        rates *= HBARC2_MeV2_cm2
+        rates *= 1e-3
+        rates *= count
+        blocks[name] = rates
+    return flavours, blocks
+
+
+def _appearance_blocks(
+    source: Source,
+    components: tuple[Any, ...],
+    flavours: tuple[str, ...],
+    nuclei: Mapping[str, float],
+    T: Array,
+    physics: StandardModel,
+    form_factor: Any,
+    options: Mapping[str, Any],
+) -> dict[str, Array]:
+    """:func:`spectrum_blocks` when flavours appear in flight (sterile 3+1) and the cross
+    section depends on the flavour: a ν_α arriving as ν_β scatters with σ_β, so dN_α/dT =
+    Σ_β ∫Φ_α P(ν_α → ν_β) dσ_β/dT (:func:`cevns_core.arrival.arrival_kernels`). Not cached:
+    the flux moments depend on the appearance probabilities of this physics."""
+    from .arrival import arrival_kernels
+
+    T_MeV = T * 1e-3
+    blocks: dict[str, Array] = {}
+    for name, count in nuclei.items():
+        nucleus = isotope(name)
         M = nucleus.mass_MeV
         base = CrossSectionConfig.make(
             nucleus, physics, form_factor, {**options, "flavour": flavours[0]}
         )
         q_MeV = np.sqrt(2.0 * M * T_MeV + T_MeV**2)
         form_factors = base.form_factors(q_MeV)
-        E_low = 0.5 * (T_MeV + q_MeV)  # E_min(T) = ½(T + √(T² + 2MT))
+        E_low = 0.5 * (T_MeV + q_MeV)  # E_min(T)
         segments: dict = {}
-        coefficients = None
+        rows = []
         for flavour in flavours:
-            if coefficients is None or not shared_coefficients:
-                config = replace(base, flavour=flavour)
-                coefficients = config.coefficients(T_MeV, form_factors=form_factors)
-            kernel = _flux_kernel(
-                source, components, M, T, flavour, physics, E_low=E_low, segments=segments
-            )
-            parts[(name, flavour)] = count * kernel.integrate(*coefficients)
-    unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
-    return RecoilSpectrum(T, parts, unit)
+            total = np.zeros_like(T)
+            for final, kernel in arrival_kernels(
+                source,
+                M,
+                T,
+                flavour,
+                physics,
+                _components=components,
+                _E_low=E_low,
+                _segments=segments,
+            ):
+                config = replace(base, flavour=final)
+                total = total + kernel.integrate(
+                    *config.coefficients(T_MeV, form_factors=form_factors)
+                )
+            rows.append(count * total)
+        blocks[name] = np.array(rows)
+    return blocks
+
+
+def _call_keys(source: Source, physics: Any, form_factor: Any, options: Any) -> tuple:
+    return fingerprint(source), fingerprint(physics), fingerprint(form_factor), fingerprint(options)
+
+
+def _coefficients(
+    nucleus: Isotope,
+    physics: StandardModel | None,
+    form_factor: Any,
+    options: Mapping[str, Any],
+    flavours: tuple[str, ...],
+    T_MeV: Array,
+    nuclear_key: Any,
+) -> Array:
+    """(c₀, c₁, c₂) of dσ/dT per flavour, shape (3, len(flavours), len(T)); (3, 1, len(T))
+    when the physics is flavour-blind (one set shared by every flavour). The form factors do
+    not depend on the physics: they are kept per (nucleus, nuclear model, options, recoils)
+    value (``nuclear_key``), so a change of the physics does not evaluate them again."""
+    if physics is None:
+        physics = StandardModel()
+    M = nucleus.mass_MeV
+    base = CrossSectionConfig.make(
+        nucleus, physics, form_factor, {**options, "flavour": flavours[0]}
+    )
+    q_MeV = np.sqrt(2.0 * M * T_MeV + T_MeV**2)
+    form_factors = _FORM_FACTORS.get(
+        (nucleus.name, nuclear_key), lambda: tuple(np.array(F) for F in base.form_factors(q_MeV))
+    )
+    chosen = flavours if physics.needs_flavour else flavours[:1]
+    sets = [replace(base, flavour=f).coefficients(T_MeV, form_factors=form_factors) for f in chosen]
+    out = np.empty((3, len(chosen), T_MeV.size))
+    for j, c in enumerate(sets):
+        for k in range(3):
+            out[k, j] = c[k]
+    return out
 
 
 def recoil_quadrature(
@@ -457,8 +463,27 @@ _SMEARED_SEGMENTS = 24
 _COUNT_NODES = 16
 
 
-def _recoil_nodes(source: Source, detector: Any, M_MeV: float, recoil_edges: Array | None):
-    """Quadrature nodes/weights in T covering everything the detector can see."""
+#: Recoil quadrature nodes per (source, nucleus mass, recoil bin edges).
+_NODES = LRUCache("recoil nodes", max_entries=256, max_bytes=8 * 2**20)
+
+
+def _recoil_nodes(
+    source: Source,
+    detector: Any,
+    M_MeV: float,
+    recoil_edges: Array | None,
+    *,
+    source_key: Any = None,
+):
+    """Quadrature nodes/weights in T covering everything the detector can see (read-only, kept
+    per value of the source, the nucleus mass and the recoil edges)."""
+    if source_key is None:
+        source_key = fingerprint(source)
+    key = (source_key, float(M_MeV), fingerprint(recoil_edges))
+    return _NODES.get(key, lambda: _compute_recoil_nodes(source, M_MeV, recoil_edges))
+
+
+def _compute_recoil_nodes(source: Source, M_MeV: float, recoil_edges: Array | None):
     from .kinematics import T_max_keV
 
     T_top = float(T_max_keV(source.E_max_MeV, M_MeV))
@@ -536,16 +561,37 @@ def binned_counts(
     edges = as_array(bin_edges, "bin_edges", max_size=MAX_BINS + 1)
     _check_finite_count(physics, source, detector, edges)
     parts: dict[tuple[str, str], Array] = {}
-    recoil_edges = None if detector.resolution is not None else detector.recoil_bin_edges(edges)
+    smeared = detector.resolution is not None
+    recoil_edges = None if smeared else detector._cached_recoil_bin_edges(edges)
+    keys = _call_keys(source, physics, form_factor, options)
     for name, count in detector.targets().items():
         nucleus = isotope(name)
-        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges)
+        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges, source_key=keys[0])
         if T.size == 0:
             for flavour in source.flavours():
                 parts[(name, flavour)] = np.zeros(edges.size - 1)
             continue
-        R = detector.response_matrix(T, edges)
-        spectrum = recoil_spectrum(source, {name: count}, T, physics, form_factor, **options)
-        for key, values in spectrum.parts.items():
-            parts[key] = exposure * (R @ (values * w))
+        flavours, blocks = spectrum_blocks(
+            source, {name: count}, T, physics, form_factor, options, keys=keys
+        )
+        if name not in blocks:
+            continue
+        weighted = blocks[name] * w  # dN/dT × quadrature weight, every flavour at once
+        if recoil_edges is not None:
+            # no smearing: each node lands in one bin, a bincount instead of a dense R @ v
+            index, weight = detector.bin_assignment(T, edges)
+            keep = index >= 0
+            per_bin = exposure * np.array(
+                [
+                    np.bincount(index[keep], weights=row[keep], minlength=edges.size - 1)
+                    for row in weighted * weight
+                ]
+            )
+        else:
+            # the response and the flux moments are kept between calls (they do not depend on
+            # the physics): an update of the physics recomputes only the cross sections
+            R = detector._cached_response_matrix(T, edges)
+            per_bin = exposure * (weighted @ R.T)  # R @ (dN/dT w) for every flavour
+        for j, flavour in enumerate(flavours):
+            parts[(name, flavour)] = per_bin[j]
     return BinnedCounts(edges, detector.observable, parts)

@@ -339,11 +339,56 @@ def gaussian_chi2(
         chi2 = np.sum((r - fit) ** 2 * w, axis=-1) + np.sum(
             theta**2 * _penalty_weights(sigmas), axis=-1
         )
+        if free[0]:
+            theta, chi2 = _renormalised(obs, sig, bkg, comps, w, A, sigmas, theta, chi2)
         nuis = _expand(theta, sigmas)
     else:
         chi2 = np.sum(r**2 * w, axis=-1)
         nuis = np.zeros((*sig.shape[:-1], sigmas.size))
     return (chi2, nuis) if return_nuisances else chi2
+
+
+def _renormalised(
+    obs: Array,
+    sig: Array,
+    bkg: Array,
+    comps: list[Array],
+    w: Array,
+    A: Array,
+    sigmas: Array,
+    theta: Array,
+    chi2: Array,
+) -> tuple[Array, Array]:
+    """Signals whose normalisation moves far (|α| > ½) solved again for λ = 1 + α.
+
+    With S ≫ N_obs the profile takes α → −1 and r − αS is a small difference of large numbers
+    (relative error ~1e-16 · S/N_obs per bin); the residual N_obs − ΣB − λS − Σβ_k B_k of the
+    same minimum has no such cancellation. Both forms are the same normal equations.
+    """
+    m = theta.shape[-1]
+    flat_theta = np.array(theta, dtype=float).reshape(-1, m)
+    flat_chi2 = np.array(chi2, dtype=float).reshape(-1)
+    far = np.nonzero(np.abs(flat_theta[:, 0]) > 0.5)[0]
+    if far.size == 0:
+        return theta, chi2
+    n = sig.shape[-1]
+    s = np.broadcast_to(sig, (*theta.shape[:-1], n)).reshape(-1, n)[far]
+    flat_A = np.broadcast_to(A, (*theta.shape[:-1], m, m)).reshape(-1, m, m)[far]
+    others = [np.broadcast_to(c, s.shape) for c in comps[1:]]  # fixed background templates
+    y = obs - bkg.sum(axis=0)
+    pw = _penalty_weights(sigmas)
+    rhs = np.stack([np.sum(y * c * w, axis=-1) for c in (s, *others)], axis=-1)
+    rhs[:, 0] += pw[0]  # the prior of λ is centred at 1
+    x = _solve(flat_A, rhs)
+    e = y - x[:, :1] * s
+    for j, c in enumerate(others, start=1):
+        e = e - x[:, j, None] * c
+    alpha = x[:, 0] - 1.0
+    flat_chi2[far] = (
+        np.sum(e * e * w, axis=-1) + pw[0] * alpha**2 + np.sum(pw[1:] * x[:, 1:] ** 2, axis=-1)
+    )
+    flat_theta[far] = np.concatenate([alpha[:, None], x[:, 1:]], axis=-1)
+    return flat_theta.reshape(theta.shape), flat_chi2.reshape(np.shape(chi2))
 
 
 def gaussian_chi2_total(

@@ -285,15 +285,21 @@ class StandardModel(ValidatedParameters):
         objects=list(COUPLING_SCHEMES),
         doc="Nucleon coupling scheme: tree level, PDG νN (ŝ_Z² = 0.23122), PKK literal, "
         "or flavour-dependent (Erler & Su).",
+        label="Nucleon coupling scheme",
+        metadata={"unit": ""},
     )
     sin2_theta_W = param.Number(
         default=SW2_LOW,
         bounds=(0.0, 1.0),
         doc="Weak mixing angle sin²θ_W used by the tree-level couplings (MS-bar, Q → 0).",
+        label="sin²θ_W",
+        metadata={"unit": ""},
     )
     flavour_radius = param.Boolean(
         default=False,
         doc="Add the SM flavour-dependent charge-radius correction to g_V^p (relative to ν_μ).",
+        label="SM flavour-dependent charge radius",
+        metadata={"unit": ""},
     )
 
     def nucleon_couplings(
@@ -340,9 +346,25 @@ class StandardModel(ValidatedParameters):
         return None
 
     def survival_probability(
-        self, flavour: str, E_MeV: NDArray, distance_m: float | None
+        self, flavour: str, E_MeV: NDArray, distance_m: float | None, spread_m: float = 0.0
     ) -> NDArray[np.float64] | None:
-        """Probability that a neutrino of this flavour arrives as an active one (None: 1)."""
+        """Probability that a neutrino of this flavour arrives as an active one (None: 1);
+        ``spread_m`` is the RMS spread of the baseline around ``distance_m``."""
+        return None
+
+    def appeared_flavours(self, flavour: str) -> tuple[str, ...]:
+        """Flavours β ≠ α a neutrino of flavour α can arrive as (none in the SM)."""
+        return ()
+
+    def transition_probability(
+        self,
+        flavour_in: str,
+        flavour_out: str,
+        E_MeV: NDArray,
+        distance_m: float | None,
+        spread_m: float = 0.0,
+    ) -> NDArray[np.float64] | None:
+        """P(ν_α → ν_β) (None: 1 for β = α, and no flavour change in the SM)."""
         return None
 
     def zero_recoil_divergence(self, flavour: str | None = None) -> str | None:

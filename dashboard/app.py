@@ -3,10 +3,11 @@
 Serve with ``python -m dashboard`` (``make serve``) or ``panel serve dashboard/app.py``; in a
 notebook, ``create_app()`` displays inline (templates have ``_repr_mimebundle_``).
 
-Sidebar widgets come from parameters: the state's own (whose declarations are copies of the core
-models' parameters: bounds, soft bounds, docs) and the *editors* of the chosen source type, of the
-chosen form-factor model and of ``NewPhysics`` (grouped by model, one card per group). The URL
-carries the state (``?exp=conus&thr=0.2&np={"zprime_coupling":1e-4}`` ...).
+The sidebar (:mod:`dashboard.sidebar`) is generated from the state's table of parameters, whose
+declarations are the core models' (bounds, docs, labels, units). The URL carries the whole view
+(:mod:`dashboard.urlstate`: ``?exp=conus&thr=0.2&np={"zprime_coupling":1e-4}&tab=constraints``
+…): it is read when the page is built — problems become one notification shown once the page
+exists — and rewritten on every change, so the theme switch (a reload) keeps everything.
 
 No network at run time: the Fast design asks for the Open Sans web font from Google Fonts; the
 template is given a local font stack instead (``font_url`` empty, ``font`` system fonts), so the
@@ -23,30 +24,23 @@ from typing import Any
 import panel as pn
 import param
 
-from cevns_core.physics import new_physics_groups
-from dashboard.errors import handle_exception, notify_warnings
+from dashboard.auth import login_badge
+from dashboard.errors import begin_page, handle_exception, notify_warnings
 from dashboard.learn import learn_panel
-from dashboard.state import (
-    EFFICIENCY_CHOICES,
-    QUENCHING_CHOICES,
-    RESOLUTION_CHOICES,
-    SM_PARAMETERS,
-    SessionState,
-    form_factor_parameters,
-    preset_info,
-    source_parameters,
-)
-from dashboard.text import plain, shown_value
+from dashboard.sidebar import editor_widgets, sidebar
+from dashboard.state import SessionState
+from dashboard.text import shown_value
 from dashboard.theme import Fast
 from dashboard.tools import tools_card
+from dashboard.urlstate import apply_query, sync
 from dashboard.views import TABS, SpectraView
+from dashboard.viewstate import tab_keys
 
 __all__ = [
     "ASSETS",
     "FONT",
     "THEMES",
     "TITLE",
-    "URL_PARAMETERS",
     "Template",
     "create_app",
     "editor_widgets",
@@ -59,32 +53,36 @@ TITLE = "CEvNS workbench"
 ASSETS = Path(__file__).resolve().parent / "static"
 #: A system font stack: nothing is fetched from a font CDN.
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-#: State parameters carried in the URL, and their query names (the experiment first: choosing
-#: it resets the others to the preset, so it is applied before them).
-URL_PARAMETERS: dict[str, str] = {
-    "experiment": "exp",
-    "target": "target",
-    "mass_kg": "mass",
-    "live_time_days": "days",
-    "form_factor_model": "ff",
-    "form_factor_params": "ffp",
-    "skin_fm": "skin",
-    "R_n_fm": "rn",
-    "source_type": "src",
-    "source_overrides": "srcp",
-    "threshold": "thr",
-    "threshold_unit": "thru",
-    "observable": "obs",
-    "quenching": "qf",
-    "quenching_factor": "qfv",
-    "lindhard_k": "k",
-    "efficiency": "eff",
-    "efficiency_value": "effv",
-    "resolution": "res",
-    "resolution_stochastic": "resa",
-    "physics_overrides": "np",
-}
 
+
+def _tolerant_query_parsing() -> None:
+    """Let Panel's Location keep a query value it cannot parse as text, instead of failing.
+
+    Panel parses the page's query itself and turns digit-only values into ``int``; Python
+    refuses more than 4300 digits, so ``?thr=`` + 5000 digits raised inside Panel and the page
+    answered HTTP 500. With the value kept as text, the dashboard's validator refuses it with a
+    notification (too long). (``cevns serve`` also refuses over-long query values before Panel
+    sees them.)
+    """
+    import urllib.parse
+
+    from panel.io import location
+
+    original = location.parse_query
+    if getattr(original, "tolerant", False):
+        return
+
+    def parse_query(query: str) -> dict[str, Any]:
+        try:
+            return original(query)
+        except ValueError:
+            return dict(urllib.parse.parse_qsl(query[1:]))
+
+    parse_query.tolerant = True  # type: ignore[attr-defined]
+    location.parse_query = parse_query
+
+
+_tolerant_query_parsing()
 pn.extension(
     notifications=True,
     exception_handler=handle_exception,
@@ -93,237 +91,6 @@ pn.extension(
         css.read_text(encoding="utf-8") for css in [ASSETS / "dashboard.css"] if css.is_file()
     ],
 )
-
-
-# ------------------------------------------------------------------------------------ widgets
-def _number_widget(p: param.Number) -> dict[str, Any]:
-    """Slider for O(1) ranges, a number box for tiny, huge or open-ended ones."""
-    lo, hi = p.get_soft_bounds()
-    if isinstance(p, param.Integer):
-        return {"type": pn.widgets.IntInput}
-    tiny = lo is not None and hi is not None and max(abs(lo), abs(hi)) < 1e-2
-    wide = lo is not None and hi is not None and lo > 0 and hi / lo > 1e3
-    if lo is None or hi is None or p.allow_None or tiny or wide or hi - lo <= 0:
-        fmt = "0.[000]e+0" if tiny or (hi is not None and hi > 1e5) else "0.[00000]"
-        return {"type": pn.widgets.FloatInput, "format": fmt}
-    return {"type": pn.widgets.FloatSlider, "step": (hi - lo) / 200.0}
-
-
-def editor_widgets(editor: param.Parameterized, names: list[str] | tuple[str, ...]) -> pn.Param:
-    """Widgets of an editor's parameters (generated by ``pn.Param`` from their declarations)."""
-    widgets = {
-        n: _number_widget(editor.param[n])
-        for n in names
-        if isinstance(editor.param[n], param.Number)
-    }
-    return pn.Param(
-        editor,
-        parameters=list(names),
-        widgets=widgets,
-        show_name=False,
-        sizing_mode="stretch_width",
-        margin=0,
-    )
-
-
-def _card(title: str, *objects: Any, collapsed: bool = False) -> pn.Card:
-    return pn.Card(
-        *objects, title=title, collapsed=collapsed, sizing_mode="stretch_width", margin=(4, 0)
-    )
-
-
-def _lazy_card(title: str, factory: Any, *head: Any) -> pn.Card:
-    """A collapsed card whose widgets are built when it is first opened (faster page load)."""
-    card = _card(title, *head, collapsed=True)
-
-    def fill(event: param.parameterized.Event) -> None:
-        if not event.new and not getattr(card, "_filled", False):
-            card._filled = True
-            card.extend(factory())
-
-    card.param.watch(fill, "collapsed")
-    return card
-
-
-def _preset_note(state: SessionState) -> pn.viewable.Viewable:
-    """The preset's title and reference under the selector."""
-
-    def note(name: str) -> str:
-        info = preset_info(name)
-        return f"<small><b>{info['title']}</b><br>{info['reference'][:160]}…</small>"
-
-    return pn.pane.HTML(
-        pn.bind(note, state.param.experiment), margin=(0, 10), sizing_mode="stretch_width"
-    )
-
-
-def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
-    """Sidebar: preset, target & exposure, nucleus, source, detector, physics, band."""
-    s = state.param
-
-    def select(p: param.Parameter, label: str, **kw: Any) -> pn.widgets.Select:
-        return pn.widgets.Select.from_param(p, label=label, sizing_mode="stretch_width", **kw)
-
-    def number(p: param.Parameter, label: str, **kw: Any) -> pn.widgets.FloatInput:
-        return pn.widgets.FloatInput.from_param(p, label=label, sizing_mode="stretch_width", **kw)
-
-    source_widgets = pn.bind(
-        lambda *_: editor_widgets(state.source_editor, source_parameters(state.source_type)),
-        s.source_editor_changed,
-    )
-    model_widgets = pn.bind(
-        lambda *_: editor_widgets(
-            state.form_factor_editor, form_factor_parameters(state.form_factor_model)
-        ),
-        s.form_factor_editor_changed,
-    )
-    physics = [
-        _lazy_card(
-            "Electroweak (Standard Model)",
-            lambda: [editor_widgets(state.physics_editor, SM_PARAMETERS)],
-        )
-    ]
-    for info in new_physics_groups().values():  # titles and parameters from the core
-        names = [p.name for p in info.parameters]
-        physics.append(
-            _lazy_card(
-                info.title, lambda names=names: [editor_widgets(state.physics_editor, names)]
-            )
-        )
-    active = pn.pane.Markdown(
-        pn.bind(
-            lambda overrides: _active_text(state),
-            s.physics_overrides,
-        ),
-        margin=(0, 10),
-    )
-    quenching_value = pn.Column(
-        pn.widgets.FloatSlider.from_param(
-            s.quenching_factor, sizing_mode="stretch_width", step=0.001
-        ),
-        visible=s.quenching.rx() == "constant",
-        sizing_mode="stretch_width",
-        margin=0,
-    )
-    lindhard_value = pn.Column(
-        number(s.lindhard_k, "Lindhard k (empty: 0.133 Z^2/3 A^-1/2)"),
-        visible=s.quenching.rx() == "lindhard",
-        sizing_mode="stretch_width",
-        margin=0,
-    )
-    efficiency_value = pn.Column(
-        pn.widgets.FloatSlider.from_param(
-            s.efficiency_value, sizing_mode="stretch_width", step=0.01
-        ),
-        visible=s.efficiency.rx() == "constant",
-        sizing_mode="stretch_width",
-        margin=0,
-    )
-    resolution_value = pn.Column(
-        pn.widgets.FloatSlider.from_param(
-            s.resolution_stochastic, sizing_mode="stretch_width", step=0.01
-        ),
-        visible=s.resolution.rx() == "gaussian",
-        sizing_mode="stretch_width",
-        margin=0,
-    )
-    return [
-        select(s.experiment, "Experiment preset"),
-        _preset_note(state),
-        _card(
-            "Target & exposure",
-            select(s.target, "Target (material or isotope)"),
-            number(s.mass_kg, "Mass (kg)", format="0.[000]"),
-            number(s.live_time_days, "Live time (days, flux sources)", format="0.[00]"),
-        ),
-        _lazy_card(
-            "Nucleus",
-            lambda: [
-                select(s.form_factor_model, "Form-factor model"),
-                model_widgets,
-                pn.widgets.FloatSlider.from_param(
-                    s.skin_fm,
-                    label="Neutron skin R_n − R_p (fm)",
-                    step=0.01,
-                    sizing_mode="stretch_width",
-                ),
-                number(s.R_n_fm, "R_n (fm, overrides the skin)", format="0.[000]"),
-            ],
-        ),
-        _lazy_card(
-            "Source",
-            lambda: [select(s.source_type, "Source type"), source_widgets],
-        ),
-        _card(
-            "Detector response",
-            number(s.threshold, "Threshold", format="0.[0000]"),
-            pn.Row(
-                select(s.threshold_unit, "Threshold unit"),
-                select(s.observable, "Observable"),
-                sizing_mode="stretch_width",
-                margin=0,
-            ),
-            select(s.quenching, "Quenching", options=list(QUENCHING_CHOICES)),
-            quenching_value,
-            lindhard_value,
-            select(s.efficiency, "Efficiency", options=list(EFFICIENCY_CHOICES)),
-            efficiency_value,
-            select(s.resolution, "Resolution", options=list(RESOLUTION_CHOICES)),
-            resolution_value,
-        ),
-        _card("Electroweak & new physics", active, *physics, collapsed=True),
-        _lazy_card(
-            "Uncertainty band",
-            lambda: [
-                pn.widgets.FloatSlider.from_param(
-                    s.flux_uncertainty, step=0.01, sizing_mode="stretch_width"
-                ),
-                pn.widgets.FloatSlider.from_param(
-                    s.quenching_uncertainty, step=0.01, sizing_mode="stretch_width"
-                ),
-            ],
-        ),
-    ]
-
-
-def _active_text(state: SessionState) -> str:
-    try:
-        groups = state.new_physics_active()
-    except Exception as exc:  # an invalid combination: say so, the plots notify
-        return f"*Invalid new-physics setting: {plain(exc)}*"
-    if not groups:
-        return "*Standard Model (no new physics set)*"
-    titles = new_physics_groups()
-    names = ", ".join(titles[g].title for g in groups)
-    return f"**Active:** {names}"
-
-
-def _sync_url(state: SessionState) -> None:
-    location = pn.state.location
-    if location is None:
-        return
-    first = {"experiment": URL_PARAMETERS["experiment"]}
-    rest = {k: v for k, v in URL_PARAMETERS.items() if k != "experiment"}
-    location.sync(state, first, on_error=_url_error(state))
-    location.sync(state, rest, on_error=_url_error(state))
-
-
-def _url_error(state: SessionState) -> Any:
-    """``Location.sync`` handler: apply the URL's values one by one, report the invalid ones."""
-
-    def on_error(values: dict[str, Any]) -> None:
-        bad = []
-        for name, value in values.items():
-            try:
-                if isinstance(value, str) and isinstance(state.param[name], param.Dict):
-                    value = json.loads(value)
-                state.param.update(**{name: value})
-            except Exception:
-                bad.append(f"{URL_PARAMETERS.get(name, name)}={shown_value(value)}")
-        if bad:
-            _notify_on_load("Ignored invalid URL value(s), defaults kept: " + ", ".join(bad))
-
-    return on_error
 
 
 #: Themes of the page (``?theme=``); anything else falls back to the default with a notification.
@@ -348,16 +115,6 @@ def requested_theme() -> str | None:
     return raw[0].decode("utf-8", "replace").strip("'").strip('"')
 
 
-def _notify_on_load(message: str) -> None:
-    """A warning notification, deferred until the page exists when it is being built."""
-    doc = pn.state.curdoc
-    if doc is not None and doc.session_context is not None:
-        # a notification made before the page is rendered would not be shown
-        pn.state.onload(lambda: notify_warnings([message]))
-    else:
-        notify_warnings([message])
-
-
 def create_app(state: SessionState | None = None) -> pn.viewable.Viewable:
     """Build a fresh page for one session (a new :class:`SessionState` unless one is given).
 
@@ -374,21 +131,43 @@ def create_app(state: SessionState | None = None) -> pn.viewable.Viewable:
         )
 
 
+def _request_args() -> dict[str, Any]:
+    args = pn.state.session_args
+    return args if isinstance(args, dict) else {}
+
+
 def _build_app(state: SessionState | None) -> Template:
     state = SessionState() if state is None else state
+    begin_page()  # notifications raised while the page is built are shown once it exists
+    served = pn.state.curdoc is not None and pn.state.curdoc.session_context is not None
+    if served:  # the URL first: the views are built with the options it restores
+        problems = apply_query(state, _request_args())
+        if problems:
+            notify_warnings([problems], duration=20000, limit=1500)
     views = [(title, cls(state=state)) for title, cls in TABS]
-    tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width")
+    keys = tab_keys()
+    tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width", active=keys.index(state.tab))
 
     def on_tab(event: param.parameterized.Event) -> None:
+        if state.tab != keys[event.new]:  # first: the URL follows at once
+            state.tab = keys[event.new]
         for index, (_, view) in enumerate(views):
             view.set_shown(index == event.new)  # hidden tabs do no work
         activate = getattr(views[event.new][1], "activate", None)
         if activate is not None:  # e.g. the experiments table starts computing its counts
             activate()
 
+    def on_state_tab(event: param.parameterized.Event) -> None:
+        if tabs.active != keys.index(event.new):
+            tabs.active = keys.index(event.new)
+
     for index, (_, view) in enumerate(views):
         view.set_shown(index == tabs.active)
     tabs.param.watch(on_tab, "active")
+    state.param.watch(on_state_tab, "tab")
+    activate = getattr(views[tabs.active][1], "activate", None)
+    if activate is not None:
+        activate()
     spectra = next((view for _, view in views if isinstance(view, SpectraView)), None)
     extras = [
         learn_panel(state, tabs, [title for title, _ in TABS]),
@@ -396,14 +175,17 @@ def _build_app(state: SessionState | None) -> Template:
     ]
     theme = requested_theme()
     if theme is not None and theme not in THEMES:
-        _notify_on_load(
-            f"Unknown theme {shown_value(theme)} in the URL: the default theme is shown "
-            f"(themes: {', '.join(THEMES)})."
+        notify_warnings(
+            [
+                f"Unknown theme {shown_value(theme)} in the URL: the default theme is shown "
+                f"(themes: {', '.join(THEMES)})."
+            ]
         )
     template = Template(
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
         main=[tabs],
+        header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth
         accent="#1f6f8b",
         font=FONT,
         font_url="",
@@ -412,7 +194,10 @@ def _build_app(state: SessionState | None) -> Template:
         main_layout=None,
         **({"favicon": str(ASSETS / "favicon.svg")} if (ASSETS / "favicon.svg").is_file() else {}),
     )
-    _sync_url(state)
+    if served and pn.state.location is not None:
+        keep = {"theme": theme} if theme in THEMES else {}
+        write = sync(state, pn.state.location, keep)
+        pn.state.onload(write)  # the canonical address, once the browser has reported its own
     return template
 
 

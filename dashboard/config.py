@@ -1,39 +1,38 @@
-"""Save and load a dashboard configuration as a small JSON file.
+"""Save and load a dashboard configuration: the core's experiment spec plus the view (no Panel).
 
-A configuration is the session's choices (the :class:`dashboard.state.SessionState` parameters
-that the URL carries, plus the uncertainty-band settings) as a plain dict::
+Format (version 2)::
 
-    {"format": "cevns-dashboard-config", "version": 1, "state": {"experiment": ..., ...}}
+    {"format": "cevns-dashboard-config", "version": 2,
+     "experiment": <the core spec: Experiment.to_spec() of the page>,
+     "band": {"flux_uncertainty": 0.1, "quenching_uncertainty": 0.1},
+     "view": {"tab": "spectra", "spectra": {"log_y": true}, "constraints": {...}, ...}}
 
-:func:`load_config` validates an untrusted file before anything touches the session: size limit,
-JSON syntax, known keys only, types and bounds from the parameters' own declarations (so the
-bounds are the core models' ones), editor dicts (source, form factor, new physics) checked against
-the editor classes. Every problem is a :class:`cevns_core.CevnsError` naming it.
-:func:`apply_config` sets the experiment first (choosing it resets the others to the preset),
-then the rest, and restores the previous values if the core rejects the combination.
+``view`` holds the tab shown and each tab's display options that differ from their defaults
+(the scan settings among them). Version 1 files (``{"state": {...}}``: the sidebar's values by
+name) are still read.
 
-No panel import here: the page wires these to a FileDownload / FileInput.
+:func:`load_config` checks an untrusted file before anything touches the session: size, UTF-8,
+JSON without NaN/Infinity, known keys only, every value by the one validator
+(:mod:`dashboard.validation`: the core models' bounds and labels), the spec by the core
+(``Experiment.from_spec``) and by :func:`dashboard.spec.values_from_spec` (the dashboard can show
+it exactly). :func:`apply_config` then checks the combination (the threshold can be crossed) and
+applies everything or nothing. :func:`state_to_config` writes only what :func:`load_config`
+accepts: it loads its own output before returning it.
 """
 
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Mapping
 from typing import Any
 
-import param
-
 import cevns_core as cc
-from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.physics import NewPhysics
 
-from .state import (
-    SessionState,
-    editor_class,
-    form_factor_parameters,
-    physics_parameters,
-    source_parameters,
-)
+from .parameters import DEFAULT_EXPERIMENT, STATE_ENTRIES
+from .spec import values_from_spec
+from .state import SessionState
+from .validation import InvalidValue, check_entry
+from .viewstate import TABS
 
 __all__ = [
     "CONFIG_FORMAT",
@@ -48,53 +47,48 @@ __all__ = [
 ]
 
 CONFIG_FORMAT = "cevns-dashboard-config"
-CONFIG_VERSION = 1
-#: Largest accepted file (bytes): a real configuration is well under 5 kB.
+CONFIG_VERSION = 2
+#: Largest accepted file (bytes): a real configuration is a few kB.
 MAX_CONFIG_BYTES = 100_000
-#: State parameters a configuration holds, the experiment first (it resets the others).
-CONFIG_KEYS: tuple[str, ...] = (
-    "experiment",
-    "target",
-    "mass_kg",
-    "live_time_days",
-    "form_factor_model",
-    "form_factor_params",
-    "skin_fm",
-    "R_n_fm",
-    "source_type",
-    "source_overrides",
-    "threshold",
-    "threshold_unit",
-    "observable",
-    "quenching",
-    "quenching_factor",
-    "lindhard_k",
-    "efficiency",
-    "efficiency_value",
-    "resolution",
-    "resolution_stochastic",
-    "physics_overrides",
-    "flux_uncertainty",
-    "quenching_uncertainty",
-)
+#: The state entries a version-1 file may hold, the experiment first (it resets the others).
+CONFIG_KEYS: tuple[str, ...] = tuple(e.name for e in STATE_ENTRIES if e.spec or e.group == "band")
+_BAND = tuple(e.name for e in STATE_ENTRIES if e.group == "band")
+_TOP_KEYS = ("format", "version", "experiment", "band", "view")
 
 
 def state_to_config(state: SessionState) -> dict[str, Any]:
-    """The session's choices as a JSON-ready dict (see the module docstring)."""
-    values: dict[str, Any] = {}
-    for key in CONFIG_KEYS:
-        value = getattr(state, key)
-        values[key] = json.loads(json.dumps(value)) if isinstance(value, dict) else value
-    return {"format": CONFIG_FORMAT, "version": CONFIG_VERSION, "state": values}
+    """The session as a configuration (format in the module docstring).
+
+    Raises
+    ------
+    cevns_core.CevnsError
+        If the current choices are invalid, or would give a file that :func:`load_config`
+        refuses (never written).
+    """
+    values = state.values()
+    view: dict[str, Any] = {"tab": state.tab}
+    view.update({k: dict(v) for k, v in state.view_options.items() if v})
+    cfg = {
+        "format": CONFIG_FORMAT,
+        "version": CONFIG_VERSION,
+        "experiment": state.spec(),
+        "band": {k: values[k] for k in _BAND},
+        "view": view,
+    }
+    load_config(config_to_json(cfg))  # save writes only what load accepts
+    return cfg
 
 
-def config_to_json(cfg: dict[str, Any]) -> str:
-    """The configuration as indented JSON text."""
-    return json.dumps(cfg, indent=2, ensure_ascii=False) + "\n"
+def config_to_json(cfg: Mapping[str, Any]) -> str:
+    """The configuration as indented JSON text (finite numbers only)."""
+    try:
+        return json.dumps(cfg, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError:
+        raise cc.CevnsError("the configuration holds a number that is not finite") from None
 
 
 def _reject_constant(token: str) -> float:
-    raise ValueError(f"{token} is not a number a configuration may hold")
+    raise ValueError(f"{token} is not allowed (only finite numbers)")
 
 
 def load_config(data: str | bytes) -> dict[str, Any]:
@@ -103,14 +97,14 @@ def load_config(data: str | bytes) -> dict[str, Any]:
     Raises
     ------
     cevns_core.CevnsError
-        Oversized, not UTF-8, not JSON, wrong structure, unknown keys, wrong types or values out
-        of the parameters' bounds (the message names the key).
+        Oversized, not UTF-8, not JSON, wrong structure, unknown keys, wrong types or values
+        out of range (the message names the entry and its label).
     """
     if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
         if len(raw) > MAX_CONFIG_BYTES:
             raise cc.CevnsError(
-                f"configuration file too large ({len(raw)} bytes; at most {MAX_CONFIG_BYTES})"
+                f"configuration file too large ({len(raw):,} bytes; at most {MAX_CONFIG_BYTES:,})"
             )
         try:
             text = raw.decode("utf-8-sig")
@@ -119,7 +113,9 @@ def load_config(data: str | bytes) -> dict[str, Any]:
     elif isinstance(data, str):
         text = data
         if len(text.encode("utf-8")) > MAX_CONFIG_BYTES:
-            raise cc.CevnsError(f"configuration file too large (at most {MAX_CONFIG_BYTES} bytes)")
+            raise cc.CevnsError(
+                f"configuration file too large (at most {MAX_CONFIG_BYTES:,} bytes)"
+            )
     else:
         raise cc.CevnsError(f"configuration must be text or bytes, not {type(data).__name__}")
     try:
@@ -129,150 +125,92 @@ def load_config(data: str | bytes) -> dict[str, Any]:
     return validate_config(cfg)
 
 
+def _keys(value: Any, where: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise cc.CevnsError(f"{where}: expected a JSON object")
+    unknown = [str(k) for k in value if k not in allowed]
+    if unknown:
+        raise cc.CevnsError(f"unknown {where} key(s): {', '.join(unknown)}")
+    return value
+
+
 def validate_config(cfg: Any) -> dict[str, Any]:
-    """Check a parsed configuration; return a normalised copy (CevnsError on any problem)."""
+    """Check a parsed configuration; return it normalised (CevnsError on any problem).
+
+    A version-2 result has ``values`` (every state entry), ``view`` (tab and options); a
+    version-1 result ``values`` (the entries the file gives) and no view.
+    """
     if not isinstance(cfg, dict):
         raise cc.CevnsError("configuration must be a JSON object")
-    unknown = sorted(set(cfg) - {"format", "version", "state"})
-    if unknown:
-        raise cc.CevnsError(f"unknown configuration key(s): {', '.join(map(str, unknown))}")
     if cfg.get("format") != CONFIG_FORMAT:
         raise cc.CevnsError(f"not a dashboard configuration (format must be {CONFIG_FORMAT!r})")
-    if cfg.get("version") != CONFIG_VERSION:
+    version = cfg.get("version")
+    if version == 1:
+        return _validate_v1(cfg)
+    if version != CONFIG_VERSION:
         raise cc.CevnsError(
-            f"unsupported configuration version {cfg.get('version')!r} "
-            f"(this dashboard reads {CONFIG_VERSION})"
+            f"unsupported configuration version {json.dumps(version)} (this dashboard reads "
+            f"versions 1 and {CONFIG_VERSION})"
         )
-    values = cfg.get("state")
-    if not isinstance(values, dict):
+    _keys(cfg, "configuration", _TOP_KEYS)
+    if "experiment" not in cfg:
+        raise cc.CevnsError("configuration: the 'experiment' entry (the spec) is missing")
+    try:
+        values = values_from_spec(cfg["experiment"])
+    except InvalidValue as exc:
+        raise exc.at("experiment") from None
+    band = _keys(cfg.get("band", {}), "band", _BAND)
+    for key, value in band.items():
+        values[key] = _check(key, value, values, f"band.{key}")
+    view = _keys(cfg.get("view", {}), "view", ("tab", *(t.key for t in TABS)))
+    out_view: dict[str, Any] = {}
+    if "tab" in view:
+        values["tab"] = _check("tab", view["tab"], values, "view.tab")
+    for tab in TABS:
+        options = _keys(view.get(tab.key, {}), f"view.{tab.key}", tuple(tab.options.param))
+        checked = {
+            name: _check(f"{tab.key}.{name}", value, values, f"view.{tab.key}.{name}")
+            for name, value in options.items()
+            if name != "name"
+        }
+        if checked:
+            out_view[tab.key] = checked
+    return {"format": CONFIG_FORMAT, "version": CONFIG_VERSION, "values": values, "view": out_view}
+
+
+def _check(name: str, value: Any, values: Mapping[str, Any], where: str) -> Any:
+    try:
+        return check_entry(name, value, values)
+    except InvalidValue as exc:
+        raise exc.at(where) from None
+
+
+def _validate_v1(cfg: dict[str, Any]) -> dict[str, Any]:
+    """A version-1 file: ``{"state": {entry name: value}}``, each value by the validator."""
+    unknown = sorted(str(k) for k in cfg if k not in ("format", "version", "state"))
+    if unknown:
+        raise cc.CevnsError(f"unknown configuration key(s): {', '.join(unknown)}")
+    state = cfg.get("state")
+    if not isinstance(state, dict):
         raise cc.CevnsError("configuration 'state' must be a JSON object")
-    unknown = sorted(set(values) - set(CONFIG_KEYS))
+    unknown = [str(k) for k in state if k not in CONFIG_KEYS]
     if unknown:
-        raise cc.CevnsError(f"unknown state key(s): {', '.join(map(str, unknown))}")
-    out: dict[str, Any] = {}
-    for key in CONFIG_KEYS:
-        if key in values:
-            out[key] = _check(SessionState.param[key], key, values[key])
-    preset = out.get("experiment", SessionState.param.experiment.default)
-    source_type = out.get("source_type") or SessionState.preset_values(preset)["source_type"]
-    if "source_overrides" in out:
-        cls = cc.SOURCE_TYPES[source_type]
-        out["source_overrides"] = _check_editor(
-            cls, source_parameters(source_type), out["source_overrides"], "source_overrides"
-        )
-    if "form_factor_params" in out:
-        model = out.get("form_factor_model", SessionState.param.form_factor_model.default)
-        out["form_factor_params"] = _check_editor(
-            FORM_FACTOR_MODELS[model],
-            form_factor_parameters(model),
-            out["form_factor_params"],
-            "form_factor_params",
-        )
-    if "physics_overrides" in out:
-        out["physics_overrides"] = _check_editor(
-            NewPhysics, physics_parameters(), out["physics_overrides"], "physics_overrides"
-        )
-    return {"format": CONFIG_FORMAT, "version": CONFIG_VERSION, "state": out}
+        raise cc.CevnsError(f"unknown state key(s): {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    context: dict[str, Any] = dict(SessionState.preset_values(DEFAULT_EXPERIMENT))
+    for key in CONFIG_KEYS:  # the experiment and the choices first: they give the editors' models
+        if key in state:
+            values[key] = _check(key, state[key], context, key)
+            if key == "experiment":
+                context.update(SessionState.preset_values(values[key]))
+            context[key] = values[key]
+    return {"format": CONFIG_FORMAT, "version": 1, "values": values, "view": None}
 
 
-def _check(p: param.Parameter, key: str, value: Any) -> Any:
-    """``value`` checked against parameter ``p``'s declaration (type, bounds, objects)."""
-    if value is None:
-        if p.allow_None:
-            return None
-        raise cc.CevnsError(f"{key}: a value is required (null given)")
-    if isinstance(p, param.Boolean):
-        if not isinstance(value, bool):
-            raise cc.CevnsError(f"{key}: expected true or false, got {value!r}")
-        return value
-    if isinstance(p, param.Number):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise cc.CevnsError(f"{key}: expected a number, got {value!r}")
-        if isinstance(p, param.Integer) and not float(value).is_integer():
-            raise cc.CevnsError(f"{key}: expected an integer, got {value!r}")
-        if not math.isfinite(value):
-            raise cc.CevnsError(f"{key}: expected a finite number, got {value!r}")
-        _check_bounds(p, key, value)
-        return int(value) if isinstance(p, param.Integer) else float(value)
-    if isinstance(p, param.ListSelector):
-        if not isinstance(value, list) or any(v not in p.objects for v in value):
-            raise cc.CevnsError(f"{key}: expected a list of {list(p.objects)!r}, got {value!r}")
-        return list(value)
-    if isinstance(p, param.Selector):
-        if isinstance(value, list | dict) or (value not in p.objects and p.check_on_set):
-            raise cc.CevnsError(f"{key}: {value!r} is not one of {list(p.objects)!r}")
-        if not isinstance(value, str):
-            raise cc.CevnsError(f"{key}: expected a name, got {value!r}")
-        if value not in p.objects:  # open selectors (target): the core must know the name
-            _check_target(key, value)
-        return value
-    if isinstance(p, param.Dict):
-        if not isinstance(value, dict):
-            raise cc.CevnsError(f"{key}: expected a JSON object, got {value!r}")
-        return dict(value)
-    raise cc.CevnsError(f"{key}: cannot be set from a configuration")  # pragma: no cover
-
-
-def _check_bounds(p: param.Number, key: str, value: float) -> None:
-    lo, hi = p.bounds or (None, None)
-    inc_lo, inc_hi = p.inclusive_bounds
-    if lo is not None and (value < lo or (value == lo and not inc_lo)):
-        raise cc.CevnsError(f"{key}: {value!r} is below the allowed range ({_range(p)})")
-    if hi is not None and (value > hi or (value == hi and not inc_hi)):
-        raise cc.CevnsError(f"{key}: {value!r} is above the allowed range ({_range(p)})")
-
-
-def _range(p: param.Number) -> str:
-    lo, hi = p.bounds
-    inc_lo, inc_hi = p.inclusive_bounds
-    left = "(-∞" if lo is None else ("[" if inc_lo else "(") + f"{lo:g}"
-    right = "∞)" if hi is None else f"{hi:g}" + ("]" if inc_hi else ")")
-    return f"{left}, {right}"
-
-
-def _check_target(key: str, value: str) -> None:
-    try:
-        cc.target_material(value)
-    except cc.CevnsError as exc:
-        raise cc.CevnsError(f"{key}: unknown material or isotope {value!r} ({exc})") from None
-
-
-def _check_editor(
-    cls: type[param.Parameterized], names: tuple[str, ...], values: dict[str, Any], key: str
-) -> dict[str, Any]:
-    """An editor dict (``source_overrides`` …) checked against ``cls``'s parameters ``names``."""
-    unknown = sorted(set(values) - set(names))
-    if unknown:
-        raise cc.CevnsError(
-            f"{key}: unknown parameter(s) {', '.join(map(str, unknown))} for {cls.__name__}"
-        )
-    editor = editor_class(cls, tuple(names))
-    return {k: _check(editor.param[k], f"{key}.{k}", v) for k, v in values.items()}
-
-
-def apply_config(state: SessionState, cfg: dict[str, Any]) -> None:
-    """Set ``state`` from a configuration (validated again here; nothing changes on error).
-
-    The experiment is applied first (it resets target, exposure, source and response to the
-    preset), the source type and form-factor model before their parameter dicts, then the rest.
-    If the resulting combination is rejected by the core (``state.spec()`` → experiment), the
-    previous values are restored and the CevnsError is raised.
-    """
-    cfg = validate_config(cfg)
-    values = cfg["state"]
-    before = {k: getattr(state, k) for k in CONFIG_KEYS}
-    order = ["experiment", "source_type", "form_factor_model"]
-    try:
-        for key in order:
-            if key in values:
-                state.param.update(**{key: values[key]})
-        rest = {k: v for k, v in values.items() if k not in order}
-        state.param.update(**rest)
-        state.experiment_object()  # the core checks the combination
-    except Exception as exc:
-        for key in order:
-            state.param.update(**{key: before[key]})
-        state.param.update(**{k: v for k, v in before.items() if k not in order})
-        if isinstance(exc, cc.CevnsError):
-            raise
-        raise cc.CevnsError(f"configuration rejected: {exc}") from exc
+def apply_config(state: SessionState, cfg: Mapping[str, Any]) -> None:
+    """Set ``state`` from a configuration: validated again, the combination checked (the core
+    builds it and its threshold can be crossed), then applied all at once — on any problem
+    nothing changes and the CevnsError says why."""
+    if "values" not in cfg:
+        cfg = validate_config(cfg)
+    state.apply(cfg["values"], cfg.get("view"))

@@ -18,9 +18,15 @@ import panel as pn
 
 from cevns_core import CevnsError
 
-from .text import plain, truncated
+from .text import MAX_SHOWN_CHARS, plain, truncated
 
-__all__ = ["REPEAT_S", "handle_exception", "notify_error", "notify_warnings"]
+__all__ = [
+    "REPEAT_S",
+    "begin_page",
+    "handle_exception",
+    "notify_error",
+    "notify_warnings",
+]
 
 log = logging.getLogger("dashboard")
 
@@ -28,6 +34,35 @@ log = logging.getLogger("dashboard")
 REPEAT_S = 2.0
 
 _recent: dict[tuple[int, str], float] = {}
+#: Messages of pages being built, by document: shown once the page exists.
+_pending: dict[int, list[tuple[str, str, int]]] = {}
+
+
+def begin_page() -> None:
+    """Hold the notifications of the page being built until it exists (a notification sent
+    before the page is rendered would be lost); :func:`pn.state.onload` shows them."""
+    doc = pn.state.curdoc
+    if doc is None or doc.session_context is None:
+        return
+    key = id(doc)
+    _pending[key] = []
+
+    def flush() -> None:
+        for kind, message, duration in _pending.pop(key, []):
+            _show(kind, message, duration)
+
+    pn.state.onload(flush)
+    pn.state.on_session_destroyed(lambda _ctx: _pending.pop(key, None))
+
+
+def _show(kind: str, message: str, duration: int) -> None:
+    doc = pn.state.curdoc
+    if doc is not None and id(doc) in _pending:
+        _pending[id(doc)].append((kind, message, duration))
+        return
+    notifications = pn.state.notifications
+    if notifications is not None:
+        getattr(notifications, kind)(plain(message, len(message)), duration=duration)
 
 
 def _fresh(message: str, window_s: float = REPEAT_S) -> bool:
@@ -59,19 +94,20 @@ def notify_error(exc: BaseException) -> None:
         log.info("invalid value: %s", message)  # param's bounds/type checks on a widget value
     else:
         log.error("callback failed", exc_info=exc)
-    notifications = pn.state.notifications
-    if notifications is not None and _fresh(message):
-        notifications.error(plain(message), duration=8000)
+    if _fresh(message):
+        _show("error", message, 8000)
 
 
-def notify_warnings(messages: Iterable[str]) -> None:
-    """Show the core's warnings (e.g. a model used beyond its range) as warning notifications."""
-    notifications = pn.state.notifications
+def notify_warnings(
+    messages: Iterable[str], duration: int = 6000, limit: int = MAX_SHOWN_CHARS
+) -> None:
+    """Show the core's warnings (e.g. a model used beyond its range) as warning notifications
+    (``limit``: characters shown of each)."""
     for message in messages:
-        message = truncated(message)
+        message = truncated(message, limit)
         log.info("core warning: %s", message)
-        if notifications is not None and _fresh(message, window_s=30.0):
-            notifications.warning(plain(message), duration=6000)
+        if _fresh(message, window_s=30.0):
+            _show("warning", message, duration)
 
 
 def handle_exception(exc: Exception) -> None:

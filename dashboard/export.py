@@ -12,7 +12,7 @@ the same cached records the plots draw), laid out as columns with their units.
   experiment from its spec and reproduces the counts and the recoil spectrum of the current
   choices;
 * :func:`html_report` — a self-contained HTML page (inline JS/CSS, nothing from a CDN) of a
-  Panel object with a table of the parameters.
+  Panel object with a table of the parameters by their human labels (:func:`parameter_rows`).
 """
 
 from __future__ import annotations
@@ -30,13 +30,16 @@ import numpy as np
 from cevns_core.experiment import to_python
 
 from . import results
-from .state import build_experiment
+from .labels import flavour_label, with_unit
+from .parameters import STATE_ENTRIES, choices, declaration, editor_model
+from .validation import InvalidValue
 
 __all__ = [
     "Table",
     "counts_table",
     "html_report",
     "observed_table",
+    "parameter_rows",
     "python_script",
     "recoil_spectrum_table",
     "to_csv",
@@ -98,6 +101,11 @@ def read_csv(text: str) -> dict[str, np.ndarray]:
     return {h: np.array([float(r[i]) for r in rows[1:]]) for i, h in enumerate(rows[0])}
 
 
+def _flavours(values: dict[str, Any]) -> dict[str, Any]:
+    """Per-flavour values keyed by the flavours' printable names (νₑ, ν̄μ …)."""
+    return {flavour_label(f): v for f, v in values.items()}
+
+
 # ------------------------------------------------------------------------- the spectra tab
 def recoil_spectrum_table(spec: dict[str, Any], n_points: int = 200, log_x: bool = False) -> Table:
     """dN/dT of the Recoil spectra tab: total, per flavour and per isotope (events/keVnr)."""
@@ -105,7 +113,7 @@ def recoil_spectrum_table(spec: dict[str, Any], n_points: int = 200, log_x: bool
     unit = "events/keVnr"
     columns: dict[str, np.ndarray] = {"T": sp.T_keV, "dN/dT total": sp.total}
     units = {"T": "keVnr", "dN/dT total": unit}
-    for name, values in [*sp.by_flavour().items(), *sp.by_isotope().items()]:
+    for name, values in [*_flavours(sp.by_flavour()).items(), *sp.by_isotope().items()]:
         columns[f"dN/dT {name}"] = values
         units[f"dN/dT {name}"] = unit
     return Table("Recoil spectrum dN/dT (over the exposure)", columns, units, spec)
@@ -121,7 +129,7 @@ def observed_table(spec: dict[str, Any], n_bins: int = 40) -> Table:
         "counts total": obs.total,
     }
     units = {"bin low": obs.unit, "bin high": obs.unit, "counts total": "events"}
-    for name, values in [*obs.by_flavour().items(), *obs.by_isotope().items()]:
+    for name, values in [*_flavours(obs.by_flavour()).items(), *obs.by_isotope().items()]:
         columns[f"counts {name}"] = values
         units[f"counts {name}"] = "events"
     return Table(f"Observed spectrum (counts per {obs.unit} bin)", columns, units, spec)
@@ -130,7 +138,7 @@ def observed_table(spec: dict[str, Any], n_bins: int = 40) -> Table:
 def counts_table(spec: dict[str, Any]) -> Table:
     """Expected events above threshold and of every recoil: total, per flavour, per isotope."""
     c = results.counts(spec)
-    names = ["total", *c.observed_by_flavour, *c.observed_by_isotope]
+    names = ["total", *_flavours(c.observed_by_flavour), *c.observed_by_isotope]
     observed = [c.observed_total, *c.observed_by_flavour.values(), *c.observed_by_isotope.values()]
     every = [c.all_total, *c.all_by_flavour.values(), *c.all_by_isotope.values()]
     columns = {
@@ -155,7 +163,7 @@ def python_script(spec: dict[str, Any], n_points: int = 200, log_x: bool = False
     It prints ``total: <events above threshold>`` and the breakdown, then ``T_keVnr,dNdT_...``
     rows; it leaves ``exp``, ``counts``, ``T`` and ``spectrum`` (events/keVnr) defined.
     """
-    script = to_python(build_experiment(spec).to_spec())
+    script = to_python(spec)
     script = script.replace(
         "import cevns_core as cc\n", "import numpy as np\n\nimport cevns_core as cc\n", 1
     )
@@ -176,18 +184,66 @@ def python_script(spec: dict[str, Any], n_points: int = 200, log_x: bool = False
 
 
 # ------------------------------------------------------------------------- HTML report
-def html_report(obj: Any, title: str, parameters: dict[str, Any]) -> str:
+def _value_text(value: Any, unit: str = "", titles: dict[str, Any] | None = None) -> str:
+    if titles:
+        value = next((t for t, v in titles.items() if v == value), value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.6g}" + (f" {unit}" if unit else "")
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(v) for v in value)
+    return f"{value}" + (f" {unit}" if unit and isinstance(value, int) else "")
+
+
+def parameter_rows(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) rows of the state values (:meth:`SessionState.values` or a spec's,
+    :func:`dashboard.spec.values_from_spec`): human labels and units, choices by their titles,
+    the parameter sets (source, form factor, new physics) one row per parameter."""
+    rows: list[tuple[str, str]] = []
+    for entry in STATE_ENTRIES:
+        if entry.name not in values or entry.widget == "none":
+            continue
+        value = values[entry.name]
+        if entry.widget == "editor":
+            cls = editor_model(entry.name, values)
+            for key, item in value.items():
+                label = with_unit(*_core(cls, key))
+                rows.append((f"{entry.human}: {label}", _value_text(item)))
+            continue
+        options = choices(entry.name) if hasattr(declaration(entry.name), "objects") else None
+        rows.append((entry.title, _value_text(value, "", options)))
+    return rows
+
+
+def _core(cls: Any, key: str) -> tuple[str, str]:
+    from .labels import core_label, core_unit
+
+    return core_label(cls, key), core_unit(cls, key)
+
+
+def html_report(obj: Any, title: str, parameters: Any) -> str:
     """A self-contained HTML page: ``obj`` (a Panel/HoloViews object) and a parameter table.
 
-    Saved with ``embed=True`` and INLINE Bokeh resources: the page loads nothing from a CDN.
+    ``parameters``: (label, value) rows, the state's values, or a core spec (shown through the
+    state's labels when the dashboard can show it). Saved with ``embed=True`` and INLINE Bokeh
+    resources: the page loads nothing from a CDN.
     """
     import panel as pn
     from bokeh.resources import INLINE
 
-    rows = "".join(
-        f"<tr><td>{_escape(k)}</td><td><code>{_escape(json.dumps(v))}</code></td></tr>"
-        for k, v in _flatten(parameters).items()
-    )
+    if isinstance(parameters, dict) and "format" in parameters:  # a core spec
+        from .spec import values_from_spec
+
+        try:
+            parameters = values_from_spec(parameters)
+        except InvalidValue:
+            parameters = [(k, json.dumps(v)) for k, v in _flatten(parameters).items()]
+    if isinstance(parameters, dict):
+        parameters = parameter_rows(parameters)
+    rows = "".join(f"<tr><td>{_escape(k)}</td><td>{_escape(v)}</td></tr>" for k, v in parameters)
     table = pn.pane.HTML(
         f"<h3>Parameters</h3><table border='1' cellpadding='3'>{rows}</table>",
         sizing_mode="stretch_width",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CONFIG_FORMAT, CONFIG_VERSION, apply_config
+from .config import CONFIG_FORMAT, apply_config
 from .state import SessionState
 
 __all__ = ["EXPLANATIONS", "LESSONS", "REFERENCES", "Lesson", "apply_lesson", "learn_panel"]
@@ -122,8 +122,9 @@ class Lesson:
     state: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> dict[str, Any]:
-        """The configuration applied by :func:`apply_lesson`."""
-        return {"format": CONFIG_FORMAT, "version": CONFIG_VERSION, "state": dict(self.state)}
+        """The configuration applied by :func:`apply_lesson` (version 1: state values by name,
+        on top of the current choices)."""
+        return {"format": CONFIG_FORMAT, "version": 1, "state": dict(self.state)}
 
 
 #: The lecture presets, by key.
@@ -133,14 +134,14 @@ LESSONS: dict[str, Lesson] = {
         "Cross sections",
         "Look at the flux-averaged cross section versus N: for a point nucleus it grows as N² "
         "(Q_W ≈ N because 1 − 4 sin²θ_W ≈ 0.05 almost cancels the protons). Switch the form "
-        "factor to 'point' and back to 'helm' to see the heavy nuclei fall below N².",
+        "factor to Point nucleus and back to Helm to see the heavy nuclei fall below N².",
         {"experiment": "coherent_csi_2017", "form_factor_model": "helm", "physics_overrides": {}},
     ),
     "form_factor_pidar": Lesson(
         "Form-factor suppression at π-DAR energies",
         "Form factors & densities",
         "With the π-DAR source q reaches ~0.5 fm⁻¹ in CsI: F² drops to ~0.5 at the highest "
-        "recoils. Compare 'point' with 'helm' in the Recoil spectra tab: the high-T tail is "
+        "recoils. Compare Point nucleus with Helm in the Recoil spectra tab: the high-T tail is "
         "suppressed; change the neutron skin and watch the tail move.",
         {"experiment": "coherent_csi_2017", "form_factor_model": "helm", "skin_fm": 0.2},
     ),
@@ -148,7 +149,7 @@ LESSONS: dict[str, Lesson] = {
         "Reactor vs π-DAR recoil spectra",
         "Recoil spectra",
         "A reactor (CONUS, Ge) gives recoils below ~2 keVnr: T_max = 2E²/(M + 2E) with E ≲ 10 "
-        "MeV. Switch the experiment to coherent_csi_2017: recoils reach tens of keVnr. The "
+        "MeV. Switch the experiment to COHERENT CsI[Na] (2017): recoils reach tens of keVnr. The "
         "threshold marker shows why reactor experiments need sub-keV thresholds.",
         {"experiment": "conus"},
     ),

@@ -1,5 +1,6 @@
 """One palette for every view: a fixed colour per neutrino flavour, isotope and model.
 
+Labels are the core's (``flavour_label`` is :func:`cevns_core.flavours.flavour_label`).
 Colours are the Okabe–Ito colour-blind-safe set (mid luminance: legible on the light and the dark
 theme). A flavour has the same colour in every tab; isotopes and form-factor models get colours
 from a second cycle by a stable index, so "Cs133" is drawn in the same colour everywhere too.
@@ -8,10 +9,10 @@ from a second cycle by a stable index, so "Cs133" is drawn in the same colour ev
 from __future__ import annotations
 
 import cevns_core as cc
+from cevns_core.flavours import flavour_label
 
 __all__ = [
     "FLAVOUR_COLORS",
-    "FLAVOUR_LABELS",
     "NEW_PHYSICS_COLOR",
     "SM_COLOR",
     "THRESHOLD_COLOR",
@@ -31,16 +32,6 @@ FLAVOUR_COLORS: dict[str, str] = {
     "nubar_mu": "#D55E00",  # vermilion
     "nubar_tau": "#CC79A7",  # reddish purple
 }
-#: Printable flavour names.
-FLAVOUR_LABELS: dict[str, str] = {
-    "nu_e": "ν_e",
-    "nu_mu": "ν_μ",
-    "nu_tau": "ν_τ",
-    "nubar_e": "ν̄_e",
-    "nubar_mu": "ν̄_μ",
-    "nubar_tau": "ν̄_τ",
-}
-assert set(FLAVOUR_COLORS) == set(cc.FLAVOURS) == set(FLAVOUR_LABELS)
 
 #: The total / Standard-Model curve and the new-physics curve.
 SM_COLOR = "#7F7F7F"
@@ -66,11 +57,6 @@ _MODEL_ORDER = tuple(cc.form_factor_models())
 def flavour_color(flavour: str) -> str:
     """Colour of a flavour (grey for anything else, e.g. a total)."""
     return FLAVOUR_COLORS.get(flavour, SM_COLOR)
-
-
-def flavour_label(flavour: str) -> str:
-    """ν_e, ν̄_μ, ... for a flavour name (the name itself for anything else)."""
-    return FLAVOUR_LABELS.get(flavour, flavour)
 
 
 def isotope_color(name: str) -> str:

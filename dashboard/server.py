@@ -1,8 +1,8 @@
 """Served lab mode: the dashboard behind Panel's server with safe defaults.
 
 ``cevns serve`` and ``python -m dashboard`` both end here (:func:`main`), and both accept the
-options of :func:`add_serve_arguments`. The server logic itself is :func:`serve`, which calls
-``pn.serve({"cevns": create_app}, ...)`` programmatically (no script path to resolve).
+options of :func:`add_serve_arguments`. The server logic itself is :func:`serve`, which builds
+Panel's server for ``{"cevns": create_app}`` programmatically (no script path to resolve).
 
 Defaults (each can be changed on the command line):
 
@@ -16,16 +16,23 @@ Defaults (each can be changed on the command line):
 * health checks without login: ``/liveness`` (Panel) and ``/health`` (JSON ``{"status": "ok",
   "version": ..., "sessions": n, "pid": ...}``; the sessions of the answering process);
 * no password unless ``--basic-auth`` (a password, or a JSON file ``{"user": "password"}``) or the
-  ``PANEL_BASIC_AUTH`` environment variable is given. Logins are signed with ``--cookie-secret`` /
-  ``PANEL_COOKIE_SECRET``; without one a random secret is generated at each start (logins do
-  not survive a restart, a warning says so). It is generated before ``--num-procs`` forks, so the
-  worker processes share it; separate instances behind one load balancer need a common one.
+  ``PANEL_BASIC_AUTH`` environment variable is given (a value with ``/`` or ending in ``.json``
+  that is not a file is an error, never the password). Logins are signed with
+  ``--cookie-secret`` / ``PANEL_COOKIE_SECRET``; without one a random secret is generated at each
+  start (logins do not survive a restart, a warning says so). It is generated before
+  ``--num-procs`` forks, so the worker processes share it; separate instances behind one load
+  balancer need a common one. The login pages and rules are :mod:`dashboard.auth`'s;
+* limits on what one client may ask (URL and value length, pages and requests per second, open
+  sessions, upload and websocket message size; :class:`dashboard.limits.Limits`, options in
+  :mod:`dashboard.server_cli`), checked with security headers for every request by
+  :class:`dashboard.guard.Guard`, installed on the server before it serves its first request.
 
-Also: with ``--basic-auth`` Panel's login/logout pages are served without Panel's CDN (like
-the dashboard itself, they request nothing outside the server). With ``--num-procs N`` the
-workers stop by themselves within a second when the parent process is killed (Tornado does not
-pass SIGTERM on). ``panel serve dashboard/app.py --plugins dashboard.server`` adds ``/health`` to
-a ``panel serve`` command (e.g. for OAuth, which ``cevns serve`` does not offer).
+Also: nothing is written to disk (the login pages come from the package; logouts are shared by
+``--num-procs`` workers in anonymous shared memory), so a killed server leaves no files behind.
+With ``--num-procs N`` the workers stop by themselves within a second when the parent process is
+killed (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
+dashboard.server`` adds ``/health`` to a ``panel serve`` command (e.g. for OAuth, which ``cevns
+serve`` does not offer; the limits and the login of this module do not apply there).
 
 Nothing here imports Panel at import time: the ``cevns`` command line builds its ``serve``
 sub-command from :func:`add_serve_arguments` without loading Panel.
@@ -33,24 +40,22 @@ sub-command from :func:`add_serve_arguments` without loading Panel.
 
 from __future__ import annotations
 
-import argparse
-import atexit
 import contextlib
 import ipaddress
 import json
 import logging
 import os
-import re
 import secrets
 import socket
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from cevns_core import __version__
 from cevns_core.errors import CevnsError
+
+from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = [
     "APP_NAME",
@@ -62,7 +67,9 @@ __all__ = [
     "ServeError",
     "add_serve_arguments",
     "health_handler",
+    "limits_from_args",
     "main",
+    "run",
     "serve",
     "server_kwargs",
     "websocket_origins",
@@ -80,6 +87,11 @@ DEFAULT_UNUSED_SESSION_LIFETIME_MS = 60_000
 DEFAULT_CHECK_UNUSED_SESSIONS_MS = 10_000
 #: Seconds within which a served page must open its websocket (Bokeh's default).
 DEFAULT_SESSION_TOKEN_EXPIRATION_S = 300
+#: Largest HTTP request body (the login form) and request head (URL, cookies), in bytes.
+HTTP_MAX_BODY_BYTES = 65_536
+HTTP_MAX_HEADER_BYTES = 65_536
+#: Seconds an HTTP connection may stay idle, or take to send a request body.
+HTTP_IDLE_TIMEOUT_S = 60
 #: Endpoints answered without login.
 LIVENESS_PATH = "liveness"
 HEALTH_PATH = "/health"
@@ -143,8 +155,11 @@ def _check_basic_auth(value: str) -> str:
     """A users file must be a JSON object of user names to passwords (checked before starting)."""
     path = Path(value)
     if not path.is_file():
-        if value.endswith(".json"):
-            raise ServeError(f"--basic-auth: the users file {value!r} does not exist")
+        if value.endswith(".json") or "/" in value or os.sep in value or value.startswith("~"):
+            raise ServeError(
+                f"--basic-auth: the users file {value!r} does not exist (a value with '/' or "
+                "ending in .json is read as a file name, never used as the password)"
+            )
         if len(value) < 8:
             log.warning("the basic-auth password is shorter than 8 characters")
         return value
@@ -179,12 +194,15 @@ def server_kwargs(
     use_xheaders: bool = False,
     admin: bool = False,
     warm: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
     environ: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Validated keyword arguments for ``pn.serve`` (no server is started).
 
     ``basic_auth``/``cookie_secret`` fall back to ``PANEL_BASIC_AUTH``/``PANEL_COOKIE_SECRET`` in
-    ``environ`` (default :data:`os.environ`). Raises :class:`ServeError` on invalid options.
+    ``environ`` (default :data:`os.environ`). ``limits`` sets the websocket message size and
+    the HTTP server's buffers (the other limits are checked by :class:`dashboard.guard.Guard`).
+    Raises :class:`ServeError` on invalid options.
     """
     env = os.environ if environ is None else environ
     if not 0 <= port <= 65535:
@@ -224,6 +242,16 @@ def server_kwargs(
         "admin": admin,
         "warm": warm,
         "use_xheaders": use_xheaders,
+        "websocket_max_message_size": limits.max_message_bytes,
+        "http_server_kwargs": {
+            # the only request with a body is the login form
+            "max_body_size": HTTP_MAX_BODY_BYTES,
+            "max_header_size": HTTP_MAX_HEADER_BYTES,
+            # what one connection may make the server buffer (a websocket message and more)
+            "max_buffer_size": limits.max_message_bytes + 2**20,
+            "idle_connection_timeout": HTTP_IDLE_TIMEOUT_S,
+            "body_timeout": HTTP_IDLE_TIMEOUT_S,
+        },
     }
     if num_procs > 1:
         kwargs["num_procs"] = num_procs
@@ -300,19 +328,26 @@ def serve(
     show: bool = False,
     num_threads: int | None = None,
     reuse_sessions: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
     **options: Any,
 ) -> Any:
     """Serve ``app`` (default :func:`dashboard.app.create_app`) at ``/cevns``.
 
-    ``options`` are those of :func:`server_kwargs`. With ``threaded=True`` the server runs in a
-    thread and the thread is returned (``.stop()`` ends it; one process only); otherwise this
-    call blocks until the server stops (Ctrl-C).
+    ``options`` are those of :func:`server_kwargs`; ``limits`` are checked for every request
+    (:class:`dashboard.guard.Guard`) and, with a password, govern the login
+    (:class:`dashboard.auth.LoginManager`). With ``threaded=True`` the server runs in a thread and
+    the thread is returned (``.stop()`` ends it; one process only); otherwise this call blocks
+    until the server stops (Ctrl-C, SIGTERM).
     """
-    kwargs = server_kwargs(**options)
+    kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
         raise ServeError("a threaded server runs in one process: use num_procs=1")
 
     import panel as pn
+
+    from .auth import LoginManager, token_exclusions
+    from .guard import Guard, install_log_filters
+    from .upload import set_upload_limits
 
     if app is None:
         from dashboard.app import create_app as app
@@ -323,17 +358,26 @@ def serve(
     if reuse_sessions:
         pn.config.reuse_sessions = True
     prefix = f"/{kwargs['prefix']}" if "prefix" in kwargs else ""
-    if "basic_auth" in kwargs:
-        kwargs.update(_offline_auth_templates(prefix))
+    login = None
+    basic_auth = kwargs.pop("basic_auth", None)
+    if basic_auth:
+        # our own login pages and checks instead of Panel's basic auth (made before the
+        # workers fork: they share the record of logouts)
+        login = LoginManager(basic_auth, kwargs["cookie_secret"], limits, prefix=prefix)
+        kwargs["auth_provider"] = login.auth_provider()
+        kwargs["extra_patterns"] = [*kwargs["extra_patterns"], *login.extra_patterns()]
+        kwargs.update(token_exclusions())
+    guard = Guard(limits, login=login)
+    install_log_filters()
+    set_upload_limits(limits)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
-    if not threaded:
-        print(
-            f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
-            f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",
-            flush=True,
-        )
     if threaded:
-        return pn.serve({APP_NAME: app}, show=show, threaded=True, verbose=False, **kwargs)
+        return _serve_in_thread({APP_NAME: app}, guard, show=show, **kwargs)
+    print(
+        f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
+        f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",
+        flush=True,
+    )
     parent = os.getpid()
     try:
         # with num_procs > 1 the workers are forked in here; the parent stays in tornado's
@@ -343,6 +387,7 @@ def serve(
         raise ServeError(
             f"cannot listen on {host}:{kwargs['port']}: {exc.strerror or exc}"
         ) from None
+    guard.install(server)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
     server.start()
@@ -350,38 +395,35 @@ def serve(
     return None
 
 
-def _offline_auth_templates(prefix: str) -> dict[str, str]:
-    """Panel's login and logout pages, with its CDN replaced by the server's own static files.
+def _serve_in_thread(apps: dict[str, Any], guard: Any, **kwargs: Any) -> Any:
+    """``pn.serve(..., threaded=True)`` with the guard installed before the first request."""
+    import uuid
 
-    Panel's templates load the favicon and logo from ``cdn.holoviz.org``; the dashboard requests
-    nothing outside the server (a lab may have no internet). The rewritten templates are
-    temporary files, read once when the server starts and removed when the process exits.
-    """
-    import panel
+    import panel as pn
+    from panel.io.server import get_server
+    from panel.io.threads import StoppableThread
+    from tornado.ioloop import IOLoop
 
-    static = f"{prefix}/static/extensions/panel/"
-    templates = Path(panel.__file__).resolve().parent / "_templates"
-    out: dict[str, str] = {}
-    for option, name in (
-        ("login_template", "basic_login.html"),
-        ("logout_template", "logout.html"),
-    ):
-        try:
-            text = (templates / name).read_text(encoding="utf-8")
-        except OSError:  # another Panel layout: keep Panel's own page
-            continue
-        text = re.sub(r"\{\{\s*PANEL_CDN\s*\}\}", static, text)
-        fd, path = tempfile.mkstemp(prefix="cevns-", suffix=f"-{name}")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        atexit.register(_remove, path)
-        out[option] = path
-    return out
+    loop = IOLoop(make_current=False)
+    server_id = uuid.uuid4().hex
 
+    def run_server(**options: Any) -> Any:
+        server = get_server(apps, start=False, **options)
+        guard.install(server)
+        server.start()
+        with contextlib.suppress(RuntimeError):  # the loop was stopped by .stop()
+            server.io_loop.start()
+        return server
 
-def _remove(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
+    thread = StoppableThread(
+        target=run_server,
+        io_loop=loop,
+        owns_loop=True,
+        kwargs={**kwargs, "loop": loop, "server_id": server_id, "verbose": False},
+    )
+    pn.state._threads[server_id] = thread
+    thread.start()
+    return thread
 
 
 def _stop_when_orphaned(server: Any, parent: int, period_ms: int = 1000) -> None:
@@ -400,146 +442,5 @@ def _stop_when_orphaned(server: Any, parent: int, period_ms: int = 1000) -> None
     PeriodicCallback(check, period_ms).start()
 
 
-# ------------------------------------------------------------------------------------ command line
-def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the server options to ``parser`` (``cevns serve`` and ``python -m dashboard``)."""
-    net = parser.add_argument_group("network")
-    net.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
-    )
-    net.add_argument(
-        "--address",
-        default=DEFAULT_ADDRESS,
-        help=f"listen address (default {DEFAULT_ADDRESS}: this machine only; 0.0.0.0: all)",
-    )
-    net.add_argument(
-        "--allow-websocket-origin",
-        action="append",
-        default=[],
-        metavar="HOST[:PORT]",
-        help="extra allowed websocket origin, e.g. the public name of a reverse proxy "
-        "(repeatable; the listen host:port and localhost forms are always allowed)",
-    )
-    net.add_argument(
-        "--prefix", default=None, help="URL prefix, e.g. 'cevns-lab' behind a reverse proxy"
-    )
-    net.add_argument(
-        "--use-xheaders",
-        action="store_true",
-        help="trust X-Real-Ip/X-Forwarded-For/X-Forwarded-Proto (only behind a proxy)",
-    )
-    net.add_argument("--show", action="store_true", help="open a browser tab")
-
-    work = parser.add_argument_group("processes and sessions")
-    work.add_argument(
-        "--num-procs",
-        type=int,
-        default=1,
-        help="worker processes sharing the port (default 1; each has its own memory and caches)",
-    )
-    work.add_argument(
-        "--num-threads",
-        type=int,
-        default=None,
-        help="threads for callbacks in each process (default: callbacks on the event loop)",
-    )
-    work.add_argument(
-        "--unused-session-lifetime",
-        type=int,
-        default=DEFAULT_UNUSED_SESSION_LIFETIME_MS,
-        metavar="MS",
-        help="drop a session this long after its last connection closed "
-        f"(default {DEFAULT_UNUSED_SESSION_LIFETIME_MS} ms)",
-    )
-    work.add_argument(
-        "--check-unused-sessions",
-        type=int,
-        default=DEFAULT_CHECK_UNUSED_SESSIONS_MS,
-        metavar="MS",
-        help="how often to look for unused sessions "
-        f"(default {DEFAULT_CHECK_UNUSED_SESSIONS_MS} ms)",
-    )
-    work.add_argument(
-        "--session-token-expiration",
-        type=int,
-        default=DEFAULT_SESSION_TOKEN_EXPIRATION_S,
-        metavar="S",
-        help="a served page must connect within this many seconds "
-        f"(default {DEFAULT_SESSION_TOKEN_EXPIRATION_S})",
-    )
-    work.add_argument(
-        "--reuse-sessions",
-        action="store_true",
-        help="serve new pages from a rendered first session (faster page loads)",
-    )
-    work.add_argument(
-        "--warm", action="store_true", help="build the page once before serving (num-procs 1)"
-    )
-    work.add_argument(
-        "--admin", action="store_true", help="Panel's admin page at /admin (per process)"
-    )
-
-    auth = parser.add_argument_group("password protection")
-    auth.add_argument(
-        "--basic-auth",
-        default=None,
-        metavar="PASSWORD|USERS.json",
-        help=f"require a login: one password, or a JSON file {{user: password}} "
-        f"(default: ${_BASIC_AUTH_ENV}; prefer the file or the variable, a password on the "
-        "command line is visible in the process list)",
-    )
-    auth.add_argument(
-        "--cookie-secret",
-        default=None,
-        help=f"secret that signs the login cookie (default: ${_COOKIE_SECRET_ENV}; "
-        "else random per start). Create one with `panel secret`",
-    )
-    parser.add_argument(
-        "--log-level",
-        default="info",
-        choices=("debug", "info", "warning", "error"),
-        help="server log level (default info)",
-    )
-    return parser
-
-
-def run(args: argparse.Namespace) -> None:
-    """Serve with the options parsed by :func:`add_serve_arguments` (blocks)."""
-    level = getattr(logging, args.log_level.upper())
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bokeh").setLevel(level)
-    serve(
-        show=args.show,
-        num_threads=args.num_threads,
-        reuse_sessions=args.reuse_sessions,
-        port=args.port,
-        address=args.address,
-        allow_websocket_origin=args.allow_websocket_origin,
-        num_procs=args.num_procs,
-        unused_session_lifetime_ms=args.unused_session_lifetime,
-        check_unused_sessions_ms=args.check_unused_sessions,
-        session_token_expiration_s=args.session_token_expiration,
-        basic_auth=args.basic_auth,
-        cookie_secret=args.cookie_secret,
-        prefix=args.prefix,
-        use_xheaders=args.use_xheaders,
-        admin=args.admin,
-        warm=args.warm,
-    )
-
-
-def main(argv: Sequence[str] | None = None, *, prog: str = "python -m dashboard") -> int:
-    """Parse ``argv`` and serve; an invalid option prints one line and returns 2."""
-    parser = argparse.ArgumentParser(
-        prog=prog, description="Serve the CEvNS workbench dashboard at http://ADDRESS:PORT/cevns."
-    )
-    add_serve_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        run(args)
-    except ServeError as exc:
-        sys.stderr.write(f"{prog}: error: {exc}\n")
-        return 2
-    except KeyboardInterrupt:  # Ctrl-C while tornado's parent process waits for its workers
-        return 130
-    return 0
+# the command line lives in its own module; its names are part of this one's interface
+from .server_cli import add_serve_arguments, limits_from_args, main, run  # noqa: E402

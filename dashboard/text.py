@@ -11,7 +11,14 @@ from __future__ import annotations
 import html
 from typing import Any
 
-__all__ = ["MAX_SHOWN_CHARS", "MAX_VALUE_CHARS", "plain", "shown_value", "truncated"]
+__all__ = [
+    "MAX_SHOWN_CHARS",
+    "MAX_VALUE_CHARS",
+    "clipped",
+    "plain",
+    "shown_value",
+    "truncated",
+]
 
 #: Longest message shown in a notification or pane (characters, before escaping).
 MAX_SHOWN_CHARS = 400
@@ -24,6 +31,11 @@ def truncated(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (for names inside a sentence)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def plain(text: Any, limit: int = MAX_SHOWN_CHARS) -> str:

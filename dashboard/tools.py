@@ -21,11 +21,10 @@ from . import export
 from .config import apply_config, config_to_json, load_config, state_to_config
 from .errors import notify_error
 from .state import SessionState
+from .upload import BoundedFileDropper
 
 __all__ = ["tools_card"]
 
-#: Largest file the configuration upload takes from the browser (larger ones are refused there).
-UPLOAD_LIMIT = "10MB"
 
 _COPY_JS = """
 navigator.clipboard.writeText(source.value).then(
@@ -77,13 +76,13 @@ def tools_card(
     save = _download(
         "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
     )
+    save.description = "The experiment (the core's spec), the band and the view, as JSON."
     # a FileDropper uploads in chunks (a file input sends one websocket message, and one above
-    # Bokeh's 20 MB message limit closes the session) and refuses files above its own limit
-    # in the browser; files above MAX_CONFIG_BYTES but below that reach load_config, which names
-    # the limit
-    upload = pn.widgets.FileDropper(
+    # the server's message limit closes the session); files above the server's --max-upload-size
+    # are refused in the browser and, chunk by chunk, on the server; files above MAX_CONFIG_BYTES
+    # but below that reach load_config, which names the limit
+    upload = BoundedFileDropper(
         accepted_filetypes=[".json", "application/json"],
-        max_file_size=UPLOAD_LIMIT,
         multiple=False,
         sizing_mode="stretch_width",
     )
@@ -123,7 +122,8 @@ def tools_card(
                 *(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig in spectra.figures()),
                 sizing_mode="stretch_width",
             )
-        return export.html_report(obj, "CEvNS workbench — Recoil spectra", state.spec())
+        rows = export.parameter_rows(state.values())
+        return export.html_report(obj, "CEvNS workbench — Recoil spectra", rows)
 
     code = pn.widgets.TextAreaInput(
         value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False

@@ -8,7 +8,9 @@ object lacks, so the physics code can move without touching this module):
 * ``sin2_theta_W`` (tree-level electron couplings) and ``flavour_radius`` (SM charge-radius
   flavour dependence relative to ν_μ, −Δg_V^p of ``cevns_core.weak_charges.flavour_radius_shift``
   for the electron's charge −1, evaluated at Q = √(2m_eT));
-* ``mu_nu_<α>_muB``, ``r2_<α>_cm2``, ``r2_<αβ>_cm2``, ``charge_radius_convention``,
+* the effective magnetic moments (``physics.effective_magnetic_moments_muB()`` when the object
+  has it: flavour-basis moments and transition moments in the mass basis; else
+  ``mu_nu_<α>_muB``), ``r2_<α>_cm2``, ``r2_<αβ>_cm2``, ``charge_radius_convention``,
   ``millicharge_<α>``, ``millicharge_<αβ>``;
 * ``zprime_model``, ``zprime_coupling``, ``zprime_mass_MeV``, ``scalar_coupling``,
   ``scalar_mass_MeV``;
@@ -17,7 +19,8 @@ object lacks, so the physics code can move without touching this module):
 
 Quark NSI, the nucleon coupling scheme, the scalar nuclear charge and ``mm_exact`` (the ν–e
 magnetic-moment formula is already exact) do not enter ν–e scattering. The sterile oscillation
-acts on the flux and is applied by the rate engine through ``physics.survival_probability``.
+acts on the flux and is applied by the rate engine (disappearance and, ν–e depending on the
+flavour, appearance: ``physics.transition_probability``).
 
 For incoming ν_α (or ν̄_α) the cross section on a free electron is a sum over final flavours β of
 the weak term of :mod:`.standard_model` with the channel's (g_V, g_A), plus the magnetic-moment and
@@ -76,6 +79,15 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 def _radius_key(a: str, b: str) -> str:
     """Suffix of the NewPhysics radius/charge names: "e" for the diagonal, "emu" for a pair."""
     return a if a == b else _PAIR_NAMES[_pair(a, b)]
+
+
+def _moments(physics: Any, get: Any) -> dict[str, float]:
+    """μ_να per lepton family: the physics object's effective moments (flavour basis ⊕
+    transition moments) when it has them, else its ``mu_nu_<α>_muB``."""
+    effective = getattr(physics, "effective_magnetic_moments_muB", None)
+    if callable(effective):
+        return {a: float(effective()[a]) for a in _LEPTONS}
+    return {a: float(get(f"mu_nu_{a}_muB")) for a in _LEPTONS}
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,7 @@ class ElectronInteractions:
         model = cls(
             sin2_theta_W=float(get("sin2_theta_W", SW2_LOW)),
             flavour_radius=bool(get("flavour_radius", False)),
-            magnetic_moment_muB={a: float(get(f"mu_nu_{a}_muB")) for a in _LEPTONS},
+            magnetic_moment_muB=_moments(physics, get),
             charge_radius_cm2={p: float(get(f"r2_{_radius_key(*p)}_cm2")) for p in _PAIR_NAMES},
             charge_radius_convention=convention,
             millicharge_e={p: float(get(f"millicharge_{_radius_key(*p)}")) for p in _PAIR_NAMES},

@@ -6,7 +6,9 @@ E_min(T) = ½(T + √(T² + 2m_eT)) (the inverse of T_max for the electron mass)
 electron is c₀(T) + c₁(T)/E + c₂(T)/E² for every interaction of :mod:`.model`, so the E-integral
 is the same three flux moments the CEvNS engine uses (:func:`cevns_core.rates.flux_kernel` with
 M = m_e: fixed Gauss–Legendre nodes split at the flux's kinks, lines added analytically, the
-physics object's oscillation / sterile survival probability applied at the source distance).
+physics object's oscillation applied at the source distance). ν–e depends on the flavour, so a
+flavour that appears in flight (sterile 3+1, :func:`cevns_core.arrival.arrival_kernels`) scatters
+with its own cross section.
 Z_eff(T) is the stepping approximation (:mod:`.binding`) or Z (``binding="free"``).
 
 The result mirrors :class:`cevns_core.rates.RecoilSpectrum`: a breakdown per (element, flavour)
@@ -25,10 +27,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_array, as_float
+from ..arrival import arrival_kernels
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ..materials import Material
-from ..rates import MAX_NUCLEI, MAX_RECOIL_POINTS, Breakdown, flux_kernel, target_nuclei
+from ..rates import MAX_NUCLEI, MAX_RECOIL_POINTS, Breakdown, target_nuclei
 from ..sources.base import Source
 from ..units import M_E_MeV
 from .binding import effective_electrons, element_symbol
@@ -135,10 +138,12 @@ def electron_recoil_spectrum(
     T_MeV = T * 1e-3
     parts: dict[tuple[str, str], Array] = {}
     for flavour in flavours:
-        coefficients = model.coefficients(flavour, T_MeV)
-        kernel = flux_kernel(source, M_E_MeV, T, flavour, physics)
-        with np.errstate(invalid="ignore"):  # ∞·0 at T = 0 beyond every flux end point
-            per_electron = kernel.integrate(*coefficients)
+        per_electron = np.zeros_like(T)
+        # ν–e depends on the flavour (charged current for ν_e): a flavour that appears in
+        # flight (sterile 3+1) scatters with its own cross section
+        for final, kernel in arrival_kernels(source, M_E_MeV, T, flavour, physics):
+            with np.errstate(invalid="ignore"):  # ∞·0 at T = 0 beyond every flux end point
+                per_electron = per_electron + kernel.integrate(*model.coefficients(final, T_MeV))
         for symbol, count in atoms.items():
             parts[(symbol, flavour)] = count * electrons[symbol] * per_electron
     unit = "events/keVee" if source.normalisation == "fluence" else "events/keVee/s"

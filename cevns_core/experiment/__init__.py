@@ -6,10 +6,13 @@
   :func:`from_spec`, :func:`to_python`, :func:`read_spec` (each piece to plain data and back:
   :mod:`~cevns_core.experiment.parts`);
 * :mod:`~cevns_core.experiment.presets` — the presets of ``data/experiments/*.json``;
-* :mod:`~cevns_core.experiment.band` — the uncertainty band (flux ⊕ form factor ⊕ quenching).
+* :mod:`~cevns_core.experiment.band` — the uncertainty band (flux ⊕ form factor ⊕ quenching);
+* :mod:`~cevns_core.experiment.electron_recoils` — the ν–e channel (electron recoils through the
+  same response, next to CEvNS; ``Experiment(electron_recoils=True)``).
 """
 
 from .band import BAND_MODELS, UncertaintyBand, uncertainty_band
+from .electron_recoils import CHANNEL_LABELS, CHANNELS
 from .experiment import Counts, Experiment
 from .presets import (
     experiment,
@@ -31,6 +34,8 @@ from .spec import (
 
 __all__ = [
     "BAND_MODELS",
+    "CHANNELS",
+    "CHANNEL_LABELS",
     "MAX_SPEC_BYTES",
     "SPEC_FORMAT",
     "SPEC_VERSION",

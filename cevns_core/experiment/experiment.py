@@ -25,6 +25,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import ValidatedParameters, as_array, as_int
 from ..detector import Detector
+from ..electron_scattering.spectrum import ElectronRecoilSpectrum
 from ..errors import CevnsError
 from ..kinematics import T_max_keV
 from ..nuclear_model import check_nuclear_choice
@@ -32,6 +33,8 @@ from ..nuclei import isotope
 from ..rates import MAX_BINS, BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
 from ..sources import Continuum, Line, Source
 from ..weak_charges import StandardModel
+from . import electron_recoils as _er
+from .electron_recoils import CHANNELS
 
 __all__ = ["Counts", "Experiment"]
 
@@ -49,7 +52,10 @@ class Counts:
     """Expected events over the exposure, with their breakdown.
 
     ``divergence`` names the term that makes a count of every recoil infinite (then the total,
-    the flavours it concerns and every isotope are ``math.inf``); None otherwise.
+    the flavours it concerns and every isotope are ``math.inf``); None otherwise. With the
+    electron-recoil channel on, ``by_channel`` splits the total into ``"cevns"`` and
+    ``"electron"`` (ν–e) and ``by_isotope`` holds ``"<element> electrons"`` entries too
+    (:mod:`cevns_core.experiment.electron_recoils`); None otherwise.
     """
 
     total: float
@@ -57,6 +63,7 @@ class Counts:
     by_isotope: dict[str, float]
     unit: str = "events"
     divergence: str | None = None
+    by_channel: dict[str, float] | None = None
 
     def __float__(self) -> float:
         return self.total
@@ -71,6 +78,8 @@ class Counts:
         }
         if self.divergence is not None:
             out["divergence"] = self.divergence
+        if self.by_channel is not None:
+            out["by_channel"] = self.by_channel
         return out
 
 
@@ -100,6 +109,11 @@ class _FlavourSubset(Source):
         """The full source's baseline (oscillations), if it has one."""
         return getattr(self.source, "distance_m", None)
 
+    @property
+    def distance_spread_m(self) -> float:
+        """The full source's baseline spread (oscillation averaging), 0 if it has none."""
+        return getattr(self.source, "distance_spread_m", 0.0)
+
     def components(self) -> tuple[Continuum | Line, ...]:
         """The full source's components of the kept flavours."""
         return tuple(c for c in self.source.components() if c.flavour in self.flavours_kept)
@@ -128,21 +142,43 @@ class Experiment(ValidatedParameters):
     physics = param.ClassSelector(
         class_=StandardModel, default=None, allow_None=True, doc="None: the Standard Model."
     )
-    form_factor = param.Parameter(default="helm", doc="Nuclear model name or NuclearModel.")
+    form_factor = param.Parameter(
+        default="helm",
+        doc="Nuclear model name or NuclearModel.",
+        label="Form-factor model",
+        metadata={"unit": ""},
+    )
     form_factor_params = param.Dict(
         default={},
         doc="Parameters of the form-factor model (e.g. {'s_fm': 0.9}); a value may be a mapping "
         "isotope name or element symbol → value.",
+        label="Form-factor parameters",
+        metadata={"unit": ""},
     )
     skin_fm = param.Parameter(
         default=0.0,
         doc="Neutron skin R_n − R_p in fm: one number for every nucleus, or a mapping isotope "
         "name or element symbol → fm (e.g. {'Cs': 0.3, 'I': 0.25}); nuclei not named get 0.",
+        label="Neutron skin R_n − R_p",
+        metadata={"unit": "fm"},
     )
     R_n_fm = param.Parameter(
         default=None,
         doc="Neutron rms radius in fm, overriding the skin: None, one number, or a mapping isotope "
         "name or element symbol → fm.",
+        label="Neutron rms radius R_n",
+        metadata={"unit": "fm"},
+    )
+    electron_recoils = param.Boolean(
+        default=False,
+        doc="Add the ν–e elastic-scattering channel: electron recoils (keVee, no quenching) "
+        "through the same response, in observed_counts and counts next to CEvNS (off: CEvNS "
+        "only).",
+    )
+    electron_binding = param.Selector(
+        default="stepping",
+        objects=["stepping", "free"],
+        doc="Atomic binding of the target electrons for ν–e: stepping approximation or free.",
     )
 
     def __init__(self, **params: Any) -> None:
@@ -261,7 +297,7 @@ class Experiment(ValidatedParameters):
 
     def _energy_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
         self.check_threshold()
-        return binned_counts(
+        counts = binned_counts(
             self.source,
             self.detector,
             bin_edges,
@@ -270,6 +306,23 @@ class Experiment(ValidatedParameters):
             exposure=self.exposure_factor,
             **self.form_factor_options(),
         )
+        if self.electron_recoils:
+            electrons = self.electron_observed_counts(counts.bin_edges)
+            counts = BinnedCounts(counts.bin_edges, counts.unit, counts.parts | electrons.parts)
+        return counts
+
+    # --------------------------------------------------------------------------- ν–e channel
+    def electron_spectrum(self, T_keV: ArrayLike) -> ElectronRecoilSpectrum:
+        """ν–e dN/dT_ee per (element, flavour), events/keVee over the exposure, no response."""
+        return _er.electron_spectrum(self, T_keV)
+
+    def electron_observed_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
+        """ν–e counts per observable bin before the timing acceptance (:mod:`.electron_recoils`)."""
+        return _er.electron_observed_counts(self, bin_edges)
+
+    def observed_channels(self, bin_edges: ArrayLike) -> dict[str, BinnedCounts]:
+        """:meth:`observed_counts` per channel: ``{"cevns": ..., "electron": ...}`` (if on)."""
+        return _er.split_channels(self.observed_counts(bin_edges))
 
     def observed_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
         """Expected counts in bins of the detector's observable (with the full response).
@@ -362,16 +415,7 @@ class Experiment(ValidatedParameters):
     def timing_fractions(self) -> dict[str, float]:
         """Accepted fraction per flavour for the detector's timing window/efficiency (π-DAR)."""
         self._require_parts()
-        det = self.detector
-        if det.timing_window_us is None and det.timing_efficiency is None:
-            return {}
-        time_pdf = getattr(self.source, "time_pdf", None)
-        if time_pdf is None:
-            return {}
-        return {
-            f: det.timing_fraction(lambda t_us, f=f: time_pdf(f, np.asarray(t_us) * 1e3) * 1e3)
-            for f in self.source.flavours()
-        }
+        return self.detector.timing_fractions(self.source)
 
     def counts(self) -> Counts:
         """Expected events after threshold, quenching, smearing and efficiency (:class:`Counts`).
@@ -382,10 +426,15 @@ class Experiment(ValidatedParameters):
         det = self.detector
         smooth = det.resolution is None and det.efficiency is None
         counts = self.observed_counts(self.analysis_bins(_COARSE_BINS if smooth else _FINE_BINS))
+        channels = None
+        if self.electron_recoils:
+            split = _er.split_channels(counts)
+            channels = {c: float(split[c].total.sum()) if c in split else 0.0 for c in CHANNELS}
         return Counts(
             total=float(counts.total.sum()),
             by_flavour={k: float(v.sum()) for k, v in counts.by_flavour().items()},
             by_isotope={k: float(v.sum()) for k, v in counts.by_isotope().items()},
+            by_channel=channels,
         )
 
     def all_recoil_counts(self) -> Counts:
@@ -395,6 +444,8 @@ class Experiment(ValidatedParameters):
         dσ/dT ∝ 1/T; a millicharge, ∝ 1/T²; ``physics.zero_recoil_divergence``) the number of
         recoils down to T = 0 is infinite: the flavours concerned, every isotope and the total are
         ``math.inf`` and ``divergence`` names the term; the other flavours keep their finite count.
+        With the ν–e channel on, every electron recoil (0 to T_max) is added, by the same rule
+        for free electrons (:func:`~cevns_core.experiment.electron_recoils.electron_every_recoil`).
 
         Examples
         --------
@@ -405,6 +456,8 @@ class Experiment(ValidatedParameters):
         (inf, inf, 'a neutrino magnetic moment (dσ/dT ∝ 1/T)')
         """
         self._require_parts()
+        if self.electron_recoils:
+            return _er.with_every_electron(self, self.copy(electron_recoils=False))
         ideal = self.ideal()
         flavours = self.source.flavours()
         reasons: dict[str, str | None] = dict.fromkeys(flavours)

@@ -19,7 +19,8 @@ Format (version 1)::
      "exposure": {"mass_kg": ..., "live_time_days": ... | null},
      "nuclear": {"form_factor": "helm", "form_factor_params": {...},
                  "skin_fm": number | {nucleus: fm}, "R_n_fm": null | number | {nucleus: fm}},
-     "physics": null | {"class": "NewPhysics", "params": {the parameters not at their default}}}
+     "physics": null | {"class": "NewPhysics", "params": {the parameters not at their default}},
+     "electron_recoils": {"binding": "stepping" | "free"}}   (only with the ν–e channel on)
 
 * Composite sources hold their members as nested ``{"type", "params"}`` entries
   (``params["sources"]``); tabulated sources hold their arrays as lists (and their
@@ -89,6 +90,7 @@ _TOP_KEYS = (
     "exposure",
     "nuclear",
     "physics",
+    "electron_recoils",
 )
 
 
@@ -115,7 +117,7 @@ def to_spec(exp: Experiment) -> dict[str, Any]:
             "nuclear.form_factor: a NuclearModel object cannot be written to a spec; give the "
             "model by name with form_factor_params, skin_fm and R_n_fm"
         )
-    return {
+    spec = {
         "format": SPEC_FORMAT,
         "version": SPEC_VERSION,
         "name": exp.name,
@@ -136,6 +138,9 @@ def to_spec(exp: Experiment) -> dict[str, Any]:
         },
         "physics": physics_to_spec(exp.physics),
     }
+    if exp.electron_recoils:  # written only when on: specs without the channel are unchanged
+        spec["electron_recoils"] = {"binding": exp.electron_binding}
+    return spec
 
 
 def from_spec(spec: Mapping[str, Any]) -> Experiment:
@@ -183,6 +188,7 @@ def from_spec(spec: Mapping[str, Any]) -> Experiment:
             extra = {"notes": data.get("notes", ""), "published": data.get("published", {})}
     if labels["name"]:
         extra["name"] = labels["name"]
+    extra.update(_electron_channel(top.get("electron_recoils")))
     return _at(
         "spec",
         Experiment,
@@ -195,6 +201,20 @@ def from_spec(spec: Mapping[str, Any]) -> Experiment:
         **nuclear,
         **extra,
     )
+
+
+def _electron_channel(entry: Any) -> dict[str, Any]:
+    """Experiment parameters of the ``electron_recoils`` entry (absent or null: off)."""
+    if entry is None:
+        return {}
+    channel = _mapping(entry, "electron_recoils", ("binding",))
+    binding = channel.get("binding", "stepping")
+    allowed = Experiment.param.electron_binding.objects
+    if binding not in allowed:
+        raise CevnsError(
+            f"electron_recoils.binding: must be one of {', '.join(allowed)}, got {binding!r}"
+        )
+    return {"electron_recoils": True, "electron_binding": binding}
 
 
 # ------------------------------------------------------------------------------------ files

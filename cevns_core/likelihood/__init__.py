@@ -2,7 +2,8 @@
 
 * :mod:`~cevns_core.likelihood.components` — nuisances, shape effects, components;
 * :mod:`~cevns_core.likelihood.model` — :class:`BinnedPoissonModel`: Baker–Cousins χ² with
-  normalisation and shape nuisances, profiled for many signal vectors at once;
+  normalisation and shape nuisances, profiled for many signal vectors at once (its per-data-set
+  blocks in :mod:`~cevns_core.likelihood.blocks`);
 * :mod:`~cevns_core.likelihood.tables` — the energy × time data sets (CsI 2021, CsI 2017);
 * :mod:`~cevns_core.likelihood.analyses` — :class:`DataSetLikelihood`: a data set with the
   experiment that predicts its signal, its templates and nuisances;

@@ -169,9 +169,11 @@ class Likelihood:
         *,
         return_nuisances: bool = False,
         fixed: Mapping[str, float] | None = None,
+        start: ArrayLike | None = None,
     ) -> Array | tuple[Array, Array]:
-        """Profiled χ² of signal vectors (..., n_cells) (see :meth:`BinnedPoissonModel.chi2`)."""
-        return self.model.chi2(signal, return_nuisances=return_nuisances, fixed=fixed)
+        """Profiled χ² of signal vectors (..., n_cells) (see :meth:`BinnedPoissonModel.chi2`;
+        ``start``: nuisance values to start the profile from, e.g. a neighbouring point's)."""
+        return self.model.chi2(signal, return_nuisances=return_nuisances, fixed=fixed, start=start)
 
     def chi2_at(self, signal: ArrayLike, nuisances: Mapping[str, float] | None = None) -> Array:
         """χ² at given nuisance values (no profiling)."""

@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import to_float_array
 from ..errors import CevnsError
+from .blocks import _Block
 from .components import Component, Nuisance, ShapeEffect
 
 __all__ = ["BinnedPoissonModel", "Component", "Nuisance", "ShapeEffect"]
@@ -46,109 +47,6 @@ _MAX_ITER = 60
 _TOL = 1e-10
 _TRUST = 3.0
 _CHUNK = 128
-
-
-class _Block:
-    """The cells of one data set with its components and its nuisances (global indices)."""
-
-    def __init__(self, cells: slice, observed: Array, components, index: dict[str, int]):
-        self.cells = cells
-        self.observed = observed[None, :]
-        self.counted = np.nonzero(observed > 0)[0]  # cells with n > 0 (the log terms)
-        n = observed[self.counted]
-        self.n_counted = n
-        self.const = float(np.sum(n * np.log(n)) - observed.sum())  # Σ n ln n − Σ n
-        self.components = components
-        names = sorted(
-            {k for c in components for k in (*c.norms, *(s.nuisance for s in c.shapes))},
-            key=lambda k: index[k],
-        )
-        self.global_index = np.array([index[k] for k in names], dtype=int)
-        self.local = {k: i for i, k in enumerate(names)}
-        # ∂μ/∂θ rows that do not depend on the signal or θ: normalisations of fixed templates
-        # without shape effects (T × mask). Kept apart from the batch-dependent rows, their
-        # gradient and Hessian terms are plain matrix products.
-        K = len(names)
-        self.static = np.zeros((K, observed.size))
-        self.dynamic = np.zeros(K, dtype=bool)
-        for c in components:
-            fixed = c.template is not None and not c.shapes
-            for k, mask in c.norms.items():
-                if fixed:
-                    self.static[self.local[k]] += c.template * (1.0 if mask is None else mask)
-                else:
-                    self.dynamic[self.local[k]] = True
-            for s in c.shapes:
-                self.dynamic[self.local[s.nuisance]] = True
-        self.dynamic_index = np.nonzero(self.dynamic)[0]
-        # products S_k S_l of the static rows, (n, K²), for the Hessian
-        self.static_pairs = (self.static[:, None, :] * self.static[None, :, :]).reshape(K * K, -1).T
-        self.has_static = bool(np.any(self.static))
-
-    def parts(self, sig: Array, theta: Array, *, derivatives: bool) -> tuple[Array, Any, list]:
-        """μ (B, n), J (B, K_local, n) and the second-derivative pieces; θ local (B, K_local)."""
-        B, n = sig.shape[0], self.observed.shape[1]
-        mu = np.zeros((B, n))
-        # J holds the batch-dependent rows only (the rest is self.static)
-        J = np.zeros((B, len(self.local), n)) if derivatives else None
-        second: list = []
-        for c in self.components:
-            T = sig if c.template is None else c.template[None, :]
-            # L stays (B, 1) while every normalisation acts on all cells (no mask)
-            L: Any = 1.0
-            for k, mask in c.norms.items():
-                L = L + theta[:, self.local[k], None] * (1.0 if mask is None else mask[None, :])
-            TM = T
-            evaluated = []
-            for s in c.shapes:
-                f, df, d2f = s.evaluate(theta[:, self.local[s.nuisance]])
-                TM = TM * f
-                evaluated.append((self.local[s.nuisance], f, df, d2f))
-            TLM = TM * L
-            mu += TLM
-            if not derivatives:
-                continue
-            fixed = c.template is not None and not c.shapes
-            for k, mask in c.norms.items():
-                if not fixed:
-                    J[:, self.local[k], :] += TM * (1.0 if mask is None else mask[None, :])
-            for k, f, df, _ in evaluated:
-                J[:, k, :] += TLM * (df / f)
-            second.append((c, TM, TLM, evaluated))
-        return mu, J, second
-
-    def second_term(self, r: Array, second: list) -> Array:
-        """Σ_i r_i ∂²μ_i/∂θ_k∂θ_l (B, K_local, K_local)."""
-        K = len(self.local)
-        out = np.zeros((r.shape[0], K, K))
-        for c, TM, TLM, evaluated in second:
-            if not evaluated:
-                continue  # μ is affine in normalisations alone: no second derivatives
-            for k, mask in c.norms.items():
-                kk = self.local[k]
-                base = r * TM * (1.0 if mask is None else mask[None, :])
-                for l_, f, df, _d2 in evaluated:
-                    v = np.sum(base * (df / f), axis=1)
-                    out[:, kk, l_] += v
-                    out[:, l_, kk] += v
-            for a, (ka, fa, dfa, d2fa) in enumerate(evaluated):
-                rt = r * TLM
-                out[:, ka, ka] += np.sum(rt * (d2fa / fa), axis=1)
-                for kb, fb, dfb, _d2 in evaluated[a + 1 :]:
-                    v = np.sum(rt * (dfa * dfb / (fa * fb)), axis=1)
-                    out[:, ka, kb] += v
-                    out[:, kb, ka] += v
-        return out
-
-    def chi2_data(self, mu: Array) -> Array:
-        """2 Σ [μ − n + n ln(n/μ)] = 2 [Σ μ − Σ_{n>0} n ln μ + Σ n ln n − Σ n]; ∞ if some
-        μ ≤ 0 where n > 0."""
-        mu_c = mu[:, self.counted]
-        bad = np.any(mu_c <= 0, axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_mu = np.log(np.where(mu_c > 0, mu_c, 1.0))
-        chi2 = 2.0 * (mu.sum(axis=1) - log_mu @ self.n_counted + self.const)
-        return np.where(bad, np.inf, chi2)
 
 
 class BinnedPoissonModel:
@@ -272,7 +170,10 @@ class BinnedPoissonModel:
         chi2 = np.sum(theta**2 * self._weights[None, :], axis=1)
         ok = np.ones(sig.shape[0], dtype=bool)
         for b in self.blocks:
-            mu = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[0]
+            if b.linear:
+                mu = b.linear_mu(sig[:, b.cells], theta[:, b.global_index])
+            else:
+                mu = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=False)[0]
             chi2 = chi2 + b.chi2_data(mu)
             ok &= np.all(mu >= 0, axis=1)
         return chi2, ok
@@ -327,11 +228,15 @@ class BinnedPoissonModel:
         *,
         return_nuisances: bool = False,
         fixed: Mapping[str, float] | None = None,
+        start: ArrayLike | None = None,
     ) -> Array | tuple[Array, Array]:
         """Profiled χ² for signal vectors (..., n_cells) → (...).
 
         ``fixed`` holds nuisances at given values (not profiled). With ``return_nuisances`` the
-        profiled values (..., K) come too, in the order of :attr:`nuisance_names`.
+        profiled values (..., K) come too, in the order of :attr:`nuisance_names`. ``start``
+        (K,) or (..., K): nuisance values to start the iteration from (e.g. the profile of a
+        neighbouring scan point; fixed ones are overridden); each signal starts from it or from
+        0, whichever has the lower χ². The minimum found is the same, to the tolerance.
         """
         sig = self._signal(signal)
         flat = sig.reshape(-1, self.n_cells)
@@ -340,10 +245,25 @@ class BinnedPoissonModel:
             [i for i in self._active if self.nuisances[i].name not in fixed], dtype=int
         )
         chi2 = np.empty(flat.shape[0])
-        theta_all = np.zeros((flat.shape[0], len(self.nuisances)))
-        start = self._theta(fixed, 1)[0]
+        K = len(self.nuisances)
+        theta_all = np.zeros((flat.shape[0], K))
+        default = self._theta(fixed, 1)[0]
+        if start is None:
+            starts = np.broadcast_to(default, (flat.shape[0], K))
+        else:
+            given = np.asarray(start, dtype=float)
+            if given.shape[-1] != K or not np.all(np.isfinite(given)):
+                raise CevnsError(f"{self.name}: start needs {K} finite values per signal")
+            starts = np.broadcast_to(given.reshape(-1, K), (flat.shape[0], K)).copy()
+            fixed_index = [self._index[k] for k in fixed]
+            starts[:, fixed_index] = default[fixed_index]
+            # never a worse start than the default (a neighbour's θ can be far off)
+            c_start, _ = self._chi2_total(flat, starts)
+            c_default, _ = self._chi2_total(flat, np.broadcast_to(default, starts.shape))
+            worse = ~(c_start <= c_default)
+            starts[worse] = default
         for lo in range(0, flat.shape[0], _CHUNK):
-            th, c2 = self._profile(flat[lo : lo + _CHUNK], active, start)
+            th, c2 = self._profile(flat[lo : lo + _CHUNK], active, starts[lo : lo + _CHUNK])
             chi2[lo : lo + _CHUNK] = c2
             theta_all[lo : lo + _CHUNK] = th
         chi2 = chi2.reshape(sig.shape[:-1])
@@ -362,6 +282,14 @@ class BinnedPoissonModel:
         H = np.zeros((B, K, K))
         H[:, np.arange(K), np.arange(K)] = 2.0 * self._weights[None, :]
         for b in self.blocks:
+            if b.linear:
+                c2, ok_b, g, h = b.linear_terms(sig[:, b.cells], theta[:, b.global_index])
+                chi2 = chi2 + c2
+                ok &= ok_b
+                gi = b.global_index
+                grad[:, gi] += g
+                H[:, gi[:, None], gi[None, :]] += h
+                continue
             mu, J, second = b.parts(sig[:, b.cells], theta[:, b.global_index], derivatives=True)
             chi2 = chi2 + b.chi2_data(mu)
             ok &= np.all(mu >= 0, axis=1)
@@ -406,10 +334,15 @@ class BinnedPoissonModel:
         for _ in range(_MAX_ITER):
             if todo.size == 0:
                 break
-            # where H is not positive definite, shift it (a descent direction all the same)
-            eig_min = np.linalg.eigvalsh(H)[:, 0]
+            # where H is not positive definite, shift it (a descent direction all the same);
+            # a Cholesky factorisation of H − 1e-9·scale tells that no shift is needed at all
             scale = np.maximum(np.abs(np.diagonal(H, axis1=1, axis2=2)).max(axis=1), 1e-12)
-            shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
+            try:
+                np.linalg.cholesky(H - (1e-9 * scale)[:, None, None] * eye)
+                shift = np.zeros(H.shape[0])
+            except np.linalg.LinAlgError:
+                eig_min = np.linalg.eigvalsh(H)[:, 0]
+                shift = np.where(eig_min < 1e-9 * scale, 1e-9 * scale - eig_min, 0.0)
             step = -np.linalg.solve(H + shift[:, None, None] * eye, grad[..., None])[..., 0]
             # trust region: at most 3 prior widths per step (far from the data, e.g. a scan's
             # excluded corner, the first Newton step can be thousands of σ long)

@@ -26,11 +26,14 @@ equation, its source, the per-point coefficients and the vectorised scan terms):
 - :mod:`.magnetic_moment`: effective magnetic moments μ_να (§7.5);
 - :mod:`.charge_radius`: charge radii ⟨r²_να⟩ and transition radii (§7.7);
 - :mod:`.millicharge`: millicharges q_να and transition charges (§7.8);
-- :mod:`.sterile`: sterile 3+1 disappearance (§7.9).
+- :mod:`.sterile`: sterile 3+1 disappearance and appearance (§7.9);
+- :mod:`.transition_moment`: Majorana transition magnetic moments Λ_i in the mass basis (§7.5).
 
 :mod:`.base` defines :class:`Effect`, :mod:`.registry` the :func:`register_effect` decorator and
-:func:`new_physics_groups` (titles, labels, units), :mod:`.model` the composition. Every other
-module of this package is imported here and registers itself: adding an effect is one file.
+:func:`new_physics_groups` (titles, labels, units), :mod:`.model` the composition,
+:mod:`.oscillation` the PMNS matrix and the oscillation probabilities the effects share. Every
+other module of this package is imported here and registers itself: adding an effect is one
+file.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from .registry import (
     unregister_effect,
 )
 
-_INFRASTRUCTURE = {"base", "model", "registry"}
+_INFRASTRUCTURE = {"base", "model", "oscillation", "registry"}
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     if _module not in _INFRASTRUCTURE and not _module.startswith("_"):
         importlib.import_module(f"{__name__}.{_module}")
@@ -60,6 +63,15 @@ for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
 from .charge_radius import CHARGE_RADIUS_CONVENTIONS  # noqa: E402
 from .magnetic_moment import effective_magnetic_moments  # noqa: E402
 from .millicharge import MILLICHARGE_COUPLING_MeV2  # noqa: E402
+from .oscillation import (  # noqa: E402
+    OSCILLATION_PHASE_PER_EV2_M_PER_MEV,
+    PMNS_NUFIT52,
+    TYPICAL_BASELINE_SPREAD_M,
+    oscillation_phase,
+    pmns_matrix,
+    sterile_probabilities,
+    sterile_transition_probability,
+)
 from .scalar import (  # noqa: E402
     NUCLEON_SCALAR_FRACTIONS,
     SCALAR_CHARGES,
@@ -67,9 +79,7 @@ from .scalar import (  # noqa: E402
     scalar_charge_per_nucleon,
 )
 from .sterile import (  # noqa: E402
-    OSCILLATION_PHASE_PER_EV2_M_PER_MEV,
     mixing_from_sin2_2theta,
-    oscillation_phase,
     sin2_2theta_from_mixing,
     sterile_survival_probability,
 )
@@ -86,7 +96,9 @@ __all__ = [
     "NEW_PHYSICS_GROUPS",
     "NUCLEON_SCALAR_FRACTIONS",
     "OSCILLATION_PHASE_PER_EV2_M_PER_MEV",
+    "PMNS_NUFIT52",
     "SCALAR_CHARGES",
+    "TYPICAL_BASELINE_SPREAD_M",
     "ZPRIME_MODELS",
     "Axis",
     "Effect",
@@ -105,10 +117,13 @@ __all__ = [
     "new_physics_groups",
     "oscillation_phase",
     "parameter_info",
+    "pmns_matrix",
     "register_effect",
     "scalar_charge_per_nucleon",
     "sin2_2theta_from_mixing",
+    "sterile_probabilities",
     "sterile_survival_probability",
+    "sterile_transition_probability",
     "unregister_effect",
     "zprime_couplings",
 ]

@@ -17,7 +17,12 @@ holding one :class:`Effect` subclass, registered with
                          ν_α → ν_β (β = α: added to the SM amplitude; β ≠ α: a separate,
                          flavour-changing amplitude added in quadrature);
   ``incoherent``         non-interfering dσ/dT terms as (c₀, c₁, c₂) of c₀ + c₁/E + c₂/E²;
-  ``survival``           a factor on the flux, P(ν_α arrives active; E, L);
+  ``survival``           a factor on the flux, P(ν_α arrives active; E, L, RMS spread of L);
+  ``appeared``, ``transition``  flavour change in flight: the flavours ν_α can arrive as and
+                         P(ν_α → ν_β; E, L) (β = α: P(ν_α → ν_α)), used where the cross section
+                         depends on the flavour;
+  ``moment_squared``     the effective magnetic moment squared μ²_να (μ_B²) the effect gives
+                         (read by ν–e scattering);
   ``divergence``         the reason a count down to T = 0 is infinite;
 
 - its vectorised scan terms (``scan_terms``): the same functions evaluated with the scanned
@@ -219,6 +224,14 @@ class ScanVariant:
     parameters; the generic path builds a model from them at each point and the fast path
     passes them, as arrays, to the effect's ``scan_terms``. ``flavour_dependent``: the model
     treats lepton families differently, so the scan kernels are kept per family.
+
+    ``polynomial`` declares closed-form structure the scan engine may use: monomials of axes,
+    each a mapping axis → power (``({"coupling": 2},)`` for a Z′: δ𝒬 ∝ g²), such that every
+    scan term (``dQ``, ``Q``, ``KB``, ``X0``–``X2``) is affine in them, with coefficients that
+    depend on the other axis only. The counts are then a polynomial in the monomials whose
+    coefficients the engine computes once per value of the other axis
+    (:mod:`cevns_core.scans.polynomial`; checked against the terms at two grid points, and
+    ignored if they disagree). Empty: no such structure declared.
     """
 
     name: str
@@ -228,6 +241,7 @@ class ScanVariant:
     flavour_dependent: bool
     figure: str = ""
     doc: str = ""
+    polynomial: tuple[Mapping[str, int], ...] = ()
 
 
 # ---------------------------------------------------------------------------- effects
@@ -325,9 +339,36 @@ class Effect:
         return None
 
     def survival(
-        self, v: Values, flavour: str, E_MeV: Array, distance_m: float | None
+        self,
+        v: Values,
+        flavour: str,
+        E_MeV: Array,
+        distance_m: float | None,
+        spread_m: float = 0.0,
     ) -> Array | None:
-        """Probability that ν_α arrives as an active neutrino (None: 1)."""
+        """Probability that ν_α arrives as an active neutrino (None: 1); ``spread_m`` is the RMS
+        spread of the baseline around ``distance_m``."""
+        return None
+
+    def appeared(self, v: Values, flavour: str) -> tuple[str, ...]:
+        """The flavours β ≠ α that ν_α can arrive as (empty: no flavour change)."""
+        return ()
+
+    def transition(
+        self,
+        v: Values,
+        flavour_in: str,
+        flavour_out: str,
+        E_MeV: Array,
+        distance_m: float | None,
+        spread_m: float = 0.0,
+    ) -> Array | None:
+        """P(ν_α → ν_β) for β in :meth:`appeared` or β = α (None: this effect changes no
+        flavour; then :meth:`survival` applies)."""
+        return None
+
+    def moment_squared(self, v: Values, alpha: str) -> Any:
+        """μ²_να in μ_B² that this effect gives lepton family α (None: none)."""
         return None
 
     def divergence(self, v: Values, alphas: tuple[str, ...]) -> str | None:

@@ -109,6 +109,7 @@ class ChargeRadius(Effect):
             flavour_dependent=True,
             figure="PKK Figs. 13, 15",
             doc="coupling-level convention (cevns_core.physics.charge_radius)",
+            polynomial=({"r2_e_cm2": 1}, {"r2_mu_cm2": 1}),  # δg_V^p ∝ ⟨r²⟩
         ),
     )
 

@@ -131,6 +131,7 @@ class MagneticMoment(Effect):
             settings=_settings,
             flavour_dependent=True,
             figure="PKK Fig. 13",
+            polynomial=({"mu_e_muB": 2}, {"mu_mu_muB": 2}),  # dσ^EM ∝ μ²
         ),
     )
 
@@ -150,6 +151,10 @@ class MagneticMoment(Effect):
         if not nonzero(mu):
             return None
         return moment_coefficients(mu, Z, T_MeV, F_p, bool(v["mm_exact"]))
+
+    def moment_squared(self, v: Values, alpha: str) -> Any:
+        mu = v[f"mu_nu_{alpha}_muB"]
+        return None if mu == 0.0 else mu * mu
 
     def divergence(self, v: Values, alphas: tuple[str, ...]) -> str | None:
         if any(v[f"mu_nu_{a}_muB"] != 0.0 for a in alphas):

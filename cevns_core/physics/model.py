@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_array, check_parameters
 from ..errors import CevnsError
-from ..flavours import lepton_of
+from ..flavours import FLAVOURS, lepton_of
 from ..weak_charges import StandardModel, weak_charge_half
 from .base import LEPTONS, pair
 from .registry import effects, registry_version
@@ -37,7 +37,7 @@ Array = NDArray[np.float64]
 class NewPhysics(StandardModel):
     """The Standard Model plus every new-physics effect of PHYSICS.md §7, all switchable at once.
 
-    All parameters default to zero (the Standard Model exactly). Each effect — vector NSI,
+    All switches default to zero (the Standard Model exactly). Each effect — vector NSI,
     tensor NSI, light vector Z′, light scalar, magnetic moment, charge radius, millicharge,
     sterile 3+1 — is one module of :mod:`cevns_core.physics` with its parameters, its
     Lagrangian, its conventions (and the errors of the sources that were corrected) and its
@@ -49,10 +49,11 @@ class NewPhysics(StandardModel):
     Parameter names: vector NSI ``eps_uV_<αβ>``, ``eps_dV_<αβ>`` (αβ ∈ ee, mumu, tautau, emu,
     etau, mutau); tensor NSI ``eps_uT_<αα>``, ``eps_dT_<αα>``; Z′ ``zprime_model``,
     ``zprime_coupling``, ``zprime_mass_MeV``; scalar ``scalar_coupling``, ``scalar_mass_MeV``,
-    ``scalar_charge``; magnetic moment ``mu_nu_<α>_muB``, ``mm_exact``; charge radius
-    ``r2_<α>_cm2``, ``r2_<αβ>_cm2``, ``charge_radius_convention``; millicharge
-    ``millicharge_<α>``, ``millicharge_<αβ>`` (units of e); sterile ``dm2_41_eV2``, ``Ue4_sq``,
-    ``Umu4_sq``, ``Utau4_sq``, ``sterile_baseline_m``.
+    ``scalar_charge``; magnetic moment ``mu_nu_<α>_muB``, ``mm_exact``; transition moments
+    ``tmm_Lambda<i>_muB``, ``tmm_zeta<i>_deg``, ``pmns_sin2_theta<ij>``, ``pmns_delta_cp_deg``,
+    ``tmm_regime``; charge radius ``r2_<α>_cm2``, ``r2_<αβ>_cm2``,
+    ``charge_radius_convention``; millicharge ``millicharge_<α>``, ``millicharge_<αβ>`` (units
+    of e); sterile ``dm2_41_eV2``, ``Ue4_sq``, ``Umu4_sq``, ``Utau4_sq``, ``sterile_baseline_m``.
 
     Examples
     --------
@@ -274,18 +275,79 @@ class NewPhysics(StandardModel):
         return None
 
     def survival_probability(
-        self, flavour: str, E_MeV: NDArray, distance_m: float | None
+        self, flavour: str, E_MeV: NDArray, distance_m: float | None, spread_m: float = 0.0
     ) -> NDArray[np.float64] | None:
         """Product of the effects' survival probabilities (sterile 3+1: :mod:`.sterile`); None
         when it is identically 1, so the SM path is unchanged.
 
-        The baseline is the source's ``distance_m`` unless an effect has its own.
+        The baseline is the source's ``distance_m`` unless an effect has its own; ``spread_m``
+        is the RMS spread of the baseline (finite source and detector) the oscillation is
+        averaged over.
         """
         self._check_once()
         v = self._v
         out = None
         for e in effects():
-            p = e.survival(v, flavour, E_MeV, distance_m)
+            p = e.survival(v, flavour, E_MeV, distance_m, spread_m)
             if p is not None:
                 out = p if out is None else out * p
+        return out
+
+    def appeared_flavours(self, flavour: str) -> tuple[str, ...]:
+        """The flavours β ≠ α that ν_α (ν̄_α) can arrive as (sterile 3+1 appearance), in the
+        package's order; empty when no effect changes the flavour in flight.
+
+        Examples
+        --------
+        >>> NewPhysics(dm2_41_eV2=1.0, Ue4_sq=0.01, Umu4_sq=0.02).appeared_flavours("nubar_e")
+        ('nubar_mu',)
+        """
+        self._check_once()
+        v = self._v
+        found = {f for e in effects() for f in e.appeared(v, flavour)}
+        return tuple(f for f in FLAVOURS if f in found)
+
+    def transition_probability(
+        self,
+        flavour_in: str,
+        flavour_out: str,
+        E_MeV: NDArray,
+        distance_m: float | None,
+        spread_m: float = 0.0,
+    ) -> NDArray[np.float64] | None:
+        """P(ν_α → ν_β) at energies E (β = α: the probability to stay ν_α); None when it is
+        identically 1 (β = α) or when no effect turns ν_α into ν_β.
+
+        With a flavour-dependent cross section the rate engine folds the flux of ν_α with
+        P(ν_α → ν_α) σ_α + Σ_β P(ν_α → ν_β) σ_β over :meth:`appeared_flavours`; otherwise
+        :meth:`survival_probability` (P(ν_α → active)) is enough.
+        """
+        self._check_once()
+        v = self._v
+        out = None
+        for e in effects():
+            p = e.transition(v, flavour_in, flavour_out, E_MeV, distance_m, spread_m)
+            if p is None and flavour_out == flavour_in:
+                p = e.survival(v, flavour_in, E_MeV, distance_m, spread_m)
+            if p is not None:
+                out = p if out is None else out * p
+        return out
+
+    def effective_magnetic_moments_muB(self) -> dict[str, float]:
+        """The effective magnetic moment μ_να (μ_B) of every lepton family: the square root of
+        the sum of the effects' μ² (flavour-basis moments ``mu_nu_<α>_muB`` and transition
+        moments, :mod:`.transition_moment`), what ν–e scattering reads.
+
+        Examples
+        --------
+        >>> NewPhysics(mu_nu_mu_muB=3e-10).effective_magnetic_moments_muB()["mu"]
+        3e-10
+        """
+        self._check_once()
+        v = self._v
+        out = {}
+        for alpha in LEPTONS:
+            terms = [e.moment_squared(v, alpha) for e in effects()]
+            squares = [float(t) for t in terms if t is not None]
+            out[alpha] = math.sqrt(sum(squares))
         return out

@@ -100,6 +100,7 @@ class TensorNSI(Effect):
             settings=_settings(lp),
             flavour_dependent=True,
             figure="PKK Figs. 10, 11 (bottom)",
+            polynomial=({"eps_u": 2}, {"eps_u": 1, "eps_d": 1}, {"eps_d": 2}),  # ∝ 𝒬_T²
         )
         for lp in ("e", "mu")
     )

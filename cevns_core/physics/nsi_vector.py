@@ -106,6 +106,7 @@ class VectorNSI(Effect):
             flavour_dependent=True,
             figure="PKK Figs. 10, 11 (top)",
             doc="each quark its own coupling (never one reused for the other)",
+            polynomial=({"eps_u": 1}, {"eps_d": 1}),  # δ𝒬 linear in ε^u, ε^d
         )
         for lp in ("e", "mu")
     )

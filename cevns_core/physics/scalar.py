@@ -174,6 +174,7 @@ class LightScalarMediator(Effect):
             settings=_settings,
             flavour_dependent=False,
             figure="PKK Fig. 12 (right)",
+            polynomial=({"coupling": 4},),  # c₂ ∝ g⁴
         ),
     )
 

@@ -1,13 +1,33 @@
-"""Sterile neutrino 3+1 (PHYSICS.md §7.9; PKK Eq. (63)).
+"""Sterile neutrino 3+1 (PHYSICS.md §7.9; PKK Eq. (63), Fig. 16): disappearance and appearance.
 
-    P(ν_α → active) = 1 − 4|U_α4|² (1 − Σ_β |U_β4|²) sin²Δ,
-    Δ = Δm²L/4E = 1.26693 Δm²[eV²] L[m]/E[MeV]  — **sin²**, not sin.
+With one dominant splitting Δm² ≡ Δm²₄₁ and Δ = Δm²L/4E = 1.26693 Δm²[eV²] L[m]/E[MeV] (the
+probabilities and their averaging over a baseline distribution: :mod:`.oscillation`):
+
+    P(ν_α → ν_β) = 4|U_α4|²|U_β4|² sin²Δ (β ≠ α),  P(ν_α → ν_α) = 1 − 4|U_α4|²(1 − |U_α4|²) sin²Δ,
+    P(ν_α → active) = 1 − 4|U_α4|² (1 − Σ_β |U_β4|²) sin²Δ  — **sin²**, not sin.
 
 Same for ν̄_α (no matter effects). Applied to the flux in the rate engine at the source distance
-(``sterile_baseline_m`` overrides it); with no distance at all the oscillation is averaged
-(sin²Δ → ½). The survival probability is None when the amplitude is zero, so the SM path is
-unchanged. Scans use the usual (sin²2θ_αα, Δm²) plane with one non-zero mixing:
-sin²2θ_αα = 4|U_α4|²(1 − |U_α4|²) (:func:`mixing_from_sin2_2theta`).
+(``sterile_baseline_m`` overrides it), averaged over the source's ``distance_spread_m`` (the RMS
+spread of the baseline from the finite core/target and detector; Gaussian profile); with no
+distance at all the oscillation is averaged (sin²Δ → ½). The probabilities are None when the
+amplitude is zero, so the SM path is unchanged.
+
+What appearance changes. CEvNS is flavour blind at tree level: the rate engine then weights the
+flux of ν_α by P(ν_α → active) (PKK Eq. (63)), whatever flavour it arrives as. Where the cross
+section depends on the flavour — flavour-dependent couplings (``couplings="flavour"``,
+``flavour_radius``), NSI ε_αα, per-flavour magnetic moments, charge radii or millicharges, an
+L_μ − L_τ Z′, and always ν–e scattering (charged current for ν_e only) — the engine folds the
+flux of ν_α with P(ν_α → ν_α) σ_α + Σ_β P(ν_α → ν_β) σ_β (``NewPhysics.appeared_flavours``,
+``NewPhysics.transition_probability``); a π-DAR ν_μ appearing as ν_e keeps its prompt timing
+(the breakdown is by the flavour produced at the source).
+
+Scans use the usual (Δm², sin²2θ) planes: ``sterile_e``/``sterile_mu`` with one non-zero mixing,
+sin²2θ_αα = 4|U_α4|²(1 − |U_α4|²) (:func:`mixing_from_sin2_2theta`); ``sterile_emu`` in
+(Δm²₄₁, sin²2θ_eμ = 4|U_e4|²|U_μ4|²) with |U_e4|² = |U_μ4|² (PKK Fig. 16, after Kosmas et al.,
+PRD 96 (2017) 063013, arXiv:1703.00054 — **UNSURE**: that the figure takes the two mixings equal
+and |U_τ4| = 0; it is the usual one-parameter choice behind a sin²2θ_eμ exclusion from
+disappearance-only data). Several baselines or experiments in one χ²:
+:func:`cevns_core.scans.combine.scan_combined`.
 """
 
 from __future__ import annotations
@@ -19,11 +39,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_array, as_float
-from ..errors import CevnsError
-from ..flavours import lepton_of
+from ..flavours import is_antineutrino, lepton_of
 from ..rates import flux_kernel
-from ..units import HBARC_MeV_fm
 from .base import LEPTONS, Axis, Effect, ScanVariant, Values, axis_from, greek, nonzero, number
+from .oscillation import (
+    OSCILLATION_PHASE_PER_EV2_M_PER_MEV,
+    check_sterile_mixing,
+    oscillation_phase,
+    oscillation_sin2,
+)
 from .registry import register_effect
 
 __all__ = [
@@ -39,62 +63,10 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-#: Δm²L/(4E) per eV² m/MeV: 10⁻¹²/(4 ħc[MeV m]) = 1.26693 (PHYSICS §7.9).
-OSCILLATION_PHASE_PER_EV2_M_PER_MEV = 1e-12 / (4.0 * HBARC_MeV_fm * 1e-15)
-
-
-def oscillation_phase(dm2_eV2: ArrayLike, L_m: ArrayLike, E_MeV: ArrayLike) -> Array:
-    """Oscillation phase Δ = Δm²L/(4E) = 1.26693 Δm²[eV²] L[m]/E[MeV] (PHYSICS §7.9).
-
-    Examples
-    --------
-    >>> round(float(oscillation_phase(1.0, 19.3, 30.0)), 4)
-    0.8151
-    """
-    dm2 = as_array(dm2_eV2, "dm2_eV2", minimum=0.0)
-    L = as_array(L_m, "L_m", minimum=0.0)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    return OSCILLATION_PHASE_PER_EV2_M_PER_MEV * dm2 * L / E
-
-
-def oscillation_sin2(dm2_eV2: float, L_m: float | None, E_MeV: Any) -> Array:
-    """sin²(Δm²L/4E) on an energy grid; ½ (averaged) where L is None or E ≤ 0 (zero-weight
-    quadrature nodes). The factor of both the per-point survival probability and the scans.
-
-    Examples
-    --------
-    >>> [round(float(x), 4) for x in oscillation_sin2(1.0, 19.3, np.array([30.0, 0.0]))]
-    [0.5296, 0.5]
-    """
-    E = np.asarray(E_MeV, dtype=float)
-    if L_m is None:
-        return np.full(E.shape, 0.5)
-    positive = E > 0
-    phase = np.divide(
-        OSCILLATION_PHASE_PER_EV2_M_PER_MEV * dm2_eV2 * L_m,
-        E,
-        out=np.zeros(E.shape),
-        where=positive,
-    )
-    return np.where(positive, np.sin(phase) ** 2, 0.5)
-
 
 def survival_amplitude(mixing: Mapping[str, Any], lepton: str) -> Any:
     """4|U_α4|² (1 − Σ_β |U_β4|²): the amplitude of the ν_α disappearance (sin²2θ_αα)."""
     return 4.0 * mixing[lepton] * (1.0 - sum(mixing[b] for b in LEPTONS))
-
-
-def _check_mixing(U2: Mapping[str, float]) -> dict[str, float]:
-    out = {}
-    for lepton in LEPTONS:
-        out[lepton] = as_float(U2.get(lepton, 0.0), f"|U_{lepton}4|^2", minimum=0.0, maximum=1.0)
-    total = sum(out.values())
-    if total > 1.0 + 1e-12:
-        raise CevnsError(
-            f"the sterile mixings must satisfy |U_e4|^2 + |U_mu4|^2 + |U_tau4|^2 <= 1 "
-            f"(unitarity), got {total:g}"
-        )
-    return out
 
 
 def sterile_survival_probability(
@@ -103,11 +75,13 @@ def sterile_survival_probability(
     L_m: float | None,
     dm2_eV2: float,
     U2: Mapping[str, float],
+    spread_m: float = 0.0,
 ) -> Array:
     """3+1 probability that ν_α (or ν̄_α) arrives as an active neutrino (PHYSICS §7.9).
 
     P = 1 − 4|U_α4|² (1 − Σ_β |U_β4|²) sin²(1.26693 Δm²[eV²] L[m]/E[MeV]) — sin², not sin.
-    ``L_m=None`` averages the oscillation (sin² → ½).
+    ``L_m=None`` averages the oscillation (sin² → ½); ``spread_m`` averages it over a Gaussian
+    distribution of baselines of that RMS (:func:`.oscillation.oscillation_sin2`).
 
     Parameters
     ----------
@@ -121,6 +95,8 @@ def sterile_survival_probability(
         Δm²₄₁ in eV² (≥ 0).
     U2 : mapping
         {"e": |U_e4|², "mu": |U_μ4|², "tau": |U_τ4|²}; missing entries are 0.
+    spread_m : float
+        RMS spread of the baseline in m (0: a point source and detector).
 
     Examples
     --------
@@ -128,12 +104,11 @@ def sterile_survival_probability(
     0.6028
     """
     lepton = lepton_of(flavour)
-    mixing = _check_mixing(U2)
-    amplitude = 4.0 * mixing[lepton] * (1.0 - sum(mixing.values()))
+    mixing = check_sterile_mixing(U2)
+    amplitude = survival_amplitude(mixing, lepton)
     E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    if L_m is None:
-        return np.full(E.shape, 1.0 - 0.5 * amplitude)
-    return 1.0 - amplitude * np.sin(oscillation_phase(dm2_eV2, L_m, E)) ** 2
+    L = None if L_m is None else as_float(L_m, "L_m", minimum=0.0)
+    return 1.0 - amplitude * oscillation_sin2(dm2_eV2, L, E, spread_m)
 
 
 def mixing_from_sin2_2theta(sin2_2theta: ArrayLike) -> Array:
@@ -173,9 +148,11 @@ class _Sin2Weight:
         self.dm2 = dm2_eV2
         self.baseline = baseline_m
 
-    def survival_probability(self, flavour: str, E_MeV: Any, distance_m: float | None) -> Array:
+    def survival_probability(
+        self, flavour: str, E_MeV: Any, distance_m: float | None, spread_m: float = 0.0
+    ) -> Array:
         L = self.baseline if self.baseline is not None else distance_m
-        return oscillation_sin2(self.dm2, None if L is None else float(L), E_MeV)
+        return oscillation_sin2(self.dm2, None if L is None else float(L), E_MeV, spread_m)
 
 
 def _mixing_number(name: str) -> Any:
@@ -210,6 +187,9 @@ _PARAMETERS = {
     ),
 }
 _MIXING = {"e": "Ue4_sq", "mu": "Umu4_sq", "tau": "Utau4_sq"}
+_DM2_AXIS = axis_from(
+    _PARAMETERS["dm2_41_eV2"], "dm2_41_eV2", "Δm²₄₁ in eV²", (1e-2, 1e2, 100, True)
+)
 
 
 def _settings(lepton: str) -> Any:
@@ -220,43 +200,78 @@ def _settings(lepton: str) -> Any:
     return settings
 
 
+def _settings_emu(point: Values) -> dict[str, Any]:
+    # sin²2θ_eμ = 4|U_e4|²|U_μ4|² with |U_e4|² = |U_μ4|² (module docstring)
+    U = 0.5 * np.sqrt(
+        as_array(point["sin2_2theta_emu"], "sin2_2theta_emu", minimum=0.0, maximum=1.0)
+    )
+    U = U if U.ndim else float(U)
+    return {"dm2_41_eV2": point["dm2_41_eV2"], "Ue4_sq": U, "Umu4_sq": U}
+
+
+def _disappearance(lp: str) -> ScanVariant:
+    return ScanVariant(
+        name=f"sterile_{lp}",
+        title=f"sterile 3+1 with |U_{lp}4|² only: (Δm²₄₁, sin²2θ_{lp}{lp})",
+        axes=(
+            _DM2_AXIS,
+            Axis(
+                "sin2_2theta",
+                f"sin²2θ_{lp}{lp} = 4|U|²(1 − |U|²)",
+                0.0,
+                0.0,
+                1.0,
+                label=f"sin²2θ_{greek(lp) * 2}",
+                unit="",
+                grid=(1e-3, 1.0, 100, True),
+            ),
+        ),
+        settings=_settings(lp),
+        flavour_dependent=True,
+        figure="PKK Fig. 16 (disappearance)",
+        doc="P = 1 − sin²2θ sin²(Δm²L/4E) — sin², not sin",
+        polynomial=({"sin2_2theta": 1},),  # the flux factor is affine in sin²2θ
+    )
+
+
+_EMU = ScanVariant(
+    name="sterile_emu",
+    title="sterile 3+1 with |U_e4|² = |U_μ4|²: (Δm²₄₁, sin²2θ_eμ = 4|U_e4|²|U_μ4|²)",
+    axes=(
+        _DM2_AXIS,
+        Axis(
+            "sin2_2theta_emu",
+            "sin²2θ_eμ = 4|U_e4|²|U_μ4|² with |U_e4|² = |U_μ4|²",
+            0.0,
+            0.0,
+            1.0,
+            label="sin²2θ_eμ",
+            unit="",
+            grid=(1e-3, 1.0, 100, True),
+        ),
+    ),
+    settings=_settings_emu,
+    flavour_dependent=True,
+    figure="PKK Fig. 16",
+    doc="ν_e and ν_μ both disappear into the sterile state; several baselines: scan_combined",
+)
+
+
 @register_effect
 class Sterile3Plus1(Effect):
-    """A sterile neutrino (3+1): disappearance of the active flux (module docstring)."""
+    """A sterile neutrino (3+1): disappearance and appearance (module docstring)."""
 
     name = "sterile"
     title = "Sterile neutrino 3+1"
     order = 80
     parameters = _PARAMETERS
-    equation = "P(ν_α → active) = 1 − 4|U_α4|²(1 − Σ_β|U_β4|²) sin²(1.26693 Δm²[eV²] L[m]/E[MeV])"
+    equation = (
+        "P(ν_α → active) = 1 − 4|U_α4|²(1 − Σ_β|U_β4|²) sin²(1.26693 Δm²[eV²] L[m]/E[MeV]); "
+        "P(ν_α → ν_β) = 4|U_α4|²|U_β4|² sin²(…)"
+    )
     source = "PHYSICS.md §7.9; PKK Eq. (63)"
     figure = "PKK Fig. 16"
-    scans = tuple(
-        ScanVariant(
-            name=f"sterile_{lp}",
-            title=f"sterile 3+1 with |U_{lp}4|² only: (Δm²₄₁, sin²2θ_{lp}{lp})",
-            axes=(
-                axis_from(
-                    _PARAMETERS["dm2_41_eV2"], "dm2_41_eV2", "Δm²₄₁ in eV²", (1e-2, 1e2, 100, True)
-                ),
-                Axis(
-                    "sin2_2theta",
-                    f"sin²2θ_{lp}{lp} = 4|U|²(1 − |U|²)",
-                    0.0,
-                    0.0,
-                    1.0,
-                    label=f"sin²2θ_{greek(lp) * 2}",
-                    unit="",
-                    grid=(1e-3, 1.0, 100, True),
-                ),
-            ),
-            settings=_settings(lp),
-            flavour_dependent=True,
-            figure="PKK Fig. 16 (disappearance)",
-            doc="P = 1 − sin²2θ sin²(Δm²L/4E) — sin², not sin",
-        )
-        for lp in ("e", "mu")
-    )
+    scans = (_disappearance("e"), _disappearance("mu"), _EMU)
 
     def _mixing(self, v: Values) -> dict[str, Any]:
         return {lp: v[name] for lp, name in _MIXING.items()}
@@ -265,10 +280,20 @@ class Sterile3Plus1(Effect):
         return v["dm2_41_eV2"] != 0.0 and any(v[n] != 0.0 for n in _MIXING.values())
 
     def check(self, v: Values) -> None:
-        _check_mixing(self._mixing(v))
+        check_sterile_mixing(self._mixing(v))
+
+    def _baseline(self, v: Values, distance_m: float | None) -> float | None:
+        baseline = v["sterile_baseline_m"]
+        L = baseline if baseline is not None else distance_m
+        return None if L is None else as_float(L, "distance_m", minimum=0.0)
 
     def survival(
-        self, v: Values, flavour: str, E_MeV: Any, distance_m: float | None
+        self,
+        v: Values,
+        flavour: str,
+        E_MeV: Any,
+        distance_m: float | None,
+        spread_m: float = 0.0,
     ) -> Array | None:
         dm2 = v["dm2_41_eV2"]
         if dm2 == 0.0:
@@ -276,17 +301,52 @@ class Sterile3Plus1(Effect):
         amplitude = survival_amplitude(self._mixing(v), lepton_of(flavour))
         if amplitude == 0.0:
             return None
-        baseline = v["sterile_baseline_m"]
-        L = baseline if baseline is not None else distance_m
-        if L is not None:
-            L = as_float(L, "distance_m", minimum=0.0)
-        return 1.0 - amplitude * oscillation_sin2(dm2, L, E_MeV)
+        L = self._baseline(v, distance_m)
+        return 1.0 - amplitude * oscillation_sin2(dm2, L, E_MeV, spread_m)
+
+    def appeared(self, v: Values, flavour: str) -> tuple[str, ...]:
+        mixing = self._mixing(v)
+        alpha = lepton_of(flavour)
+        if v["dm2_41_eV2"] == 0.0 or mixing[alpha] == 0.0:
+            return ()
+        kind = "nubar" if is_antineutrino(flavour) else "nu"
+        return tuple(f"{kind}_{b}" for b in LEPTONS if b != alpha and mixing[b] != 0.0)
+
+    def transition(
+        self,
+        v: Values,
+        flavour_in: str,
+        flavour_out: str,
+        E_MeV: Any,
+        distance_m: float | None,
+        spread_m: float = 0.0,
+    ) -> Array | None:
+        dm2 = v["dm2_41_eV2"]
+        alpha, beta = lepton_of(flavour_in), lepton_of(flavour_out)
+        mixing = self._mixing(v)
+        if dm2 == 0.0 or mixing[alpha] == 0.0:
+            return None
+        s = oscillation_sin2(dm2, self._baseline(v, distance_m), E_MeV, spread_m)
+        if beta == alpha:
+            return 1.0 - 4.0 * mixing[alpha] * (1.0 - mixing[alpha]) * s
+        return 4.0 * mixing[alpha] * mixing[beta] * s
 
     def scan_terms(self, v: Values, block: Any, job: Any) -> dict[str, Any]:
         """The bracket kernel with the flux weighted by P: B − A·B_sin², B_sin² the bracket of
-        the flux × :func:`oscillation_sin2`, once per distinct Δm² of the grid."""
-        amplitude = survival_amplitude(self._mixing(v), block.lepton)
-        if not nonzero(amplitude):
+        the flux × :func:`oscillation_sin2`, once per distinct Δm² of the grid.
+
+        With flavour-dependent SM couplings the per-point path folds P(ν_α → ν_β) with σ_β
+        (module docstring): the appeared flux then enters as (𝒬_β/𝒬_α)² A_αβ B_sin²."""
+        mixing = self._mixing(v)
+        alpha = block.lepton
+        ratios = _charge_ratios(job, block)
+        if ratios is None:
+            amplitude = survival_amplitude(mixing, alpha)
+            gain: Any = 0.0
+        else:
+            amplitude = 4.0 * mixing[alpha] * (1.0 - mixing[alpha])
+            gain = sum(4.0 * mixing[alpha] * mixing[b] * r for b, r in ratios.items())
+        if not nonzero(amplitude) and not nonzero(gain):
             return {}
         dm2 = np.asarray(v["dm2_41_eV2"], dtype=float)
         values, inverse = np.unique(dm2, return_inverse=True)
@@ -300,6 +360,25 @@ class Sterile3Plus1(Effect):
                 I0, I1, I2 = flux_kernel(job.source, block.M, block.T_keV, flavour, weight).moments
                 B_sin[k] = I0 - block.T * I1 - 0.5 * block.M * block.T * I2
             B_sin = B_sin[inverse.reshape(dm2.shape[:-1])]  # (…, n_T)
-            bracket = np.clip(block.B[i] - amplitude * B_sin, 0.0, None)
+            bracket = np.clip(block.B[i] - (amplitude - gain) * B_sin, 0.0, None)
             KB = KB + block.scales[i] * bracket
         return {"KB": KB}
+
+
+def _charge_ratios(job: Any, block: Any) -> dict[str, Array] | None:
+    """(𝒬_β/𝒬_α)² of the block's isotope for the other lepton families β when the SM couplings
+    depend on the flavour (None when they do not: appearance changes nothing)."""
+    from ..weak_charges import StandardModel
+
+    keys = ("couplings", "sin2_theta_W", "flavour_radius")
+    sm = StandardModel(**{k: job.physics_values[k] for k in keys})
+    if not sm.needs_flavour:
+        return None
+    kind = "nubar" if is_antineutrino(block.flavours[0]) else "nu"
+    out = {}
+    for beta in LEPTONS:
+        if beta != block.lepton:
+            g_p, g_n = sm.nucleon_couplings(f"{kind}_{beta}", block.q)
+            Q = block.Z * g_p * block.F_p + block.N * g_n * block.F_n
+            out[beta] = (Q / block.Q_sm) ** 2
+    return out

@@ -237,6 +237,7 @@ def _variant(name: str, model: str, title: str, lo: float, hi: float, figure: st
         flavour_dependent=model in _LOOP_MODELS,
         figure=figure,
         doc=doc,
+        polynomial=({"coupling": 2},),  # δ𝒬 = g² × (couplings per g²) × propagator(M)
     )
 
 

@@ -8,6 +8,8 @@ Models (registry :data:`QUENCHING_MODELS`, factory :func:`quenching_model`, in :
 
 * ``"lindhard"`` (:mod:`.lindhard`) — PKK Eq. (30), Lindhard 1963: Q = k g(ε)/(1 + k g(ε)),
   g = 3ε^0.15 + 0.7ε^0.6 + ε, ε = 11.5 Z^(−7/3) T[keV], k = 0.133 Z^(2/3) A^(−1/2) unless given;
+* ``"lindhard_adiabatic"`` (:mod:`.adiabatic`) — Lindhard × (1 − e^(−T/ξ)), the sub-keV germanium
+  model of Scholz et al., PRD 94 (2016) 122003 (k = 0.179, ξ = 0.163 keV);
 * ``"constant"``, ``"polynomial"``, ``"electron_equivalent_polynomial"`` (:mod:`.polynomial`) —
   Q(T) = Q₀ (COHERENT CsI[Na] 2017: 0.0878); Q(T) = Σᵢ aᵢ Tⁱ, T in keVnr (COHERENT LAr 2020:
   0.246 + 0.00078 T); T_ee(T) = Σ_{i≥1} cᵢ Tⁱ with T and T_ee in keV or MeV (COHERENT CsI[Na]
@@ -25,6 +27,7 @@ functions are vectorised and return float arrays with the shape of the input.
 
 from __future__ import annotations
 
+from .adiabatic import LindhardAdiabaticQuenching
 from .base import QuenchingModel
 from .base import _check_init_params as _check_init_params  # used by cevns_core.detector
 from .lindhard import LindhardQuenching, lindhard_quenching_factor
@@ -45,6 +48,7 @@ __all__ = [
     "QUENCHING_PRESETS",
     "ConstantQuenching",
     "ElectronEquivalentPolynomialQuenching",
+    "LindhardAdiabaticQuenching",
     "LindhardQuenching",
     "PolynomialQuenching",
     "QuenchingModel",

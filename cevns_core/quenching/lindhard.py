@@ -64,11 +64,19 @@ class LindhardQuenching(QuenchingModel):
 
     model_name: ClassVar[str] = "lindhard"
 
-    Z = param.Number(32.0, bounds=(1.0, 120.0), doc="Atomic number Z of the recoiling nucleus.")
+    Z = param.Number(
+        32.0,
+        bounds=(1.0, 120.0),
+        doc="Atomic number Z of the recoiling nucleus.",
+        label="Atomic number Z",
+        metadata={"unit": ""},
+    )
     A = param.Number(
         72.63,
         bounds=(1.0, 300.0),
         doc="Mass number A (or standard atomic weight for a natural element).",
+        label="Mass number A",
+        metadata={"unit": ""},
     )
     k = param.Number(
         None,
@@ -77,6 +85,8 @@ class LindhardQuenching(QuenchingModel):
         inclusive_bounds=(False, True),
         softbounds=(0.05, 0.3),
         doc="Lindhard k; None uses 0.133 Z^(2/3) A^(-1/2) (Ge: 0.157; CONUS-type fits 0.162).",
+        label="Lindhard k",
+        metadata={"unit": ""},
     )
 
     @classmethod

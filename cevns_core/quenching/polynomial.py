@@ -38,6 +38,8 @@ class ConstantQuenching(QuenchingModel):
         inclusive_bounds=(False, True),
         softbounds=(0.01, 0.5),
         doc="Quenching factor Q₀ (keVee per keVnr).",
+        label="Quenching factor Q₀",
+        metadata={"unit": ""},
     )
 
     def _quenching(self, T: Array) -> Array:

@@ -6,6 +6,7 @@ from typing import Any
 
 from .._validation import check_choice
 from ..errors import CevnsError
+from .adiabatic import LindhardAdiabaticQuenching
 from .base import QuenchingModel
 from .lindhard import LindhardQuenching
 from .polynomial import (
@@ -23,6 +24,7 @@ QUENCHING_MODELS: dict[str, type[QuenchingModel]] = {
     cls.model_name: cls
     for cls in (
         LindhardQuenching,
+        LindhardAdiabaticQuenching,
         ConstantQuenching,
         PolynomialQuenching,
         ElectronEquivalentPolynomialQuenching,
@@ -34,8 +36,8 @@ QUENCHING_MODELS: dict[str, type[QuenchingModel]] = {
 def quenching_model(name: str, **params: Any) -> QuenchingModel:
     """Build a registry quenching model by name.
 
-    ``"lindhard"`` also accepts ``target="Ge"`` (element: standard atomic weight) or
-    ``target="Ge72"`` (isotope: mass number) instead of ``Z`` and ``A``.
+    ``"lindhard"`` and ``"lindhard_adiabatic"`` also accept ``target="Ge"`` (element: standard
+    atomic weight) or ``target="Ge72"`` (isotope: mass number) instead of ``Z`` and ``A``.
 
     Raises
     ------
@@ -48,14 +50,18 @@ def quenching_model(name: str, **params: Any) -> QuenchingModel:
     0.2095
     """
     cls = QUENCHING_MODELS[check_choice(name, "quenching model", QUENCHING_MODELS)]
-    if cls is LindhardQuenching and "target" in params:
+    if issubclass(cls, LindhardQuenching) and "target" in params:
         target = params.pop("target")
         if "Z" in params or "A" in params:
-            raise CevnsError("give either target or Z and A for the 'lindhard' model, not both")
-        extra = set(params) - {"k"}
+            raise CevnsError(f"give either target or Z and A for the {name!r} model, not both")
+        allowed = {"k", "xi_keV"} if cls is LindhardAdiabaticQuenching else {"k"}
+        extra = set(params) - allowed
         if extra:
             raise CevnsError(
-                f"unknown parameter {sorted(extra)[0]!r} for 'lindhard'; allowed: target, Z, A, k"
+                f"unknown parameter {sorted(extra)[0]!r} for {name!r}; allowed: target, Z, A, "
+                + ", ".join(sorted(allowed))
             )
+        if cls is LindhardAdiabaticQuenching:
+            return cls.for_target(target, **params)
         return LindhardQuenching.for_target(target, k=params.get("k"))
     return cls(**params)

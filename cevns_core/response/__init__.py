@@ -14,6 +14,9 @@ Observables are in one of three units: ``"keVnr"``, ``"keVee"`` or ``"PE"`` (pho
                             (COHERENT CsI 2017), ``"csi_2021"`` (COHERENT CsI 2021); stage and
                             evaluation rules
 :mod:`.tabulated_efficiency`  ``"tabulated"`` ε(x), the user CSV reader, the shipped tables
+:mod:`.shipped_efficiency`  ``"shipped_table"``: a table of ``data/detectors/`` named by a preset
+:mod:`.matrix`              :class:`ResponseMatrix` M(T, cell) from monoenergetic templates, the
+                            fold N_c = ∫ dN/dT M(T, c) dT, shipped matrices
 :mod:`.resolution`          ``"gaussian"``, ``"poisson"`` (PE counting), ``"gamma"`` (CsI 2021)
 :mod:`.smearing`            :func:`bin_probabilities`, :func:`observed_density`,
                             :func:`node_cells`
@@ -24,7 +27,7 @@ Observables are in one of three units: ``"keVnr"``, ``"keVee"`` or ``"PE"`` (pho
 
 from __future__ import annotations
 
-from .base import OBSERVABLES
+from .base import OBSERVABLE_TITLES, OBSERVABLES
 from .efficiency import (
     ConstantEfficiency,
     CsI2021Efficiency,
@@ -33,8 +36,10 @@ from .efficiency import (
     LogisticStepEfficiency,
 )
 from .efficiency import _as_efficiency as _as_efficiency  # used by cevns_core.detector
+from .matrix import ABOVE_POLICIES, ResponseMatrix, response_matrix, response_matrix_names
 from .registry import EFFICIENCY_MODELS, RESOLUTION_MODELS, efficiency_model, resolution_model
 from .resolution import GammaResolution, GaussianResolution, PoissonResolution, ResolutionModel
+from .shipped_efficiency import ShippedEfficiency, shipped_efficiency_table
 from .smearing import bin_probabilities, node_cells, observed_density
 from .tabulated_efficiency import (
     MAX_EFFICIENCY_FILE_BYTES,
@@ -46,10 +51,12 @@ from .tabulated_efficiency import (
 from .timing import TimingEfficiency, timing_fraction
 
 __all__ = [
+    "ABOVE_POLICIES",
     "EFFICIENCY_MODELS",
     "MAX_EFFICIENCY_FILE_BYTES",
     "MAX_EFFICIENCY_ROWS",
     "OBSERVABLES",
+    "OBSERVABLE_TITLES",
     "RESOLUTION_MODELS",
     "ConstantEfficiency",
     "CsI2021Efficiency",
@@ -60,6 +67,8 @@ __all__ = [
     "LogisticStepEfficiency",
     "PoissonResolution",
     "ResolutionModel",
+    "ResponseMatrix",
+    "ShippedEfficiency",
     "TabulatedEfficiency",
     "TimingEfficiency",
     "bin_probabilities",
@@ -69,5 +78,8 @@ __all__ = [
     "observed_density",
     "read_efficiency_csv",
     "resolution_model",
+    "response_matrix",
+    "response_matrix_names",
+    "shipped_efficiency_table",
     "timing_fraction",
 ]

@@ -13,12 +13,18 @@ from numpy.typing import NDArray
 from .._validation import ValidatedParameters, check_parameters
 from ..errors import CevnsError
 
-__all__ = ["OBSERVABLES"]
+__all__ = ["OBSERVABLES", "OBSERVABLE_TITLES"]
 
 Array = NDArray[np.float64]
 
 #: Units an observable (and a threshold) can be expressed in.
 OBSERVABLES: tuple[str, ...] = ("keVnr", "keVee", "PE")
+#: What each observable unit measures (for axis titles and selectors).
+OBSERVABLE_TITLES: dict[str, str] = {
+    "keVnr": "Nuclear recoil energy",
+    "keVee": "Electron-equivalent energy",
+    "PE": "Photo-electrons",
+}
 
 
 class _Model(ValidatedParameters):

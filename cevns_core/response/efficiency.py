@@ -100,7 +100,13 @@ class ConstantEfficiency(EfficiencyModel):
 
     model_name: ClassVar[str] = "constant"
 
-    value = param.Number(1.0, bounds=(0.0, 1.0), doc="Efficiency ε₀ (fraction of events kept).")
+    value = param.Number(
+        1.0,
+        bounds=(0.0, 1.0),
+        doc="Efficiency ε₀ (fraction of events kept).",
+        label="Efficiency ε₀",
+        metadata={"unit": ""},
+    )
 
     def _efficiency(self, x: Array) -> Array:
         return np.full_like(x, float(self.value))

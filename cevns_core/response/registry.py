@@ -13,6 +13,7 @@ from .efficiency import (
     LogisticStepEfficiency,
 )
 from .resolution import GammaResolution, GaussianResolution, PoissonResolution, ResolutionModel
+from .shipped_efficiency import ShippedEfficiency
 from .tabulated_efficiency import TabulatedEfficiency
 
 __all__ = ["EFFICIENCY_MODELS", "RESOLUTION_MODELS", "efficiency_model", "resolution_model"]
@@ -27,12 +28,15 @@ EFFICIENCY_MODELS: dict[str, type[EfficiencyModel]] = {
         LogisticStepEfficiency,
         CsI2021Efficiency,
         TabulatedEfficiency,
+        ShippedEfficiency,
     )
 }
 
 
 def efficiency_model(name: str, **params: Any) -> EfficiencyModel:
     """Build a registry efficiency model by name (``"logistic_step"``, ``"csi_2021"``, ...).
+
+    ``"shipped_table"`` reads a table of ``data/detectors/`` (``table="<file>.csv"``).
 
     Raises
     ------

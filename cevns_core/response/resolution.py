@@ -77,24 +77,45 @@ class GaussianResolution(ResolutionModel):
     model_name: ClassVar[str] = "gaussian"
 
     sigma0 = param.Number(
-        0.0, bounds=(0.0, 1e6), softbounds=(0.0, 1.0), doc="Noise term σ₀ (observable's unit)."
+        0.0,
+        bounds=(0.0, 1e6),
+        softbounds=(0.0, 1.0),
+        doc="Noise term σ₀ (observable's unit).",
+        label="Noise σ₀",
+        metadata={"unit": ""},
     )
-    fano = param.Number(0.0, bounds=(0.0, 100.0), softbounds=(0.0, 0.5), doc="Fano factor F.")
+    fano = param.Number(
+        0.0,
+        bounds=(0.0, 100.0),
+        softbounds=(0.0, 0.5),
+        doc="Fano factor F.",
+        label="Fano factor F",
+        metadata={"unit": ""},
+    )
     pair_energy_eV = param.Number(
         2.96,
         bounds=(0.0, 1e4),
         inclusive_bounds=(False, True),
         softbounds=(1.0, 30.0),
         doc="Mean energy per charge pair ε_pair in eV (Ge 2.96).",
+        label="Energy per charge pair",
+        metadata={"unit": "eV"},
     )
     stochastic = param.Number(
         0.0,
         bounds=(0.0, 1e3),
         softbounds=(0.0, 2.0),
         doc="Stochastic term a: σ² += a² E (LAr 2020: 0.58 √keVee, i.e. σ/E = 0.58/√E).",
+        label="Stochastic term a",
+        metadata={"unit": ""},
     )
     linear = param.Number(
-        0.0, bounds=(0.0, 10.0), softbounds=(0.0, 0.2), doc="Constant term c: σ² += c² E²."
+        0.0,
+        bounds=(0.0, 10.0),
+        softbounds=(0.0, 0.2),
+        doc="Constant term c: σ² += c² E².",
+        label="Constant term c",
+        metadata={"unit": ""},
     )
     sigma_function = param.Callable(
         None, allow_None=True, doc="Optional vectorised σ(E); replaces the formula."
@@ -121,8 +142,11 @@ class GaussianResolution(ResolutionModel):
 
     def cdf(self, x: Array, mean: Array, Tee: Array) -> Array:
         s = self.sigma(mean)
-        safe = np.where(s > 0, s, 1.0)
-        return np.where(s > 0, special.ndtr((x - mean) / safe), (x > mean).astype(float))
+        positive = s > 0
+        if positive.all():  # the usual case: no degenerate step to blend in
+            return special.ndtr((x - mean) / s)
+        safe = np.where(positive, s, 1.0)
+        return np.where(positive, special.ndtr((x - mean) / safe), (x > mean).astype(float))
 
     def pdf(self, x: Array, mean: Array, Tee: Array) -> Array:
         s = self.sigma(mean)

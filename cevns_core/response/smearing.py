@@ -96,7 +96,8 @@ def bin_probabilities(
     mids = 0.5 * (a + b)
     weights = efficiency.applied(mids)
     out = np.zeros((lo.size, mu.size))
-    values = np.maximum(p, 0.0) * weights[:, None]
+    values = np.maximum(p, 0.0, out=p)  # p is a new array: clip and weight it in place
+    values *= weights[:, None]
     if owner.size and np.all(owner[1:] >= owner[:-1]):
         # sub-intervals come grouped by bin: one reduceat instead of the slow unbuffered add.at
         starts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
@@ -117,7 +118,17 @@ def _cdf_differences(
     points, inverse = np.unique(np.concatenate((a, b)), return_inverse=True)
     cdf = resolution.cdf(points[:, None], mu[None, :], tee[None, :])
     cdf = np.broadcast_to(cdf, (points.size, mu.size))
-    return cdf[inverse[a.size :]] - cdf[inverse[: a.size]]
+    lower, upper = inverse[: a.size], inverse[a.size :]
+    chain = np.arange(lower.size)
+    if (
+        lower.size == points.size - 1
+        and np.array_equal(lower, chain)
+        and np.array_equal(upper, chain + 1)
+    ):
+        # a gap-free chain of intervals (the sub-intervals of adjacent bins): the differences
+        # of consecutive limits, without gathering two copies of the CDF table
+        return cdf[1:] - cdf[:-1]
+    return cdf[upper] - cdf[lower]
 
 
 def _sub_intervals(

@@ -15,10 +15,21 @@ Axis values must be finite, strictly increasing and inside the model's bounds;
 ``default_axes(model)`` is each model's default grid (what ``cevns scan MODEL`` uses when no grid
 is given).
 
+What the χ² compares with is ``data=``: None (Asimov sensitivity of the experiment), a data-set
+name or ``Dataset`` (its own χ²; the 3-D LAr set too), or — for energy × time data sets, lists
+of data sets and ``cc.Likelihood`` objects — the joint Poisson likelihood with shared physics
+and the SNS flux shared (``scan(None, "zprime", data=["coherent_csi_2021",
+"coherent_lar_2020_3d"], ...)``: each data set predicted by its own preset). Large grids:
+``keep="chi2"`` keeps only χ² and totals, ``dtype="float32"`` halves them.
+
 The package: :mod:`.catalogue` (the models, derived from the physics registry
-:mod:`cevns_core.physics`, plus ``rn_sin2w``), :mod:`.engine` (kernels, fast and generic paths),
-:mod:`.run` (:func:`scan` and its χ²), :mod:`.result` (:class:`ScanResult`, Δχ² conventions),
-:mod:`.distributed` (local and Dask execution, progress).
+:mod:`cevns_core.physics`, plus ``rn_sin2w``), :mod:`.engine` (kernels; kernel and generic
+paths), :mod:`.polynomial` (counts as closed-form polynomials in the models' monomials),
+:mod:`.statistic` (closed-form Gaussian, Poisson and likelihood χ²), :mod:`.targets` (Asimov,
+data set or likelihood), :mod:`.plan` (what a chunk of rows computes), :mod:`.run`
+(:func:`scan`), :mod:`.result` (:class:`ScanResult`, Δχ² conventions), :mod:`.distributed`
+(local and Dask execution, progress), :mod:`.combine` (several experiments or baselines in
+one χ²: :func:`scan_combined`).
 
 Models and axes (axis names say what enters the Lagrangian; the conventions are those of the
 effect's module in :mod:`cevns_core.physics`):
@@ -28,6 +39,7 @@ effect's module in :mod:`cevns_core.physics`):
 from __future__ import annotations
 
 from .catalogue import SCAN_MODELS, Axis, ScanModel, default_axes, describe_models, scan_models
+from .combine import combine_scans, scan_combined
 from .distributed import TextProgress
 from .result import REFERENCES, ScanResult
 from .run import scan
@@ -41,7 +53,9 @@ __all__ = [
     "ScanModel",
     "ScanResult",
     "TextProgress",
+    "combine_scans",
     "default_axes",
     "scan",
+    "scan_combined",
     "scan_models",
 ]

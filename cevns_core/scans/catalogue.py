@@ -38,7 +38,8 @@ class ScanModel:
     :meth:`cevns_core.physics.base.Effect.scan_terms`, or ``"Q"``: a replacement of the vector
     charge; None: generic only). ``flavour_dependent``: the model treats flavours differently,
     so the kernels are kept per lepton family instead of summed over flavours. ``effect``: the
-    physics group it scans (None for rn_sin2w).
+    physics group it scans (None for rn_sin2w). ``polynomial``: monomials of axes in which the
+    terms are affine (:attr:`cevns_core.physics.base.ScanVariant.polynomial`).
     """
 
     name: str
@@ -50,6 +51,7 @@ class ScanModel:
     figure: str = ""
     doc: str = ""
     effect: str | None = None
+    polynomial: tuple[Mapping[str, int], ...] = ()
 
     def axis(self, name: str) -> Axis:
         """The axis called ``name`` (raises CevnsError naming the model's axes)."""
@@ -84,6 +86,7 @@ def _from_variant(effect: Effect, variant: ScanVariant) -> ScanModel:
         figure=variant.figure,
         doc=variant.doc,
         effect=effect.name,
+        polynomial=tuple(variant.polynomial),
     )
 
 
@@ -146,6 +149,7 @@ _RN_SIN2W = ScanModel(
     flavour_dependent=False,
     figure="PKK Figs. 7, 9",
     doc="proton distributions unchanged; the null point is the experiment's own R_n and sin²θ_W",
+    polynomial=({"sin2_theta_W": 1},),  # g_V^p = ½ − 2 sin²θ_W: 𝒬_V affine in sin²θ_W
 )
 
 

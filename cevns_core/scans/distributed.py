@@ -2,9 +2,18 @@
 
 ``client=`` a ``dask.distributed.Client`` (or a scheduler address) runs the same row chunks on
 the cluster (``distributed`` is imported only then); chunks and their arithmetic are identical,
-so the grid is too. Workers rebuild the scan catalogue from the package: an effect registered at
-run time in the client process only is not known to them. ``progress=True`` prints a text
-progress bar on stderr; a callable gets ``(done_chunks, total_chunks)``.
+so the grid is too. The plan (kernels or polynomial table, statistic) is sent to every worker
+once; each chunk sends back its χ² and totals in the scan's ``dtype`` (and bin counts only on
+the kernel and generic routes with ``keep="bins"``). Without ``chunk_rows`` the grid is cut into
+about four chunks per worker thread. Workers rebuild the scan catalogue from the package: an
+effect registered at run time in the client process only is not known to them.
+``progress=True`` prints a text progress bar on stderr; a callable gets
+``(done_chunks, total_chunks)``.
+
+When it pays (``benchmarks/bench_scans.py --dask``): a cluster adds a fixed cost per scan
+(sending the plan, scheduling; ~0.1–0.3 s on one machine) and a little per chunk, so it helps
+only scans that take seconds on one core — generic-path scans, joint-likelihood scans with
+Poisson profiles, very large grids — and only with idle cores or other machines.
 """
 
 from __future__ import annotations
@@ -18,9 +27,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import CevnsError
-from .engine import Job, scan_rows
+from .plan import Plan, plan_rows
 
-__all__ = ["TextProgress", "progress_callback", "run_dask", "run_local"]
+__all__ = ["TextProgress", "connect", "progress_callback", "run_dask", "run_local", "workers"]
 
 Array = NDArray[np.float64]
 
@@ -68,41 +77,59 @@ def progress_callback(progress: Any, label: str) -> Callable[[int, int], None] |
     )
 
 
-def run_local(job: Job, report: Callable | None) -> list[Array]:
-    chunks = job.chunks()
+def run_local(plan: Plan, report: Callable | None) -> list[dict[str, Any]]:
+    chunks = plan.chunks()
     out = []
     for k, (lo, hi) in enumerate(chunks):
-        out.append(scan_rows(job, lo, hi))
+        out.append(plan_rows(plan, lo, hi))
         if report is not None:
             report(k + 1, len(chunks))
     return out
 
 
-def run_dask(job: Job, client: Any, report: Callable | None) -> list[Array]:
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:
-        raise CevnsError(
-            "Dask execution needs the optional dependency: pip install 'cevns-workbench[dask]'"
-        ) from exc
-    own = isinstance(client, str)
-    if own:
+def connect(client: Any) -> tuple[Any, bool]:
+    """A Client (and whether we opened it) from a Client or a scheduler address."""
+    if isinstance(client, str):
         try:
-            client = Client(client, set_as_default=False, timeout=30)
+            from distributed import Client
+        except ImportError as exc:
+            raise CevnsError(
+                "Dask execution needs the optional dependency: pip install 'cevns-workbench[dask]'"
+            ) from exc
+        try:
+            return Client(client, set_as_default=False, timeout=30), True
         except (OSError, TimeoutError) as exc:
             raise CevnsError(f"cannot connect to the Dask scheduler {client!r}: {exc}") from exc
-    elif not (hasattr(client, "submit") and hasattr(client, "scatter")):
+    if not (hasattr(client, "submit") and hasattr(client, "scatter")):
         raise CevnsError(
             "client must be a dask.distributed.Client or a scheduler address string, "
             f"got {type(client).__name__}"
         )
-    chunks = job.chunks()
+    return client, False
+
+
+def workers(client: Any) -> int:
+    """Worker threads of a cluster (at least 1)."""
+    try:
+        return max(1, int(sum(client.nthreads().values())))
+    except Exception:  # a client-like object without nthreads
+        return 1
+
+
+def run_dask(plan: Plan, client: Any, report: Callable | None) -> list[dict[str, Any]]:
+    try:
+        from distributed import as_completed
+    except ImportError as exc:
+        raise CevnsError(
+            "Dask execution needs the optional dependency: pip install 'cevns-workbench[dask]'"
+        ) from exc
+    chunks = plan.chunks()
     futures: dict[Any, int] = {}
     try:
-        [job_future] = client.scatter([job], broadcast=True, hash=False)
+        [plan_future] = client.scatter([plan.for_workers()], broadcast=True, hash=False)
         for k, (lo, hi) in enumerate(chunks):
-            futures[client.submit(scan_rows, job_future, lo, hi, pure=False)] = k
-        out: list[Array | None] = [None] * len(chunks)
+            futures[client.submit(plan_rows, plan_future, lo, hi, pure=False)] = k
+        out: list[dict[str, Any] | None] = [None] * len(chunks)
         done = 0
         for future in as_completed(list(futures)):
             out[futures[future]] = future.result()
@@ -112,7 +139,4 @@ def run_dask(job: Job, client: Any, report: Callable | None) -> list[Array]:
     except BaseException:
         client.cancel(list(futures))
         raise
-    finally:
-        if own:
-            client.close()
     return [o for o in out if o is not None]

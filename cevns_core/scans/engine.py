@@ -74,6 +74,24 @@ class Block:
     K: tuple[Array, Array, Array]  # Σ_f scales_f I_k,f
     RT: Array | None  # response matrix transposed, (n_T, n_bins); None: ``runs`` instead
     runs: tuple[Array, Array] | None  # (first node, bin) of runs of nodes seen in one bin only
+    out_map: Array | None = None  # (n_bins, n_out): bins → cells of a multi-dimensional data set
+
+    def contract(self, integrand: Array, n_bins: int) -> Array:
+        """Σ_T integrand(…, T) × response(T, bin) [→ cells]: shape (…, n_out)."""
+        integrand = np.asarray(integrand)
+        lead = integrand.shape[:-1]
+        flat = integrand.reshape(-1, self.T.size)
+        if self.runs is not None:
+            # every node lies in one bin (no smearing): its response is folded into the
+            # scales, and the contraction is a sum over each run of nodes (no BLAS call)
+            starts, bins = self.runs
+            part = np.zeros((flat.shape[0], n_bins))
+            part[:, bins] = np.add.reduceat(flat, starts, axis=1)
+        else:
+            part = flat @ self.RT
+        if self.out_map is not None:
+            part = part @ self.out_map
+        return part.reshape(*lead, part.shape[-1])
 
 
 @dataclass
@@ -93,6 +111,9 @@ class Job:
     form_factor: Any = "helm"
     exposure: float = 1.0
     factors: dict[str, float] = field(default_factory=dict)
+    # per flavour, a linear map (n_bins, n_out) of the bin counts onto the cells of a
+    # multi-dimensional data set (time, F90 ...); empty: the output is the bins themselves
+    maps: dict[str, Array] = field(default_factory=dict)
     base_params: dict[str, Any] = field(default_factory=dict)
     # fast path: kernels, and NewPhysics defaults ⊕ the experiment's physics (the values the
     # effects' scan terms read besides the scanned ones)
@@ -105,6 +126,11 @@ class Job:
     @property
     def shape(self) -> tuple[int, ...]:
         return tuple(v.size for v in self.values)
+
+    @property
+    def n_out(self) -> int:
+        """Outputs per grid point: the bins, or the cells of ``maps``."""
+        return next(iter(self.maps.values())).shape[1] if self.maps else self.n_bins
 
     def chunks(self) -> list[tuple[int, int]]:
         n = self.values[0].size
@@ -144,7 +170,7 @@ def _point_arrays(job: Job, axes: Mapping[str, Array]) -> tuple[dict[str, Array]
 def fast_counts(job: Job, axes: Mapping[str, Array]) -> Array:
     p, shape = _point_arrays(job, axes)
     model = SCAN_MODELS[job.model]
-    out = np.zeros((*shape, job.n_bins))
+    out = np.zeros((*shape, job.n_out))
     for blk in job.blocks:
         terms = model.terms(job, blk, p)
         if "dQ" in terms:  # a shift of the SM charge, squared in place
@@ -162,18 +188,7 @@ def fast_counts(job: Job, axes: Mapping[str, Array]) -> Array:
             extra = terms.get(f"X{k}")
             if extra is not None:
                 integrand = integrand + extra * blk.K[k]
-        integrand = np.asarray(integrand)
-        lead = integrand.shape[:-1]
-        flat = integrand.reshape(-1, blk.T.size)
-        if blk.runs is not None:
-            # every node lies in one bin (no smearing): its response is folded into the
-            # scales, and the contraction is a sum over each run of nodes (no BLAS call)
-            starts, bins = blk.runs
-            part = np.zeros((flat.shape[0], job.n_bins))
-            part[:, bins] = np.add.reduceat(flat, starts, axis=1)
-        else:
-            part = flat @ blk.RT
-        out += part.reshape(*lead, job.n_bins)
+        out += blk.contract(integrand, job.n_bins)
     return np.clip(out, 0.0, None, out=out)
 
 
@@ -201,7 +216,7 @@ def _times_in_place(fresh: Array, other: Array) -> Array:
 def generic_counts(job: Job, axes: Mapping[str, Array]) -> Array:
     names = list(axes)
     shape = tuple(np.asarray(axes[n]).size for n in names)
-    out = np.zeros((*shape, job.n_bins))
+    out = np.zeros((*shape, job.n_out))
     null = job.null_point()
     for index in np.ndindex(*shape):
         point = dict(null)
@@ -226,9 +241,10 @@ def _generic_point(job: Job, point: dict[str, float]) -> Array:
         exposure=job.exposure,
         **options,
     ).by_flavour()
-    total = np.zeros(job.n_bins)
+    total = np.zeros(job.n_out)
     for flavour, values in counts.items():
-        total = total + job.factors.get(flavour, 1.0) * values
+        values = job.factors.get(flavour, 1.0) * values
+        total = total + (values @ job.maps[flavour] if job.maps else values)
     return total
 
 
@@ -291,11 +307,18 @@ def build_blocks(job: Job, exp: Experiment, base: StandardModel, grouped: bool) 
                 w = w * RT[np.arange(T_keV.size), bin_of]
         T = T_keV * 1e-3
         q = np.sqrt(2.0 * M * T + T**2)
-        groups: dict[str | None, list[str]] = {}
+        groups: dict[tuple[str | None, int], list[str]] = {}
+        maps: list[Array] = []  # distinct output maps: flavours with equal maps share a block
         for flavour in source.flavours():
+            index = 0
+            if job.maps:
+                found = [k for k, m in enumerate(maps) if np.array_equal(m, job.maps[flavour])]
+                if not found:
+                    maps.append(job.maps[flavour])
+                index = found[0] if found else len(maps) - 1
             key = lepton_of(flavour) if grouped else None
-            groups.setdefault(key, []).append(flavour)
-        for lepton, flavours in groups.items():
+            groups.setdefault((key, index), []).append(flavour)
+        for (lepton, map_index), flavours in groups.items():
             scales, brackets, moments = [], [], []
             for flavour in flavours:
                 config = CrossSectionConfig.make(
@@ -338,5 +361,6 @@ def build_blocks(job: Job, exp: Experiment, base: StandardModel, grouped: bool) 
                     ),
                     RT=None if runs is not None else RT,
                     runs=runs,
+                    out_map=maps[map_index] if job.maps else None,
                 )
             )

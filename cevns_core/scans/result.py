@@ -12,7 +12,7 @@ generated at the SM both coincide (χ²_SM = 0 = χ²_min). Contours use the 2-d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,6 @@ Array = NDArray[np.float64]
 REFERENCES: tuple[str, ...] = ("minimum", "sm")
 
 
-@dataclass
 class ScanResult:
     """A χ² scan on a 1-D or 2-D grid (see :func:`scan`).
 
@@ -40,9 +39,11 @@ class ScanResult:
     axes : dict of ndarray
         Axis name → values, in grid order: arrays below have shape ``(len(a₀), [len(a₁)])``.
     bin_counts : ndarray, shape (*grid, n_bins)
-        Predicted signal counts per analysis bin.
+        Predicted signal counts per analysis bin (per cell of the data sets, concatenated, for a
+        likelihood scan). Scans on the polynomial route evaluate them on first access (``source``);
+        with ``keep="chi2"`` they are not kept and reading them raises CevnsError.
     chi2 : ndarray
-        χ² at every grid point (nuisances profiled).
+        χ² at every grid point (nuisances profiled; float32 with ``dtype="float32"``).
     chi2_null : float
         χ² at the no-new-physics point ``null_point`` (the SM).
     null_point : dict
@@ -52,19 +53,48 @@ class ScanResult:
     bin_edges, observed : ndarray
         Analysis bins (observable unit) and the data (or Asimov counts) the χ² compares with.
     info : dict
-        Experiment, data, statistic, σ_α, path ("fast"/"generic"), backend, timing.
+        Experiment, data, statistic, σ_α, path ("fast"/"generic"), route ("polynomial",
+        "kernel", "generic"), backend, timing.
+    totals : ndarray, optional
+        Total counts per grid point, when kept apart from the bin counts.
+    source : callable, optional
+        Returns the bin counts when ``bin_counts`` is None (evaluated once, on first access).
     """
 
-    model: str
-    axes: dict[str, Array]
-    bin_counts: Array
-    chi2: Array
-    chi2_null: float
-    null_point: dict[str, float]
-    reference: str
-    bin_edges: Array
-    observed: Array
-    info: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        model: str,
+        axes: dict[str, Array],
+        bin_counts: Array | None,
+        chi2: Array,
+        chi2_null: float,
+        null_point: dict[str, float],
+        reference: str,
+        bin_edges: Array,
+        observed: Array,
+        info: dict[str, Any] | None = None,
+        *,
+        totals: Array | None = None,
+        source: Callable[[], Array] | None = None,
+    ) -> None:
+        self.model = model
+        self.axes = axes
+        self._bin_counts = bin_counts
+        self.chi2 = chi2
+        self.chi2_null = chi2_null
+        self.null_point = null_point
+        self.reference = reference
+        self.bin_edges = bin_edges
+        self.observed = observed
+        self.info = {} if info is None else info
+        self._totals = totals
+        self._source = source
+
+    def __repr__(self) -> str:
+        return (
+            f"ScanResult(model={self.model!r}, shape={self.shape}, "
+            f"chi2_min={self.chi2_min:.6g}, path={self.info.get('path')!r})"
+        )
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -72,8 +102,22 @@ class ScanResult:
         return self.chi2.shape
 
     @property
+    def bin_counts(self) -> Array:
+        """Predicted signal counts per analysis bin (or cell), shape (*grid, n_bins)."""
+        if self._bin_counts is None:
+            if self._source is None:
+                raise CevnsError(
+                    "the bin counts of this scan were not kept (keep='chi2'): scan with "
+                    "keep='bins' to have them"
+                )
+            self._bin_counts = self._source()
+        return self._bin_counts
+
+    @property
     def counts(self) -> Array:
         """Total predicted signal counts (summed over the analysis bins) on the grid."""
+        if self._totals is not None:
+            return self._totals
         return self.bin_counts.sum(axis=-1)
 
     @property
@@ -85,8 +129,8 @@ class ScanResult:
 
     @property
     def delta_chi2(self) -> Array:
-        """Δχ² = χ² − :attr:`chi2_min` on the grid."""
-        return self.chi2 - self.chi2_min
+        """Δχ² = χ² − :attr:`chi2_min` on the grid (float64 even from a float32 χ²)."""
+        return np.asarray(self.chi2, dtype=float) - self.chi2_min
 
     @property
     def best_fit(self) -> dict[str, Any]:

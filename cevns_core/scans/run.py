@@ -6,7 +6,16 @@ with a Gaussian χ² (σ_i² = N_obs,i, bins with no expected events dropped) or
 "poisson"`` (Baker–Cousins), and a profiled signal-normalisation nuisance σ_α from the preset's
 published prediction uncertainty (CsI 2017: 48/173) unless ``sigma_signal`` is given (0 when
 the preset publishes none). With ``data="coherent_csi_2017"`` the χ² is the data set's own
-(:func:`cevns_core.fits.dataset_chi2`) in its bins, with its arrival-time acceptance.
+(:func:`cevns_core.fits.dataset_chi2`) in its bins, with its arrival-time acceptance; with an
+energy × time data set, a list of data sets or a ``cc.Likelihood`` it is the joint Poisson
+likelihood with every nuisance profiled (:mod:`.targets`).
+
+Routes (``info["route"]``). ``"polynomial"``: the counts as closed-form polynomials in the
+model's monomials with coefficients per value of the other axis (:mod:`.polynomial`), and the
+Gaussian χ² from their Gram matrices; ``"kernel"``: the precomputed kernels contracted at every
+grid point (:mod:`.engine`); ``"generic"``: one ``NewPhysics`` per point through the rate
+engine. ``method="auto"``/``"fast"`` take the polynomial route where the model declares it and
+the check of the declaration passes, else the kernels; ``method="kernel"`` forces the kernels.
 """
 
 from __future__ import annotations
@@ -24,10 +33,9 @@ from ..errors import CevnsError
 from ..experiment import Experiment
 from ..physics import NewPhysics
 from ..rates import _check_finite_count
-from ..statistics import gaussian_chi2, poisson_chi2
 from ..weak_charges import StandardModel
 from .catalogue import SCAN_MODELS, ScanModel
-from .distributed import progress_callback, run_dask, run_local
+from .distributed import connect, progress_callback, run_dask, run_local, workers
 from .engine import (
     Job,
     base_physics,
@@ -37,7 +45,11 @@ from .engine import (
     generic_counts,
     physics_values,
 )
+from .plan import Plan
+from .polynomial import PolynomialTable, build_table
 from .result import REFERENCES, ScanResult
+from .statistic import GaussianStatistic, LikelihoodStatistic
+from .targets import Part, auto_bins, resolve_target, target_statistic
 
 __all__ = ["MAX_SCAN_POINTS", "scan"]
 
@@ -46,15 +58,19 @@ MAX_SCAN_POINTS = 4_000_000
 
 Array = NDArray[np.float64]
 
-_METHODS = ("auto", "fast", "generic")
-_STATISTICS_ASIMOV = ("gaussian", "poisson")
-# Elements (grid points × recoil nodes) per chunk of the fast path: ~8 MB per temporary array.
+_METHODS = ("auto", "fast", "kernel", "generic")
+_KEEP = ("bins", "chi2")
+_DTYPES = ("float64", "float32")
+# Elements (grid points × recoil nodes) per chunk of the kernel route: ~8 MB per temporary.
 _FAST_BUDGET = 1_000_000
+# Elements per chunk of the polynomial route: grid points × keys² (closed form) or × outputs.
+_TABLE_BUDGET = 2_000_000
 _GENERIC_CHUNKS_1D = 50
+_CHUNKS_PER_WORKER = 4
 
 
 def scan(
-    experiment: Experiment | str,
+    experiment: Experiment | str | None,
     model: str,
     *,
     data: Any = None,
@@ -68,43 +84,68 @@ def scan(
     client: Any = None,
     chunk_rows: int | None = None,
     progress: Any = None,
+    keep: str = "bins",
+    dtype: str = "float64",
+    bins: Any = None,
     **axes: ArrayLike,
 ) -> ScanResult:
     """Scan a model of :data:`~cevns_core.scans.SCAN_MODELS` on a 1-D or 2-D grid: χ², Δχ².
 
     Parameters
     ----------
-    experiment : Experiment or str
+    experiment : Experiment, str or None
         The experiment (or a preset name): source, detector, exposure, form factor and the
-        Standard-Model inputs (its ``physics``; None: the default SM).
+        Standard-Model inputs (its ``physics``; None: the default SM). None with ``data``: each
+        data set is predicted by its own preset (required for several data sets).
     model : str
         One of :func:`scan_models`.
-    data : str or Dataset, optional
-        A data set (e.g. ``"coherent_csi_2017"``) to fit; default: Asimov sensitivity.
+    data : str, Dataset, list of str or Likelihood, optional
+        What to fit; default: Asimov sensitivity. A data-set name (``"coherent_csi_2017"``,
+        ``"coherent_lar_2020_3d"``: its own χ²); an energy × time data set
+        (``"coherent_csi_2021"``), a list of names or a ``cc.Likelihood``: the joint Poisson
+        likelihood, physics common, the SNS flux nuisance shared, every nuisance profiled —
+        the one way to scan several data sets at once.
     statistic : str, optional
         Asimov: ``"gaussian"`` (default) or ``"poisson"``; data: the data set's own by default
-        (``"gaussian_coherent"``, ``"gaussian"`` or ``"poisson"``).
+        (``"gaussian_coherent"``, ``"gaussian"`` or ``"poisson"``). Not for likelihoods.
     sigma_signal : float, optional
         Signal-normalisation uncertainty σ_α (fraction; 0/None fixes the normalisation for a
         given value, ``math.inf`` frees it). Default: the published relative uncertainty of the
-        preset's prediction (Asimov) or the data set's.
+        preset's prediction (Asimov) or the data set's. Not for likelihoods (their nuisances).
     sigma_backgrounds : float or sequence, optional
-        Background normalisation uncertainties (data only; default the data set's).
+        Background normalisation uncertainties (data sets only; default the data set's).
     truth : mapping, optional
         Asimov data generated at these axis values (missing axes: no new physics).
     reference : {"minimum", "sm"}
         Δχ² relative to the minimum (grid ∪ no-new-physics point) or to the SM point.
     time_cut : bool
-        Data only: apply the data set's arrival-time acceptance to the prediction.
-    method : {"auto", "fast", "generic"}
-        Kernel reuse (``"fast"``, default when available) or one NewPhysics per point.
+        1-D data sets: apply the data set's arrival-time acceptance to the prediction.
+    method : {"auto", "fast", "kernel", "generic"}
+        ``"auto"``/``"fast"``: the fastest route with precomputed kernels (closed-form
+        polynomials where the model has them, else kernels per point; ``"fast"`` raises if
+        there are none); ``"kernel"``: kernels per grid point; ``"generic"``: one NewPhysics
+        per point.
     client : dask.distributed.Client or str, optional
         Run the row chunks on a Dask cluster (a Client, or a scheduler address to connect to).
     chunk_rows : int, optional
-        Rows of the first axis per chunk (default: ~4·10⁶ grid × recoil-node elements per chunk
-        on the fast path, one row on the generic path).
+        Rows of the first axis per chunk (default: a memory budget per chunk; with ``client``,
+        about four chunks per worker thread).
     progress : bool or callable, optional
         ``True``: text progress bar on stderr; a callable receives ``(done, total)`` chunks.
+    keep : {"bins", "chi2"}
+        ``"bins"``: counts per bin available as ``res.bin_counts`` (on the polynomial route
+        evaluated only when read); ``"chi2"``: only χ² and total counts are kept — every chunk
+        is reduced as it is computed, so grids of millions of points stay small (the streaming
+        option; contours, best fit and Δχ² are unchanged).
+    dtype : {"float64", "float32"}
+        Storage of χ² and counts. float32 halves the memory; Δχ² is computed in float64 and
+        the contours move by less than 1e-5 of a grid step in practice.
+    bins : int, array_like or "auto", optional
+        Asimov scans: the analysis bins (default: the experiment's ``analysis_bins()``, 400 for
+        keVnr/keVee detectors): a number of equal bins over the same window, bin edges, or
+        ``"auto"``: for a detector without smearing and efficiency the coarsest binning whose
+        Asimov Δχ² agrees with the converged one to 1 % of max(1, Δχ²) (error-controlled; see
+        :func:`~cevns_core.scans.targets.auto_bins`); ``info["bins"]`` says what was used.
     **axes : array_like
         One or two axes of the model, e.g. ``coupling=g, mass_MeV=M`` (1-D, strictly increasing).
 
@@ -116,8 +157,9 @@ def scan(
     ------
     CevnsError
         Unknown model, axis or option; empty, non-finite, out-of-range or non-increasing axis
-        values (e.g. a negative mass); an unknown data set or one in another observable; a
-        multi-dimensional data set; ``method="fast"`` where only the generic path applies.
+        values (e.g. a negative mass); an unknown data set or one in another observable;
+        ``method="fast"``/``"kernel"`` where only the generic path applies; options that do
+        not apply to likelihood data.
 
     Examples
     --------
@@ -126,20 +168,40 @@ def scan(
     ((2, 2), 171.7)
     """
     started = time.perf_counter()
-    if isinstance(experiment, str):
-        from ..experiment import experiment as preset
-
-        experiment = preset(experiment)
-    if not isinstance(experiment, Experiment):
-        raise CevnsError(
-            f"experiment must be an Experiment or a preset name, got {type(experiment).__name__}"
-        )
     check_choice(model, "scan model", SCAN_MODELS)
     spec = SCAN_MODELS[model]
     names, values = _check_axes(spec, axes)
     check_choice(reference, "reference", REFERENCES)
     check_choice(method, "method", _METHODS)
-    base, base_params = base_physics(experiment)
+    check_choice(keep, "keep", _KEEP)
+    check_choice(dtype, "dtype", _DTYPES)
+    bins_note = None
+    if isinstance(bins, str):
+        check_choice(bins, "bins", ("auto",))
+        if data is not None:
+            raise CevnsError("bins applies to Asimov scans: a data set has its own bins")
+        options = {"statistic": statistic, "sigma_signal": sigma_signal, "truth": truth}
+        bins, bins_note = auto_bins(
+            experiment, model, dict(zip(names, values, strict=True)), options
+        )
+    target = resolve_target(experiment, data, time_cut=time_cut, bins=bins)
+    if target.kind == "likelihood":
+        given = {
+            "statistic": statistic,
+            "sigma_signal": sigma_signal,
+            "sigma_backgrounds": sigma_backgrounds,
+            "truth": truth,
+            "time_cut": None if time_cut else False,
+        }
+        bad = [k for k, v in given.items() if v is not None]
+        if bad:
+            raise CevnsError(
+                f"{', '.join(bad)} do not apply to likelihood data (energy × time data sets, "
+                "lists, Likelihood objects): their nuisances and priors belong to the Likelihood"
+            )
+    parts = target.parts
+    first = parts[0].experiment
+    base = base_physics(first)[0]
 
     # no-new-physics point (sin²θ_W: the experiment's own value)
     null = {a.name: a.null for a in spec.axes}
@@ -162,173 +224,156 @@ def scan(
                 raise CevnsError(f"truth {k} must be a single number")
             truth_point[k] = float(arr)
 
-    # bins and per-flavour acceptance
-    det = experiment.detector
-    experiment.check_threshold()
-    factors = dict(experiment.timing_fractions())
-    ds = None
-    if data is not None:
-        ds = _load_data(data)
-        if len(ds.shape) > 1:
-            raise CevnsError(
-                f"scans support 1-D data sets; {ds.name} has cells {ds.shape} "
-                "(use its energy projection, e.g. 'coherent_lar_2020')"
-            )
-        if det.observable != ds.observable:
-            raise CevnsError(
-                f"the experiment {experiment.name} counts in {det.observable} but the data set "
-                f"{ds.name} is binned in {ds.observable}"
-            )
-        edges = np.asarray(ds.bin_edges, dtype=float)
-        if time_cut:
-            for f in experiment.source.flavours():
-                factors[f] = factors.get(f, 1.0) * ds.signal_time_fraction.get(f, 1.0)
-    else:
-        edges = np.asarray(experiment.analysis_bins(), dtype=float)
-    n_bins = edges.size - 1
     # a grid point with dσ/dT ∝ 1/T (magnetic moment) on a detector that counts T → 0 has an
     # infinite count: probe the grid's largest values once, as binned_counts would
-    if type(base) in (StandardModel, NewPhysics):
-        probe = dict(null)
-        for n, v in zip(names, values, strict=True):
-            probe[n] = float(v[np.argmax(np.abs(v))])
-        probe_params, _ = spec.settings(probe)
-        physics = NewPhysics(**{**base_params, **probe_params})
-        _check_finite_count(physics, experiment.source, det, edges)
+    for part in parts:
+        part_base, part_params = base_physics(part.experiment)
+        if type(part_base) in (StandardModel, NewPhysics):
+            probe = dict(null)
+            for n, v in zip(names, values, strict=True):
+                probe[n] = float(v[np.argmax(np.abs(v))])
+            probe_params, _ = spec.settings(probe)
+            physics = NewPhysics(**{**part_params, **probe_params})
+            det = part.experiment.detector
+            _check_finite_count(physics, part.experiment.source, det, part.edges)
 
-    # path
-    why_not = fast_available(spec, base, experiment)
-    if method == "fast" and why_not is not None:
+    # path and route
+    why_not = next(
+        (
+            w
+            for w in (
+                fast_available(spec, base_physics(p.experiment)[0], p.experiment) for p in parts
+            )
+            if w is not None
+        ),
+        None,
+    )
+    if method in ("fast", "kernel") and why_not is not None:
         raise CevnsError(f"the fast path is not available: {why_not}")
     path = "generic" if (method == "generic" or why_not is not None) else "fast"
-    if path == "generic" and type(base) not in (StandardModel, NewPhysics):
-        raise CevnsError(f"cannot scan on top of a {type(base).__name__} physics model")
-
-    ff = experiment.form_factor
-    job = Job(
-        model=model,
-        names=names,
-        values=values,
-        method=path,
-        n_bins=n_bins,
-        chunk_rows=1,
-        source=experiment.source,
-        detector=det,
-        edges=edges,
-        form_factor=ff,
-        exposure=experiment.exposure_factor,
-        factors=factors,
-        base_params=base_params,
-        ff_name=ff if isinstance(ff, str) else "helm",
-        ff_params=experiment.form_factor_options().get("form_factor_params", {}),
-        physics_values=physics_values(base_params),
-        null=dict(null),
-    )
+    for part in parts:
+        part_base = base_physics(part.experiment)[0]
+        if path == "generic" and type(part_base) not in (StandardModel, NewPhysics):
+            raise CevnsError(f"cannot scan on top of a {type(part_base).__name__} physics model")
+    jobs = [_job(spec, names, values, path, part, null) for part in parts]
+    table: PolynomialTable | None = None
+    why_not_table = None
     if path == "fast":
-        build_blocks(job, experiment, base, spec.flavour_dependent or base.needs_flavour)
-    if chunk_rows is None:
-        if path == "fast":
-            n_T = max((b.T.size for b in job.blocks), default=1)
-            per_row = max(n_T, 1) * (values[1].size if len(values) > 1 else 1)
-            chunk_rows = max(1, _FAST_BUDGET // per_row)
-        else:
-            chunk_rows = 1 if len(values) > 1 else max(1, -(-values[0].size // _GENERIC_CHUNKS_1D))
-    elif isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int | np.integer):
-        raise CevnsError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
-    if chunk_rows < 1:
-        raise CevnsError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
-    job.chunk_rows = int(chunk_rows)
-
-    # the grid
-    report = progress_callback(progress, f"scan {model}")
-    t0 = time.perf_counter()
-    if client is None:
-        pieces = run_local(job, report)
-        backend = "local"
-    else:
-        pieces = run_dask(job, client, report)
-        backend = "dask"
-    grid_seconds = time.perf_counter() - t0
-    bin_counts = np.concatenate(pieces, axis=0)
+        for job, part in zip(jobs, parts, strict=True):
+            part_base = base_physics(part.experiment)[0]
+            grouped = spec.flavour_dependent or part_base.needs_flavour
+            build_blocks(job, part.experiment, part_base, grouped)
+        if method != "kernel":
+            found = build_table(jobs, spec, names, values)
+            if isinstance(found, str):
+                why_not_table = found
+            else:
+                table = found
+    route = "polynomial" if table is not None else ("kernel" if path == "fast" else "generic")
 
     # reference predictions: no new physics and the Asimov truth
     def predict(point: dict[str, float]) -> Array:
         one = {a.name: np.array([point[a.name]]) for a in spec.axes}
-        counts = fast_counts(job, one) if path == "fast" else generic_counts(job, one)
-        return counts.reshape(n_bins)
+        count = fast_counts if path == "fast" else generic_counts
+        return np.concatenate([count(job, one).reshape(job.n_out) for job in jobs])
 
     signal_null = predict(null)
     same_truth = all(
         (math.isnan(truth_point[k]) and math.isnan(null[k])) or truth_point[k] == null[k]
         for k in null
     )
-
-    # χ²
-    if ds is None:
-        stat = check_choice(statistic or "gaussian", "Asimov statistic", _STATISTICS_ASIMOV)
-        if sigma_backgrounds is not None:
-            raise CevnsError("sigma_backgrounds applies to data sets (Asimov data have none)")
-        observed = signal_null if same_truth else predict(truth_point)
-        s_alpha = _published_sigma(experiment) if sigma_signal is None else sigma_signal
-        keep = observed > 0
-        if not np.any(keep):
-            raise CevnsError(f"{experiment.name}: no events are expected in the analysis bins")
-
-        def chi2_of(signals: Array) -> Array:
-            if stat == "gaussian":
-                return gaussian_chi2(
-                    observed[keep],
-                    signals[..., keep],
-                    variance=observed[keep],
-                    sigma_signal=s_alpha,
-                    sigma_backgrounds=None,
-                )
-            return poisson_chi2(observed, signals, sigma_signal=s_alpha, sigma_backgrounds=None)
-
-        data_name = None
+    stat, stat_name, s_alpha, observed = target_statistic(
+        target, statistic, sigma_signal, sigma_backgrounds, signal_null,
+        lambda: signal_null if same_truth else predict(truth_point),
+    )  # fmt: skip
+    if isinstance(stat, LikelihoodStatistic):
+        chi2_null = stat.null(signal_null)
     else:
-        if truth is not None:
-            raise CevnsError("truth applies to Asimov data; it cannot be combined with data")
-        from ..fits import dataset_chi2
+        chi2_null = float(stat.chi2(signal_null[None, :])[0])
+    closed = table is not None and isinstance(stat, GaussianStatistic)
+    if closed:
+        stat.prepare(table)
 
-        stat = statistic or ds.statistic
-        s_alpha = ds.signal_uncertainty if sigma_signal is None else sigma_signal
-        observed = np.asarray(ds.observed, dtype=float)
+    # the grid
+    own_client = False
+    n_workers = 1
+    if client is not None:
+        client, own_client = connect(client)
+        n_workers = workers(client)
+    try:
+        rows = _chunk_rows(chunk_rows, path, route, closed, values, jobs, table, n_workers)
+        if client is not None and chunk_rows is None:
+            rows = min(rows, max(1, -(-values[0].size // (_CHUNKS_PER_WORKER * n_workers))))
+        plan = Plan(
+            shape=tuple(v.size for v in values),
+            jobs=jobs,
+            table=table,
+            statistic=stat,
+            keep=keep,
+            dtype=dtype,
+            chunk_rows=rows,
+            closed_form=closed,
+        )
+        report = progress_callback(progress, f"scan {model}")
+        t0 = time.perf_counter()
+        if client is None:
+            pieces = run_local(plan, report)
+            backend = "local"
+        else:
+            pieces = run_dask(plan, client, report)
+            backend = "dask"
+        grid_seconds = time.perf_counter() - t0
+    finally:
+        if own_client:
+            client.close()
+    chi2 = np.concatenate([p["chi2"] for p in pieces], axis=0)
+    totals = np.concatenate([p["totals"] for p in pieces], axis=0)
+    bins = None
+    source = None
+    if keep == "bins":
+        if table is not None:
+            source = _TableCounts(table, dtype)
+        else:
+            bins = np.concatenate([p["bins"] for p in pieces], axis=0)
 
-        def chi2_of(signals: Array) -> Array:
-            return dataset_chi2(
-                ds,
-                signals,
-                statistic=stat,
-                sigma_signal=s_alpha,
-                sigma_backgrounds=sigma_backgrounds,
-            )
-
-        data_name = ds.name
-
-    chi2 = np.asarray(chi2_of(bin_counts), dtype=float)
-    chi2_null = float(chi2_of(signal_null[None, :])[0])
+    if target.kind == "likelihood":
+        lik = target.likelihood
+        edges = np.arange(lik.n_cells + 1, dtype=float)
+        cells = {lab: [sl.start, sl.stop] for lab, sl in zip(lik.labels, lik.slices, strict=True)}
+    else:
+        edges = parts[0].edges
+        cells = None
     info = {
-        "experiment": experiment.name,
+        "experiment": " + ".join(p.experiment.name for p in parts),
         "model_title": spec.title,
         "figure": spec.figure,
-        "data": data_name,
-        "statistic": stat,
+        "data": target.data_name,
+        "statistic": stat_name,
         "sigma_signal": s_alpha,
         "truth": {k: (None if math.isnan(v) else v) for k, v in truth_point.items()},
         "path": path,
+        "route": route,
+        "chi2_route": "closed_form" if closed else stat.name,
         "fast_path_unavailable": why_not,
+        "polynomial_unavailable": why_not_table,
         "backend": backend,
         "chunks": len(pieces),
-        "chunk_rows": job.chunk_rows,
+        "chunk_rows": plan.chunk_rows,
+        "keep": keep,
+        "dtype": dtype,
+        "bins": int(edges.size - 1),
+        "bins_note": bins_note,
         "grid_seconds": grid_seconds,
         "total_seconds": time.perf_counter() - started,
-        "observable": det.observable,
+        "observable": first.detector.observable if cells is None else "cells",
     }
+    if cells is not None:
+        info["cells"] = cells
+        info["nuisances"] = list(target.likelihood.nuisance_names)
     return ScanResult(
         model=model,
         axes=dict(zip(names, values, strict=True)),
-        bin_counts=bin_counts,
+        bin_counts=bins,
         chi2=chi2,
         chi2_null=chi2_null,
         null_point=null,
@@ -336,7 +381,82 @@ def scan(
         bin_edges=edges,
         observed=observed,
         info=info,
+        totals=totals,
+        source=source,
     )
+
+
+class _TableCounts:
+    """The bin counts of a polynomial table, evaluated when a result's ``bin_counts`` is read."""
+
+    def __init__(self, table: PolynomialTable, dtype: str) -> None:
+        self.table, self.dtype = table, dtype
+
+    def __call__(self) -> Array:
+        return self.table.counts(0, self.table.shape[0]).astype(self.dtype, copy=False)
+
+
+def _job(
+    spec: ScanModel,
+    names: tuple[str, ...],
+    values: tuple,
+    path: str,
+    part: Part,
+    null: dict[str, float],
+) -> Job:
+    exp = part.experiment
+    base_params = base_physics(exp)[1]
+    ff = exp.form_factor
+    return Job(
+        model=spec.name,
+        names=names,
+        values=values,
+        method=path,
+        n_bins=part.edges.size - 1,
+        chunk_rows=1,
+        source=exp.source,
+        detector=exp.detector,
+        edges=part.edges,
+        form_factor=ff,
+        exposure=exp.exposure_factor,
+        factors=dict(part.factors),
+        maps=dict(part.maps),
+        base_params=base_params,
+        ff_name=ff if isinstance(ff, str) else "helm",
+        ff_params=exp.form_factor_options().get("form_factor_params", {}),
+        physics_values=physics_values(base_params),
+        null=dict(null),
+    )
+
+
+def _chunk_rows(
+    chunk_rows: int | None,
+    path: str,
+    route: str,
+    closed: bool,
+    values: tuple,
+    jobs: list[Job],
+    table: PolynomialTable | None,
+    n_workers: int,
+) -> int:
+    """Rows of the first axis per chunk (validated, or from the route's memory budget)."""
+    if chunk_rows is not None:
+        if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int | np.integer):
+            raise CevnsError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        if chunk_rows < 1:
+            raise CevnsError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+        return int(chunk_rows)
+    per_row_points = values[1].size if len(values) > 1 else 1
+    if table is not None:
+        n_keys = len(table.keys)
+        width = n_keys * n_keys if closed else max(table.n_out, n_keys)
+        return max(1, _TABLE_BUDGET // (per_row_points * width))
+    if path == "fast":
+        n_T = max((b.T.size for job in jobs for b in job.blocks), default=1)
+        return max(1, _FAST_BUDGET // (max(n_T, 1) * per_row_points))
+    if len(values) > 1:
+        return 1
+    return max(1, -(-values[0].size // _GENERIC_CHUNKS_1D))
 
 
 def _check_axes(model: ScanModel, axes: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple]:
@@ -367,27 +487,3 @@ def _check_axes(model: ScanModel, axes: Mapping[str, Any]) -> tuple[tuple[str, .
             f"the limit is {MAX_SCAN_POINTS}"
         )
     return tuple(names), tuple(values)
-
-
-def _published_sigma(exp: Experiment) -> float:
-    """Relative uncertainty of the preset's published prediction (0 if none)."""
-    pub = exp.published or {}
-    predicted = pub.get("predicted")
-    if not predicted:
-        return 0.0
-    if "predicted_uncertainty" in pub:
-        return float(pub["predicted_uncertainty"]) / float(predicted)
-    parts = [v for k, v in pub.items() if k.startswith("predicted_uncertainty_")]
-    return math.sqrt(sum(float(v) ** 2 for v in parts)) / float(predicted) if parts else 0.0
-
-
-def _load_data(data: Any) -> Any:
-    try:
-        from ..datasets import Dataset, load_dataset
-    except ImportError as exc:  # pragma: no cover - data sets ship with the package
-        raise CevnsError("data sets are not available in this installation") from exc
-    if isinstance(data, Dataset):
-        return data
-    if isinstance(data, str):
-        return load_dataset(data)
-    raise CevnsError(f"data must be a data-set name or a Dataset, got {type(data).__name__}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -105,10 +106,14 @@ class Atmospheric(ValidatedSource):
     0.0
     """
 
+    title: ClassVar[str] = "Atmospheric neutrinos"
+
     flavours_included = param.ListSelector(
         default=list(ATMOSPHERIC_FLAVOURS),
         objects=list(ATMOSPHERIC_FLAVOURS),
         doc="Flavours of the FLUKA table to include (ν_τ is not in the table).",
+        label="Flavours",
+        metadata={"unit": ""},
     )
 
     def _check(self) -> None:

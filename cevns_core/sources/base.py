@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import ValidatedParameters, as_array, as_int
+from ..caching import LRUCache
 from ..errors import CevnsError
 from ..flavours import FLAVOURS, check_flavour
 
@@ -32,6 +34,8 @@ Array = NDArray[np.float64]
 NORMALISATIONS: tuple[str, ...] = ("fluence", "flux")
 
 _N_NODES = 48
+#: Components per source value (see :meth:`Source._components`).
+_COMPONENTS = LRUCache("source components", max_entries=64)
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(_N_NODES)
 _GL_X, _GL_W = 0.5 * (_GL_X + 1.0), 0.5 * _GL_W
 
@@ -95,6 +99,9 @@ def gauss_legendre_segments(
 class Source(ValidatedParameters):
     """Base class of every neutrino source. Subclasses implement :meth:`components`."""
 
+    #: Human-readable name of the source type (selectors, titles); each source class sets it.
+    title: ClassVar[str] = ""
+
     normalisation = param.Selector(
         default="flux",
         objects=list(NORMALISATIONS),
@@ -111,16 +118,21 @@ class Source(ValidatedParameters):
         """Unit of a line intensity: ``cm^-2`` (fluence) or ``cm^-2 s^-1`` (flux)."""
         return "cm^-2" if self.normalisation == "fluence" else "cm^-2 s^-1"
 
+    def _components(self) -> tuple[Continuum | Line, ...]:
+        """:meth:`components`, kept per value of the source's parameters (building them checks
+        the source and scales its tables: the rate engine and the methods below ask often)."""
+        return _COMPONENTS.get(self._fingerprint(), lambda: tuple(self.components()))
+
     def flavours(self) -> tuple[str, ...]:
         """Flavours present, in the package's standard order."""
-        present = {c.flavour for c in self.components()}
+        present = {c.flavour for c in self._components()}
         return tuple(f for f in FLAVOURS if f in present)
 
     def continua(self, flavour: str | None = None) -> list[Continuum]:
         """Continuous components, optionally of one flavour."""
         return [
             c
-            for c in self.components()
+            for c in self._components()
             if isinstance(c, Continuum) and (flavour is None or c.flavour == flavour)
         ]
 
@@ -128,7 +140,7 @@ class Source(ValidatedParameters):
         """Discrete lines, optionally of one flavour."""
         return [
             c
-            for c in self.components()
+            for c in self._components()
             if isinstance(c, Line) and (flavour is None or c.flavour == flavour)
         ]
 

@@ -9,7 +9,7 @@ a time-integrated fluence has no meaning, and is refused.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 import param
 
@@ -29,6 +29,8 @@ class CompositeSource(Source):
     >>> both.normalisation, f"{both.integrated() - Solar().integrated():.3f}"
     ('flux', '7.324')
     """
+
+    title: ClassVar[str] = "Combined sources"
 
     sources = param.List(
         default=[],

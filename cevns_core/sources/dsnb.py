@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -87,6 +88,8 @@ class DSNBSpectrum(ValidatedSource):
     6.62
     """
 
+    title: ClassVar[str] = "Diffuse supernova background (O'Hare 2021)"
+
     total_flux_cm2_s = param.Number(
         default=DSNB_OHARE2021_TOTAL_FLUX,
         bounds=(0.0, 1e8),
@@ -94,6 +97,8 @@ class DSNBSpectrum(ValidatedSource):
         softbounds=(40.0, 130.0),
         doc="Total DSNB flux summed over flavours (cm⁻² s⁻¹); default 85.7 from the O'Hare 2021 "
         "release (86 ± 43 in the neutrino-floor literature).",
+        label="Total flux",
+        metadata={"unit": "cm⁻² s⁻¹"},
     )
 
     def _check(self) -> None:

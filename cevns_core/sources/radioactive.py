@@ -10,7 +10,7 @@ A(t)·BR/(4πL²). With ``run_days`` the flux is averaged over a run [t, t + run
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import param
 from numpy.typing import ArrayLike, NDArray
@@ -62,6 +62,8 @@ class Chromium51(ValidatedSource):
     '2.944e+09'
     """
 
+    title: ClassVar[str] = "⁵¹Cr radioactive source"
+
     activity_MCi = param.Number(
         default=1.0,
         allow_None=True,
@@ -69,6 +71,8 @@ class Chromium51(ValidatedSource):
         inclusive_bounds=(False, True),
         softbounds=(0.01, 10.0),
         doc="Initial activity A₀ in MCi (1 MCi = 3.7e16 Bq).",
+        label="Activity",
+        metadata={"unit": "MCi"},
     )
     activity_Bq = param.Number(
         default=None,
@@ -76,12 +80,16 @@ class Chromium51(ValidatedSource):
         bounds=(0.0, 1e22),
         inclusive_bounds=(False, True),
         doc="Initial activity A₀ in Bq (alternative to activity_MCi).",
+        label="Activity",
+        metadata={"unit": "Bq"},
     )
     elapsed_days = param.Number(
         default=0.0,
         bounds=(0.0, 1e5),
         softbounds=(0.0, 200.0),
         doc="Time since the activity A₀ was measured, in days.",
+        label="Time since production",
+        metadata={"unit": "days"},
     )
     run_days = param.Number(
         default=None,
@@ -89,12 +97,27 @@ class Chromium51(ValidatedSource):
         bounds=(1e-6, 1e5),
         softbounds=(1.0, 300.0),
         doc="If set, average the flux over a run of this length (days) starting at elapsed_days.",
+        label="Run length",
+        metadata={"unit": "days"},
     )
     distance_m = param.Number(
         default=1.0,
         bounds=(1e-3, 1e7),
         softbounds=(0.1, 50.0),
         doc="Distance from the source to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
+        label="Distance",
+        metadata={"unit": "m"},
+    )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite source and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.3 m for a ⁵¹Cr source next to a ~1 m detector "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
     )
 
     def __init__(self, **params: Any) -> None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -189,35 +190,70 @@ class Reactor(ValidatedSource):
     '3.86e+12'
     """
 
+    title: ClassVar[str] = "Nuclear reactor"
+
     thermal_power_GW = param.Number(
         default=4.0,
         bounds=(0.0, 100.0),
         inclusive_bounds=(False, True),
         softbounds=(0.001, 10.0),
         doc="Thermal power of the core in GW.",
+        label="Thermal power",
+        metadata={"unit": "GW"},
     )
     distance_m = param.Number(
         default=20.0,
         bounds=(1e-3, 1e7),
         softbounds=(1.0, 200.0),
         doc="Distance from the core to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
+        label="Distance",
+        metadata={"unit": "m"},
+    )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite core and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.85 m for a power-reactor core seen from 10–30 m "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
     )
     fraction_U235 = param.Number(
-        default=0.58, bounds=(0.0, 1.0), doc="Fission fraction of ²³⁵U (fractions sum to 1)."
+        default=0.58,
+        bounds=(0.0, 1.0),
+        doc="Fission fraction of ²³⁵U (fractions sum to 1).",
+        label="Fission fraction ²³⁵U",
+        metadata={"unit": ""},
     )
     fraction_Pu239 = param.Number(
-        default=0.30, bounds=(0.0, 1.0), doc="Fission fraction of ²³⁹Pu (fractions sum to 1)."
+        default=0.30,
+        bounds=(0.0, 1.0),
+        doc="Fission fraction of ²³⁹Pu (fractions sum to 1).",
+        label="Fission fraction ²³⁹Pu",
+        metadata={"unit": ""},
     )
     fraction_U238 = param.Number(
-        default=0.07, bounds=(0.0, 1.0), doc="Fission fraction of ²³⁸U (fractions sum to 1)."
+        default=0.07,
+        bounds=(0.0, 1.0),
+        doc="Fission fraction of ²³⁸U (fractions sum to 1).",
+        label="Fission fraction ²³⁸U",
+        metadata={"unit": ""},
     )
     fraction_Pu241 = param.Number(
-        default=0.05, bounds=(0.0, 1.0), doc="Fission fraction of ²⁴¹Pu (fractions sum to 1)."
+        default=0.05,
+        bounds=(0.0, 1.0),
+        doc="Fission fraction of ²⁴¹Pu (fractions sum to 1).",
+        label="Fission fraction ²⁴¹Pu",
+        metadata={"unit": ""},
     )
     energy_per_fission = param.Selector(
         default="kopeikin2004",
         objects=list(ENERGY_PER_FISSION_MeV),
         doc="Energies released per fission: Kopeikin et al. 2004 (default) or Ma et al. 2013.",
+        label="Energy per fission",
+        metadata={"unit": ""},
     )
     spectrum_model = param.Selector(
         default="huber_mueller",
@@ -225,6 +261,8 @@ class Reactor(ValidatedSource):
         doc="'huber_mueller': 2–8 MeV only (flagged: misses the ν̄ below 2 MeV); "
         "'bestiole2023': summation spectra 0–12.5 MeV + capture; 'huber_mueller_extended': "
         "summation below 2 MeV joined continuously to Huber–Mueller 2–8 MeV + capture.",
+        label="Antineutrino spectrum model",
+        metadata={"unit": ""},
     )
     capture_rate_per_fission = param.Number(
         default=0.6,
@@ -232,6 +270,8 @@ class Reactor(ValidatedSource):
         softbounds=(0.0, 1.0),
         doc="²³⁸U(n,γ) captures per fission (each gives two ν̄: ²³⁹U and ²³⁹Np β decays); "
         "full-range models only. ≈0.6 for power reactors (PHYSICS §5.3).",
+        label="²³⁸U neutron captures per fission",
+        metadata={"unit": ""},
     )
 
     def _check(self) -> None:

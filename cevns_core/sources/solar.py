@@ -20,6 +20,10 @@ normalised to 1 (phase space E_ν² p_e W_e dE), with end points Q: pp 0.42341, 
 state is a broad resonance (Winter et al., PRC 73 (2006) 025503), and the Fermi function and the
 solar thermal broadening of the lines are neglected.
 
+**Normalisation.** Every component has its B16-GS98 total except ⁸B, whose total is the
+parameter ``b8_flux_cm2_s`` (default B16-GS98; the measured flux, e.g. SNO's 5.25×10⁶, for the
+dark-matter experiments' ⁸B presets).
+
 **Flavour.** CEvNS is flavour-blind in the Standard Model, so by default everything is ν_e
 (``nu_e_survival = 1``, i.e. the flux as produced). Setting ``nu_e_survival = P`` keeps a fraction P
 as ν_e and splits 1 − P equally between ν_μ and ν_τ (an energy-independent survival probability;
@@ -31,6 +35,7 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 from importlib.resources import files
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -163,22 +168,39 @@ class Solar(ValidatedSource):
     '6.537e+10'
     """
 
+    title: ClassVar[str] = "The Sun"
+
     components_included = param.ListSelector(
         default=list(SOLAR_COMPONENTS),
         objects=list(SOLAR_COMPONENTS),
         doc="Solar components to include.",
+        label="Solar components",
+        metadata={"unit": ""},
     )
     b8_shape = param.Selector(
         default="published",
         objects=list(B8_SHAPES),
         doc="⁸B spectrum: 'published' (tabulated, O'Hare 2021 release, mean 6.735 MeV) or "
         "'allowed' (allowed β shape with Q = 16.36 MeV, an approximation).",
+        label="⁸B spectrum shape",
+        metadata={"unit": ""},
+    )
+    b8_flux_cm2_s = param.Number(
+        default=B16_GS98_FLUX["B8"],
+        bounds=(0.0, 1e9),
+        softbounds=(1e6, 1e7),
+        doc="Total ⁸B flux in cm⁻² s⁻¹ (default B16-GS98 5.46e6; SNO's measured 5.25e6, "
+        "Aharmim et al. PRC 88 (2013) 025501, is what XENONnT normalises to).",
+        label="Total ⁸B flux",
+        metadata={"unit": "cm⁻² s⁻¹"},
     )
     nu_e_survival = param.Number(
         default=1.0,
         bounds=(0.0, 1.0),
         doc="Fraction kept as ν_e; the rest is split equally into ν_μ and ν_τ (default 1: "
         "CEvNS is flavour-blind in the SM).",
+        label="νₑ survival probability",
+        metadata={"unit": ""},
     )
 
     def _check(self) -> None:
@@ -203,7 +225,8 @@ class Solar(ValidatedSource):
             for name in SOLAR_COMPONENTS:
                 if name not in self.components_included:
                     continue
-                total = B16_GS98_FLUX[name] * frac
+                flux = float(self.b8_flux_cm2_s) if name == "B8" else B16_GS98_FLUX[name]
+                total = flux * frac
                 if name in SOLAR_LINES_MeV:
                     for E, br in SOLAR_LINES_MeV[name]:
                         out.append(Line(flavour, E, total * br, f"{name} {E} MeV"))

@@ -28,6 +28,7 @@ Gauss–Legendre nodes, vectorised over energies.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 import param
@@ -156,12 +157,14 @@ def _spectrum_support(model: str, mean: float, shape: float) -> tuple[float, tup
 # ------------------------------------------------------------------------------------------------
 # Burst
 # ------------------------------------------------------------------------------------------------
-def _mean_param(default: float, who: str) -> param.Number:
+def _mean_param(default: float, who: str, symbol: str) -> param.Number:
     return param.Number(
         default=default,
         bounds=(0.1, 200.0),
         softbounds=(5.0, 30.0),
         doc=f"Mean energy ⟨E⟩ of {who} in MeV (illustrative default, PHYSICS §5.5; ≥ 0.1 MeV).",
+        label=f"Mean energy ⟨E⟩ of {symbol}",
+        metadata={"unit": "MeV"},
     )
 
 
@@ -175,12 +178,16 @@ class SupernovaBurst(ValidatedSource):
     '1.739e+11'
     """
 
+    title: ClassVar[str] = "Supernova burst"
+
     distance_kpc = param.Number(
         default=10.0,
         bounds=(1e-9, 1e6),
         softbounds=(0.1, 100.0),
         doc="Distance to the supernova in kpc (10 kpc: illustrative galactic default; ≥ 1e-9 "
         "kpc, 0.2 AU).",
+        label="Distance",
+        metadata={"unit": "kpc"},
     )
     total_energy_erg = param.Number(
         default=3e53,
@@ -188,14 +195,18 @@ class SupernovaBurst(ValidatedSource):
         inclusive_bounds=(False, True),
         softbounds=(1e52, 1e54),
         doc="Total energy emitted in neutrinos (erg), shared equally by the six species.",
+        label="Total energy in neutrinos",
+        metadata={"unit": "erg"},
     )
-    mean_energy_nue_MeV = _mean_param(12.0, "ν_e")
-    mean_energy_nuebar_MeV = _mean_param(15.0, "ν̄_e")
-    mean_energy_nux_MeV = _mean_param(18.0, "each ν_x (ν_μ, ν̄_μ, ν_τ, ν̄_τ)")
+    mean_energy_nue_MeV = _mean_param(12.0, "ν_e", "νₑ")
+    mean_energy_nuebar_MeV = _mean_param(15.0, "ν̄_e", "ν̄ₑ")
+    mean_energy_nux_MeV = _mean_param(18.0, "each ν_x (ν_μ, ν̄_μ, ν_τ, ν̄_τ)", "νₓ")
     spectrum_model = param.Selector(
         default="alpha_fit",
         objects=list(SN_SPECTRUM_MODELS),
         doc="'alpha_fit' (Keil–Raffelt–Janka pinched) or 'fermi_dirac' (pinched, η).",
+        label="Spectrum model",
+        metadata={"unit": ""},
     )
     alpha = param.Number(
         default=2.3,
@@ -203,12 +214,16 @@ class SupernovaBurst(ValidatedSource):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 6.0),
         doc="Pinching parameter α of the alpha-fit (2.3 ≈ Fermi–Dirac with η = 0).",
+        label="Pinching parameter α",
+        metadata={"unit": ""},
     )
     eta = param.Number(
         default=0.0,
         bounds=(-5.0, 20.0),
         softbounds=(0.0, 5.0),
         doc="Degeneracy (pinching) parameter η of the Fermi–Dirac spectrum.",
+        label="Degeneracy parameter η",
+        metadata={"unit": ""},
     )
 
     def __init__(self, **params) -> None:
@@ -296,6 +311,8 @@ class DiffuseSupernovaBackground(ValidatedSource):
     used in neutrino-floor studies (85.7 cm⁻² s⁻¹), use :class:`~cevns_core.sources.DSNBSpectrum`.
     """
 
+    title: ClassVar[str] = "Diffuse supernova background (rate model)"
+
     ccsn_rate_local_per_Mpc3_yr = _required(
         "Local core-collapse rate R_CCSN(0) in Mpc⁻³ yr⁻¹.", bounds=(0.0, 1.0)
     )
@@ -328,30 +345,48 @@ class DiffuseSupernovaBackground(ValidatedSource):
         inclusive_bounds=(False, True),
         softbounds=(1.0, 8.0),
         doc="Upper redshift of the integral.",
+        label="Largest redshift z_max",
+        metadata={"unit": ""},
     )
     H0_km_s_Mpc = param.Number(
         default=70.0,
         bounds=(1.0, 200.0),
         softbounds=(60.0, 80.0),
         doc="Hubble constant in km/s/Mpc (conventional ΛCDM value 70).",
+        label="Hubble constant H₀",
+        metadata={"unit": "km/s/Mpc"},
     )
     Omega_m = param.Number(
-        default=0.3, bounds=(0.0, 2.0), doc="Matter density parameter (conventional 0.3)."
+        default=0.3,
+        bounds=(0.0, 2.0),
+        doc="Matter density parameter (conventional 0.3).",
+        label="Matter density Ω_m",
+        metadata={"unit": ""},
     )
     Omega_L = param.Number(
-        default=0.7, bounds=(0.0, 2.0), doc="Dark-energy density parameter (conventional 0.7)."
+        default=0.7,
+        bounds=(0.0, 2.0),
+        doc="Dark-energy density parameter (conventional 0.7).",
+        label="Dark-energy density Ω_Λ",
+        metadata={"unit": ""},
     )
     total_energy_erg = param.Number(
         default=3e53,
         bounds=(0.0, 1e56),
         inclusive_bounds=(False, True),
         doc="Neutrino energy per core collapse (erg), shared equally by the six species.",
+        label="Total energy per supernova",
+        metadata={"unit": "erg"},
     )
     T_nue_MeV = _temperature_param(12.0, "ν_e")
     T_nuebar_MeV = _temperature_param(15.0, "ν̄_e")
     T_nux_MeV = _temperature_param(18.0, "each ν_x")
     z_nodes = param.Integer(
-        default=16, bounds=(4, 128), doc="Gauss–Legendre nodes per Δz = 0.5 of the z integral."
+        default=16,
+        bounds=(4, 128),
+        doc="Gauss–Legendre nodes per Δz = 0.5 of the z integral.",
+        label="Redshift nodes",
+        metadata={"unit": ""},
     )
 
     _RATE_KEYS = (

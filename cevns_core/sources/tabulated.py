@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import param
@@ -251,6 +251,8 @@ class TabulatedSource(ValidatedSource):
     >>> src.integrated("nu_e")
     4.0
     """
+
+    title: ClassVar[str] = "Tabulated spectrum"
 
     E_MeV = param.Array(default=None, allow_None=True, doc="Table energies in MeV, increasing.")
     spectra = param.Dict(

@@ -7,6 +7,7 @@ hv.extension("bokeh", logo=False)
 # where the browser renders it in software (headless chromium, remote desktops).
 hv.renderer("bokeh").webgl = False
 
+from ..viewstate import TABS as _TABS  # noqa: E402
 from .constraints import ConstraintsView  # noqa: E402
 from .cross_sections import CrossSectionView  # noqa: E402
 from .experiments import ExperimentsView  # noqa: E402
@@ -24,12 +25,16 @@ __all__ = [
     "SpectraView",
 ]
 
-#: The tabs of the page, in order: (title, view class).
-TABS = [
-    ("Recoil spectra", SpectraView),
-    ("Form factors & densities", FormFactorView),
-    ("Cross sections", CrossSectionView),
-    ("Sources", SourcesView),
-    ("Constraints", ConstraintsView),
-    ("Experiments", ExperimentsView),
-]
+_VIEWS = {
+    view.TAB: view
+    for view in (
+        SpectraView,
+        FormFactorView,
+        CrossSectionView,
+        SourcesView,
+        ConstraintsView,
+        ExperimentsView,
+    )
+}
+#: The tabs of the page, in order (:data:`dashboard.viewstate.TABS`): (title, view class).
+TABS = [(tab.title, _VIEWS[tab.key]) for tab in _TABS]

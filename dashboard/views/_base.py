@@ -15,7 +15,7 @@ import asyncio
 import math
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, ClassVar
 
 import holoviews as hv
 import numpy as np
@@ -26,6 +26,7 @@ from panel.io.state import set_curdoc
 
 from ..errors import notify_error, notify_warnings
 from ..state import SessionState
+from ..viewstate import TABS
 
 __all__ = ["PLOT_HEIGHT", "POOL", "TabView", "empty_curve", "fmt", "served", "table_widget"]
 
@@ -100,14 +101,76 @@ class TabView(pn.viewable.Viewer):
     )
     refresh_plots = param.Event(precedence=-1, doc="Redraw the plots (after being hidden).")
 
+    #: The tab's key in :data:`dashboard.viewstate.TABS` (its options live in the state).
+    TAB: ClassVar[str] = ""
+
     def __init__(self, **params: Any) -> None:
         if "state" not in params:
             params["state"] = SessionState()
+        self._given = {k: v for k, v in params.items() if k not in ("state", "name")}
         super().__init__(**params)
         self._last: dict[str, Any] = {}
         self._generation: dict[str, int] = {}
         self._pending: dict[str, Callable[[], None]] = {}
         self._stale = False
+        self._applying_options = False
+
+    # --------------------------------------------------------------------------- options
+    def sync_options(self) -> None:
+        """Tie the tab's display options to the state's ``view_options`` (both ways), so that
+        the URL and saved configurations hold them. Called at the end of a view's
+        ``__init__``: options given to the constructor win over the state's."""
+        tab = next(t for t in TABS if t.key == self.TAB)
+        self._options = tab
+        names = [n for n in tab.options.param if n != "name"]
+        self.apply_options()
+        given = {k: v for k, v in self._given.items() if k in names}
+        self._applying_options = True
+        try:
+            for group in ([k for k in given if k in tab.first], list(given)):
+                self.param.update(**{k: given[k] for k in group})
+        finally:
+            self._applying_options = False
+        self.param.watch(self._options_to_state, names)
+        self.state.param.watch(self.apply_options, "view_options")
+        self._options_to_state()
+
+    def option_default(self, name: str) -> Any:
+        """An option's default given the others (a scan model has its own axis ranges)."""
+        return self._options.options.param[name].default
+
+    def apply_options(self, *_events: Any) -> None:
+        """Set the options from the state (``first`` ones before the rest; an option the state
+        does not hold takes its default)."""
+        tab = self._options
+        stored = self.state.view_options.get(self.TAB, {})
+        names = [n for n in tab.options.param if n != "name"]
+        self._applying_options = True
+        try:  # the first ones may reset others (a scan model resets its ranges): then the rest
+            for group in ([k for k in names if k in tab.first], names):
+                values = {k: stored.get(k, self.option_default(k)) for k in group}
+                changed = {k: v for k, v in values.items() if getattr(self, k) != v}
+                if changed:
+                    self.param.update(**changed)
+        finally:
+            self._applying_options = False
+
+    def _options_to_state(self, *_events: Any) -> None:
+        """Write the options that differ from their defaults to the state."""
+        if self._applying_options:
+            return
+        values = {}
+        for name in self._options.options.param:
+            if name == "name":
+                continue
+            value = getattr(self, name)
+            if value != self.option_default(name):
+                values[name] = list(value) if isinstance(value, tuple) else value
+        options = {k: v for k, v in self.state.view_options.items() if k != self.TAB}
+        if values:
+            options[self.TAB] = values
+        if options != self.state.view_options:
+            self.state.view_options = options
 
     # --------------------------------------------------------------------------- visibility
     def set_shown(self, shown: bool) -> None:

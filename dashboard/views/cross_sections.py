@@ -20,13 +20,14 @@ from typing import Any
 import holoviews as hv
 import numpy as np
 import panel as pn
-import param
 
 import cevns_core as cc
 
 from .. import results
+from ..labels import form_factor_label, source_title
 from ..palette import NEW_PHYSICS_COLOR, SM_COLOR, flavour_label, isotope_color, series_color
-from ..state import TARGET_ISOTOPES
+from ..viewstate import CrossSectionOptions
+from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView
 
 __all__ = ["CrossSectionView", "parse_numbers"]
@@ -38,7 +39,6 @@ DSDT_DIM = hv.Dimension("dsdT", label="dσ/dT", unit="cm²/keV")
 DSDCOS_DIM = hv.Dimension("dsdcos", label="dσ/dcos θ_ν", unit="cm²")
 N_DIM = hv.Dimension("N", label="Neutron number N")
 AVG_DIM = hv.Dimension("sigma_avg", label="⟨σ⟩ flux-averaged", unit="10⁻⁴⁰ cm²")
-ISOTOPES = list(dict.fromkeys([*TARGET_ISOTOPES, *results.N_SQUARED_NUCLEI]))
 
 
 def parse_numbers(text: str, what: str) -> tuple[float, ...]:
@@ -57,25 +57,10 @@ def parse_numbers(text: str, what: str) -> tuple[float, ...]:
     return values
 
 
-class CrossSectionView(TabView):
-    """The cross-section tab (see the module docstring)."""
+class CrossSectionView(TabView, CrossSectionOptions):
+    """The cross-section tab (see the module docstring); options: :class:`CrossSectionOptions`."""
 
-    isotopes = param.ListSelector(
-        default=["Cs133", "Ar40", "Ge72", "Na23"], objects=ISOTOPES, doc="Nuclei of σ(E)."
-    )
-    E_min_MeV = param.Number(default=1.0, bounds=(0.01, 1000.0), doc="Lowest E_ν (MeV).")
-    E_max_MeV = param.Number(default=150.0, bounds=(0.01, 1000.0), doc="Highest E_ν (MeV).")
-    log_x = param.Boolean(default=False, doc="Logarithmic energy axis.")
-    log_y = param.Boolean(default=True, doc="Logarithmic cross-section axes.")
-    nucleus = param.Selector(
-        default="Cs133", objects=ISOTOPES, doc="Nucleus of dσ/dT and dσ/dcos θ."
-    )
-    energies = param.String(default="10, 30, 50, 100", doc="E_ν of dσ/dT, in MeV.")
-    angles = param.String(default="0, 30, 60, 90, 120, 150", doc="θ_ν of dσ/dcos θ, degrees.")
-    flavour = param.Selector(
-        default="nu_mu", objects=list(cc.FLAVOURS), doc="Incoming flavour (new physics)."
-    )
-
+    TAB = "cross_sections"
     _STRUCTURE = ("log_x", "log_y")
     _STATE_INPUTS = (
         "form_factor_model",
@@ -94,6 +79,7 @@ class CrossSectionView(TabView):
             "nsq": self.pane(self._map("nsq")),
         }
         self.param.watch(self._rebuild, list(self._STRUCTURE))
+        self.sync_options()
 
     # --------------------------------------------------------------------------- helpers
     def _nuclear(self) -> dict[str, Any]:
@@ -213,7 +199,7 @@ class CrossSectionView(TabView):
             layers = []
             for key, label, color in (
                 ("point", "F = 1 (point nucleus, ∝ N²)", SM_COLOR),
-                ("model", f"{d['model_name']} form factor", NEW_PHYSICS_COLOR),
+                ("model", f"{form_factor_label(d['model_name'])} form factor", NEW_PHYSICS_COLOR),
             ):
                 y = np.asarray(d[key]) / 1e-40
                 data = {"N": N, "sigma_avg": y, "nucleus": names}
@@ -229,7 +215,9 @@ class CrossSectionView(TabView):
                         color=color, size=7
                     )
                 )
-            title = f"Flux-averaged σ versus N ({self.state.source_type} source)"
+            kind = self.state.source_type
+            name = "the preset's sources" if kind == "composite" else source_title(kind)
+            title = f"Flux-averaged σ versus N — {name}"
             return hv.Overlay(layers).opts(**self._opts(title))
 
         return self.guard("nsq", build, lambda: self._placeholder(N_DIM, AVG_DIM))
@@ -272,13 +260,14 @@ class CrossSectionView(TabView):
                 pn.widgets.MultiChoice.from_param(
                     self.param.isotopes, label="Nuclei of σ(E)", sizing_mode="stretch_width"
                 ),
-                pn.widgets.FloatInput.from_param(
-                    self.param.E_min_MeV, label="E_ν min (MeV)", width=110
+                option_field(self, "E_min_MeV", width=140),
+                option_field(self, "E_max_MeV", width=140),
+                pn.widgets.Select.from_param(
+                    self.param.flavour,
+                    label="Flavour",
+                    width=100,
+                    options={flavour_label(f): f for f in cc.FLAVOURS},
                 ),
-                pn.widgets.FloatInput.from_param(
-                    self.param.E_max_MeV, label="E_ν max (MeV)", width=110
-                ),
-                pn.widgets.Select.from_param(self.param.flavour, label="Flavour", width=100),
                 sizing_mode="stretch_width",
             ),
             pn.Row(

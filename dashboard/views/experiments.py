@@ -23,8 +23,11 @@ import param
 import cevns_core as cc
 
 from .. import results
+from ..errors import notify_error
+from ..labels import preset_title
 from ..palette import SM_COLOR, series_color
 from ..state import preset_info, preset_spec
+from ..viewstate import ExperimentsOptions
 from ._base import TabView, fmt, table_widget
 
 __all__ = ["ExperimentsView"]
@@ -33,30 +36,24 @@ T_DIM = hv.Dimension("T_keV", label="T (nuclear recoil)", unit="keVnr")
 RATE_DIM = hv.Dimension("dNdT", label="dN/dT", unit="events/keVnr")
 NAME_DIM = hv.Dimension("experiment", label="Experiment")
 COUNTS_DIM = hv.Dimension("counts", label="Expected events", unit="events")
-SOURCE_NAMES = {
-    "PionDecayAtRest": "π-DAR",
-    "Reactor": "reactor",
-    "CompositeSource": "Sun + atm. + DSNB",
-    "Solar": "Sun",
-}
 
 
-class ExperimentsView(TabView):
-    """The experiments tab (see the module docstring)."""
+def source_name(class_name: str) -> str:
+    """The title of a source class (the core's ``title`` of its ``SOURCE_TYPES`` entry)."""
+    cls = next((c for c in cc.SOURCE_TYPES.values() if c.__name__ == class_name), None)
+    return getattr(cls, "title", "") or class_name
 
-    compare = param.ListSelector(
-        default=["coherent_csi_2017", "coherent_lar_2020", "conus"],
-        objects=cc.experiment_names(),
-        doc="Presets compared side by side.",
-    )
+
+class ExperimentsView(TabView, ExperimentsOptions):
+    """The experiments tab (see the module docstring); options: :class:`ExperimentsOptions`."""
+
+    TAB = "experiments"
     counts = param.Dict(default={}, doc="Expected events per preset, as computed so far.")
-    open_preset = param.Selector(
-        default="coherent_csi_2017", objects=cc.experiment_names(), doc="Preset to open."
-    )
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._started = False
+        self.sync_options()
         self._table = table_widget(self.table_frame(), max_height=360)
         self._spectra_pane = self.pane(
             self.dynamic(self.spectra_overlay, (), ("compare",)).opts(
@@ -108,12 +105,11 @@ class ExperimentsView(TabView):
             distance = r["distance_m"]
             rows.append(
                 [
-                    name,
                     r["title"],
                     r["target"],
                     fmt(r["mass_kg"]),
                     "–" if distance is None else fmt(distance),
-                    SOURCE_NAMES.get(r["source"], r["source"]),
+                    source_name(r["source"]),
                     f"{r['threshold']:g} {r['threshold_unit']}",
                     fmt(self.counts[name]) if name in self.counts else "…",
                 ]
@@ -121,7 +117,6 @@ class ExperimentsView(TabView):
         return pd.DataFrame(
             rows,
             columns=[
-                "Preset",
                 "Experiment",
                 "Target",
                 "Mass (kg)",
@@ -146,7 +141,7 @@ class ExperimentsView(TabView):
                         (np.asarray(sp.T_keV), np.where(y > 0, y, np.nan)),
                         T_DIM,
                         RATE_DIM,
-                        label=name,
+                        label=preset_title(name),
                     ).opts(color=series_color(i), line_width=2)
                 )
             if not layers:
@@ -173,11 +168,12 @@ class ExperimentsView(TabView):
         def build() -> hv.Bars:
             rows = []
             for name in self.compare:
+                title = preset_title(name)
                 if name in self.counts:
-                    rows.append((name, "this package", self.counts[name]))
+                    rows.append((title, "this package", self.counts[name]))
                 published = preset_info(name)["published"]
                 if "predicted" in published:
-                    rows.append((name, "published prediction", float(published["predicted"])))
+                    rows.append((title, "published prediction", float(published["predicted"])))
             if not rows:
                 rows = [("", "this package", 0.0)]
             return hv.Bars(rows, [NAME_DIM, "kind"], COUNTS_DIM).opts(
@@ -202,9 +198,13 @@ class ExperimentsView(TabView):
 
     # --------------------------------------------------------------------------- layout
     def _open(self, *_events: Any) -> None:
-        self.state.experiment = self.open_preset
+        try:
+            self.state.try_update(experiment=self.open_preset)
+        except Exception as exc:  # a notification; the sidebar keeps its preset
+            notify_error(exc)
 
     def __panel__(self) -> pn.viewable.Viewable:
+        titles = {preset_title(n): n for n in cc.experiment_names()}
         button = pn.widgets.Button(label="Open in sidebar", color="primary", width=150)
         button.on_click(self._open)
         return pn.Column(
@@ -216,9 +216,14 @@ class ExperimentsView(TabView):
             self._table,
             pn.Row(
                 pn.widgets.MultiChoice.from_param(
-                    self.param.compare, label="Compare", sizing_mode="stretch_width"
+                    self.param.compare,
+                    label="Compare",
+                    sizing_mode="stretch_width",
+                    options=titles,
                 ),
-                pn.widgets.Select.from_param(self.param.open_preset, label="Preset", width=190),
+                pn.widgets.Select.from_param(
+                    self.param.open_preset, label="Preset", width=230, options=titles
+                ),
                 pn.Column(pn.Spacer(height=18), button, margin=0),
                 sizing_mode="stretch_width",
             ),

@@ -18,37 +18,18 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
-import param
 
 import cevns_core as cc
 
 from .. import results
+from ..labels import form_factor_label, form_factor_short_label
 from ..palette import model_color
-from ..state import TARGET_ISOTOPES
+from ..viewstate import TARGET_ISOTOPES, FormFactorOptions
+from ..widgets import option_field
 from ._base import TabView, fmt, table_widget
 
 __all__ = ["FormFactorView"]
 
-#: Models drawn at start (the finite-size models that have a density).
-DEFAULT_MODELS = [m for m in results.BAND_MODELS]
-MODEL_LABELS = {
-    "helm": "Helm",
-    "symmetrized_fermi": "Symmetrized Fermi",
-    "klein_nystrand": "Klein–Nystrand",
-    "klein_nystrand_adapted": "Klein–Nystrand (adapted)",
-    "harmonic_oscillator": "Harmonic oscillator",
-    "moment_expansion": "Moment expansion",
-    "point": "Point nucleus",
-}
-SHORT_LABELS = {
-    "helm": "Helm",
-    "symmetrized_fermi": "SF",
-    "klein_nystrand": "KN",
-    "klein_nystrand_adapted": "KN adapted",
-    "harmonic_oscillator": "HO",
-    "moment_expansion": "Moments",
-    "point": "Point",
-}
 Q_DIM = hv.Dimension("q_fm", label="q", unit="fm⁻¹")
 F_DIM = hv.Dimension("F", label="F(q)")
 ABS_F_DIM = hv.Dimension("F", label="|F(q)|")
@@ -58,39 +39,22 @@ NUCLEONS = {"p + n": "both", "Protons": "proton", "Neutrons": "neutron"}
 
 
 def model_label(model: str) -> str:
-    """Printable name of a form-factor model."""
-    return MODEL_LABELS.get(model, model)
+    """Printable name of a form-factor model (the core model's ``label``)."""
+    return form_factor_label(model)
 
 
-class FormFactorView(TabView):
-    """The form-factor tab (see the module docstring)."""
+class FormFactorView(TabView, FormFactorOptions):
+    """The form-factor tab (see the module docstring); options: :class:`FormFactorOptions`."""
 
-    isotope = param.Selector(
-        default="Cs133",
-        objects=list(TARGET_ISOTOPES),
-        check_on_set=False,
-        doc="Nucleus (follows the sidebar's target).",
-    )
-    models = param.ListSelector(
-        default=list(DEFAULT_MODELS),
-        objects=cc.form_factor_models(),
-        doc="Form-factor models to overlay.",
-    )
-    nucleons = param.Selector(
-        default="both", objects=list(NUCLEONS.values()), doc="Proton and/or neutron curves."
-    )
-    log_y = param.Boolean(default=False, doc="Logarithmic |F(q)| axis.")
-    q_max_fm = param.Number(
-        default=3.0, bounds=(0.1, 10.0), doc="Largest momentum transfer shown (fm⁻¹)."
-    )
-
+    TAB = "form_factors"
     _STRUCTURE = ("log_y",)
     _INPUTS = ("isotope", "models", "nucleons", "q_max_fm")
     _STATE_INPUTS = ("form_factor_model", "form_factor_params", "skin_fm", "R_n_fm")
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self._follow_target()
+        self._follow_target(keep=True)
+        self.sync_options()
         self.state.param.watch(self._follow_target, "target")
         self._ff_pane = self.pane(self._ff_map())
         self._rho_pane = self.pane(self._rho_map())
@@ -101,10 +65,20 @@ class FormFactorView(TabView):
         self._update_table()
         self.param.watch(self._rebuild, list(self._STRUCTURE))
 
-    def _follow_target(self, *_events: Any) -> None:
+    def option_default(self, name: str) -> Any:
+        """The nucleus' default is the target's most abundant isotope."""
+        if name == "isotope":
+            return self.state.target_isotopes()[0]
+        return super().option_default(name)
+
+    def _follow_target(self, *_events: Any, keep: bool = False) -> None:
+        """The nucleus follows the sidebar's target (its most abundant isotope); ``keep``: not
+        when the state already holds a chosen nucleus (a URL, a configuration)."""
         isotopes = self.state.target_isotopes()
         objects = list(dict.fromkeys([*isotopes, *TARGET_ISOTOPES]))
         self.param.isotope.objects = objects
+        if keep and self.state.view_options.get(self.TAB, {}).get("isotope") in objects:
+            return
         self.isotope = isotopes[0]
 
     # --------------------------------------------------------------------------- data
@@ -242,14 +216,14 @@ class FormFactorView(TabView):
             pn.widgets.CheckButtonGroup.from_param(
                 self.param.models,
                 label="Models",
-                options={SHORT_LABELS.get(m, m): m for m in cc.form_factor_models()},
+                options={form_factor_short_label(m): m for m in cc.form_factor_models()},
                 color="primary",
             ),
             pn.widgets.RadioButtonGroup.from_param(
                 self.param.nucleons, options=NUCLEONS, label="Nucleons", color="primary"
             ),
             pn.widgets.Checkbox.from_param(self.param.log_y, label="log |F|"),
-            pn.widgets.FloatInput.from_param(self.param.q_max_fm, label="q max (fm⁻¹)", width=100),
+            option_field(self, "q_max_fm", width=110),
             sizing_mode="stretch_width",
         )
 

@@ -19,13 +19,14 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
-import param
 
 import cevns_core as cc
 
 from .. import results
+from ..labels import preset_title, source_title
 from ..palette import SM_COLOR, THRESHOLD_COLOR, flavour_color, flavour_label, series_color
 from ..state import build_detector, preset_spec
+from ..viewstate import SourcesOptions
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
 from .spectra import observable_axis
 
@@ -52,17 +53,10 @@ def flux_dim(normalisation: str) -> hv.Dimension:
     return hv.Dimension("flux", label="dΦ/dE", unit=FLUX_UNITS.get(normalisation, ""))
 
 
-class SourcesView(TabView):
-    """The sources tab (see the module docstring)."""
+class SourcesView(TabView, SourcesOptions):
+    """The sources tab (see the module docstring); options: :class:`SourcesOptions`."""
 
-    log_x = param.Boolean(default=False, doc="Logarithmic energy axes.")
-    log_y = param.Boolean(default=False, doc="Logarithmic flux axes.")
-    compare = param.ListSelector(
-        default=["coherent_csi_2017", "conus"],
-        objects=cc.experiment_names(),
-        doc="Presets whose source shapes are overlaid.",
-    )
-
+    TAB = "sources"
     _STRUCTURE = ("log_x", "log_y")
     _SOURCE_INPUTS = ("experiment", "source_type", "source_overrides")
 
@@ -79,6 +73,12 @@ class SourcesView(TabView):
         self.state.param.watch(self._update_table, list(self._SOURCE_INPUTS))
         self._update_table()
         self.param.watch(self._rebuild, list(self._STRUCTURE))
+        self.sync_options()
+
+    def _source_name(self) -> str:
+        """The sidebar source's title (from the core's source types)."""
+        kind = self.state.source_type
+        return "the preset's combined sources" if kind == "composite" else source_title(kind)
 
     @staticmethod
     def _placeholder(kdim: hv.Dimension, vdim: hv.Dimension, title: str = "") -> hv.Overlay:
@@ -116,7 +116,7 @@ class SourcesView(TabView):
                 )
             if not layers:
                 return self._placeholder(E_DIM, ydim)
-            title = f"Flux at the detector ({self.state.source_type}, {f.normalisation})"
+            title = f"Flux at the detector — {self._source_name()} ({f.normalisation})"
             opts = self.base_opts(title, logx=self.log_x, logy=self.log_y)
             if not self.log_y:
                 opts["yformatter"] = "%.2g"
@@ -139,7 +139,7 @@ class SourcesView(TabView):
                 norm = float(np.trapezoid(total, E)) if total.size else 0.0
                 if norm <= 0:
                     continue  # a pure-line source has no continuous shape
-                label = f"{name} ({spec['type']})" if name != "sidebar" else "sidebar source"
+                label = preset_title(name) if name != "sidebar" else "Sidebar source"
                 layers.append(
                     hv.Curve((E, self._positive(total / norm)), E_DIM, SHAPE_DIM, label=label).opts(
                         color=SM_COLOR if name == "sidebar" else series_color(i), line_width=2
@@ -163,7 +163,7 @@ class SourcesView(TabView):
             tim = results.timing(self.state.source_spec())
             if tim is None:
                 return self._placeholder(
-                    T_DIM, PDF_DIM, f"No arrival-time structure ({self.state.source_type})"
+                    T_DIM, PDF_DIM, f"No arrival-time structure — {self._source_name()}"
                 )
             layers: list[hv.Element] = []
             det = build_detector(self.state.detector_spec())
@@ -200,7 +200,7 @@ class SourcesView(TabView):
         def build() -> hv.QuadMesh:
             et = results.energy_time(self.state.spec())
             if et is None:
-                return placeholder(f"No timing for a {self.state.source_type} source")
+                return placeholder(f"No arrival times — {self._source_name()}")
             mesh = hv.QuadMesh(
                 (np.asarray(et.bin_edges), np.asarray(et.t_edges_us), np.asarray(et.total).T),
                 [observable_dim(et.unit), T_DIM],
@@ -224,7 +224,7 @@ class SourcesView(TabView):
             [flavour_label(fl), fmt(i), fmt(E), label or "line"] for fl, E, i, label in f.lines
         ]
         df = pd.DataFrame(rows, columns=["Flavour", f"Φ ({unit})", "⟨E⟩ or E_line (MeV)", "Line"])
-        return df, f"**Source at the detector** — {self.state.source_type}, {f.normalisation}"
+        return df, f"**Source at the detector** — {self._source_name()}, {f.normalisation}"
 
     def _update_table(self, *_events: Any) -> None:
         self.on_shown("table", self._fill_table)
@@ -269,7 +269,10 @@ class SourcesView(TabView):
             pn.widgets.Checkbox.from_param(self.param.log_x, label="log E"),
             pn.widgets.Checkbox.from_param(self.param.log_y, label="log flux"),
             pn.widgets.MultiChoice.from_param(
-                self.param.compare, label="Compare shapes with", sizing_mode="stretch_width"
+                self.param.compare,
+                label="Compare shapes with",
+                sizing_mode="stretch_width",
+                options={preset_title(n): n for n in cc.experiment_names()},
             ),
             sizing_mode="stretch_width",
         )

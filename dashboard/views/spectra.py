@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import panel as pn
-import param
 from panel.io import hold
 
 from .. import results
+from ..errors import notify_error
+from ..labels import observable_title
 from ..palette import (
     NEW_PHYSICS_COLOR,
     SM_COLOR,
@@ -33,6 +34,8 @@ from ..palette import (
     isotope_color,
 )
 from ..state import build_detector, sm_spec
+from ..viewstate import SpectraOptions
+from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
 from ._live import Axis, LiveFigure, PlotData, Series, build_figure
 
@@ -48,39 +51,17 @@ T_AXIS = Axis("T_keV", "T (nuclear recoil)", "keVnr")
 RATE_AXIS = Axis("dNdT", "dN/dT", "events/keVnr")
 RATIO_AXIS = Axis("ratio", "NP / SM")
 COUNTS_AXIS = Axis("counts", "Counts per bin", "events")
-OBSERVABLE_LABELS = {
-    "keVnr": "Nuclear recoil",
-    "keVee": "Electron-equivalent energy",
-    "PE": "Photo-electrons",
-}
 
 
 def observable_axis(unit: str) -> Axis:
-    """x axis of the observed spectrum for the detector's observable."""
-    return Axis("observed", OBSERVABLE_LABELS.get(unit, "Observed"), unit)
+    """x axis of the observed spectrum for the detector's observable (title from the core)."""
+    return Axis("observed", observable_title(unit), unit)
 
 
-class SpectraView(TabView):
-    """The recoil-spectra tab (see the module docstring)."""
+class SpectraView(TabView, SpectraOptions):
+    """The recoil-spectra tab (see the module docstring); its options: :class:`SpectraOptions`."""
 
-    breakdown = param.Selector(
-        default="flavour",
-        objects=list(BREAKDOWNS.values()),
-        doc="Curves: total, per flavour or per isotope.",
-    )
-    stacked = param.Boolean(default=False, doc="Stack the components (areas / histograms).")
-    log_x = param.Boolean(default=False, doc="Logarithmic recoil-energy axis.")
-    log_y = param.Boolean(default=False, doc="Logarithmic dN/dT axis.")
-    log_counts = param.Boolean(default=False, doc="Logarithmic counts axis (observed).")
-    show_band = param.Boolean(
-        default=False,
-        doc="Uncertainty band: flux normalisation ⊕ form-factor model spread (⊕ quenching for the "
-        "observed spectrum).",
-    )
-    n_bins = param.Integer(
-        default=40, bounds=(5, 200), doc="Bins of the observed spectrum (PE: 1-PE bins)."
-    )
-
+    TAB = "spectra"
     #: Display options (the plots redraw; the results come from the cache).
     _DISPLAY = ("breakdown", "stacked", "log_x", "log_y", "log_counts")
 
@@ -97,6 +78,7 @@ class SpectraView(TabView):
             self.update,
             [*list(self.state.EXPERIMENT_INPUTS), "flux_uncertainty", "quenching_uncertainty"],
         )
+        self.sync_options()
         self.update()
 
     # --------------------------------------------------------------------------- data
@@ -151,7 +133,7 @@ class SpectraView(TabView):
         ref_spec = self.reference_spec(spec)
         ref = results.observed(ref_spec, self.n_bins) if ref_spec else None
         band = self._band(spec) if self.show_band else None
-        det = build_detector(spec["detector"])
+        det = build_detector(spec)
         if det.threshold_unit == det.observable:
             marker = det.threshold
         else:
@@ -418,7 +400,11 @@ class SpectraView(TabView):
         The dN/dT plot updates at once; these follow as soon as they are computed, so a slow
         detector response never delays it. On invalid input all keep their last good state.
         """
-        spec = self.spec()  # read on the event loop; the computation only uses this copy
+        try:
+            spec = self.spec()  # read on the event loop; the computation only uses this copy
+        except Exception as exc:  # an invalid combination: notified, last good state kept
+            notify_error(exc)
+            return
 
         def compute() -> tuple[dict[str, Any], tuple[pd.DataFrame, str], dict[str, Any]]:
             recoil = self.recoil_data(spec, quiet=True)
@@ -452,7 +438,7 @@ class SpectraView(TabView):
             pn.widgets.Checkbox.from_param(self.param.log_y, label="log dN/dT"),
             pn.widgets.Checkbox.from_param(self.param.log_counts, label="log counts"),
             pn.widgets.Checkbox.from_param(self.param.show_band, label="Uncertainty band"),
-            pn.widgets.IntInput.from_param(self.param.n_bins, label="Bins", width=80),
+            option_field(self, "n_bins", width=90),
             sizing_mode="stretch_width",
         )
 

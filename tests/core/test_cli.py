@@ -133,6 +133,32 @@ def test_counts_json_matches_the_experiment(capsys):
     assert data["published"]["predicted"] == 173
 
 
+def test_counts_with_electron_recoils(capsys):
+    status, out, err = _run(
+        capsys, "counts", "--experiment", "conus", "--electron-recoils", "--json"
+    )
+    assert status == 0, err
+    data = json.loads(out)
+    counts = cc.experiment("conus").copy(electron_recoils=True).counts()
+    assert data["by_channel"] == pytest.approx(counts.by_channel, rel=1e-12)
+    assert data["by_channel"]["cevns"] == pytest.approx(cc.experiment("conus").counts().total)
+    assert data["total"] == pytest.approx(sum(data["by_channel"].values()), rel=1e-12)
+    status, out, _ = _run(
+        capsys,
+        "counts",
+        "--experiment",
+        "conus",
+        "--electron-recoils",
+        "--electron-binding",
+        "free",
+    )
+    rows = dict(csv.reader(io.StringIO(out)))
+    free = cc.experiment("conus").copy(electron_recoils=True, electron_binding="free").counts()
+    assert float(rows["electron"]) == pytest.approx(free.by_channel["electron"], rel=1e-5)
+    status, out, err = _run(capsys, "counts", "--experiment", "conus", "--electron-binding", "free")
+    assert status == 2 and out == "" and "--electron-recoils" in err
+
+
 def test_spectrum_and_experiment_list(capsys):
     status, out, _ = _run(
         capsys,

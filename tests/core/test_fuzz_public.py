@@ -254,6 +254,14 @@ RADIUS = opt(array(3.0, 8.0, 5.0), 5.0)
 SKIN = opt(array(-1.0, 2.0, 0.1))
 SIGMA = opt(number(0.0, 10.0, 0.1))
 STATISTICS = opt(choice(["gaussian", "poisson", "gaussian_coherent"]))
+#: presets with a published block, by name or as an Experiment (either is accepted)
+_PUBLISHED_PRESETS = ("conus_plus_2025", "coherent_csi_2017", "texono_2024", "xenonnt_b8_2026")
+PUBLISHED = Arg(
+    _PUBLISHED_PRESETS[0],
+    st.sampled_from(_PUBLISHED_PRESETS)
+    | st.sampled_from(_PUBLISHED_PRESETS).map(lambda n: cc.experiment(n)),
+    BAD_NAMES + BAD_OBJECTS,
+)
 
 
 #: published-style star-formation and core-collapse inputs (tests/core/sources/test_supernova.py)
@@ -669,6 +677,16 @@ TABLE: dict[str, Entry] = {
         },
     ),
     "dataset_names": Entry(cc.dataset_names, examples=1),
+    "cell_dataset_names": Entry(cc.cell_dataset_names, examples=1),
+    "load_cell_dataset": Entry(
+        cc.load_cell_dataset, {"name": choice(cc.cell_dataset_names())}, examples=3
+    ),
+    "published_results": Entry(cc.published_results, {"experiment": PUBLISHED}, examples=8),
+    "published_comparison": Entry(
+        cc.published_comparison,
+        {"experiment": PUBLISHED, "with_counts": flag(True)},
+        examples=6,
+    ),
     "load_dataset": Entry(cc.load_dataset, {"name": DATASETS, "full_range": flag()}, examples=5),
     "load_dataset_file": Entry(
         cc.load_dataset_file,
@@ -1138,6 +1156,20 @@ TABLE.update(
                 "scale": number(0.5, 2.0, 1.0),
             },
         ),
+        "CellDataset.predicted_signal": Entry(
+            method("predicted_signal"),
+            {
+                "self": this(lambda: cc.load_cell_dataset("xenonnt_s2only_2026")),
+                "experiment": Arg(
+                    _Fresh(_exp("xenonnt_s2only_2026")),
+                    st.sampled_from([_exp("xenonnt_s2only_2026"), _exp("conus")]).map(
+                        lambda make: make()
+                    ),
+                    BAD_OBJECTS,
+                ),
+            },
+            examples=4,
+        ),
         "NuclearModelComparison.ratio": Entry(
             method("ratio"),
             {
@@ -1152,6 +1184,7 @@ TABLE.update(
 
 #: classes that hold results: built by the functions above, whose results are walked
 RESULT_TYPES = {
+    "CellDataset",
     "Counts",
     "Dataset",
     "ElectronRecoilSpectrum",

@@ -367,3 +367,25 @@ def test_other_bad_input():
         upper_limit([0.0, 1.0], [0.0, 1.0], cl=1.5)
     with pytest.raises(CevnsError, match="variance"):
         coherent_variance([-10.0], [1.0], [1.0])
+
+
+def test_gaussian_profile_of_a_signal_far_above_the_data_keeps_its_digits():
+    """S = 10⁶ × the data's shape: α → −1 and r − αS cancels to O(1) from O(10⁷) per bin; the
+    χ² is solved for λ = 1 + α there. Reference: the same normal equations in long double."""
+    obs = np.array([12.0, 30.0, 25.0, 9.0, 4.0])
+    bkg = np.array([2.0, 3.0, 3.0, 2.0, 1.0])
+    sig = 1e6 * np.array([1.0, 3.2, 2.1, 0.7, 0.2])
+    chi2, nuis = gaussian_chi2(obs, sig, bkg, variance=obs, sigma_signal=0.28,
+                               sigma_backgrounds=0.25, return_nuisances=True)  # fmt: skip
+    L = np.longdouble
+    o, s, b, w = (x.astype(L) for x in (obs, sig, bkg, 1.0 / obs))
+    r = o - s - b
+    A = np.array([[np.sum(s * s * w) + 1 / L(0.28) ** 2, np.sum(s * b * w)],
+                  [np.sum(s * b * w), np.sum(b * b * w) + 1 / L(0.25) ** 2]])  # fmt: skip
+    rhs = np.array([np.sum(r * s * w), np.sum(r * b * w)])
+    det = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+    a = (rhs[0] * A[1, 1] - A[0, 1] * rhs[1]) / det
+    beta = (A[0, 0] * rhs[1] - A[1, 0] * rhs[0]) / det
+    exact = np.sum((r - a * s - beta * b) ** 2 * w) + (a / L(0.28)) ** 2 + (beta / L(0.25)) ** 2
+    assert float(chi2) == pytest.approx(float(exact), rel=1e-12)
+    assert nuis[0] == pytest.approx(float(a), rel=1e-12)

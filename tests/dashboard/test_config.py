@@ -71,7 +71,7 @@ def _cfg(**values) -> str:
         (_cfg(physics_overrides={"sin2_theta_W": "x"}), "sin2_theta_W: expected a number"),
         (_cfg(target="Unobtainium"), "unknown material"),
         ('{"format": "cevns-dashboard-config", "version": 1, "state": {"mass_kg": NaN}}', "JSON"),
-        ('{"format": "cevns-dashboard-config", "version": 2, "state": {}}', "version"),
+        ('{"format": "cevns-dashboard-config", "version": 3, "state": {}}', "version"),
     ],
 )
 def test_bad_files_are_rejected_with_a_clear_message(text, match):

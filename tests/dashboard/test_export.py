@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cevns_core.flavours import flavour_label
 from dashboard import export, results
 from dashboard.state import SessionState, build_experiment
 
@@ -46,8 +47,9 @@ def test_recoil_csv_matches_the_core(index):
     if not state.skin_fm:
         core = exp.spectrum(T)
         np.testing.assert_allclose(cols["dN/dT total [events/keVnr]"], core.total, rtol=1e-12)
-        for flavour, values in core.by_flavour().items():
-            np.testing.assert_allclose(cols[f"dN/dT {flavour} [events/keVnr]"], values, rtol=1e-12)
+        for flavour, values in core.by_flavour().items():  # columns by the flavour's label
+            column = f"dN/dT {flavour_label(flavour)} [events/keVnr]"
+            np.testing.assert_allclose(cols[column], values, rtol=1e-12)
     np.testing.assert_allclose(
         cols["dN/dT total [events/keVnr]"], results.spectrum(spec, 50).total, rtol=1e-15
     )
@@ -101,7 +103,9 @@ def test_html_report_is_self_contained():
 
     spec = SessionState().spec()
     html = export.html_report(pn.pane.Markdown("dN/dT"), "Recoil spectra", spec)
-    assert "<html" in html.lower() and "coherent_csi_2017" in html
+    # the parameters by their human labels: the preset's title, not its identifier
+    assert "<html" in html.lower() and "COHERENT CsI[Na] (2017)" in html
+    assert "Mass (kg)" in html and "coherent_csi_2017" not in html
     # nothing loaded from the network: no external script/stylesheet/image URLs
     assert not re.findall(r"""<(?:script|link|img)[^>]*(?:src|href)\s*=\s*["']https?://""", html)
 
@@ -137,7 +141,11 @@ def test_plot_data_of_every_tab_has_units_and_the_results_numbers():
         assert text.count("# parameters:") == len(tables)
         assert len(json.loads(export.tables_to_json(tables))) == len(tables)
     tables = export.plot_tables(export.view_plots(SpectraView(state=state)), spec)
-    nu_e = next(t for t in tables if t.title.startswith("Recoil spectrum") and "ν_e" in t.title)
+    nu_e = next(
+        t
+        for t in tables
+        if t.title.startswith("Recoil spectrum") and flavour_label("nu_e") in t.title
+    )
     assert nu_e.units == {"T (nuclear recoil)": "keVnr", "dN/dT": "events/keVnr"}
     sp = results.spectrum(spec, 200, False)
     np.testing.assert_allclose(nu_e.columns["dN/dT"], sp.by_flavour()["nu_e"], rtol=1e-15)

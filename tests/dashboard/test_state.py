@@ -9,9 +9,10 @@ import param
 import pytest
 
 import cevns_core as cc
+from cevns_core import NewPhysics
 from cevns_core.form_factors import FORM_FACTOR_MODELS
-from cevns_core.physics import NEW_PHYSICS_GROUPS, NewPhysics
 from cevns_core.quenching import ConstantQuenching, LindhardQuenching
+from dashboard.labels import new_physics_groups
 from dashboard.state import (
     DEFAULT_EXPERIMENT,
     SM_PARAMETERS,
@@ -23,7 +24,6 @@ from dashboard.state import (
     build_physics,
     build_source,
     nuclear_options,
-    pretty_label,
     sm_spec,
     source_parameters,
 )
@@ -45,10 +45,13 @@ def test_defaults_reproduce_the_preset():
 
 
 def test_spec_is_plain_json_data():
+    # the state's spec is the core's (Experiment.to_spec() format), in its canonical form
     state = SessionState()
     spec = state.spec()
     assert json.loads(json.dumps(spec)) == spec
-    assert set(spec) == {"preset", "source", "detector", "nuclear", "physics"}
+    assert {"preset", "source", "detector", "nuclear", "physics"} <= set(spec)
+    assert set(spec) == set(cc.experiment(DEFAULT_EXPERIMENT).to_spec())
+    assert cc.Experiment.from_spec(spec).to_spec() == spec
 
 
 def test_choosing_a_preset_resets_target_source_and_detector():
@@ -104,9 +107,9 @@ def test_composite_preset_source_is_the_presets():
     src = build_source(state.source_spec())
     assert type(src) is type(cc.experiment("xenon_1t_floor").source)
     state.experiment = DEFAULT_EXPERIMENT
-    spec = {"type": "composite", "params": {}, "preset": DEFAULT_EXPERIMENT}
+    state.source_type = "composite"  # π-DAR preset: there is no mix of sources to take
     with pytest.raises(cc.CevnsError, match="no composite source"):
-        build_source(spec)
+        build_source(state.source_spec())
 
 
 def test_form_factor_editor_follows_the_model():
@@ -129,7 +132,7 @@ def test_form_factor_editor_follows_the_model():
 def test_physics_editor_has_every_new_physics_group():
     state = SessionState()
     editor = state.physics_editor
-    for names in NEW_PHYSICS_GROUPS.values():
+    for names in new_physics_groups().values():
         for name in names:
             assert name in editor.param
             assert editor.param[name].doc == NewPhysics.param[name].doc
@@ -143,7 +146,7 @@ def test_physics_editor_has_every_new_physics_group():
     assert isinstance(physics, NewPhysics) and physics.zprime_coupling == 2e-4
     assert state.new_physics_active() == ["zprime"]
     editor.sin2_theta_W = 0.24
-    assert sm_spec(state.physics_spec()) == {"params": {"sin2_theta_W": 0.24}}
+    assert sm_spec(state.physics_spec())["params"] == {"sin2_theta_W": 0.24}
     reference = build_physics(sm_spec(state.physics_spec()))
     assert reference.active_groups() == [] and reference.sin2_theta_W == 0.24
 
@@ -220,17 +223,23 @@ def test_out_of_bounds_values_are_rejected():
 
 @pytest.mark.parametrize(
     ("name", "label"),
-    [
+    [  # the core's labels with their units (no table of labels in the dashboard)
         ("distance_m", "Distance (m)"),
         ("beam_power_MW", "Beam power (MW)"),
-        ("zprime_mass_MeV", "Z′ mass (MeV)"),
+        ("zprime_mass_MeV", "M_Z′ (MeV)"),
         ("sin2_theta_W", "sin²θ_W"),
-        ("eps_uV_ee", "ε^uV ee"),
-        ("eps_dV_mutau", "ε^dV μτ"),
-        ("r2_e_cm2", "⟨r²⟩ e (cm²)"),
+        ("eps_uV_ee", "ε^uV_ee"),
+        ("eps_dV_mutau", "ε^dV_μτ"),
+        ("r2_e_cm2", "⟨r²_νe⟩ (cm²)"),
         ("Umu4_sq", "|U_μ4|²"),
         ("live_time_days", "Live time (days)"),
     ],
 )
-def test_pretty_labels(name, label):
-    assert pretty_label(name) == label
+def test_widget_labels_are_the_cores(name, label):
+    state = SessionState()
+    for owner in (state.source_editor, state.physics_editor, state):
+        if name in owner.param:
+            assert owner.param[name].label == label
+            break
+    else:
+        raise AssertionError(f"{name} is edited nowhere")

@@ -16,6 +16,7 @@ import cevns_core as cc
 from dashboard import results
 from dashboard.app import TITLE, create_app, editor_widgets
 from dashboard.errors import notify_error
+from dashboard.labels import core_label, preset_title, scan_axis_label, with_unit
 from dashboard.palette import FLAVOUR_COLORS, flavour_label
 from dashboard.state import SessionState
 from dashboard.theme import Fast
@@ -134,8 +135,9 @@ def test_observed_spectrum_and_counts_table():
     plot = view.observed_plot(data)
     obs = results.observed(state.spec(), 40)
     bars = {s.label: s for s in plot.series if s.kind == "bars"}
-    np.testing.assert_allclose(bars["ν_e"].y, obs.by_flavour()["nu_e"], rtol=1e-12)
-    np.testing.assert_array_equal(bars["ν_e"].x, obs.bin_edges)
+    nu_e = flavour_label("nu_e")  # νₑ: the core's label
+    np.testing.assert_allclose(bars[nu_e].y, obs.by_flavour()["nu_e"], rtol=1e-12)
+    np.testing.assert_array_equal(bars[nu_e].x, obs.bin_edges)
     assert plot.x.title == "Photo-electrons (PE)"
     table = view._counts_table.object
     total = table[table.iloc[:, 0] == "Total"]
@@ -200,24 +202,27 @@ def test_create_app_builds_the_page():
     tabs = page.main[0]
     assert isinstance(tabs, pn.Tabs)
     assert list(tabs._names) == [title for title, _ in TABS]
-    selects = [w for w in page.sidebar if isinstance(w, pn.widgets.Select)]
+    selects = [
+        w.widget for w in page.sidebar if isinstance(getattr(w, "widget", None), pn.widgets.Select)
+    ]
     assert selects[0].label == "Experiment preset"
-    assert list(selects[0].options) == cc.experiment_names()
+    # the presets by their titles (identifiers stay in URLs and Python)
+    assert list(selects[0].options.values()) == cc.experiment_names()
+    assert "COHERENT CsI[Na] (2017)" in selects[0].options
     selects[0].value = "conus"  # widgets write to the state
     assert state.experiment == "conus" and state.target == "Ge"
 
 
 def test_editor_widgets_are_generated_from_the_core_parameters():
     state = SessionState()
-    widgets = editor_widgets(state.physics_editor, ["zprime_coupling", "eps_uV_ee"])
-    by_name = (
-        {w.name: w for w in widgets.widget_objs.values()}
-        if hasattr(widgets, "widget_objs")
-        else {w.name: w for w in widgets._widgets.values()}
+    widgets = editor_widgets(
+        state, "physics_overrides", state.physics_editor, ["zprime_coupling", "eps_uV_ee"]
     )
-    coupling = by_name["Z′ coupling"]
+    by_name = {w.name: w for w in widgets.widgets.values()}
+    # the widgets' labels are the core's (label and unit of each NewPhysics parameter)
+    coupling = by_name[with_unit(core_label(cc.NewPhysics, "zprime_coupling"), "")]
     assert isinstance(coupling, pn.widgets.FloatInput)  # tiny range: a number box
-    eps = by_name["ε^uV ee"]
+    eps = by_name[core_label(cc.NewPhysics, "eps_uV_ee")]
     assert isinstance(eps, pn.widgets.FloatSlider)
     assert (eps.start, eps.end) == (-1.0, 1.0)  # the core's soft bounds
     eps.value = 0.25
@@ -318,23 +323,25 @@ def test_source_plots_are_the_cores():
     flux = view.flux_overlay()
     curves = {el.label: el for el in flux if isinstance(el, hv.Curve)}
     src = cc.experiment("coherent_csi_2017").source
-    E = curves["ν_e"].dimension_values("E_MeV")
+    nu_e, nu_mu = flavour_label("nu_e"), flavour_label("nu_mu")
+    E = curves[nu_e].dimension_values("E_MeV")
     np.testing.assert_allclose(
-        curves["ν_e"].dimension_values("flux"), src.spectrum(E, "nu_e"), rtol=1e-12
+        curves[nu_e].dimension_values("flux"), src.spectrum(E, "nu_e"), rtol=1e-12
     )
-    assert curves["ν_e"].vdims[0].pprint_label == "dΦ/dE (cm⁻² MeV⁻¹)"
+    assert curves[nu_e].vdims[0].pprint_label == "dΦ/dE (cm⁻² MeV⁻¹)"
     lines = [el for el in flux if isinstance(el, hv.VLine)]
     assert [ln.data for ln in lines] == [pytest.approx(29.79, abs=0.01)]
     timing = {el.label: el for el in view.timing_overlay() if isinstance(el, hv.Curve)}
-    t = timing["ν_μ"].dimension_values("t_us")
+    t = timing[nu_mu].dimension_values("t_us")
     np.testing.assert_allclose(
-        timing["ν_μ"].dimension_values("pdf"), src.time_pdf("nu_mu", t * 1e3) * 1e3, rtol=1e-12
+        timing[nu_mu].dimension_values("pdf"), src.time_pdf("nu_mu", t * 1e3) * 1e3, rtol=1e-12
     )
     mesh = view.energy_time_mesh()
     et = results.energy_time(state.spec())
     assert mesh.dimension_values("counts").sum() == pytest.approx(float(np.sum(et.total)))
     df, _ = view.table_frame()
-    assert list(df["Flavour"]) == ["ν_e", "ν_μ", "ν̄_μ", "ν_μ"]  # flavours, then the line
+    # flavours, then the line
+    assert list(df["Flavour"]) == [flavour_label(f) for f in ("nu_e", "nu_mu", "nubar_mu", "nu_mu")]
     shapes = [el for el in view.shapes_overlay() if isinstance(el, hv.Curve)]
     assert len(shapes) == 3  # sidebar source + two presets
 
@@ -356,7 +363,7 @@ def test_experiments_table_and_comparison(monkeypatch):
     state = SessionState()
     view = ExperimentsView(state=state, compare=["coherent_csi_2017"])
     df = view.table_frame()
-    assert list(df["Preset"]) == cc.experiment_names()
+    assert list(df["Experiment"]) == [preset_title(n) for n in cc.experiment_names()]
     assert set(df["Expected events"]) == {"…"}
     view.activate()  # outside a server the counts are computed at once
     assert view.counts["conus"] == 42.0
@@ -365,9 +372,9 @@ def test_experiments_table_and_comparison(monkeypatch):
     rows = {
         (r[0], r[1]): r[2] for r in zip(*(bars.dimension_values(i) for i in range(3)), strict=True)
     }
-    assert rows[("coherent_csi_2017", "published prediction")] == 173.0
+    assert rows[(preset_title("coherent_csi_2017"), "published prediction")] == 173.0
     spectra = {el.label: el for el in view.spectra_overlay()}
-    assert set(spectra) == {"coherent_csi_2017"}
+    assert set(spectra) == {preset_title("coherent_csi_2017")}
     view.open_preset = "conus"
     view._open()
     assert state.experiment == "conus"
@@ -403,9 +410,9 @@ def test_constraints_profile_published_limits_and_errors(monkeypatch):
     view = ConstraintsView(state=SessionState(), model="nsi_vector_ee", a0_n=41)
     view.dimensions = "1d0"
     view.start()
-    assert "interval" in view._info.object and "Published eps_u: [0.028, 0.6]" in (
-        view._info.object
-    )
+    label = scan_axis_label("nsi_vector_ee", "eps_u")[0]  # the core catalogue's ε^uV_ee
+    assert "interval" in view._info.object
+    assert f"Published {label}: [0.028, 0.6]" in view._info.object
     overlay = view.plot(view._pipe.data)
     rects = next(el for el in overlay if isinstance(el, hv.Rectangles))
     assert len(rects) == 1

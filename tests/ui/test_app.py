@@ -9,9 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import cevns_core as cc
+from cevns_core.flavours import flavour_label
 from dashboard import results
 
 pytestmark = pytest.mark.ui
+
+NU_E, NU_MU, NUBAR_MU = (flavour_label(f) for f in ("nu_e", "nu_mu", "nubar_mu"))
 
 # The visible curves of the newest figure whose title starts with `prefix`, read from the Bokeh
 # document: {legend label: values of `column`}.
@@ -119,12 +122,12 @@ def test_page_loads_without_errors_or_external_requests(
 def test_spectrum_plots_hold_the_cores_numbers(page: Page, live_app, console_errors):
     _open(page, live_app.url)
     curves = _wait_for_curves(page, "Recoil spectrum", "dNdT")
-    assert set(curves) == {"ν_e", "ν_μ", "ν̄_μ"}
+    assert set(curves) == {NU_E, NU_MU, NUBAR_MU}
     state = live_app.states[-1]
     sp = results.spectrum(state.spec(), 200, False)
-    np.testing.assert_allclose(curves["ν_e"], sp.by_flavour()["nu_e"], rtol=1e-12)
+    np.testing.assert_allclose(curves[NU_E], sp.by_flavour()["nu_e"], rtol=1e-12)
     observed = _wait_for_curves(page, "Observed spectrum", "counts")
-    assert set(observed) >= {"ν_e", "ν_μ", "ν̄_μ"}
+    assert set(observed) >= {NU_E, NU_MU, NUBAR_MU}
     expect(page.locator("table.cevns-table")).to_contain_text("173.9")
     assert console_errors == []
 
@@ -161,7 +164,7 @@ def test_changing_the_target_changes_the_spectrum(page: Page, live_app, console_
     expect(page.locator("table.cevns-table")).to_contain_text("173.9")
     # time from the change to the new dN/dT painted in the page: the ν_e curve's data source
     # signals the update, the next animation frame is the paint
-    page.evaluate(_WATCH_UPDATE_JS, ["Recoil spectrum", "ν_e"])
+    page.evaluate(_WATCH_UPDATE_JS, ["Recoil spectrum", NU_E])
     select = _input(page, "Target (material or isotope)")
     t0 = select.evaluate(
         """(el) => { const t0 = performance.now(); el.value = 'Ge';
@@ -173,9 +176,9 @@ def test_changing_the_target_changes_the_spectrum(page: Page, live_app, console_
     state = live_app.states[-1]
     assert state.target == "Ge"
     after = _curves(page, "Recoil spectrum", "dNdT")
-    assert after["ν_e"] != before["ν_e"]
+    assert after[NU_E] != before[NU_E]
     sp = results.spectrum(state.spec(), 200, False)
-    np.testing.assert_allclose(after["ν_e"], sp.by_flavour()["nu_e"], rtol=1e-12)
+    np.testing.assert_allclose(after[NU_E], sp.by_flavour()["nu_e"], rtol=1e-12)
     # the observed spectrum and the counts follow (deferred)
     expect(page.locator("table.cevns-table")).not_to_contain_text("173.9")
     assert latency_ms < 1500  # generous for a loaded CI machine; the print is the measurement
@@ -235,7 +238,9 @@ def test_constraints_tab_computes_a_contour(page: Page, live_app, console_errors
     scan = page.get_by_role("button", name="Scan")
     expect(scan).to_be_visible()
     scan.click()
-    expect(page.get_by_text(re.compile("Done: zprime"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(re.compile("Done: Universal light vector Z′"))).to_be_visible(
+        timeout=60_000
+    )
     page.wait_for_function(f"(p) => ({_CONTOUR_POINTS_JS})(p) > 10", arg="Δχ²")
     # the page's scan is the core's: the same contour as cc.scan on the same grid
     core = cc.scan(

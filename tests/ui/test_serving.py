@@ -6,108 +6,35 @@ Browser tests are marked ``ui``; the others talk HTTP with :mod:`urllib`.
 
 from __future__ import annotations
 
-import http.cookiejar
+import argparse
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import panel as pn
 import pytest
 from playwright.sync_api import Page, expect
+from served import HOST, Client, free_port, serving, wait_until_up
 
 from cevns_core import __version__
 from cevns_core import cli as cevns_cli
 from dashboard import server
-from dashboard.app import create_app
+from dashboard.limits import DEFAULT_LIMITS, Limits
 from dashboard.state import SessionState
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
 PASSWORD = "lab-password-for-tests"
 SECRET = "a-cookie-secret-for-the-tests-only"
 
 
 # ------------------------------------------------------------------------------------ helpers
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(base: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/liveness", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"no server at {base}")
-        time.sleep(0.1)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx becomes an HTTPError we can inspect
-
-
-class Client:
-    """HTTP on loopback with cookies, without following redirects."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
-        )
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, dict, str]:
-        body = None if data is None else urllib.parse.urlencode(data).encode()
-        url = urllib.parse.urljoin(f"{self.base}/cevns", path)  # also relative redirects
-        try:
-            with self.opener.open(url, data=body, timeout=60) as r:
-                return r.status, dict(r.headers), r.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            with exc:
-                return exc.code, dict(exc.headers), exc.read().decode("utf-8", "replace")
-
-
-@contextmanager
-def serving(states: list[SessionState] | None = None, **options: Any) -> Iterator[str]:
-    """``dashboard.server.serve`` in a thread on a free port; yields the base URL."""
-    port = _free_port()
-
-    def app() -> Any:
-        state = SessionState()
-        if states is not None:
-            states.append(state)
-        return create_app(state)
-
-    thread = server.serve(app, threaded=True, port=port, address=HOST, environ={}, **options)
-    base = f"http://{HOST}:{port}"
-    try:
-        _wait_until_up(base)
-        yield base
-    finally:
-        thread.stop()
-        thread.join(timeout=30)
-        pn.config.cookie_secret = None  # pn.serve sets it globally
-
-
 @pytest.fixture
 def local_only(page: Page) -> list[str]:
     """Abort (and record) every request of the page to anything but the local server."""
@@ -176,6 +103,45 @@ def test_invalid_options_are_one_line_errors(capsys: pytest.CaptureFixture[str])
     assert "--unused-session-lifetime" in capsys.readouterr().err
 
 
+def test_limit_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = server.add_serve_arguments(argparse.ArgumentParser())
+    defaults = server.limits_from_args(parser.parse_args([]))
+    assert defaults == DEFAULT_LIMITS
+    assert (defaults.max_url_length, defaults.max_url_value) == (8192, 2048)
+    assert (defaults.max_upload_bytes, defaults.max_message_bytes) == (1_000_000, 2**20)
+    assert (defaults.max_sessions, defaults.max_sessions_per_client) == (80, 8)
+    assert (defaults.page_rate, defaults.request_rate, defaults.message_rate) == (1.0, 50.0, 50.0)
+    assert (defaults.login_delay_s, defaults.login_expiry_h) == (1.0, 12.0)
+    args = parser.parse_args(
+        "--max-url-length 4000 --max-url-value 500 --max-upload-size 200KB "
+        "--max-message-size 2MiB --max-sessions 30 --max-sessions-per-client 3 "
+        "--max-page-rate 0.5 --max-request-rate 20 --max-message-rate 10 --login-delay 2 "
+        "--login-expiry 1.5".split()
+    )
+    assert server.limits_from_args(args) == Limits(
+        max_url_length=4000,
+        max_url_value=500,
+        max_upload_bytes=200_000,
+        max_message_bytes=2 * 2**20,
+        max_sessions=30,
+        max_sessions_per_client=3,
+        page_rate=0.5,
+        request_rate=20.0,
+        message_rate=10.0,
+        login_delay_s=2.0,
+        login_expiry_h=1.5,
+    )
+    kw = server.server_kwargs(environ={}, limits=server.limits_from_args(args))
+    assert kw["websocket_max_message_size"] == 2 * 2**20
+    assert kw["http_server_kwargs"]["max_body_size"] == 65_536
+    assert server.main(["--max-url-value", "9000"]) == 2
+    assert "--max-url-value cannot exceed --max-url-length" in capsys.readouterr().err
+    # a mistyped users file is an error, never the literal password
+    for typo in (str(tmp_path / "users.jsn"), "etc/cevns/users", str(tmp_path / "users.json")):
+        with pytest.raises(server.ServeError, match="does not exist"):
+            server.server_kwargs(basic_auth=typo, environ={})
+
+
 def test_cevns_command_line_does_not_load_panel() -> None:
     code = (
         "import sys; from cevns_core.cli import _build_parser; "
@@ -208,7 +174,7 @@ def test_health_endpoints_answer_and_count_sessions() -> None:
 
 
 def test_cevns_serve_command_serves_and_stops_on_ctrl_c() -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("PANEL_BASIC_AUTH", None)
     proc = subprocess.Popen(
@@ -230,7 +196,7 @@ def test_cevns_serve_command_serves_and_stops_on_ctrl_c() -> None:
     )
     try:
         base = f"http://{HOST}:{port}"
-        _wait_until_up(base, timeout_s=60)
+        wait_until_up(base, timeout_s=60)
         health = json.loads(Client(base).request("/health")[2])
         assert health["status"] == "ok" and health["pid"] == proc.pid
         proc.send_signal(signal.SIGINT)
@@ -288,6 +254,33 @@ def test_login_in_the_browser_opens_the_dashboard(page: Page, local_only: list[s
         expect(page).to_have_url(re.compile(r"/cevns$"))
         expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
     assert local_only == []
+
+
+@pytest.mark.ui
+def test_shared_link_survives_login_and_the_page_runs_under_its_csp(
+    page: Page, local_only: list[str], console_errors: list[str]
+) -> None:
+    states: list[SessionState] = []
+    with serving(states, basic_auth=PASSWORD, cookie_secret=SECRET) as base:
+        page.goto(f"{base}/cevns?thr=7.5&theme=nonsense")  # a shared link, before login
+        expect(page).to_have_title("Sign in · CEvNS workbench")
+        expect(page.get_by_text("After signing in you go to /cevns?thr=7.5")).to_be_visible()
+        page.locator("input[name=username]").fill("ada")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/cevns\?thr=7\.5"))
+        expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
+        # a notification (Panel compiles its script at run time: the CSP allows that)
+        expect(page.locator(".notyf__message").filter(has_text="Unknown theme")).to_be_visible()
+        assert states[-1].threshold == 7.5
+        badge = page.locator(".cevns-user")
+        expect(badge).to_contain_text("Signed in as ada")
+        badge.get_by_text("Sign out").click()
+        expect(page).to_have_title("Signed out · CEvNS workbench")
+        page.goto(f"{base}/cevns")
+        expect(page).to_have_url(re.compile(r"/login"))
+    assert local_only == []
+    assert console_errors == []  # no content-security-policy violation either
 
 
 _MALFORMED = "/cevns?threshold=abc&bogus=1&thr=abc&exp=no_such_preset&np=%7Bbad"
@@ -353,10 +346,12 @@ def test_malformed_configuration_files_are_reported(
         expect(page.get_by_text("File is too large").first).to_be_visible()
         assert states[-1].spec() == before
         good = tmp_path / "good.json"
-        good.write_text(json.dumps({**state_to_config(states[-1]), "state": {"mass_kg": 3.0}}))
+        cfg = state_to_config(states[-1])
+        cfg["experiment"]["exposure"]["mass_kg"] = 3.0
+        good.write_text(json.dumps(cfg))
         page.locator("input[type=file]").first.set_input_files(str(good))
         loaded = page.locator(".notyf__toast").filter(has_text="Configuration loaded")
-        expect(loaded.first).to_be_visible()
+        expect(loaded.first).to_be_visible(timeout=15_000)
         assert states[-1].mass_kg == 3.0
     assert console_errors == []
     assert local_only == []

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard import export, results
+from dashboard.labels import preset_title
 
 pytestmark = pytest.mark.ui
 
@@ -62,7 +63,7 @@ def _open_tools(page: Page) -> None:
 def test_url_reproduces_the_plot_in_a_new_page(page: Page, live_app, console_errors):
     _open(page, live_app.url)
     _curves(page)
-    _input(page, "Experiment preset").select_option("conus")
+    _input(page, "Experiment preset").select_option(label=preset_title("conus"))
     expect(page).to_have_url(re.compile(r"exp=conus"))
     box = _input(page, "Mass (kg)")
     box.fill("2.5")
@@ -76,7 +77,7 @@ def test_url_reproduces_the_plot_in_a_new_page(page: Page, live_app, console_err
     want = results.spectrum(first.spec(), 200, False)
     page.wait_for_function(
         f"(total) => {{ const c = ({_FIGURE_JS})(['Recoil spectrum', 'dNdT']);"
-        " const v = c['ν̄_e']; return v && Math.abs(v[1] - total) <= 1e-9 * Math.abs(total); }",
+        " const v = c['ν̄ₑ']; return v && Math.abs(v[1] - total) <= 1e-9 * Math.abs(total); }",
         arg=float(want.total[1]),
     )
     curves = _curves(page)
@@ -89,7 +90,7 @@ def test_url_reproduces_the_plot_in_a_new_page(page: Page, live_app, console_err
     assert second.spec() == first.spec()
     other.wait_for_function(
         f"(total) => {{ const c = ({_FIGURE_JS})(['Recoil spectrum', 'dNdT']);"
-        " const v = c['ν̄_e']; return v && Math.abs(v[1] - total) <= 1e-9 * Math.abs(total); }",
+        " const v = c['ν̄ₑ']; return v && Math.abs(v[1] - total) <= 1e-9 * Math.abs(total); }",
         arg=float(want.total[1]),
     )
     again = _curves(other)
@@ -125,7 +126,7 @@ def test_configuration_save_and_bad_load(page: Page, live_app, console_errors, t
     path = tmp_path / "config.json"
     info.value.save_as(path)
     cfg = json.loads(path.read_text(encoding="utf-8"))
-    assert cfg["state"]["experiment"] == state.experiment
+    assert cfg["experiment"]["preset"] == state.experiment  # the core's spec of the page
     before = state.spec()
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "cevns-dashboard-config", "version": 1, "state": {"mass_kg": -1}}')
@@ -134,7 +135,7 @@ def test_configuration_save_and_bad_load(page: Page, live_app, console_errors, t
     expect(toast.first).to_be_visible()
     assert state.spec() == before
     # a good file is applied
-    cfg["state"]["mass_kg"] = 3.0
+    cfg["experiment"]["exposure"]["mass_kg"] = 3.0
     good = tmp_path / "good.json"
     good.write_text(json.dumps(cfg))
     page.locator("input[type=file]").first.set_input_files(str(good))

@@ -11,12 +11,13 @@ given — ``protons_on_target``, or ``exposure_s`` (beam time at the beam's POT 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
+from ...caching import LRUCache
 from ...errors import CevnsError
 from ...flavours import check_flavour
 from ...units import J_PER_MeV
@@ -61,6 +62,8 @@ class PionDecayAtRest(ValidatedSource):
     'fluence'
     """
 
+    title: ClassVar[str] = "Pion decay at rest (π-DAR)"
+
     neutrinos_per_proton = param.Number(
         default=0.08,
         bounds=(0.0, 2.0),
@@ -68,12 +71,27 @@ class PionDecayAtRest(ValidatedSource):
         softbounds=(0.01, 0.3),
         doc="r: neutrinos produced per flavour per proton on target (COHERENT 2017: 0.08 ± 0.02; "
         "depends on proton energy and target).",
+        label="Neutrinos per flavour per proton",
+        metadata={"unit": ""},
     )
     distance_m = param.Number(
         default=19.3,
         bounds=(1e-3, 1e7),
         softbounds=(1.0, 100.0),
         doc="Distance from the target to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
+        label="Distance",
+        metadata={"unit": "m"},
+    )
+    distance_spread_m = param.Number(
+        default=0.0,
+        bounds=(0.0, 1e3),
+        softbounds=(0.0, 5.0),
+        doc="RMS spread of the baseline in m from the finite target and detector: oscillations "
+        "(sterile 3+1) are averaged over it; 0: point-like. Suggested (assumptions): "
+        "0.15 m for the SNS mercury target and a COHERENT detector "
+        "(cevns_core.physics.oscillation.TYPICAL_BASELINE_SPREAD_M).",
+        label="Baseline spread (rms)",
+        metadata={"unit": "m"},
     )
     protons_on_target = param.Number(
         default=None,
@@ -82,6 +100,8 @@ class PionDecayAtRest(ValidatedSource):
         inclusive_bounds=(False, True),
         doc="Total protons on target of the exposure (fluence mode); e.g. 1.76e23 for "
         "COHERENT 2017 (308.1 live days).",
+        label="Protons on target (POT)",
+        metadata={"unit": ""},
     )
     beam_power_MW = param.Number(
         default=1.4,
@@ -90,12 +110,16 @@ class PionDecayAtRest(ValidatedSource):
         inclusive_bounds=(False, True),
         softbounds=(0.01, 5.0),
         doc="Proton beam power on target in MW (sets the POT rate).",
+        label="Beam power",
+        metadata={"unit": "MW"},
     )
     proton_energy_GeV = param.Number(
         default=1.0,
         bounds=(1e-3, 100.0),
         softbounds=(0.3, 3.0),
         doc="Proton kinetic energy in GeV (≥ 1 MeV).",
+        label="Proton energy",
+        metadata={"unit": "GeV"},
     )
     exposure_s = param.Number(
         default=None,
@@ -103,6 +127,8 @@ class PionDecayAtRest(ValidatedSource):
         bounds=(0.0, 1e12),
         inclusive_bounds=(False, True),
         doc="Beam-on time in s at the beam's POT rate (fluence mode).",
+        label="Beam time",
+        metadata={"unit": "s"},
     )
     exposure_GWh = param.Number(
         default=None,
@@ -111,11 +137,15 @@ class PionDecayAtRest(ValidatedSource):
         inclusive_bounds=(False, True),
         doc="Integrated beam energy on target in GWh (fluence mode); COHERENT CsI 2017 data "
         "release: 7.47594 GWh.",
+        label="Integrated beam energy",
+        metadata={"unit": "GWh"},
     )
     pulse_shape = param.Selector(
         default="gaussian",
         objects=list(PULSE_SHAPES),
         doc="Proton pulse shape for the timing distributions.",
+        label="Proton pulse shape",
+        metadata={"unit": ""},
     )
     pulse_width_ns = param.Number(
         default=380.0,
@@ -125,20 +155,30 @@ class PionDecayAtRest(ValidatedSource):
         softbounds=(10.0, 3000.0),
         doc="Pulse width in ns: FWHM (Gaussian), full base (triangular), full length "
         "(rectangular). SNS default 380 ns FWHM is UNSURE (PHYSICS §5.2).",
+        label="Pulse width",
+        metadata={"unit": "ns"},
     )
     pulse_t0_ns = param.Number(
         default=0.0,
         bounds=(-1e9, 1e9),
         softbounds=(-1000.0, 1000.0),
         doc="Pulse centre in ns (Gaussian mean, triangle apex, rectangle centre).",
+        label="Pulse centre t₀",
+        metadata={"unit": "ns"},
     )
     pulse_table_t_ns = param.Array(
-        default=None, allow_None=True, doc="Times (ns) of a tabulated pulse, increasing."
+        default=None,
+        allow_None=True,
+        doc="Times (ns) of a tabulated pulse, increasing.",
+        label="Pulse table times",
+        metadata={"unit": "ns"},
     )
     pulse_table_weight = param.Array(
         default=None,
         allow_None=True,
         doc="Relative intensity of a tabulated pulse at pulse_table_t_ns (normalised here).",
+        label="Pulse table weights",
+        metadata={"unit": ""},
     )
 
     def __init__(self, **params: Any) -> None:
@@ -231,8 +271,9 @@ class PionDecayAtRest(ValidatedSource):
     # -- timing -------------------------------------------------------------------------------
     @property
     def pulse(self) -> ProtonPulse:
-        """The proton pulse described by the pulse parameters."""
-        return _pulse_of(self)
+        """The proton pulse described by the pulse parameters (kept per value: a timing
+        integral asks for it at every one of its points)."""
+        return _PULSES.get(self._fingerprint(), lambda: _pulse_of(self))
 
     def prompt_time_pdf(self, t_ns: ArrayLike) -> Array:
         """Prompt ν_μ arrival-time density (ns⁻¹)."""
@@ -262,6 +303,9 @@ def _timing_kind(flavour: str) -> str:
     if flavour in ("nu_e", "nubar_mu"):
         return "delayed"
     raise CevnsError(f"π-DAR produces no {flavour}; timing exists for nu_mu, nu_e, nubar_mu")
+
+
+_PULSES = LRUCache("proton pulses", max_entries=32)
 
 
 def _pulse_of(src: PionDecayAtRest) -> ProtonPulse:

@@ -95,6 +95,24 @@ def test_sterile_oscillation_of_the_physics_object_reaches_the_flux():
     np.testing.assert_allclose(ratio, P, rtol=1e-5)  # 1.26693 is rounded
 
 
+def test_sterile_appearance_scatters_with_the_cross_section_of_the_arriving_flavour():
+    # ν̄_e → ν̄_μ appearance (PHYSICS §7.9 with one dominant splitting): P_ee = 1 − 4|U_e4|²
+    # (1 − |U_e4|²) sin²Δ, P_eμ = 4|U_e4|²|U_μ4|² sin²Δ. ν̄_μ has no charged current, so the
+    # spectrum is P_ee σ(ν̄_e e) + P_eμ σ(ν̄_μ e), not P(→ active) σ(ν̄_e e).
+    U_e, U_mu, dm2, L, E = 0.2, 0.3, 1.0, 2.0, 2.0
+    physics = NewPhysics(dm2_41_eV2=dm2, Ue4_sq=U_e, Umu4_sq=U_mu)
+    source = OneLine(energy_MeV=E, intensity=1e10, flavour="nubar_e", distance_m=L)
+    T = np.array([1.0, 100.0, 1000.0])
+    got = electron_recoil_spectrum(source, {"Ge": 1.0}, T, physics, binding="free").total
+    s = math.sin(1.2669327 * dm2 * L / E) ** 2
+    P_ee, P_emu = 1 - 4 * U_e * (1 - U_e) * s, 4 * U_e * U_mu * s
+    sigma = {f: electron_scattering_cross_section(E, T, f) for f in ("nubar_e", "nubar_mu")}
+    expected = 1e10 * 32 * (P_ee * sigma["nubar_e"] + P_emu * sigma["nubar_mu"])
+    np.testing.assert_allclose(got, expected, rtol=1e-6)  # the typed phase constant is rounded
+    blind = 1e10 * 32 * (P_ee + P_emu) * sigma["nubar_e"]
+    assert np.min(np.abs(got / blind - 1)) > 0.05  # appearance matters for ν–e
+
+
 def test_breakdown_per_element_and_flavour():
     solar = Solar(components_included=["pp", "Be7"], nu_e_survival=0.55)
     T = np.geomspace(0.5, 500.0, 40)

@@ -32,6 +32,7 @@ GROUP_SETTINGS = {
     "zprime": {"zprime_model": "b_minus_l", "zprime_coupling": 1e-4, "zprime_mass_MeV": 20.0},
     "scalar": {"scalar_coupling": 1e-5, "scalar_mass_MeV": 15.0},
     "magnetic_moment": {"mu_nu_e_muB": 1e-10},
+    "transition_moment": {"tmm_Lambda2_muB": 1e-10, "tmm_zeta2_deg": 30.0},
     "charge_radius": {"r2_mu_cm2": 1e-32},
     "millicharge": {"millicharge_e": 1e-9},
     "sterile": {"dm2_41_eV2": 1.3, "Ue4_sq": 0.05},

@@ -21,6 +21,7 @@ from cevns_core.quenching import (
 def test_registry_names():
     assert set(QUENCHING_MODELS) == {
         "lindhard",
+        "lindhard_adiabatic",
         "constant",
         "polynomial",
         "electron_equivalent_polynomial",

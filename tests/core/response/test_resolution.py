@@ -67,3 +67,13 @@ def test_gamma_is_the_release_distribution():
         )
         assert float(res.cdf(np.array(upper), mean, Tee)) == pytest.approx(by_quadrature, rel=1e-9)
     assert float(res.variance(mean, Tee)) == pytest.approx(mean**2 / (1 + b), rel=1e-14)
+
+
+def test_gaussian_mixed_widths_blend_the_step_and_the_normal_cdf():
+    # one zero width among positive ones: the step at μ for it, scipy's normal CDF for the others
+    res = GaussianResolution(stochastic=0.5)
+    mu = np.array([0.0, 1.0, 4.0])  # σ = 0.5 √μ: 0, 0.5, 1
+    x = np.array([-0.5, 0.0, 0.5, 2.0])[:, None]
+    got = res.cdf(x, mu, mu)
+    np.testing.assert_array_equal(got[:, 0], [0.0, 0.0, 1.0, 1.0])
+    np.testing.assert_allclose(got[:, 1:], stats.norm.cdf(x, mu[1:], [0.5, 1.0]), rtol=1e-12)

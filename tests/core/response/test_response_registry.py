@@ -22,6 +22,7 @@ def test_models_by_name():
         "logistic_step",
         "csi_2021",
         "tabulated",
+        "shipped_table",
     ]
     assert list(RESOLUTION_MODELS) == ["gaussian", "poisson", "gamma"]
     for registry in (EFFICIENCY_MODELS, RESOLUTION_MODELS):

@@ -83,3 +83,21 @@ def test_node_cells_lie_between_the_midpoints():
     assert upper.tolist() == [8.0, 1.0, 4.0]
     with pytest.raises(CevnsError, match="must not repeat"):
         node_cells([1.0, 1.0], [2.0, 2.0])
+
+
+def test_a_gap_free_chain_of_bins_equals_the_cdf_at_both_ends():
+    # adjacent bins with an efficiency: sub-intervals form one chain; P must equal the sums of
+    # ε(mid) (CDF(b) − CDF(a)) written out directly (second route, scipy.stats.norm)
+    res = GaussianResolution(sigma0=0.3, stochastic=0.5)
+    eff = FunctionalEfficiency(function=lambda x: np.clip(x / 4.0, 0.0, 1.0))
+    lo = np.array([0.0, 1.0, 2.5])
+    hi = np.array([1.0, 2.5, 4.0])
+    mu = np.linspace(0.0, 5.0, 11)
+    P = bin_probabilities(lo, hi, mu, resolution=res, efficiency=eff)
+    sigma = res.sigma(mu)
+    for i in range(lo.size):
+        edges = np.linspace(lo[i], hi[i], 17)
+        a, b = edges[:-1, None], edges[1:, None]
+        cdf = stats.norm.cdf(b, mu, sigma) - stats.norm.cdf(a, mu, sigma)
+        want = np.sum(np.clip((a + b) / 8.0, 0.0, 1.0) * np.maximum(cdf, 0.0), axis=0)
+        np.testing.assert_allclose(P[i], want, rtol=1e-12, atol=1e-300)

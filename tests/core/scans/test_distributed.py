@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 
+import cevns_core as cc
 from cevns_core.scans import TextProgress, scan
 
 
@@ -45,6 +46,20 @@ def test_dask_local_cluster_gives_the_identical_grid(csi):
             method="generic",
             client=cluster.scheduler_address,
         )
+        # reduced results: χ² and totals only, float32; chunks chosen for the two workers
+        reduced = scan(csi, "zprime", coupling=g, mass_MeV=m, client=client, keep="chi2",
+                       dtype="float32", method="kernel")  # fmt: skip
+        # a joint likelihood (Poisson profiles, warm-started within each chunk)
+        lik = cc.Likelihood(["coherent_csi_2021", "coherent_lar_2020"])
+        joint = scan(None, "zprime", data=lik, coupling=g[::3], mass_MeV=m[::4], client=client)
+    assert reduced.info["chunks"] >= 8 and reduced.chi2.dtype == np.float32
+    np.testing.assert_array_equal(
+        reduced.chi2, scan(csi, "zprime", coupling=g, mass_MeV=m, keep="chi2", dtype="float32",
+                           method="kernel", chunk_rows=reduced.info["chunk_rows"]).chi2
+    )  # fmt: skip
+    here = scan(None, "zprime", data=lik, coupling=g[::3], mass_MeV=m[::4])
+    near = here.delta_chi2 < 30  # far out the profile can end in another local minimum
+    np.testing.assert_allclose(joint.chi2[near], here.chi2[near], rtol=1e-9)
     assert remote.info["backend"] == "dask" and remote.info["chunks"] == 6
     assert seen == [(k, 6) for k in range(1, 7)]
     np.testing.assert_array_equal(remote.bin_counts, local.bin_counts)

@@ -113,3 +113,30 @@ def test_a_moment_scan_on_a_detector_counting_vanishing_recoils_is_refused():
         "coherent_csi_2017", "magnetic_moment", mu_e_muB=[0.0, 1e-9], mu_mu_muB=[0.0, 1e-9]
     )
     assert np.isfinite(with_threshold.delta_chi2).all()
+
+
+# ------------------------------------------------------------------------- analysis bins
+def test_bins_option_and_error_controlled_auto_binning(csi):
+    """An ideal keVnr detector (Ge, no smearing or efficiency): bins=n is n equal bins over
+    the analysis window; bins="auto" picks fewer bins whose Asimov Δχ² agrees with the 400
+    default bins to the 1 % tolerance where Δχ² < 30 (where the contours are)."""
+    exp = cc.experiment("coherent_ge")
+    axes = {"coupling": np.geomspace(1e-5, 1e-2, 40), "mass_MeV": np.geomspace(1.0, 1e4, 30)}
+    fine = scan(exp, "zprime", **axes)
+    assert fine.info["bins"] == 400 and fine.info["bins_note"] is None
+    twenty = scan(exp, "zprime", bins=20, **axes)
+    edges = exp.analysis_bins()
+    np.testing.assert_allclose(twenty.bin_edges, np.linspace(edges[0], edges[-1], 21))
+    np.testing.assert_allclose(twenty.counts, fine.counts, rtol=1e-9)  # totals: any binning
+    auto = scan(exp, "zprime", bins="auto", **axes)
+    assert 32 <= auto.info["bins"] < 400 and "→" in auto.info["bins_note"]
+    near = fine.delta_chi2 < 30
+    error = np.abs(auto.delta_chi2 - fine.delta_chi2) / np.maximum(1.0, fine.delta_chi2)
+    assert np.max(error[near]) < 0.01
+    # a PE detector with an efficiency keeps its own bins; data sets have theirs
+    assert scan(csi, "zprime", bins="auto", coupling=[1e-4]).info["bins"] == 24
+    with pytest.raises(CevnsError, match="Asimov"):
+        scan(csi, "zprime", bins=10, data="coherent_csi_2017", coupling=[1e-4])
+    for bad in (0, [1.0], [2.0, 1.0], "fine"):
+        with pytest.raises(CevnsError, match="bin"):
+            scan(exp, "zprime", bins=bad, coupling=[1e-4])

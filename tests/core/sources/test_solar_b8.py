@@ -32,3 +32,17 @@ def test_b8_published_shape_is_default_and_keeps_the_b16_total():
         assert a.integrated(moment=1) == pytest.approx(b.integrated(moment=1), rel=1e-12)
     with pytest.raises(CevnsError):
         Solar(b8_shape="winter")
+
+
+def test_b8_flux_parameter_scales_only_the_b8_component():
+    # SNO's measured ⁸B flux 5.25e6 cm^-2 s^-1 (Aharmim et al., PRC 88 (2013) 025501), the
+    # normalisation of XENONnT's ⁸B templates: the ⁸B total follows the parameter exactly, the
+    # spectral shape (mean energy) and the other components do not change.
+    sno = Solar(components_included=["B8"], b8_flux_cm2_s=5.25e6)
+    assert sno.integrated() == pytest.approx(5.25e6, rel=1e-9)
+    b16 = Solar(components_included=["B8"])
+    assert sno.mean_energy_MeV() == pytest.approx(b16.mean_energy_MeV())
+    full = Solar(b8_flux_cm2_s=5.25e6).integrated() - Solar().integrated()
+    assert full == pytest.approx(5.25e6 - 5.46e6, rel=1e-6)
+    with pytest.raises(CevnsError, match="b8_flux_cm2_s"):
+        Solar(b8_flux_cm2_s=-1.0)

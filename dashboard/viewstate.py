@@ -1,0 +1,287 @@
+"""What each tab shows, as plain parameters: the view half of the session state (no Panel).
+
+Each tab's display options (log axes, stacking, bins, band, the scan settings …) are declared
+here on a small ``param.Parameterized`` class; the tab views (:mod:`dashboard.views`) inherit
+them, and :mod:`dashboard.parameters` turns every one of them into an entry of the state's
+table, so that the URL, saved configurations and the validator know them. :data:`TABS` lists the
+tabs in page order: key, title, options class and the prefix of their URL keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import param
+
+import cevns_core as cc
+
+__all__ = [
+    "CL_CHOICES",
+    "DIMENSIONS",
+    "STATISTICS",
+    "TABS",
+    "TARGET_ISOTOPES",
+    "ConstraintsOptions",
+    "CrossSectionOptions",
+    "ExperimentsOptions",
+    "FormFactorOptions",
+    "SourcesOptions",
+    "SpectraOptions",
+    "Tab",
+    "tab_keys",
+]
+
+#: Single-isotope targets offered next to the materials (and the nuclei of the plots).
+TARGET_ISOTOPES: tuple[str, ...] = (
+    "C12",
+    "O16",
+    "F19",
+    "Na23",
+    "Si28",
+    "Ar40",
+    "Ca40",
+    "Ti48",
+    "Ge72",
+    "Ge76",
+    "I127",
+    "Cs133",
+    "Xe132",
+    "Xe136",
+    "W184",
+    "Pb208",
+)
+#: Nuclei of the N² plot (CDG Fig. 3 style), light to heavy.
+N_SQUARED_NUCLEI: tuple[str, ...] = (
+    "C12",
+    "O16",
+    "Na23",
+    "Si28",
+    "Ar40",
+    "Ca40",
+    "Ti48",
+    "Ge72",
+    "Ge76",
+    "Kr84",
+    "I127",
+    "Xe132",
+    "Cs133",
+    "W184",
+    "Pb208",
+)
+XS_ISOTOPES = tuple(dict.fromkeys([*TARGET_ISOTOPES, *N_SQUARED_NUCLEI]))
+#: Confidence levels offered for contours and profile levels.
+CL_CHOICES = {"68 %": 0.6827, "90 %": 0.9, "95 %": 0.95, "99 %": 0.99}
+#: Scan grids: a 2-D map or a 1-D profile along one axis.
+DIMENSIONS = {"2-D map": "2d", "1-D (first axis)": "1d0", "1-D (second axis)": "1d1"}
+#: The χ² of an Asimov sensitivity, by name.
+STATISTICS = {"Gaussian χ²": "gaussian", "Poisson likelihood ratio": "poisson"}
+
+
+class SpectraOptions(param.Parameterized):
+    """Recoil spectra tab."""
+
+    breakdown = param.Selector(
+        default="flavour",
+        objects=["total", "flavour", "isotope"],
+        label="Breakdown",
+        doc="Curves: total, per flavour or per isotope.",
+    )
+    stacked = param.Boolean(default=False, label="Stacked", doc="Stack the components.")
+    log_x = param.Boolean(default=False, label="log T", doc="Logarithmic recoil-energy axis.")
+    log_y = param.Boolean(default=False, label="log dN/dT", doc="Logarithmic dN/dT axis.")
+    log_counts = param.Boolean(
+        default=False, label="log counts", doc="Logarithmic counts axis (observed)."
+    )
+    show_band = param.Boolean(
+        default=False,
+        label="Uncertainty band",
+        doc="Uncertainty band: flux normalisation ⊕ form-factor model spread (⊕ quenching for the "
+        "observed spectrum).",
+    )
+    n_bins = param.Integer(
+        default=40,
+        bounds=(5, 200),
+        label="Bins",
+        doc="Bins of the observed spectrum (PE: 1-PE bins).",
+    )
+
+
+class FormFactorOptions(param.Parameterized):
+    """Form factors & densities tab."""
+
+    isotope = param.Selector(
+        default="Cs133",
+        objects=list(TARGET_ISOTOPES),
+        check_on_set=False,
+        label="Nucleus",
+        doc="Nucleus (follows the sidebar's target).",
+    )
+    models = param.ListSelector(
+        default=[m for m in cc.form_factor_models() if m not in ("point", "moment_expansion")],
+        objects=cc.form_factor_models(),
+        label="Models",
+        doc="Form-factor models to overlay.",
+    )
+    nucleons = param.Selector(
+        default="both",
+        objects=["both", "proton", "neutron"],
+        label="Nucleons",
+        doc="Proton and/or neutron curves.",
+    )
+    log_y = param.Boolean(default=False, label="log |F|", doc="Logarithmic |F(q)| axis.")
+    q_max_fm = param.Number(
+        default=3.0,
+        bounds=(0.1, 10.0),
+        label="q max (fm⁻¹)",
+        doc="Largest momentum transfer shown (fm⁻¹).",
+    )
+
+
+class CrossSectionOptions(param.Parameterized):
+    """Cross sections tab."""
+
+    isotopes = param.ListSelector(
+        default=["Cs133", "Ar40", "Ge72", "Na23"],
+        objects=list(XS_ISOTOPES),
+        label="Nuclei of σ(E)",
+        doc="Nuclei of σ(E).",
+    )
+    E_min_MeV = param.Number(
+        default=1.0, bounds=(0.01, 1000.0), label="E_ν min (MeV)", doc="Lowest E_ν (MeV)."
+    )
+    E_max_MeV = param.Number(
+        default=150.0, bounds=(0.01, 1000.0), label="E_ν max (MeV)", doc="Highest E_ν (MeV)."
+    )
+    log_x = param.Boolean(default=False, label="log E", doc="Logarithmic energy axis.")
+    log_y = param.Boolean(default=True, label="log σ", doc="Logarithmic cross-section axes.")
+    nucleus = param.Selector(
+        default="Cs133",
+        objects=list(XS_ISOTOPES),
+        label="Nucleus (dσ/dT, dσ/dcos θ)",
+        doc="Nucleus of dσ/dT and dσ/dcos θ.",
+    )
+    energies = param.String(
+        default="10, 30, 50, 100", label="Energies for dσ/dT (MeV)", doc="E_ν of dσ/dT, in MeV."
+    )
+    angles = param.String(
+        default="0, 30, 60, 90, 120, 150",
+        label="Angles θ_ν (degrees)",
+        doc="θ_ν of dσ/dcos θ, degrees.",
+    )
+    flavour = param.Selector(
+        default="nu_mu",
+        objects=list(cc.FLAVOURS),
+        label="Flavour",
+        doc="Incoming flavour (new physics).",
+    )
+
+
+class SourcesOptions(param.Parameterized):
+    """Sources tab."""
+
+    log_x = param.Boolean(default=False, label="log E", doc="Logarithmic energy axes.")
+    log_y = param.Boolean(default=False, label="log flux", doc="Logarithmic flux axes.")
+    compare = param.ListSelector(
+        default=["coherent_csi_2017", "conus"],
+        objects=cc.experiment_names(),
+        label="Compare shapes with",
+        doc="Presets whose source shapes are overlaid.",
+    )
+
+
+class ConstraintsOptions(param.Parameterized):
+    """Constraints tab: the scan's settings (and whether a scan with them was run)."""
+
+    model = param.Selector(
+        default="zprime", objects=cc.scan_models(), label="Model", doc="Scan model."
+    )
+    dimensions = param.Selector(
+        default="2d",
+        objects=list(DIMENSIONS.values()),
+        label="Grid",
+        doc="2-D grid or a 1-D profile along one axis.",
+    )
+    levels = param.ListSelector(
+        default=[0.9],
+        objects=list(CL_CHOICES.values()),
+        label="CL",
+        doc="Confidence levels of the contours / profile lines.",
+    )
+    data = param.Selector(
+        default="asimov",
+        objects=["asimov", *cc.dataset_names()],
+        label="Data",
+        doc="Asimov sensitivity or a shipped data set.",
+    )
+    statistic = param.Selector(
+        default="gaussian",
+        objects=list(STATISTICS.values()),
+        label="Asimov χ²",
+        doc="χ² of the Asimov sensitivity.",
+    )
+    a0_min = param.Number(1e-5, label="First axis: min", doc="First axis: lowest value.")
+    a0_max = param.Number(1e-2, label="First axis: max", doc="First axis: highest value.")
+    a0_n = param.Integer(
+        60, bounds=(2, 400), label="First axis: points", doc="First axis: number of values."
+    )
+    a0_log = param.Boolean(True, label="First axis: log", doc="First axis: log spacing.")
+    a1_min = param.Number(1.0, label="Second axis: min", doc="Second axis: lowest value.")
+    a1_max = param.Number(1e4, label="Second axis: max", doc="Second axis: highest value.")
+    a1_n = param.Integer(
+        60, bounds=(2, 400), label="Second axis: points", doc="Second axis: number of values."
+    )
+    a1_log = param.Boolean(True, label="Second axis: log", doc="Second axis: log spacing.")
+    chunks = param.Integer(
+        8, bounds=(1, 64), label="Chunks", doc="Row chunks (progress and cancel steps)."
+    )
+    done = param.Boolean(
+        False,
+        label="Scan shown",
+        doc="A scan with these settings was run (a shared link or a reload runs it again; the "
+        "result usually comes from the cache).",
+    )
+
+
+class ExperimentsOptions(param.Parameterized):
+    """Experiments tab."""
+
+    compare = param.ListSelector(
+        default=["coherent_csi_2017", "coherent_lar_2020", "conus"],
+        objects=cc.experiment_names(),
+        label="Compare",
+        doc="Presets compared side by side.",
+    )
+    open_preset = param.Selector(
+        default="coherent_csi_2017",
+        objects=cc.experiment_names(),
+        label="Preset",
+        doc="Preset to open in the sidebar.",
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the page: key (URL and files), title (shown), its options, URL-key prefix."""
+
+    key: str
+    title: str
+    options: type[param.Parameterized]
+    prefix: str
+    #: Options applied before the others (choosing them resets some of the others).
+    first: tuple[str, ...] = ()
+
+
+#: The tabs, in page order.
+TABS: tuple[Tab, ...] = (
+    Tab("spectra", "Recoil spectra", SpectraOptions, "rs"),
+    Tab("form_factors", "Form factors & densities", FormFactorOptions, "ffd"),
+    Tab("cross_sections", "Cross sections", CrossSectionOptions, "xs"),
+    Tab("sources", "Sources", SourcesOptions, "so"),
+    Tab("constraints", "Constraints", ConstraintsOptions, "sc", first=("model",)),
+    Tab("experiments", "Experiments", ExperimentsOptions, "ex"),
+)
+
+
+def tab_keys() -> list[str]:
+    """The tabs' keys, in page order."""
+    return [t.key for t in TABS]
