@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -25,7 +26,15 @@ __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr."""
+    """An argument parser whose errors are one line on stderr, and which reads every negative
+    number as a value (argparse's own pattern misses ``-1.2e-30``, ``-inf``: it took them for
+    options, so a grid starting at a negative value in exponent notation was refused)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE
+        )
 
     def error(self, message: str) -> NoReturn:
         raise CevnsError(f"{self.prog}: {message}")
@@ -129,6 +138,8 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 def _cmd_experiments(args: argparse.Namespace) -> None:
     from .experiment import experiment_table
 
+    if args.experiment and not args.json:
+        raise CevnsError("--experiment selects presets for --json; the table lists them all")
     if args.json:
         from . import experiment, experiment_names
         from .published import published_comparison
@@ -145,8 +156,7 @@ def _cmd_experiments(args: argparse.Namespace) -> None:
                 "results": comparison["results"],
             }
             payload.append(row)
-        json.dump(payload, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(payload)
         return
     rows = experiment_table()
     if args.format == "json":
