@@ -282,11 +282,14 @@ def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CevnsError(
-            f"{p.name}: not a UTF-8 text file (byte {exc.start} cannot be decoded); "
-            f"expected a {what}"
+            f"{p.name}: not a UTF-8 text file (byte {exc.start} cannot be decoded; "
+            f"Latin-1/Windows-1252?); save the {what} as UTF-8"
         ) from None
     if "\x00" in text:
-        raise CevnsError(f"{p.name}: contains NUL bytes; not a text file")
+        raise CevnsError(
+            f"{p.name}: contains NUL bytes (UTF-16 without a byte-order mark, or not text); "
+            f"save the {what} as UTF-8"
+        )
     return text.removeprefix(_UTF8_BOM)
 
 
