@@ -22,6 +22,7 @@ parameter of every entry, the others at their base value — independent of the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import numbers
@@ -302,15 +303,23 @@ def _dataset_file() -> str:
 BAD_PATHS = ("/nonexistent.csv", "/", "/dev/null", "/etc/hostname", "", None, 1.0, "\x00", b"/etc")
 
 
+@functools.cache  # results are not changed by their methods: one object serves every call
 def _profile() -> cc.Profile1D:
     grid_ = np.linspace(0.15, 0.35, 21)
     return cc.Profile1D("sin2_theta_W", grid_, 50.0 * (grid_ - 0.24) ** 2 + 3.0)
 
 
+@functools.cache
+def _csi_2021() -> cc.Likelihood:
+    return cc.Likelihood("coherent_csi_2021")
+
+
+@functools.cache
 def _scan_1d() -> cc.ScanResult:
     return cc.scan(cc.experiment("coherent_csi_2017"), "nsi_vector_ee", eps_u=np.linspace(-1, 1, 9))
 
 
+@functools.cache
 def _scan_2d() -> cc.ScanResult:
     return cc.scan(
         cc.experiment("coherent_csi_2017"),
@@ -543,7 +552,7 @@ TABLE: dict[str, Entry] = {
             "form_factor": FORM_FACTORS,
             "flavour": FLAVOURS,
         },
-        examples=15,
+        examples=10,
     ),
     # ---- spectra and counts
     "recoil_spectrum": Entry(
@@ -754,9 +763,10 @@ TABLE: dict[str, Entry] = {
         {
             "name": choice(["r2_e", "mu_nu"]),
             "dataset": choice(["coherent_csi_2017"]),
-            "grid": opt(grid(0.0, 1e-30)),
+            # a short grid (the default one is covered by tests/core/test_fits_new_physics.py)
+            "grid": grid(0.0, 1e-30, base=np.linspace(0.0, 1e-30, 3), size=4),
         },
-        examples=4,
+        examples=3,
     ),
     "likelihood_names": Entry(cc.likelihood_names, examples=1),
     "energy_time_names": Entry(cc.energy_time_names, examples=1),
@@ -769,7 +779,7 @@ TABLE: dict[str, Entry] = {
         cc.fit_signal_count,
         {
             "lik": fixed("coherent_csi_2021", "nope", None, 1.0),
-            "scale": capped(opt(array(0.0, 3.0))),
+            "scale": capped(opt(array(0.0, 3.0), np.linspace(0.5, 1.5, 5))),
             "cl": number(0.0, 1.0, 0.68),
         },
         examples=3,
@@ -892,7 +902,7 @@ TABLE: dict[str, Entry] = {
             "threshold_keV": number(1e-3, 50.0, 1.0),
             "cl": number(0.5, 1.0, 0.9),
         },
-        examples=6,
+        examples=4,
     ),
     "neutrino_fog": Entry(
         cc.neutrino_fog,
@@ -1126,7 +1136,7 @@ TABLE.update(
         "Likelihood.chi2": Entry(
             method("chi2"),
             {
-                "self": this(lambda: cc.Likelihood("coherent_csi_2021")),
+                "self": this(_csi_2021),
                 "signal": fixed(
                     np.zeros(99),
                     [1.0],
