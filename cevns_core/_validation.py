@@ -237,6 +237,8 @@ def as_path(path: Any, what: str) -> Path:
     """``path`` (a string or path-like object) as a Path, else a CevnsError naming ``what``."""
     if isinstance(path, bytes) or not isinstance(path, str | os.PathLike):
         raise CevnsError(f"the path of the {what} must be a string or a path, got {shown(path)}")
+    if not os.fspath(path):  # Path("") is the current folder
+        raise CevnsError(f"the path of the {what} is empty")
     try:
         return Path(path)
     except (TypeError, ValueError) as exc:
@@ -266,7 +268,7 @@ def read_text_file(path: str | os.PathLike[str], *, what: str, max_bytes: int) -
     if size > max_bytes:
         raise CevnsError(f"{p.name}: file is {size} bytes; the limit for a {what} is {max_bytes}")
     if size == 0:
-        raise CevnsError(f"{p.name}: file is empty (expected a {what})")
+        raise CevnsError(f"{p.name}: the {what} file is empty")
     try:
         raw = p.read_bytes()
     except OSError as exc:

@@ -54,7 +54,6 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import as_file, files
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -457,8 +456,10 @@ def load_form_factor_table(path: str | os.PathLike[str]) -> FormFactorTable:
         For a missing, oversized, non-UTF-8 or malformed file, naming the line and column.
     """
     try:
-        p = Path(path)
+        p = as_path(path, "form-factor table (CSV)")
         st = p.stat()
+        if not p.is_file():
+            raise OSError("not a regular file")
     except (OSError, TypeError, ValueError):
         return FormFactorTable.from_csv(path)  # raises the CevnsError of read_text_file
     return _read_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)

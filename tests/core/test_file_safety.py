@@ -172,3 +172,15 @@ def test_a_byte_order_mark_inside_a_data_set_table_is_accepted(tmp_path):
     plain = cc.load_dataset_file(path).observed
     _prepend(tmp_path / meta["file"], BOM.encode("utf-8"))
     np.testing.assert_array_equal(cc.load_dataset_file(path).observed, plain)
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
+def test_loaders_refuse_an_empty_path_and_an_empty_file(loader, tmp_path):
+    """'' was read as the current folder ("'.' is not a regular file")."""
+    _, load = LOADERS[loader]
+    with pytest.raises(CevnsError, match=r"is empty$"):
+        load("")
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(CevnsError, match=r"^empty.txt: the .* file is empty$"):
+        load(path)
