@@ -993,6 +993,76 @@ TABLE.update(
     }
 )
 
+#: public functions of sub-packages that take user input ("package.function")
+_U2 = mapping(("e", "mu", "tau"), number(0.0, 0.3, 0.1), none=False)
+_U2 = dataclasses.replace(_U2, base={"e": 0.1}, hostile=(*_U2.hostile, {"e4": 0.1}, None))
+TABLE.update(
+    {
+        "scans.scan_models": Entry(cc.scans.scan_models, examples=1),
+        "scans.default_axes": Entry(cc.scans.default_axes, {"model": choice(cc.scan_models())}),
+        "scans.scan_combined": Entry(
+            lambda experiments, model, eps_u: cc.scans.scan_combined(
+                experiments, model, eps_u=eps_u
+            ),
+            {
+                "experiments": Arg(
+                    _Fresh(lambda: [cc.experiment("coherent_csi_2017"), cc.experiment("conus")]),
+                    st.just(None).map(lambda _: [cc.experiment("coherent_csi_2017")]),
+                    ([], None, [None], "abc", [1.0], [cc.experiment("conus"), "nope"]),
+                ),
+                "model": fixed("nsi_vector_ee", "nope", None, 1.0),
+                "eps_u": grid(-1.0, 1.0, size=4),
+            },
+            examples=3,
+        ),
+        "scans.combine_scans": Entry(
+            cc.scans.combine_scans,
+            {
+                "results": fixed(
+                    (_scan_1d(), _scan_1d()), (), None, [None], "abc", (_scan_1d(), _scan_2d())
+                )
+            },
+            examples=1,
+        ),
+        "physics.oscillation_phase": Entry(
+            cc.physics.oscillation_phase,
+            {"dm2_eV2": array(0.0, 1e3, 1.0), "L_m": array(0.0, 1e5, 20.0), "E_MeV": ENERGIES},
+        ),
+        "physics.pmns_matrix": Entry(
+            cc.physics.pmns_matrix,
+            {
+                "sin2_theta12": FRACTION,
+                "sin2_theta13": FRACTION,
+                "sin2_theta23": FRACTION,
+                "delta_cp_deg": number(-360.0, 360.0, 197.0),
+            },
+        ),
+        "physics.sterile_probabilities": Entry(
+            cc.physics.sterile_probabilities,
+            {
+                "flavour": choice(cc.FLAVOURS),
+                "E_MeV": ENERGIES,
+                "L_m": opt(number(0.0, 1e5, 20.0), 20.0),
+                "dm2_eV2": number(0.0, 1e3, 1.0),
+                "U2": _U2,
+                "spread_m": number(0.0, 1e3, 0.0),
+                "profile": choice(["gaussian", "uniform"]),
+            },
+        ),
+        "physics.sterile_transition_probability": Entry(
+            cc.physics.sterile_transition_probability,
+            {
+                "flavour_in": choice(cc.FLAVOURS),
+                "flavour_out": choice([*cc.FLAVOURS, "sterile"]),
+                "E_MeV": ENERGIES,
+                "L_m": opt(number(0.0, 1e5, 20.0), 20.0),
+                "dm2_eV2": number(0.0, 1e3, 1.0),
+                "U2": _U2,
+            },
+        ),
+    }
+)
+
 #: the main methods that take user input ("Class.method")
 TABLE.update(
     {
