@@ -1049,6 +1049,17 @@ TABLE.update(
                 "profile": choice(["gaussian", "uniform"]),
             },
         ),
+        "physics.sterile_survival_probability": Entry(
+            cc.physics.sterile_survival_probability,
+            {
+                "flavour": choice(cc.FLAVOURS),
+                "E_MeV": ENERGIES,
+                "L_m": opt(number(0.0, 1e5, 20.0), 20.0),
+                "dm2_eV2": number(0.0, 1e3, 1.0),
+                "U2": _U2,
+                "spread_m": number(0.0, 1e3, 0.0),
+            },
+        ),
         "physics.sterile_transition_probability": Entry(
             cc.physics.sterile_transition_probability,
             {

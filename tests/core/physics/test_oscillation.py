@@ -138,6 +138,7 @@ def test_inputs_out_of_range_or_unknown_are_refused():
         sterile_probabilities,
         sterile_transition_probability,
     )
+    from cevns_core.physics.sterile import sterile_survival_probability
 
     with pytest.raises(CevnsError, match="unknown sterile mixing 'e4'; use the keys: e, mu, tau"):
         sterile_probabilities("nu_e", 30.0, 19.3, 1.0, {"e4": 0.1})
@@ -149,5 +150,9 @@ def test_inputs_out_of_range_or_unknown_are_refused():
         sterile_probabilities("nu_e", 5e-324, 19.3, 1.0, {"e": 0.1})
     with pytest.raises(CevnsError, match="shapes do not broadcast"):
         oscillation_phase([1.0, 2.0], [1.0, 2.0, 3.0], 30.0)
+    with pytest.raises(CevnsError, match="dm2_eV2 must be a number"):
+        sterile_survival_probability("nu_e", 30.0, 19.3, "abc", {"e": 0.1})  # TypeError before
+    with pytest.raises(CevnsError, match="dm2_eV2 must be finite"):
+        sterile_survival_probability("nu_e", 30.0, 19.3, math.nan, {"e": 0.1})  # NaN before
     with pytest.raises(CevnsError, match="unknown flavour_out"):
         sterile_transition_probability("nu_e", ["nu_mu"], 30.0, 19.3, 1.0, {"e": 0.1})
