@@ -101,6 +101,10 @@ class CellDataset:
         CevnsError
             For a fluence source, a detector without live time, or a non-xenon target.
         """
+        from .experiment import Experiment
+
+        if not isinstance(experiment, Experiment):
+            raise CevnsError(f"experiment must be an Experiment, got {type(experiment).__name__}")
         det = experiment.detector
         if experiment.source.normalisation != "flux":
             raise CevnsError(f"{self.name}: the experiment's source must be a flux source")
@@ -150,7 +154,6 @@ def cell_dataset_names() -> list[str]:
     return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".json"))
 
 
-@cache
 def load_cell_dataset(name: str) -> CellDataset:
     """Load the shipped cell data set ``name`` (see :func:`cell_dataset_names`).
 
@@ -166,6 +169,11 @@ def load_cell_dataset(name: str) -> CellDataset:
         Unknown name, or a table inconsistent with its response matrix.
     """
     check_choice(name, "cell data set", cell_dataset_names())
+    return _load_cell_dataset(name)
+
+
+@cache  # after the name's check: an unhashable name would be a TypeError here
+def _load_cell_dataset(name: str) -> CellDataset:
     meta = json.loads(_folder().joinpath(f"{name}.json").read_text(encoding="utf-8"))
     text = _folder().joinpath(meta["file"])
     cols = _read_table_at(text)

@@ -1,7 +1,8 @@
 """The ``cevns`` command line (DESIGN.md §4).
 
 Every command prints machine-readable output (CSV with units in the header, or JSON) on stdout;
-errors print one line to stderr and exit with status 2.
+errors print one line to stderr and exit with status 2 (bad input, or a request the machine
+has not the memory for); JSON output writes NaN and ±inf (an open interval's error) as null.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -24,7 +26,15 @@ __all__ = ["main"]
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr."""
+    """An argument parser whose errors are one line on stderr, and which reads every negative
+    number as a value (argparse's own pattern misses ``-1.2e-30``, ``-inf``: it took them for
+    options, so a grid starting at a negative value in exponent notation was refused)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(
+            r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^-(inf|infinity|nan)$", re.IGNORECASE
+        )
 
     def error(self, message: str) -> NoReturn:
         raise CevnsError(f"{self.prog}: {message}")
@@ -55,11 +65,38 @@ def _parse_params(items: Sequence[str]) -> dict[str, Any]:
     return params
 
 
+def _plain(value: Any) -> Any:
+    """JSON-safe data: NaN and ±inf (not JSON) become null, numpy numbers plain numbers."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
+def _json(payload: Any, **options: Any) -> None:
+    """Write ``payload`` as JSON on stdout (an open interval's inf, a NaN: null)."""
+    json.dump(_plain(payload), sys.stdout, indent=1, allow_nan=False, **options)
+    sys.stdout.write("\n")
+
+
+def _whole(n: float, flag: str) -> int:
+    """The N of a (LO, HI, N) grid option: a finite whole number (N = nan raised ValueError)."""
+    if not np.isfinite(n) or n != int(n):
+        raise CevnsError(f"{flag}: N must be an integer, got {n:g}")
+    return int(n)
+
+
 def _emit(columns: dict[str, np.ndarray], meta: dict[str, Any], fmt: str) -> None:
     if fmt == "json":
         payload = {**meta, **{k: np.asarray(v).tolist() for k, v in columns.items()}}
-        json.dump(payload, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(payload)
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     for key, value in meta.items():
@@ -101,6 +138,8 @@ def _cmd_form_factor(args: argparse.Namespace) -> None:
 def _cmd_experiments(args: argparse.Namespace) -> None:
     from .experiment import experiment_table
 
+    if args.experiment and not args.json:
+        raise CevnsError("--experiment selects presets for --json; the table lists them all")
     if args.json:
         from . import experiment, experiment_names
         from .published import published_comparison
@@ -117,13 +156,11 @@ def _cmd_experiments(args: argparse.Namespace) -> None:
                 "results": comparison["results"],
             }
             payload.append(row)
-        json.dump(payload, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(payload)
         return
     rows = experiment_table()
     if args.format == "json":
-        json.dump(rows, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(rows)
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(rows[0].keys())
@@ -259,8 +296,7 @@ def _cmd_counts(args: argparse.Namespace) -> None:
     if args.json:
         payload = {"experiment": exp.name, "form_factor": exp.form_factor, **counts.as_dict()}
         payload["published"] = exp.published
-        json.dump(payload, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(payload)
         return
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["component", "events"])
@@ -293,8 +329,7 @@ def _cmd_spec(args: argparse.Namespace) -> None:
     if args.python:
         sys.stdout.write(exp.to_python())
         return
-    json.dump(exp.to_spec(), sys.stdout, indent=1, ensure_ascii=False, allow_nan=False)
-    sys.stdout.write("\n")
+    _json(exp.to_spec(), ensure_ascii=False)
 
 
 def _cmd_band(args: argparse.Namespace) -> None:
@@ -345,8 +380,7 @@ def _cmd_band(args: argparse.Namespace) -> None:
             "recoil": {k: np.asarray(v).tolist() for k, v in recoil.items()},
             "observed": {k: np.asarray(v).tolist() for k, v in observed.items()},
         }
-        json.dump(payload, sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
+        _json(payload)
         return
     if args.observed:
         _emit(observed, {**meta, "unit": exp.detector.observable}, "csv")
@@ -365,9 +399,8 @@ def _scan_axes(args: argparse.Namespace) -> dict[str, np.ndarray]:
             continue
         lo, hi, n = grid
         flag = _axis_flag(name)
-        if n != int(n):
-            raise CevnsError(f"--{flag}: N must be an integer, got {n:g}")
-        axes[name] = _grid(lo, hi, int(n), f"--{flag}", log=getattr(args, f"log_{name}"))
+        n = _whole(n, f"--{flag}")
+        axes[name] = _grid(lo, hi, n, f"--{flag}", log=getattr(args, f"log_{name}"))
     return axes or default_axes(args.model)
 
 
@@ -402,8 +435,7 @@ def _cmd_scan(args: argparse.Namespace) -> None:
         **_scan_axes(args),
     )
     if args.format == "json":
-        json.dump(result.as_dict(args.cl), sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        _json(result.as_dict(args.cl))
         return
     names = list(result.axes)
     best = {k: v for k, v in result.best_fit.items() if k != "index"}
@@ -457,9 +489,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
     grid = None
     if args.grid is not None:
         lo, hi, n = args.grid
-        if n != int(n):
-            raise CevnsError(f"--grid: N must be an integer, got {n:g}")
-        grid = _grid(lo, hi, int(n), "--grid", log=False)
+        grid = _grid(lo, hi, _whole(n, "--grid"), "--grid", log=False)
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
     # one --data: that data set; several: their joint likelihood (shared SNS flux)
     data = args.data[0] if len(args.data) == 1 else list(args.data)
@@ -518,8 +548,7 @@ def _cmd_fit(args: argparse.Namespace) -> None:
                 "interval": interval.as_dict(),
             }
         )
-        json.dump(payload, sys.stdout, indent=1, default=str)
-        sys.stdout.write("\n")
+        _json(payload, default=str)
         return
     meta = {
         "parameter": profile.parameter,
@@ -880,9 +909,7 @@ def _int_counts(args: argparse.Namespace) -> None:
         grid = getattr(args, name, None)
         if grid is not None:
             lo, hi, n = grid
-            if n != int(n):
-                raise CevnsError(f"--{name.replace('_', '-')}: N must be an integer, got {n:g}")
-            setattr(args, name, (lo, hi, int(n)))
+            setattr(args, name, (lo, hi, _whole(n, f"--{name.replace('_', '-')}")))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -900,7 +927,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         command: Callable[[argparse.Namespace], None] = args.func
         command(args)
     except CevnsError as exc:
-        sys.stderr.write(f"cevns: error: {exc}\n")
+        sys.stderr.write(f"cevns: error: {' '.join(str(exc).splitlines())}\n")
+        return 2
+    except MemoryError:  # a request within every limit that this machine still cannot hold
+        sys.stderr.write("cevns: error: not enough memory for this request; use smaller grids\n")
         return 2
     return 0
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float, check_choice
+from ._validation import MAX_ARRAY_POINTS, as_array, as_float, broadcast_shape, check_choice
 from .errors import CevnsError
 from .flavours import check_flavour
 from .kinematics import (
@@ -32,6 +32,8 @@ __all__ = [
     "AXIAL_COUPLING",
     "KINEMATICS",
     "NUCLEON_FORM_FACTORS",
+    "ENERGY_RANGE_MeV",
+    "MAX_RECOIL_keV",
     "axial_structure_factor_zero",
     "differential_cross_section",
     "dsigma_dOmega_nu",
@@ -51,11 +53,35 @@ NUCLEON_FORM_FACTORS: tuple[str, ...] = ("none", "dipole")
 #: Nucleon axial coupling g_A (PHYSICS §3.5).
 AXIAL_COUPLING = 1.2754
 
+#: Neutrino energies the cross sections accept (MeV): 1 meV to 1 TeV, beyond every source here
+#: and inside the range where 1/E², E² and q² stay representable (1e-300 gave NaN, 1e308 inf).
+ENERGY_RANGE_MeV = (1e-9, 1e6)
+#: Largest recoil energy accepted (keV, 1 TeV); dσ/dT vanishes above T_max ≤ 2E anyway.
+MAX_RECOIL_keV = 1e9
+
 _DIPOLE_MASS2_MeV2 = 0.71e6
 # Gauss-Legendre nodes on [0, 1] for the recoil-energy integral of σ(E).
 _N_NODES = 128
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(_N_NODES)
 _GL_X, _GL_W = 0.5 * (_GL_X + 1.0), 0.5 * _GL_W
+# energies per block of the σ(E) quadrature: temporaries of (block, nodes) stay ~8 MB each
+_ENERGY_BLOCK = 8192
+
+
+def _energies(E_MeV: ArrayLike) -> Array:
+    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False, max_size=MAX_ARRAY_POINTS)
+    lo, hi = ENERGY_RANGE_MeV
+    outside = (E < lo) | (E > hi)
+    if np.any(outside):
+        raise CevnsError(f"E_MeV must lie in [{lo:g}, {hi:g}] MeV, got {E[outside].flat[0]:g}")
+    return E
+
+
+def _recoils_MeV(T_keV: ArrayLike) -> Array:
+    T = as_array(T_keV, "T_keV", minimum=0.0)
+    if np.any(T > MAX_RECOIL_keV):
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
+    return T * 1e-3
 
 
 def axial_structure_factor_zero(iso: str | Isotope, spin_expectation=None) -> float:
@@ -303,12 +329,12 @@ def differential_cross_section(
     >>> round(float(differential_cross_section(30.0, 10.0, "Cs133", **review)) / 1e-39, 4)
     0.5605
     """
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    T = as_array(T_keV, "T_keV", minimum=0.0) * 1e-3
+    E = _energies(E_MeV)
+    T = _recoils_MeV(T_keV)
+    shape = broadcast_shape(E_MeV=E, T_keV=T)
     settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_top = 2.0 * E**2 / (M + 2.0 * E)
-    shape = np.broadcast_shapes(E.shape, T.shape)
     if T.size and E.size and np.all(np.broadcast_to(T > T_top, shape)):
         raise CevnsError(
             f"every requested T_keV (min {T.min() * 1e3:g}) exceeds the kinematic limit "
@@ -329,7 +355,8 @@ def total_cross_section(
     Fixed 128-node Gauss–Legendre quadrature in T on [0, T_max(E)], vectorised over E (the
     integrand is smooth there: the kinematic bracket is linear in T and F² is entire).
     Point nucleus: σ = G_F²E²/π 𝒬_V² M/(M + 2E) (full kinematics). Options as for
-    :func:`differential_cross_section`.
+    :func:`differential_cross_section`; ``E_MeV`` in [1e-9, 1e6] MeV, at most 10⁶ values
+    (evaluated in blocks, so the memory stays bounded).
 
     Examples
     --------
@@ -339,12 +366,19 @@ def total_cross_section(
     >>> round(float(total_cross_section(30.0, "Cs133", **review)) / 1e-38, 3)  # PHYSICS §3.7
     1.721
     """
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
+    E = _energies(E_MeV)
     settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_top = 2.0 * E**2 / (M + 2.0 * E)
-    integrand = settings.dsigma_dT_MeV(E[..., None], T_top[..., None] * _GL_X)
-    return (integrand @ _GL_W) * T_top * HBARC2_MeV2_cm2
+    if E.size <= _ENERGY_BLOCK:
+        integrand = settings.dsigma_dT_MeV(E[..., None], T_top[..., None] * _GL_X)
+        return (integrand @ _GL_W) * T_top * HBARC2_MeV2_cm2
+    flat_E, flat_T = E.ravel(), T_top.ravel()
+    sigma = np.empty(flat_E.size)
+    for i in range(0, flat_E.size, _ENERGY_BLOCK):
+        e, t = flat_E[i : i + _ENERGY_BLOCK, None], flat_T[i : i + _ENERGY_BLOCK, None]
+        sigma[i : i + _ENERGY_BLOCK] = settings.dsigma_dT_MeV(e, t * _GL_X) @ _GL_W
+    return (sigma.reshape(E.shape)) * T_top * HBARC2_MeV2_cm2
 
 
 def dsigma_dcos_theta_nu(
@@ -365,8 +399,9 @@ def dsigma_dcos_theta_nu(
 
     ``options`` are the keyword options of :func:`differential_cross_section`.
     """
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
+    E = _energies(E_MeV)
     c = as_array(cos_theta_nu, "cos_theta_nu", minimum=-1.0, maximum=1.0)
+    broadcast_shape(E_MeV=E, cos_theta_nu=c)
     settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     if approximation:
@@ -402,8 +437,9 @@ def dsigma_dOmega_recoil(
     **options: Any,
 ) -> Array:
     """dσ/dΩ_r = (2π)⁻¹ dσ/dT · |dT/dcos θ_r| in cm²/sr, θ_r the nuclear recoil angle (§3.2)."""
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
+    E = _energies(E_MeV)
     c = as_array(cos_theta_r, "cos_theta_r", minimum=0.0, maximum=1.0)
+    broadcast_shape(E_MeV=E, cos_theta_r=c)
     settings = CrossSectionConfig.make(isotope_name, physics, form_factor, options)
     M = settings.nucleus.mass_MeV
     T_keV = T_from_cos_theta_r_keV(E, c, M)

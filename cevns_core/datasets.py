@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, check_choice, read_text_file
+from ._validation import as_array, as_path, check_choice, read_text_file
 from .errors import CevnsError
 from .flavours import FLAVOURS
 
@@ -380,7 +380,7 @@ def load_dataset_file(path: str | os.PathLike[str], *, full_range: bool = False)
     CevnsError
         For any violation, naming the file, the key or line and what is allowed.
     """
-    p = Path(path)
+    p = as_path(path, "data-set description (JSON)")
     text = read_text_file(p, what="data-set description (JSON)", max_bytes=MAX_DATASET_JSON_BYTES)
     try:
         meta = json.loads(text, parse_constant=_reject_constant)

@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import ValidatedParameters, as_array, check_choice
 from .caching import LRUCache, fingerprint
+from .cross_sections import MAX_RECOIL_keV
 from .errors import CevnsError
 from .materials import Material, material
 from .quenching import (
@@ -339,7 +340,7 @@ class Detector(ValidatedParameters):
         return d if unit == "keVee" else float(self.light_yield_PE_per_keVee) * d
 
     def _recoil_in_unit(self, value: ArrayLike, unit: str) -> Array:
-        v = as_array(value, "value", minimum=0.0)
+        v = as_array(value, "value", minimum=0.0, maximum=_MAX_OBSERVABLE)
         if unit == "keVnr":
             return v
         # the inverse quenching is a numerical inversion: kept per value (a fresh copy is
@@ -656,6 +657,10 @@ _RESPONSES = LRUCache("detector responses", max_entries=64, max_bytes=64 * 2**20
 _TIMING = LRUCache("timing fractions", max_entries=128)
 
 
+# largest observable value (keVnr, keVee or PE): the largest recoil at the largest light yield
+_MAX_OBSERVABLE = MAX_RECOIL_keV * 1e4
+
+
 # ------------------------------------------------------------------------------------ helpers
 def _nuclei_per_kg(target: str | Material) -> tuple[tuple[str, float], ...]:
     if isinstance(target, str):
@@ -670,6 +675,8 @@ def _nuclei_per_kg_of_name(name: str) -> tuple[tuple[str, float], ...]:
 
 def _recoils(T_keV: ArrayLike, *, one_d: bool = False) -> Array:
     T = as_array(T_keV, "T_keV", minimum=0.0)
+    if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed the quenching polynomials
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
     if one_d and T.ndim != 1:
         raise CevnsError(f"T_keV must be a 1-D array of recoil energies, got shape {T.shape}")
     return T

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, check_choice
+from ._validation import MAX_PROFILE_POINTS, as_array, check_choice
 from .datasets import Dataset, load_dataset
 from .errors import CevnsError
 from .experiment import Experiment, experiment
@@ -365,7 +365,7 @@ def _profile(
 
 
 def _grid(grid: ArrayLike, name: str) -> Array:
-    g = as_array(grid, name)
+    g = as_array(grid, name, max_size=MAX_PROFILE_POINTS)
     if g.ndim != 1 or g.size < 2 or np.any(np.diff(g) <= 0):
         raise CevnsError(f"{name} must be a 1-D, strictly increasing array of ≥ 2 values")
     return g

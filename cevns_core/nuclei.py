@@ -16,6 +16,7 @@ from importlib.resources import files
 
 import periodictable
 
+from ._validation import shown
 from .errors import CevnsError
 from .units import AMU_MeV, M_E_MeV
 
@@ -88,6 +89,8 @@ _NAME_PATTERNS = (
 
 
 def _element(symbol: str):
+    if not isinstance(symbol, str) or not symbol:
+        raise CevnsError(f"an element symbol must be a non-empty string, got {shown(symbol)}")
     if symbol in ("D", "d"):
         return periodictable.H
     sym = symbol[0].upper() + symbol[1:].lower()

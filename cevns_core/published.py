@@ -219,10 +219,15 @@ def published_comparison(experiment: Any, *, with_counts: bool = True) -> dict[s
 
 
 def _experiment(experiment: Any) -> Any:
-    if isinstance(experiment, str):
-        import cevns_core  # lazily: the package's __init__ imports this module
+    import cevns_core  # lazily: the package's __init__ imports this module
 
+    if isinstance(experiment, str):
         return cevns_core.experiment(experiment)
+    if not isinstance(experiment, cevns_core.Experiment):
+        raise CevnsError(
+            "experiment must be an Experiment or a preset name, "
+            f"got {type(experiment).__name__}"
+        )
     return experiment
 
 

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array
+from ._validation import as_array, as_float
 from .caching import LRUCache, fingerprint
-from .cross_sections import CrossSectionConfig
+from .cross_sections import CrossSectionConfig, MAX_RECOIL_keV
 from .errors import CevnsError, DivergentCountsError
 from .flux_kernels import (
     FluxKernel,
@@ -57,6 +57,17 @@ __all__ = [
     "target_nuclei",
 ]
 
+#: Largest number of recoil energies of one spectrum (the flux integral per point costs ~4 kB).
+MAX_RECOIL_POINTS = 100_000
+#: Largest number of observable bins of :func:`binned_counts` (its response matrix grows as the
+#: square: 1000 bins take ~130 MB).
+MAX_BINS = 1000
+#: Largest detector mass (kg) and number of nuclei of a target, as the Detector's bounds.
+MAX_MASS_kg = 1e9
+MAX_NUCLEI = 1e40
+#: Largest exposure factor of :func:`binned_counts` (a live time in s: 10⁶ days ≈ 8.6e10 s).
+MAX_EXPOSURE = 1e12
+
 Array = NDArray[np.float64]
 
 
@@ -73,13 +84,15 @@ def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float =
     """
     if isinstance(target, Mapping):
         nuclei = {
-            isotope(k).name: float(as_array(v, f"number of {k} nuclei", minimum=0.0))
+            isotope(k).name: as_float(v, f"number of {k} nuclei", minimum=0.0, maximum=MAX_NUCLEI)
             for k, v in target.items()
         }
         if not nuclei:
             raise CevnsError("the target mapping is empty: give at least one isotope")
         return nuclei
-    mass = float(as_array(mass_kg, "mass_kg", minimum=0.0, inclusive=False))
+    mass = as_float(mass_kg, "mass_kg", minimum=0.0, inclusive=False)
+    if mass > MAX_MASS_kg:
+        raise CevnsError(f"mass_kg must lie in (0, {MAX_MASS_kg:g}], got {mass:g}")
     mat = material(target)
     return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
 
@@ -122,6 +135,21 @@ class RecoilSpectrum(Breakdown):
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+def _check_models(source: Any, physics: Any, detector: Any = False) -> None:
+    """Refuse a source, physics model or detector of the wrong type (before it is used)."""
+    from .detector import Detector
+
+    if not isinstance(source, Source):
+        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
+    if physics is not None and not isinstance(physics, StandardModel):
+        raise CevnsError(
+            "physics must be a StandardModel/NewPhysics model or None, "
+            f"got {type(physics).__name__}"
+        )
+    if detector is not False and not isinstance(detector, Detector):
+        raise CevnsError(f"detector must be a Detector, got {type(detector).__name__}")
+
+
 def recoil_spectrum(
     source: Source,
     target: str | Material | Mapping[str, float],
@@ -150,9 +178,10 @@ def recoil_spectrum(
     -------
     RecoilSpectrum
     """
-    if not isinstance(source, Source):
-        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
-    T = as_array(T_keV, "T_keV", minimum=0.0)
+    _check_models(source, physics)
+    T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
+    if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed q² = 2MT + T²
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     nuclei = target_nuclei(target, mass_kg)
@@ -217,8 +246,10 @@ def spectrum_blocks(
     nuclear_key = (form_factor_key, options_key, T_key)
     settings_key = (physics_key, flavours, nuclear_key)
     T_MeV = T * 1e-3
-    if physics is not None and physics.needs_flavour and any(
-        physics.appeared_flavours(f) for f in flavours
+    if (
+        physics is not None
+        and physics.needs_flavour
+        and any(physics.appeared_flavours(f) for f in flavours)
     ):
         return flavours, _appearance_blocks(
             source, components, flavours, nuclei, T, physics, form_factor, options
@@ -381,6 +412,7 @@ def flux_averaged_cross_section(
     """
     from .cross_sections import total_cross_section
 
+    _check_models(source, physics)
     if isinstance(target, Isotope) or (isinstance(target, str) and _is_isotope(target)):
         weights = {isotope(target).name: 1.0}
     else:
@@ -481,6 +513,7 @@ def _check_finite_count(physics: Any, source: Source, detector: Any, edges: Arra
     """Refuse a count that is infinite: dσ/dT ∝ 1/T or 1/T² and a detector that counts recoils
     of vanishing energy (no threshold, efficiency or resolution cut at T → 0). A quadrature
     would return a finite number that depends on its nodes."""
+    _check_models(source, physics)
     if physics is None:
         return
     reasons = [physics.zero_recoil_divergence(f) for f in source.flavours()]
@@ -517,13 +550,15 @@ def binned_counts(
     detector : Detector
         Target, mass and response.
     bin_edges : array_like
-        Observable bin edges (strictly increasing; integers for PE counting).
+        Observable bin edges (strictly increasing; integers for PE counting), at most
+        ``MAX_BINS`` (1000) bins.
     exposure : float
-        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux.
+        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux
+        (in [0, 1e12]).
     """
-    if not isinstance(source, Source):
-        raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
-    edges = as_array(bin_edges, "bin_edges")
+    _check_models(source, physics, detector)
+    exposure = as_float(exposure, "exposure", minimum=0.0, maximum=MAX_EXPOSURE)
+    edges = as_array(bin_edges, "bin_edges", max_size=MAX_BINS + 1)
     _check_finite_count(physics, source, detector, edges)
     parts: dict[tuple[str, str], Array] = {}
     smeared = detector.resolution is not None

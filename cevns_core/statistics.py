@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
+from ._validation import as_float, as_int, shown, to_float, to_float_array
 from .errors import CevnsError
 
 __all__ = [
@@ -91,11 +92,23 @@ _LINE_SEARCH_STEPS = 60
 
 
 # ------------------------------------------------------------------------------ validation
+#: Largest count (events per bin) the χ² functions accept: squares and products of counts must
+#: stay representable.
+MAX_COUNTS = 1e100
+#: A finite nuisance uncertainty (fractional) lies in this range; 0/None fix the nuisance and
+#: ``math.inf`` frees it (a smaller or larger σ would make the normal equations singular).
+UNCERTAINTY_RANGE = (1e-6, 1e6)
+#: Largest number of σ :func:`delta_chi2_threshold` converts (its tail probability must stay
+#: above the smallest normal float).
+MAX_SIGMA = 37.0
+#: Smallest variance of a Gaussian χ² bin: 1/σ² of a subnormal count (2e-313) overflowed.
+MIN_VARIANCE = 1e-100
+#: Largest number of degrees of freedom of a Δχ² level.
+MAX_DOF = 10**6
+
+
 def _counts(value: ArrayLike, name: str, *, allow_negative: bool = False) -> Array:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"{name} must be an array of numbers, got {value!r}") from exc
+    arr = to_float_array(value, name)
     if arr.ndim == 0:
         raise CevnsError(f"{name} must be an array of counts per bin, got a single number")
     if arr.size == 0 or arr.shape[-1] == 0:
@@ -106,6 +119,8 @@ def _counts(value: ArrayLike, name: str, *, allow_negative: bool = False) -> Arr
         raise CevnsError(f"{name} must be finite")
     if not allow_negative and np.any(arr < 0):
         raise CevnsError(f"{name} must be ≥ 0 (counts), got {arr[arr < 0].flat[0]:g}")
+    if np.any(np.abs(arr) > MAX_COUNTS):
+        raise CevnsError(f"{name} must lie within ±{MAX_COUNTS:g} (counts per bin)")
     return arr
 
 
@@ -113,11 +128,16 @@ def _uncertainty(value: Any, name: str) -> float:
     if value is None:
         return 0.0
     try:
-        s = float(value)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"{name} must be a number, None or math.inf, got {value!r}") from exc
+        s = to_float(value, name)
+    except CevnsError as exc:
+        raise CevnsError(f"{name} must be a number, None or math.inf, got {shown(value)}") from exc
     if math.isnan(s) or s < 0:
-        raise CevnsError(f"{name} must be ≥ 0 (0/None: fixed, inf: free), got {value!r}")
+        raise CevnsError(f"{name} must be ≥ 0 (0/None: fixed, inf: free), got {shown(value)}")
+    lo, hi = UNCERTAINTY_RANGE
+    if s != 0 and not math.isinf(s) and not lo <= s <= hi:
+        raise CevnsError(
+            f"{name} must be 0/None (fixed), inf (free) or lie in [{lo:g}, {hi:g}], got {s:g}"
+        )
     return s
 
 
@@ -141,7 +161,7 @@ def _prepare(
             f"signal has {sig.shape[-1]} bins in its last axis but observed has {n} "
             f"(signal shape {sig.shape}, observed shape {obs.shape})"
         )
-    if backgrounds is None or np.shape(backgrounds) == (0, n):
+    if backgrounds is None or _shape(backgrounds) == (0, n):
         bkg = np.zeros((0, n))
     else:
         bkg = _counts(backgrounds, "backgrounds")
@@ -154,7 +174,7 @@ def _prepare(
     K = bkg.shape[0]
     if sigma_backgrounds is None:
         sb = [0.0] * K
-    elif np.ndim(sigma_backgrounds) == 0:
+    elif isinstance(sigma_backgrounds, str | bytes) or _shape(sigma_backgrounds) == ():
         sb = [_uncertainty(sigma_backgrounds, "sigma_backgrounds")] * K
     else:
         sb = [_uncertainty(s, "sigma_backgrounds") for s in sigma_backgrounds]
@@ -164,6 +184,14 @@ def _prepare(
             )
     sigmas = np.array([_uncertainty(sigma_signal, "sigma_signal"), *sb])
     return obs, sig, bkg, sigmas
+
+
+def _shape(value: Any) -> tuple[int, ...] | None:
+    """``np.shape(value)``, None for a ragged nesting (checked element by element later)."""
+    try:
+        return np.shape(value)
+    except ValueError:
+        return None
 
 
 def _components(sig: Array, bkg: Array, free: Array) -> list[Array]:
@@ -280,17 +308,18 @@ def gaussian_chi2(
     )
     if variance is None:
         var = obs
-        if np.any(var <= 0):
+        if np.any(var < MIN_VARIANCE):
             raise CevnsError(
-                "the default variance is the observed count, which must then be > 0 in every "
-                "bin: pass variance=... (e.g. coherent_variance(...)) for other data"
+                "the default variance is the observed count, which must then be > 0 "
+                f"(≥ {MIN_VARIANCE:g}) in every bin: pass variance=... (e.g. "
+                "coherent_variance(...)) for other data"
             )
     else:
         var = _counts(variance, "variance")
         if var.shape != obs.shape:
             raise CevnsError(f"variance must have shape {obs.shape}, got {var.shape}")
-        if np.any(var <= 0):
-            raise CevnsError("variance must be > 0 in every bin")
+        if np.any(var < MIN_VARIANCE):
+            raise CevnsError(f"variance must be > 0 (≥ {MIN_VARIANCE:g}) in every bin")
     w = 1.0 / var
     r = obs - sig - bkg.sum(axis=0)  # (..., n)
     free = sigmas > 0
@@ -632,7 +661,7 @@ def asimov_data(prediction: ArrayLike, background: ArrayLike = 0.0) -> Array:
     [2.5, 2.5]
     """
     pred = _counts(prediction, "prediction")
-    bkg = np.asarray(background, dtype=float)
+    bkg = to_float_array(background, "background")
     if np.any(np.isnan(bkg)) or np.any(np.isinf(bkg)):
         raise CevnsError("background must be finite (no NaN)")
     if np.any(bkg < 0):
@@ -658,9 +687,9 @@ def cl_from_sigma(n_sigma: float) -> float:
     0.9545
     """
     try:
-        n = float(n_sigma)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"n_sigma must be a number, got {n_sigma!r}") from exc
+        n = to_float(n_sigma, "n_sigma")
+    except CevnsError as exc:
+        raise CevnsError(f"n_sigma must be a number, got {shown(n_sigma)}") from exc
     if not n > 0 or math.isinf(n):
         raise CevnsError(f"n_sigma must be a finite number > 0, got {n_sigma!r}")
     return float(special.erf(n / math.sqrt(2.0)))
@@ -668,22 +697,19 @@ def cl_from_sigma(n_sigma: float) -> float:
 
 def _check_dof(dof: Any) -> int:
     try:
-        d = float(dof)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"dof must be an integer ≥ 1, got {dof!r}") from exc
-    if math.isnan(d) or d < 1 or d != int(d):
-        raise CevnsError(f"dof must be an integer ≥ 1, got {dof!r}")
-    return int(d)
+        return as_int(dof, "dof", minimum=1, maximum=MAX_DOF)
+    except CevnsError:
+        raise CevnsError(f"dof must be an integer in [1, {MAX_DOF}], got {shown(dof)}") from None
 
 
 def _check_cl(cl: Any) -> float:
     try:
-        c = float(cl)
-    except (TypeError, ValueError) as exc:
-        raise CevnsError(f"cl must be a number in (0, 1), got {cl!r}") from exc
+        c = to_float(cl, "cl")
+    except CevnsError as exc:
+        raise CevnsError(f"cl must be a number in (0, 1), got {shown(cl)}") from exc
     if not 0.0 < c < 1.0:
         raise CevnsError(
-            f"cl must lie in (0, 1) (e.g. 0.9 for 90 % CL), got {cl!r}"
+            f"cl must lie in (0, 1) (e.g. 0.9 for 90 % CL), got {shown(cl)}"
             + (" — did you mean a fraction, not a percentage?" if 1.0 < c < 100.0 else "")
         )
     return c
@@ -694,13 +720,15 @@ def delta_chi2_threshold(
 ) -> float:
     """Δχ² level for a confidence level and number of parameters (PHYSICS §8.2).
 
-    Δχ² = ``scipy.stats.chi2.ppf(cl, dof)``. Give either ``cl`` in (0, 1) or ``sigma`` (n σ,
-    converted with :func:`cl_from_sigma`).
+    Δχ² = ``scipy.stats.chi2.ppf(cl, dof)``. Give either ``cl`` in (0, 1) or ``sigma`` (n σ in
+    (0, 37]: the level is chi2.isf(erfc(n/√2), dof), exact in the tail where the coverage
+    erf(n/√2) rounds to 1).
 
     Raises
     ------
     CevnsError
-        ``cl`` outside (0, 1), ``dof`` not an integer ≥ 1, both or neither of cl/sigma.
+        ``cl`` outside (0, 1), ``sigma`` outside (0, 37], ``dof`` not an integer in [1, 10⁶],
+        both or neither of cl/sigma.
 
     Examples
     --------
@@ -711,8 +739,13 @@ def delta_chi2_threshold(
     """
     if (cl is None) == (sigma is None):
         raise CevnsError("give exactly one of cl (in (0, 1)) or sigma (number of σ)")
-    c = cl_from_sigma(sigma) if sigma is not None else _check_cl(cl)
-    return float(stats.chi2.ppf(c, _check_dof(dof)))
+    if sigma is None:
+        return float(stats.chi2.ppf(_check_cl(cl), _check_dof(dof)))
+    cl_from_sigma(sigma)  # checks sigma
+    n = float(sigma)
+    if n > MAX_SIGMA:
+        raise CevnsError(f"sigma must lie in (0, {MAX_SIGMA:g}] (number of σ), got {n:g}")
+    return float(stats.chi2.isf(special.erfc(n / math.sqrt(2.0)), _check_dof(dof)))
 
 
 def delta_chi2_table(dofs: Sequence[int] = (1, 2, 3)) -> list[dict[str, Any]]:
@@ -765,8 +798,8 @@ class Interval:
 
 
 def _profile_arrays(grid: ArrayLike, chi2: ArrayLike) -> tuple[Array, Array]:
-    x = np.asarray(grid, dtype=float)
-    y = np.asarray(chi2, dtype=float)
+    x = to_float_array(grid, "grid")
+    y = to_float_array(chi2, "chi2")
     if x.ndim != 1 or x.size < 2:
         raise CevnsError(f"grid must be 1-D with at least 2 points, got shape {x.shape}")
     if y.shape != x.shape:
@@ -905,10 +938,11 @@ def confidence_intervals(
     [(0.32, 0.34)]
     """
     x, y = _profile_arrays(grid, chi2)
-    level = delta_chi2_threshold(cl, dof) if threshold is None else float(threshold)
-    if not level > 0 or not math.isfinite(level):
-        raise CevnsError(f"threshold must be a finite number > 0, got {threshold!r}")
-    y_min = best_fit(x, y)[1] if chi2_min is None else float(chi2_min)
+    if threshold is None:
+        level = delta_chi2_threshold(cl, dof)
+    else:
+        level = as_float(threshold, "threshold", minimum=0.0, inclusive=False)
+    y_min = best_fit(x, y)[1] if chi2_min is None else as_float(chi2_min, "chi2_min")
     d = y - y_min
     inside = d <= level
     out: list[Interval] = []
@@ -956,6 +990,8 @@ def upper_limit(
     if one_sided and c <= 0.5:
         raise CevnsError("a one-sided limit needs cl > 0.5")
     intervals = confidence_intervals(grid, chi2, threshold=level, chi2_min=chi2_min)
+    if not intervals:  # a level below the grid's resolution (cl → 0): the best fit itself
+        return best_fit(grid, chi2)[0]
     last = intervals[-1]
     return math.inf if last.hi_open else last.hi
 
@@ -1019,6 +1055,8 @@ class Profile1D:
         """The allowed interval that contains the best fit."""
         best = self.best_fit
         pieces = self.intervals(cl, dof)
+        if not pieces:  # a level below the grid's resolution (cl → 0): the best fit itself
+            return Interval(best, best)
         for iv in pieces:
             if iv.lo <= best <= iv.hi:
                 return iv

@@ -41,7 +41,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import ValidatedParameters, as_array, as_float, check_choice
+from ._validation import ValidatedParameters, as_array, as_float, as_int, check_choice, shown
 from .errors import CevnsError
 from .flavours import check_flavour, lepton_of
 from .units import (
@@ -224,24 +224,54 @@ def nucleon_couplings(
     return gp_arr, np.asarray(gn)
 
 
+# largest Z or N of a nucleus the weak charges accept
+_MAX_NUCLEONS = 400
+
+
 def weak_charge_half(
     Z: int, N: int, g_p: ArrayLike, g_n: ArrayLike, F_p: ArrayLike = 1.0, F_n: ArrayLike = 1.0
 ) -> NDArray[np.float64]:
     """Half-normalised weak charge 𝒬_V = Z g_V^p F_p + N g_V^n F_n (PKK Eq. (14); PHYSICS §0).
+
+    Raises
+    ------
+    CevnsError
+        Z or N not an integer in [0, 400]; couplings or form factors that are not numbers, do
+        not broadcast together, or give a non-finite charge.
 
     Examples
     --------
     >>> round(float(weak_charge_half(55, 78, 0.02286, -0.5)), 4)
     -37.7427
     """
-    return Z * np.asarray(g_p) * np.asarray(F_p) + N * np.asarray(g_n) * np.asarray(F_n)
+    Z = as_int(Z, "Z", minimum=0, maximum=_MAX_NUCLEONS)
+    N = as_int(N, "N", minimum=0, maximum=_MAX_NUCLEONS)
+    # on the rate engine's hot path: one pass over the result instead of checking every input
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            charge = Z * np.asarray(g_p) * np.asarray(F_p) + N * np.asarray(g_n) * np.asarray(F_n)
+    except (TypeError, ValueError, OverflowError):
+        charge = None
+    if charge is None or charge.dtype.kind not in "fiu" or not np.all(np.isfinite(charge)):
+        raise CevnsError(
+            "g_p, g_n, F_p and F_n must be finite numbers or arrays that broadcast together, "
+            f"with a finite weak charge; got g_p={shown(g_p)}, g_n={shown(g_n)}, "
+            f"F_p={shown(F_p)}, F_n={shown(F_n)}"
+        )
+    return charge
 
 
 def weak_charge_pdg(
     Z: int, N: int, g_p: ArrayLike, g_n: ArrayLike, F_p: ArrayLike = 1.0, F_n: ArrayLike = 1.0
 ) -> NDArray[np.float64]:
-    """PDG weak charge Q_W = 2𝒬_V = Z(1 − 4 sin²θ_W) − N at tree level (Pandey Eq. (16))."""
-    return 2.0 * weak_charge_half(Z, N, g_p, g_n, F_p, F_n)
+    """PDG weak charge Q_W = 2𝒬_V = Z(1 − 4 sin²θ_W) − N at tree level (Pandey Eq. (16)).
+
+    Inputs and errors as for :func:`weak_charge_half`.
+    """
+    half = weak_charge_half(Z, N, g_p, g_n, F_p, F_n)
+    if np.any(np.abs(half) > np.finfo(float).max / 2):
+        raise CevnsError("the weak charge exceeds the float range")
+    return 2.0 * half
 
 
 class StandardModel(ValidatedParameters):

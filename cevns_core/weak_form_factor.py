@@ -21,6 +21,10 @@ from .weak_charges import StandardModel, weak_charge_half
 
 __all__ = ["weak_form_factor"]
 
+#: Largest momentum transfer (fm⁻¹, ~200 TeV): q² in MeV² must stay representable for the
+#: q-dependent couplings (1e308 overflowed).
+MAX_Q_fm = 1e6
+
 
 def weak_form_factor(
     q_fm: ArrayLike,
@@ -68,7 +72,7 @@ def weak_form_factor(
     >>> round(float(weak_form_factor(0.3977, "Pb208")), 3)  # PREX-II: 0.368 ± 0.013
     0.381
     """
-    q = as_array(q_fm, "q_fm", minimum=0.0)
+    q = as_array(q_fm, "q_fm", minimum=0.0, maximum=MAX_Q_fm)
     nucleus = isotope(isotope_name)
     sm = physics if physics is not None else StandardModel()
     g_p, g_n = sm.nucleon_couplings(flavour, q * HBARC_MeV_fm)

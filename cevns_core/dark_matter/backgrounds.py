@@ -93,8 +93,9 @@ def log_bin_edges(threshold_keV: float, E_max_keV: float, n_bins: int) -> Array:
     >>> log_bin_edges(1.0, 100.0, 2).tolist()
     [1.0, 10.0, 100.0]
     """
-    lo = as_float(threshold_keV, "threshold_keV", minimum=0.0, inclusive=False)
-    hi = as_float(E_max_keV, "E_max_keV", minimum=0.0, inclusive=False)
+    # 1 meV to 1 GeV of recoil energy (a threshold of 5e-324 keV overflowed)
+    lo = as_float(threshold_keV, "threshold_keV", minimum=1e-9, maximum=1e6)
+    hi = as_float(E_max_keV, "E_max_keV", minimum=1e-9, maximum=1e6)
     if not hi > lo:
         raise CevnsError(f"E_max_keV = {hi:g} must be above threshold_keV = {lo:g}")
     if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 1:

@@ -30,7 +30,8 @@ __all__ = ["add_fog_command"]
 
 def _grid(values: list[float], name: str, minimum: int) -> np.ndarray:
     lo, hi, n = values
-    if n != int(n) or n < minimum or not (0 < lo < hi) or not math.isfinite(hi):
+    whole = math.isfinite(n) and n == int(n)  # int(nan) raised ValueError
+    if not whole or n < minimum or not (0 < lo < hi) or not math.isfinite(hi):
         raise CevnsError(
             f"--{name} needs 0 < LO < HI and an integer N ≥ {minimum}, got {lo:g} {hi:g} {n:g}"
         )

@@ -41,6 +41,11 @@ from .limits import LimitResult, discovery_limit
 
 __all__ = ["NeutrinoFog", "gradient_index", "neutrino_fog", "ohare2021_floor_points"]
 
+#: Largest number of cross sections of the n(σ, m) map, and of σ × mass × exposure points that
+#: the map interpolates (80 MB).
+MAX_SIGMA_POINTS = 10_000
+MAX_MAP_POINTS = 10_000_000
+
 Array = NDArray[np.float64]
 
 #: Defaults: masses 0.1–10⁴ GeV, exposures 10⁻² kg·yr – 10¹³ kg·yr (10¹⁰ t·yr, O'Hare's cut).
@@ -182,10 +187,18 @@ def neutrino_fog(
     if MT.ndim != 1 or MT.size < 3 or np.any(np.diff(MT) <= 0):
         raise CevnsError("exposures_kg_yr must be ≥ 3 strictly increasing exposures (kg·yr)")
     grid = DEFAULT_SIGMA_GRID_CM2 if sigma_grid_cm2 is None else sigma_grid_cm2
-    grid = np.atleast_1d(as_array(grid, "sigma_grid_cm2", minimum=0.0, inclusive=False))
+    grid = np.atleast_1d(
+        as_array(grid, "sigma_grid_cm2", minimum=0.0, inclusive=False, max_size=MAX_SIGMA_POINTS)
+    )
     if grid.ndim != 1:
         raise CevnsError("sigma_grid_cm2 must be a 1-D array of cross sections (cm²)")
     level = as_float(floor_index, "floor_index", minimum=1.0, inclusive=False)
+    n_points = grid.size * np.size(as_array(masses, "masses_GeV")) * MT.size
+    if n_points > MAX_MAP_POINTS:
+        raise CevnsError(
+            f"the fog map would have {n_points} σ × mass × exposure points; the limit is "
+            f"{MAX_MAP_POINTS} (fewer cross sections, masses or exposures)"
+        )
     limits = discovery_limit(
         target,
         masses,

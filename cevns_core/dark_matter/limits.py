@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import norm
 
-from .._validation import as_array, as_float
+from .._validation import as_array, as_float, shown
 from ..errors import CevnsError
 from ..materials import Material
 from .backgrounds import NeutrinoBackground, log_bin_edges, neutrino_background
@@ -55,6 +55,15 @@ __all__ = [
     "exclusion_limit",
     "limit_from_rates",
 ]
+
+#: Exposures accepted (kg·yr): 1 μg·s to far beyond the fog's 10¹³ kg·yr (1e-300 and 1e308
+#: overflowed).
+EXPOSURE_RANGE_KG_YR = (1e-12, 1e20)
+#: Largest number of (mass, exposure) points of one limit computation (~20 s).
+MAX_LIMIT_POINTS = 100_000
+#: Largest significance (σ) of a discovery limit and number of signal events.
+MAX_SIGNIFICANCE = 37.0
+MAX_SIGNAL_EVENTS = 1e6
 
 Array = NDArray[np.float64]
 
@@ -217,7 +226,11 @@ def limit_from_rates(
         )
     if kind == "discovery":
         q_star = as_float(significance, "significance", minimum=0.0, inclusive=False) ** 2
-        n_min = as_float(min_signal_events, "min_signal_events", minimum=0.0)
+        if q_star > MAX_SIGNIFICANCE**2:
+            raise CevnsError(f"significance must lie in (0, {MAX_SIGNIFICANCE:g}] (σ)")
+        n_min = as_float(
+            min_signal_events, "min_signal_events", minimum=0.0, maximum=MAX_SIGNAL_EVENTS
+        )
     elif kind == "exclusion":
         cl = as_float(cl, "cl", minimum=0.5, maximum=1.0, inclusive=False)
         q_star = float(norm.ppf(cl)) ** 2
@@ -276,6 +289,12 @@ def limit_from_rates(
     return x.reshape(n_m, n_e), events.reshape(n_m, n_e)
 
 
+def _n_bins(n_bins: Any) -> int:
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer):
+        raise CevnsError(f"n_bins must be a positive integer, got {shown(n_bins)}")
+    return int(n_bins)
+
+
 def _limits(
     kind: str,
     target: str | Material | Mapping[str, float],
@@ -293,11 +312,16 @@ def _limits(
     **statistic: float,
 ) -> LimitResult:
     masses = np.atleast_1d(as_array(masses_GeV, "masses_GeV", minimum=0.0, inclusive=False))
-    exposures = np.atleast_1d(
-        as_array(exposures_kg_yr, "exposures_kg_yr", minimum=0.0, inclusive=False)
-    )
+    lo, hi = EXPOSURE_RANGE_KG_YR
+    exposures = np.atleast_1d(as_array(exposures_kg_yr, "exposures_kg_yr", minimum=lo, maximum=hi))
     if masses.ndim != 1 or exposures.ndim != 1:
         raise CevnsError("masses_GeV and exposures_kg_yr must be numbers or 1-D arrays")
+    if masses.size * exposures.size > MAX_LIMIT_POINTS:
+        raise CevnsError(
+            f"{masses.size} masses × {exposures.size} exposures is more than the limit of "
+            f"{MAX_LIMIT_POINTS} points"
+        )
+    n_bins = _n_bins(n_bins)
     edges = log_bin_edges(threshold_keV, E_max_keV, n_bins)
     halo = StandardHaloModel() if halo is None else halo
     signal = binned_wimp_rates(target, edges, masses, halo=halo, form_factor=form_factor)

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, check_choice
+from .._validation import MAX_ARRAY_POINTS, as_array, as_float, broadcast_shape, check_choice
+from ..cross_sections import ENERGY_RANGE_MeV, MAX_RECOIL_keV
 from ..errors import DivergentCountsError
 from ..flavours import check_flavour, lepton_of
 from ..units import HBARC2_MeV2_cm2
@@ -104,8 +105,10 @@ def electron_scattering_cross_section(
     40.0
     """
     check_flavour(flavour)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    T = as_array(T_keV, "T_keV", minimum=0.0)
+    # the CEvNS ranges: E in [1e-9, 1e6] MeV, T ≤ 1e9 keV, at most 10⁶ values in the result
+    E = as_array(E_MeV, "E_MeV", minimum=ENERGY_RANGE_MeV[0], maximum=ENERGY_RANGE_MeV[1])
+    T = as_array(T_keV, "T_keV", minimum=0.0, maximum=MAX_RECOIL_keV)
+    broadcast_shape(E_MeV=E, T_keV=T)
     model = ElectronInteractions.from_physics(physics, electron_nsi)
     E_b, T_b = np.broadcast_arrays(E, T)
     T_MeV = T_b * 1e-3
@@ -145,8 +148,9 @@ def electron_scattering_total_cross_section(
     '9.4191e-44'
     """
     check_flavour(flavour)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    T_min = float(as_array(T_min_keV, "T_min_keV", minimum=0.0))
+    lo, hi = ENERGY_RANGE_MeV
+    E = as_array(E_MeV, "E_MeV", minimum=lo, maximum=hi, max_size=MAX_ARRAY_POINTS)
+    T_min = as_float(T_min_keV, "T_min_keV", minimum=0.0, maximum=MAX_RECOIL_keV)
     model = ElectronInteractions.from_physics(physics, electron_nsi)
     electrons, edges_keV = electron_targets(target, binding)
     lows = np.maximum(edges_keV, T_min) * 1e-3  # MeV, one per group of electrons

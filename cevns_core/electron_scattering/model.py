@@ -41,7 +41,7 @@ from .._validation import as_float
 from ..errors import CevnsError
 from ..flavours import lepton_of
 from ..units import SW2_LOW, M_E_MeV
-from ..weak_charges import flavour_radius_shift
+from ..weak_charges import StandardModel, flavour_radius_shift
 from .electromagnetic import (
     charge_radius_shift,
     magnetic_moment_coefficients,
@@ -128,6 +128,16 @@ class ElectronInteractions:
         >>> m.magnetic_moment_muB["e"], m.zero_recoil_divergence("nu_e") is not None
         (1e-11, True)
         """
+
+        if physics is not None and not isinstance(physics, StandardModel):
+            raise CevnsError(
+                "physics must be a StandardModel/NewPhysics model or None, "
+                f"got {type(physics).__name__}"
+            )
+        if electron_nsi is not None and not isinstance(electron_nsi, Mapping):
+            raise CevnsError(
+                f"electron_nsi must be a mapping name → value, got {type(electron_nsi).__name__}"
+            )
 
         def get(name: str, default: Any = 0.0) -> Any:
             value = getattr(physics, name, default) if physics is not None else default

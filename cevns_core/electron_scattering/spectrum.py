@@ -26,12 +26,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array
+from .._validation import as_array, as_float
 from ..arrival import arrival_kernels
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ..materials import Material
-from ..rates import Breakdown, target_nuclei
+from ..rates import MAX_NUCLEI, MAX_RECOIL_POINTS, Breakdown, target_nuclei
 from ..sources.base import Source
 from ..units import M_E_MeV
 from .binding import effective_electrons, element_symbol
@@ -82,7 +82,7 @@ def target_atoms(
         if not target:
             raise CevnsError("the target mapping is empty: give at least one element or isotope")
         for key, value in target.items():
-            count = float(as_array(value, f"number of {key} atoms", minimum=0.0))
+            count = as_float(value, f"number of {key} atoms", minimum=0.0, maximum=MAX_NUCLEI)
             symbol = element_symbol(key)
             atoms[symbol] = atoms.get(symbol, 0.0) + count
         return atoms
@@ -127,7 +127,7 @@ def electron_recoil_spectrum(
     """
     if not isinstance(source, Source):
         raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
-    T = as_array(T_keV, "T_keV", minimum=0.0)
+    T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
     if T.ndim != 1:
         raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
     atoms = target_atoms(target, mass_kg)

@@ -62,7 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import constants as _sc
 
-from .._validation import as_array, check_choice
+from .._validation import as_array, as_float, check_choice
 from ..errors import CevnsError
 from ..nuclei import isotope
 from ..units import ALPHA, SW2_LOW
@@ -347,6 +347,10 @@ def apv_sin2_theta_w(
     >>> round(apv_sin2_theta_w().value, 4)
     0.2357
     """
+    if R_n_Cs_fm is not None:
+        R_n_Cs_fm = as_float(R_n_Cs_fm, "R_n_Cs_fm")  # one value: the result is one number
+    if skin_fm is not None:
+        skin_fm = as_float(skin_fm, "skin_fm")
     with_radius = R_n_Cs_fm is not None or skin_fm is not None
     exp = apv_weak_charge_experimental(
         theory, measurement=measurement, polarizability=polarizability, without_skin=with_radius

@@ -38,7 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
-from .._validation import as_array, check_choice
+from .._validation import as_array, as_float, broadcast_shape, check_choice
 from ..errors import CevnsError
 from ..nuclei import Isotope, isotope
 from ..units import ALPHA, SW2_LOW, G_F_MeV2, HBARC_MeV_fm
@@ -147,7 +147,9 @@ def pves_weak_form_factor(
     R_p, R_n = resolve(
         nucleus, R_n_fm=R_n_fm, skin_fm=skin_fm, R_p_fm=R_p_fm, proton_radius=proton_radius
     )
-    Q_p, Q_n = (float(x) for x in nucleon_weak_charges(sin2_theta_W))
+    broadcast_shape(q_fm=q, R_p_fm=R_p, R_n_fm=R_n)  # at most 10⁶ values
+    s2 = as_float(sin2_theta_W, "sin2_theta_W")
+    Q_p, Q_n = (float(x) for x in nucleon_weak_charges(s2))
     F_p = form_factor_at_rms(q, R_p, model)
     F_n = form_factor_at_rms(q, R_n, model)
     Zp, Nn = nucleus.Z * Q_p, nucleus.N * Q_n

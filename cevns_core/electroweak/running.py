@@ -44,7 +44,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 
-from .._validation import as_array, as_float
+from .._validation import MAX_ARRAY_POINTS, as_array, as_float, as_names, check_choice
 from ..errors import CevnsError
 from ..units import ALPHA, SW2_MZ, M_E_MeV, M_MU_MeV, M_TAU_MeV, M_W_MeV, M_Z_MeV
 from .apv import APV_THEORIES, apv_sin2_theta_w
@@ -213,8 +213,10 @@ def running_curve(
     """(μ [GeV], sin²θ̂_W(μ)) on a logarithmic grid, for a plot like CDG Fig. 5."""
     lo = as_float(mu_min_GeV, "mu_min_GeV", minimum=0.0, inclusive=False)
     hi = as_float(mu_max_GeV, "mu_max_GeV", minimum=lo, maximum=1e5, inclusive=False)
-    if not isinstance(n, int | np.integer) or n < 2:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
         raise CevnsError(f"n must be an integer ≥ 2, got {n!r}")
+    if n > MAX_ARRAY_POINTS:
+        raise CevnsError(f"n = {n} points is more than the limit of {MAX_ARRAY_POINTS}")
     mu = np.geomspace(lo, hi, int(n))
     return mu, sin2_theta_w_msbar(mu)
 
@@ -268,6 +270,9 @@ def measurement_points(groups: Sequence[str] | None = None) -> list[dict[str, An
     the on-shell NuTeV value moved as its deviation from the SM on-shell s²_W, scaled by
     ŝ²_Z/s²_W, onto the curve; E158's low-Q effective angle is drawn as published.
     """
+    if groups is not None:
+        known = sorted({r["group"] for r in _table()})
+        groups = [check_choice(g, "measurement group", known) for g in as_names(groups, "groups")]
     rows = [r for r in _table() if groups is None or r["group"] in groups]
     points = []
     for r in rows:
@@ -290,6 +295,8 @@ def workbench_points(
     :func:`cevns_core.fit_sin2_theta_w` drawn at the signal-averaged momentum transfer of the
     data set's experiment (a few seconds per data set).
     """
+    apv_theories = as_names(apv_theories, "apv_theories")
+    cevns_datasets = as_names(cevns_datasets, "cevns_datasets")
     points = []
     for theory in apv_theories:
         fit = apv_sin2_theta_w(theory)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._validation import check_choice
+from .._validation import as_names, check_choice
 from ..errors import CevnsError
 from .apv import DEFAULT_APV_THEORY, apv_chi2, apv_data
 from .pves import crex_chi2, prex2_chi2, pves_measurement
@@ -184,7 +184,7 @@ def external_chi2(terms: Iterable[str | ExternalTerm], **params: Any) -> Array:
     """
     total: Array | float = 0.0
     used: set[str] = set()
-    for t in terms:
+    for t in as_names(terms, "terms", ExternalTerm):
         term = t if isinstance(t, ExternalTerm) else external_term(t)
         mine = {k: v for k, v in params.items() if k in term.parameters}
         used |= set(mine)

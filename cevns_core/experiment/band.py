@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, as_float
+from .._validation import as_array, as_float, as_names
 from ..errors import CevnsError
 from ..form_factors import form_factor_models
 from .experiment import Experiment
@@ -103,6 +103,9 @@ def uncertainty_band(
     >>> bool(band.recoil[0] < band.recoil[1]), "helm" in band.models
     (True, True)
     """
+    if not isinstance(exp, Experiment):
+        raise CevnsError(f"exp must be an Experiment, got {type(exp).__name__}")
+    models = as_names(models, "models")
     u_flux = as_float(flux_uncertainty, "flux_uncertainty", minimum=0.0, maximum=1.0)
     u_q = as_float(quenching_uncertainty, "quenching_uncertainty", minimum=0.0, maximum=1.0)
     if u_q >= 1.0:

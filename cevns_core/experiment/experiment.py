@@ -23,14 +23,14 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import ValidatedParameters, as_array
+from .._validation import ValidatedParameters, as_array, as_int
 from ..detector import Detector
 from ..electron_scattering.spectrum import ElectronRecoilSpectrum
 from ..errors import CevnsError
 from ..kinematics import T_max_keV
 from ..nuclear_model import check_nuclear_choice
 from ..nuclei import isotope
-from ..rates import BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
+from ..rates import MAX_BINS, BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
 from ..sources import Continuum, Line, Source
 from ..weak_charges import StandardModel
 from . import electron_recoils as _er
@@ -230,9 +230,16 @@ class Experiment(ValidatedParameters):
         return self.copy(detector=self.detector.ideal())
 
     # --------------------------------------------------------------------------- helpers
+    def _require_parts(self) -> None:
+        """Refuse to compute without a source and a detector (both default to None)."""
+        missing = [k for k in ("source", "detector") if getattr(self, k) is None]
+        if missing:
+            raise CevnsError(f"{self.name}: the experiment has no {' and no '.join(missing)}")
+
     @property
     def exposure_factor(self) -> float:
         """1 for a fluence source; the detector live time in s for a flux source."""
+        self._require_parts()
         if self.source.normalisation == "fluence":
             return 1.0
         if self.detector.live_time_days is None:
@@ -251,6 +258,7 @@ class Experiment(ValidatedParameters):
         >>> round(experiment("coherent_csi_2017").max_recoil_keV(), 2)
         47.19
         """
+        self._require_parts()
         masses = [isotope(n).mass_MeV for n in self.detector.targets()]
         return float(T_max_keV(self.source.E_max_MeV, min(masses)))
 
@@ -273,6 +281,7 @@ class Experiment(ValidatedParameters):
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
         """dN/dT per isotope and flavour in events/keV over the exposure (no detector response)."""
+        self._require_parts()
         result = recoil_spectrum(
             self.source,
             self.detector.targets(),
@@ -341,6 +350,7 @@ class Experiment(ValidatedParameters):
         Includes the detector's timing efficiency and window; fixed Gauss–Legendre quadrature
         of the source's time PDF in every bin.
         """
+        self._require_parts()
         time_pdf = getattr(self.source, "time_pdf", None)
         if time_pdf is None:
             raise CevnsError(f"{self.name}: the source has no arrival-time distribution")
@@ -377,7 +387,13 @@ class Experiment(ValidatedParameters):
         return {f: values.sum(axis=0) for f, values in grid.items()}
 
     def analysis_bins(self, n_bins: int = _FINE_BINS) -> Array:
-        """Observable bin edges spanning the analysis window (1-PE bins for PE counting)."""
+        """Observable bin edges spanning the analysis window (1-PE bins for PE counting).
+
+        ``n_bins`` (ignored for PE counting) is at most ``MAX_BINS`` (1000); a PE window wider
+        than that gets bins of several PE (integer edges), so the counts stay exact.
+        """
+        n_bins = as_int(n_bins, "n_bins", minimum=1, maximum=MAX_BINS)
+        self._require_parts()
         det = self.detector
         top = float(det.observable_value(self.max_recoil_keV()))
         lo = det.threshold if det.threshold_unit == det.observable else 0.0
@@ -394,11 +410,14 @@ class Experiment(ValidatedParameters):
             if upper is not None:
                 hi = min(hi, float(det.observable_value(upper)))
         if det.observable == "PE":
-            return np.arange(np.floor(lo), np.ceil(max(hi, lo + 1)) + 1.0)
+            first, last = np.floor(lo), np.ceil(max(hi, lo + 1))
+            step = max(1.0, float(np.ceil((last - first) / MAX_BINS)))
+            return np.append(np.arange(first, last, step), last)
         return np.linspace(lo, max(hi, lo * (1 + 1e-9) + 1e-9), n_bins + 1)
 
     def timing_fractions(self) -> dict[str, float]:
         """Accepted fraction per flavour for the detector's timing window/efficiency (π-DAR)."""
+        self._require_parts()
         return self.detector.timing_fractions(self.source)
 
     def counts(self) -> Counts:
@@ -406,6 +425,7 @@ class Experiment(ValidatedParameters):
 
         ``float(exp.counts())`` is the total; the breakdown is per flavour and per isotope.
         """
+        self._require_parts()
         det = self.detector
         smooth = det.resolution is None and det.efficiency is None
         counts = self.observed_counts(self.analysis_bins(_COARSE_BINS if smooth else _FINE_BINS))
@@ -438,6 +458,7 @@ class Experiment(ValidatedParameters):
         >>> every.total, every.by_flavour["nu_e"], every.divergence
         (inf, inf, 'a neutrino magnetic moment (dσ/dT ∝ 1/T)')
         """
+        self._require_parts()
         if self.electron_recoils:
             return _er.with_every_electron(self, self.copy(electron_recoils=False))
         ideal = self.ideal()

@@ -174,6 +174,7 @@ def _cached_model(name: str, iso: Isotope, frozen: tuple[tuple[str, Any], ...]) 
 
 def _shared_model(name: str, iso: str | Isotope, params: dict[str, Any]) -> FormFactorModel:
     """A cached model instance; internal use only (never hand it out: models are mutable)."""
+    _model_class(name)  # an unknown (or unhashable) name is refused before the cache sees it
     iso = isotope(iso)
     try:
         key = tuple(sorted((k, _freeze(v)) for k, v in params.items()))

@@ -54,12 +54,18 @@ import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import as_file, files
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validation import as_array, check_choice, read_text_file
+from .._validation import (
+    as_array,
+    as_float,
+    as_path,
+    check_choice,
+    read_text_file,
+    write_text_file,
+)
 from ..errors import CevnsError
 from ..nuclei import Isotope, isotope
 from ..units import HBARC_MeV_fm
@@ -77,6 +83,7 @@ __all__ = [
     "F0_TOLERANCE",
     "MAX_TABLE_BYTES",
     "MAX_TABLE_ROWS",
+    "SCALE_RANGE",
     "FormFactorTable",
     "form_factor_table",
     "form_factor_tables",
@@ -93,6 +100,15 @@ MIN_TABLE_ROWS = 4
 BEYOND_TABLE: tuple[str, ...] = ("error", "last")
 #: The distributions a table can describe.
 DISTRIBUTIONS: tuple[str, ...] = ("protons", "neutrons")
+
+#: Range of the stretch factor of a table's distribution (rms radius ratio).
+SCALE_RANGE = (1e-3, 1e3)
+
+
+def _scale(scale: float) -> float:
+    lo, hi = SCALE_RANGE
+    return as_float(scale, "scale", minimum=lo, maximum=hi)
+
 
 _Q_UNITS = {"fm^-1": 1.0, "1/fm": 1.0, "MeV": 1.0 / HBARC_MeV_fm}
 _R_UNITS = {"fm": 1.0}
@@ -225,7 +241,7 @@ class FormFactorTable:
     @classmethod
     def from_csv(cls, path: str | os.PathLike[str]) -> FormFactorTable:
         """Read and validate a table file (format in the module docstring)."""
-        p = Path(path)
+        p = as_path(path, "form-factor table (CSV)")
         text = read_text_file(p, what="form-factor table (CSV)", max_bytes=MAX_TABLE_BYTES)
         meta, axis, rows, header = _parse(text, p.name)
         data = np.array(rows)
@@ -281,6 +297,7 @@ class FormFactorTable:
         table (module docstring).
         """
         check_choice(beyond, "beyond", BEYOND_TABLE)
+        scale = _scale(scale)
         curve = self._curve(nucleons)
         q = _q(q_fm) * scale
         above = q > curve.q_max
@@ -303,6 +320,7 @@ class FormFactorTable:
                 f"table {self.label!r} gives form factors only; ρ(r) needs a density table"
             )
         r = _r(r_fm)
+        scale = _scale(scale)
         return curve.density(r / scale) / scale**3
 
     def rms_radius_fm(self, nucleons: str = "protons") -> float:
@@ -322,8 +340,11 @@ class FormFactorTable:
             )
         return density_moment(curve.density, curve.r_max, k)
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write the table's grid (q in fm⁻¹, F normalised to 1) in the documented format."""
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write the table's grid (q in fm⁻¹, F normalised to 1) in the documented format.
+
+        A new file unless ``overwrite=True``; never written through a symbolic link.
+        """
         roles = {v: k for k, v in _F_COLUMNS.items() if k != "F_ch"}
         names = [roles[r] for r in self._curves]
         q = next(iter(self._curves.values())).q
@@ -338,7 +359,8 @@ class FormFactorTable:
         for i, qi in enumerate(q):
             values = (repr(float(c.F[i])) for c in self._curves.values())
             lines.append(",".join([repr(float(qi)), *values]))
-        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        text = "\n".join(lines) + "\n"
+        write_text_file(path, text, what="form-factor table (CSV)", overwrite=overwrite)
 
 
 # ------------------------------------------------------------------------------------- parsing
@@ -434,8 +456,10 @@ def load_form_factor_table(path: str | os.PathLike[str]) -> FormFactorTable:
         For a missing, oversized, non-UTF-8 or malformed file, naming the line and column.
     """
     try:
-        p = Path(path)
+        p = as_path(path, "form-factor table (CSV)")
         st = p.stat()
+        if not p.is_file():
+            raise OSError("not a regular file")
     except (OSError, TypeError, ValueError):
         return FormFactorTable.from_csv(path)  # raises the CevnsError of read_text_file
     return _read_cached(str(p.resolve()), st.st_mtime_ns, st.st_size)

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.interpolate import CubicSpline
 
-from .._validation import as_array
+from .._validation import MAX_PROFILE_POINTS, as_array
 from ..errors import CevnsError
 from ..statistics import CL_1SIGMA, Profile1D
 from ..weak_charges import StandardModel
@@ -50,7 +50,7 @@ _SPLINE_NODES = 21
 
 
 def _grid(grid: ArrayLike, name: str) -> Array:
-    g = as_array(grid, name)
+    g = as_array(grid, name, max_size=MAX_PROFILE_POINTS)
     if g.ndim != 1 or g.size < 2 or np.any(np.diff(g) <= 0):
         raise CevnsError(f"{name} must be a 1-D, strictly increasing array of ≥ 2 values")
     return g

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validation import as_names
 from ..electroweak import EXTERNAL_TERMS, ExternalTerm, external_term
 from ..errors import CevnsError
 from .analyses import SHARED_NUISANCES, DataSetLikelihood
@@ -84,7 +85,11 @@ class Likelihood:
         **options: Any,
     ) -> None:
         single = isinstance(datasets, str | DataSetLikelihood | ExternalTerm)
-        items = [datasets] if single else list(datasets)
+        items = (
+            [datasets]
+            if single
+            else as_names(datasets, "datasets", DataSetLikelihood, ExternalTerm)
+        )
         if not items:
             raise CevnsError("a likelihood needs at least one data set")
         external = [d for d in items if _is_external(d)]
@@ -101,6 +106,7 @@ class Likelihood:
                 "an external term alone: cevns_core.electroweak (apv_sin2_theta_w, "
                 "external_term)"
             )
+        shared = as_names(shared, "shared")
         self.parts = [
             d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in cevns
         ]

@@ -31,11 +31,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._validation import to_float_array
 from ..errors import CevnsError
 from .blocks import _Block
 from .components import Component, Nuisance, ShapeEffect
 
 __all__ = ["BinnedPoissonModel", "Component", "Nuisance", "ShapeEffect"]
+
+# largest expected count per cell: μ², μ ln μ and the Newton steps must stay representable
+_MAX_COUNTS = 1e100
 
 Array = NDArray[np.float64]
 
@@ -124,7 +128,7 @@ class BinnedPoissonModel:
         return [n.name for n in self.nuisances]
 
     def _signal(self, signal: ArrayLike) -> Array:
-        sig = np.asarray(signal, dtype=float)
+        sig = to_float_array(signal, f"{self.name}: signal")
         if sig.ndim == 0 or sig.shape[-1] != self.n_cells:
             raise CevnsError(
                 f"{self.name}: signal must have {self.n_cells} cells in its last axis, "
@@ -132,6 +136,8 @@ class BinnedPoissonModel:
             )
         if np.any(np.isnan(sig)) or np.any(np.isinf(sig)) or np.any(sig < 0):
             raise CevnsError(f"{self.name}: signal must be finite and ≥ 0")
+        if np.any(sig > _MAX_COUNTS):
+            raise CevnsError(f"{self.name}: signal counts must be ≤ {_MAX_COUNTS:g} per cell")
         return sig
 
     def _theta(self, nuisances: Any, batch: int) -> Array:

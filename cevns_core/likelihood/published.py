@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_choice
+from .._validation import as_names, check_choice
 from ..statistics import CL_1SIGMA
 
 __all__ = ["TOLERANCES", "named_result", "named_results", "published_results"]
@@ -209,4 +209,5 @@ def named_results(keys: list[str] | None = None) -> list[dict[str, Any]]:
     ``compared``/``published_compared`` (the numbers compared), ``difference``, ``tolerance``,
     ``tolerance_argument`` and ``within``. Takes ~10 s (every fit is run).
     """
-    return [named_result(k) for k in (keys or list(published_results()))]
+    names = [] if keys is None else as_names(keys, "keys")
+    return [named_result(k) for k in (names or list(published_results()))]

@@ -348,7 +348,7 @@ def _positive_amounts(
         check_key(key)
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 10**400
             number = math.nan
         if isinstance(value, bool) or not math.isfinite(number) or number <= 0:
             raise CevnsError(

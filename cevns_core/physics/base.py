@@ -172,7 +172,7 @@ class Axis:
         """Validated values: finite, inside the bounds (raises CevnsError)."""
         try:
             arr = np.asarray(values, dtype=float)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise CevnsError(f"{what} {self.name} must be numbers, got {values!r}") from exc
         if not np.all(np.isfinite(arr)):
             raise CevnsError(f"{what} {self.name} must be finite (no NaN/inf), got {values!r}")

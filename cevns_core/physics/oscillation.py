@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, as_float, check_choice
+from .._validation import as_array, as_float, broadcast_shape, check_choice, shown
 from ..errors import CevnsError
 from ..flavours import FLAVOURS, is_antineutrino, lepton_of
 from ..units import HBARC_MeV_fm
@@ -61,6 +61,12 @@ __all__ = [
 Array = NDArray[np.float64]
 
 _LEPTONS = ("e", "mu", "tau")
+#: Ranges of the inputs: the energies of the cross sections (``ENERGY_RANGE_MeV``), Δm² up to
+#: 10⁶ eV² (far beyond the averaged regime) and baselines up to 10²¹ m (30 kpc), so that the
+#: phase Δm²L/E stays finite (Δm² = 1e308 or E = 5e-324 overflowed).
+_E_RANGE_MeV = (1e-9, 1e6)
+_MAX_DM2_eV2 = 1e6
+_MAX_BASELINE_m = 1e21
 
 #: Δm²L/(4E) per eV² m/MeV: 10⁻¹²/(4 ħc[MeV m]) = 1.26693 (PHYSICS §7.9).
 OSCILLATION_PHASE_PER_EV2_M_PER_MEV = 1e-12 / (4.0 * HBARC_MeV_fm * 1e-15)
@@ -137,10 +143,19 @@ def oscillation_phase(dm2_eV2: ArrayLike, L_m: ArrayLike, E_MeV: ArrayLike) -> A
     >>> round(float(oscillation_phase(1.0, 19.3, 30.0)), 4)
     0.8151
     """
-    dm2 = as_array(dm2_eV2, "dm2_eV2", minimum=0.0)
-    L = as_array(L_m, "L_m", minimum=0.0)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
+    dm2 = as_array(dm2_eV2, "dm2_eV2", minimum=0.0, maximum=_MAX_DM2_eV2)
+    L = as_array(L_m, "L_m", minimum=0.0, maximum=_MAX_BASELINE_m)
+    E = _energies(E_MeV)
+    broadcast_shape(dm2_eV2=dm2, L_m=L, E_MeV=E)
     return OSCILLATION_PHASE_PER_EV2_M_PER_MEV * dm2 * L / E
+
+
+def _energies(E_MeV: ArrayLike) -> Array:
+    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False, maximum=_E_RANGE_MeV[1])
+    if E.size and E.min() < _E_RANGE_MeV[0]:
+        lo, hi = _E_RANGE_MeV
+        raise CevnsError(f"E_MeV must lie in [{lo:g}, {hi:g}] MeV, got {E.min():g}")
+    return E
 
 
 def _check_spread(spread_m: float, L_m: float, profile: str) -> float:
@@ -195,8 +210,18 @@ def oscillation_sin2(
 def check_sterile_mixing(U2: Mapping[str, Any]) -> dict[str, Any]:
     """{"e", "mu", "tau"} → |U_α4|² (numbers or grid arrays) in [0, 1] with Σ ≤ 1 (unitarity).
 
-    Missing entries are 0. Raises CevnsError naming the bad value.
+    Missing entries are 0. Raises CevnsError naming the bad value, for a value that is not a
+    mapping and for an unknown key (``{"e4": 0.1}`` would otherwise mean no mixing at all).
     """
+    if not isinstance(U2, Mapping):
+        raise CevnsError(
+            f"the sterile mixings must be a mapping {{'e'|'mu'|'tau': |U_a4|^2}}, got {shown(U2)}"
+        )
+    unknown = [k for k in U2 if k not in _LEPTONS]
+    if unknown:
+        raise CevnsError(
+            f"unknown sterile mixing {shown(unknown[0])}; use the keys: {', '.join(_LEPTONS)}"
+        )
     out: dict[str, Any] = {}
     for lepton in _LEPTONS:
         value = U2.get(lepton, 0.0)
@@ -243,9 +268,10 @@ def sterile_probabilities(
     lepton = lepton_of(flavour)
     kind = "nubar" if is_antineutrino(flavour) else "nu"
     mixing = check_sterile_mixing(U2)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    L = None if L_m is None else as_float(L_m, "L_m", minimum=0.0)
-    s = oscillation_sin2(as_float(dm2_eV2, "dm2_eV2", minimum=0.0), L, E, spread_m, profile)
+    E = _energies(E_MeV)
+    L = None if L_m is None else as_float(L_m, "L_m", minimum=0.0, maximum=_MAX_BASELINE_m)
+    dm2 = as_float(dm2_eV2, "dm2_eV2", minimum=0.0, maximum=_MAX_DM2_eV2)
+    s = oscillation_sin2(dm2, L, E, spread_m, profile)
     out: dict[str, Array] = {}
     for final, amplitude in _amplitudes(lepton, mixing).items():
         key = final if final == STERILE else f"{kind}_{final}"
@@ -273,12 +299,12 @@ def sterile_transition_probability(
     0.00127
     """
     probabilities = sterile_probabilities(flavour_in, E_MeV, L_m, dm2_eV2, U2, spread_m, profile)
-    if flavour_out not in probabilities:
+    if not isinstance(flavour_out, str) or flavour_out not in probabilities:
         allowed = ", ".join(probabilities)
         kind = "antineutrino" if is_antineutrino(flavour_in) else "neutrino"
         if flavour_out in FLAVOURS:
             raise CevnsError(
-                f"flavour_out {flavour_out!r}: a {kind} stays a {kind}; allowed: {allowed}"
+                f"flavour_out {shown(flavour_out)}: a {kind} stays a {kind}; allowed: {allowed}"
             )
-        raise CevnsError(f"unknown flavour_out {flavour_out!r}; allowed: {allowed}")
+        raise CevnsError(f"unknown flavour_out {shown(flavour_out)}; allowed: {allowed}")
     return probabilities[flavour_out]

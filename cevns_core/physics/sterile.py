@@ -44,6 +44,9 @@ from ..rates import flux_kernel
 from .base import LEPTONS, Axis, Effect, ScanVariant, Values, axis_from, greek, nonzero, number
 from .oscillation import (
     OSCILLATION_PHASE_PER_EV2_M_PER_MEV,
+    _energies,
+    _MAX_BASELINE_m,
+    _MAX_DM2_eV2,
     check_sterile_mixing,
     oscillation_phase,
     oscillation_sin2,
@@ -106,9 +109,10 @@ def sterile_survival_probability(
     lepton = lepton_of(flavour)
     mixing = check_sterile_mixing(U2)
     amplitude = survival_amplitude(mixing, lepton)
-    E = as_array(E_MeV, "E_MeV", minimum=0.0, inclusive=False)
-    L = None if L_m is None else as_float(L_m, "L_m", minimum=0.0)
-    return 1.0 - amplitude * oscillation_sin2(dm2_eV2, L, E, spread_m)
+    E = _energies(E_MeV)
+    L = None if L_m is None else as_float(L_m, "L_m", minimum=0.0, maximum=_MAX_BASELINE_m)
+    dm2 = as_float(dm2_eV2, "dm2_eV2", minimum=0.0, maximum=_MAX_DM2_eV2)
+    return 1.0 - amplitude * oscillation_sin2(dm2, L, E, spread_m)
 
 
 def mixing_from_sin2_2theta(sin2_2theta: ArrayLike) -> Array:

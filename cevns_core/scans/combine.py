@@ -35,7 +35,7 @@ def combine_scans(results: Sequence[ScanResult]) -> ScanResult:
     CevnsError
         No result, different models, axes, grid values or Δχ² references.
     """
-    results = list(results)
+    results = _as_list(results, "results")
     if not results or not all(isinstance(r, ScanResult) for r in results):
         raise CevnsError("combine_scans needs a non-empty sequence of ScanResult")
     first = results[0]
@@ -121,12 +121,12 @@ def scan_combined(
     >>> res.shape, [p["experiment"] for p in res.info["parts"]]
     ((2, 2), ['coherent_csi_2017', 'texono'])
     """
-    experiments = list(experiments)
+    experiments = _as_list(experiments, "experiments")
     if len(experiments) < 1:
         raise CevnsError("scan_combined needs at least one experiment")
     if options is None:
         options = [{}] * len(experiments)
-    options = list(options)
+    options = _as_list(options, "options")
     if len(options) != len(experiments):
         raise CevnsError(
             f"options has {len(options)} entries for {len(experiments)} experiments: give one "
@@ -140,3 +140,11 @@ def scan_combined(
         call = {"refine": False, **axes_and_options, **extra}
         results.append(scan(exp, model, reference=reference, **call))
     return combine_scans(results)
+
+
+def _as_list(value: Any, name: str) -> list[Any]:
+    """A list or tuple (of experiments, results, options); None, a string or a single object
+    is refused (None gave TypeError, a string was read letter by letter)."""
+    if not isinstance(value, list | tuple):
+        raise CevnsError(f"{name} must be a list, got {type(value).__name__}")
+    return list(value)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .._validation import shown
 from ..errors import CevnsError
 from .plan import Plan, plan_rows
 
@@ -98,8 +99,10 @@ def connect(client: Any) -> tuple[Any, bool]:
             ) from exc
         try:
             return Client(client, set_as_default=False, timeout=30), True
-        except (OSError, TimeoutError) as exc:
-            raise CevnsError(f"cannot connect to the Dask scheduler {client!r}: {exc}") from exc
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
+            raise CevnsError(
+                f"cannot connect to the Dask scheduler {shown(client)}: {exc}"
+            ) from exc
     if not (hasattr(client, "submit") and hasattr(client, "scatter")):
         raise CevnsError(
             "client must be a dask.distributed.Client or a scheduler address string, "

@@ -55,7 +55,10 @@ from .result import REFERENCES, ScanResult
 from .statistic import GaussianStatistic, LikelihoodStatistic
 from .targets import Part, auto_bins, resolve_target, target_statistic
 
-__all__ = ["scan"]
+__all__ = ["MAX_SCAN_POINTS", "scan"]
+
+#: Largest number of grid points of one scan (2000 × 2000).
+MAX_SCAN_POINTS = 4_000_000
 
 Array = NDArray[np.float64]
 
@@ -499,4 +502,10 @@ def _check_axes(model: ScanModel, axes: Mapping[str, Any]) -> tuple[tuple[str, .
             raise CevnsError(f"axis {name} must be strictly increasing")
         names.append(name)
         values.append(arr)
+    points = math.prod(v.size for v in values)
+    if points > MAX_SCAN_POINTS:
+        raise CevnsError(
+            f"the scan grid has {points} points ({' × '.join(str(v.size) for v in values)}); "
+            f"the limit is {MAX_SCAN_POINTS}"
+        )
     return tuple(names), tuple(values)

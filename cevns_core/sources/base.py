@@ -23,7 +23,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import ValidatedParameters, as_array
+from .._validation import ValidatedParameters, as_array, as_int
 from ..caching import LRUCache
 from ..errors import CevnsError
 from ..flavours import FLAVOURS, check_flavour
@@ -165,7 +165,8 @@ class Source(ValidatedParameters):
         return total
 
     def integrated(self, flavour: str | None = None, *, moment: int = 0) -> float:
-        """∫ E^moment dΦ/dE dE over continua plus Σ E^moment × line intensity."""
+        """∫ E^moment dΦ/dE dE over continua plus Σ E^moment × line intensity (moment 0 to 4)."""
+        moment = as_int(moment, "moment", minimum=0, maximum=4)
         if flavour is not None:
             check_flavour(flavour)
         total = 0.0

@@ -94,8 +94,7 @@ class Chromium51(ValidatedSource):
     run_days = param.Number(
         default=None,
         allow_None=True,
-        bounds=(0.0, 1e5),
-        inclusive_bounds=(False, True),
+        bounds=(1e-6, 1e5),
         softbounds=(1.0, 300.0),
         doc="If set, average the flux over a run of this length (days) starting at elapsed_days.",
         label="Run length",
@@ -103,10 +102,9 @@ class Chromium51(ValidatedSource):
     )
     distance_m = param.Number(
         default=1.0,
-        bounds=(0.0, 1e7),
-        inclusive_bounds=(False, True),
+        bounds=(1e-3, 1e7),
         softbounds=(0.1, 50.0),
-        doc="Distance from the source to the detector in m.",
+        doc="Distance from the source to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
         label="Distance",
         metadata={"unit": "m"},
     )

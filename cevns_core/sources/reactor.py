@@ -209,10 +209,9 @@ class Reactor(ValidatedSource):
     )
     distance_m = param.Number(
         default=20.0,
-        bounds=(0.0, 1e7),
-        inclusive_bounds=(False, True),
+        bounds=(1e-3, 1e7),
         softbounds=(1.0, 200.0),
-        doc="Distance from the core to the detector in m.",
+        doc="Distance from the core to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
         label="Distance",
         metadata={"unit": "m"},
     )

@@ -34,7 +34,7 @@ import numpy as np
 import param
 from numpy.typing import ArrayLike, NDArray
 
-from .._validation import as_array, check_choice, read_text_file
+from .._validation import as_array, as_path, check_choice, read_text_file, write_text_file
 from ..errors import CevnsError
 from ..flavours import FLAVOURS
 from ._common import ValidatedSource
@@ -44,6 +44,8 @@ __all__ = [
     "INTERPOLATIONS",
     "MAX_FILE_BYTES",
     "MAX_ROWS",
+    "MAX_SPECTRUM_VALUE",
+    "MAX_ENERGY_MeV",
     "TabulatedSource",
     "read_spectrum_csv",
     "write_spectrum_csv",
@@ -85,7 +87,7 @@ def read_spectrum_csv(path: str | os.PathLike[str]) -> dict[str, Any]:
         ``E_MeV`` (array), ``spectra`` ({flavour: array in cm⁻² [s⁻¹] MeV⁻¹}),
         ``normalisation`` ("flux" or "fluence").
     """
-    p = Path(path)
+    p = as_path(path, "spectrum (CSV)")
     text = read_text_file(p, what="spectrum (CSV)", max_bytes=MAX_FILE_BYTES)
 
     meta: dict[str, tuple[str, int]] = {}
@@ -191,8 +193,14 @@ def write_spectrum_csv(
     E_MeV: ArrayLike,
     spectra: dict[str, ArrayLike],
     normalisation: str,
+    *,
+    overwrite: bool = False,
 ) -> None:
-    """Write spectra in the format read by :func:`read_spectrum_csv` (MeV units)."""
+    """Write spectra in the format read by :func:`read_spectrum_csv` (MeV units).
+
+    An existing file is replaced only with ``overwrite=True``; a symbolic link is never written
+    through (:func:`~cevns_core._validation.write_text_file`).
+    """
     check_choice(normalisation, "normalisation", NORMALISATIONS)
     E, table = _check_arrays(E_MeV, spectra)
     units = next(iter(_UNITS[normalisation]))
@@ -204,13 +212,19 @@ def write_spectrum_csv(
     ]
     for i, e in enumerate(E):
         lines.append(",".join([repr(float(e)), *(repr(float(v[i])) for v in table.values())]))
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_file(path, "\n".join(lines) + "\n", what="spectrum (CSV)", overwrite=overwrite)
+
+
+#: Largest tabulated energy (MeV) and spectrum value (cm⁻² MeV⁻¹ [s⁻¹]): the cross sections stop
+#: at 1 TeV, and integrals of the table must stay within the float range.
+MAX_ENERGY_MeV = 1e6
+MAX_SPECTRUM_VALUE = 1e100
 
 
 def _check_arrays(E_MeV: Any, spectra: Any) -> tuple[Array, dict[str, Array]]:
     if E_MeV is None or spectra is None:
         raise CevnsError("TabulatedSource needs E_MeV and spectra (or use from_csv)")
-    E = as_array(E_MeV, "E_MeV", minimum=0.0)
+    E = as_array(E_MeV, "E_MeV", minimum=0.0, maximum=MAX_ENERGY_MeV)
     if E.ndim != 1 or not 2 <= E.size <= MAX_ROWS:
         raise CevnsError(f"E_MeV must be 1-D with 2 to {MAX_ROWS} values, got shape {E.shape}")
     if np.any(np.diff(E) <= 0):
@@ -220,7 +234,7 @@ def _check_arrays(E_MeV: Any, spectra: Any) -> tuple[Array, dict[str, Array]]:
     table = {}
     for flavour, values in spectra.items():
         check_choice(flavour, "flavour", FLAVOURS)
-        v = as_array(values, f"spectra[{flavour!r}]", minimum=0.0)
+        v = as_array(values, f"spectra[{flavour!r}]", minimum=0.0, maximum=MAX_SPECTRUM_VALUE)
         if v.shape != E.shape:
             raise CevnsError(f"spectra[{flavour!r}] has shape {v.shape}, E_MeV has shape {E.shape}")
         table[flavour] = v
@@ -273,9 +287,10 @@ class TabulatedSource(ValidatedSource):
             **params,
         )
 
-    def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write this table in the documented CSV format."""
-        write_spectrum_csv(path, self.E_MeV, self.spectra, self.normalisation)
+    def to_csv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write this table in the documented CSV format (a new file unless ``overwrite``;
+        never through a symbolic link)."""
+        write_spectrum_csv(path, self.E_MeV, self.spectra, self.normalisation, overwrite=overwrite)
 
     def components(self) -> tuple[Continuum | Line, ...]:
         """One continuum per flavour column."""

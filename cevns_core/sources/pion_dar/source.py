@@ -76,10 +76,9 @@ class PionDecayAtRest(ValidatedSource):
     )
     distance_m = param.Number(
         default=19.3,
-        bounds=(0.0, 1e7),
-        inclusive_bounds=(False, True),
+        bounds=(1e-3, 1e7),
         softbounds=(1.0, 100.0),
-        doc="Distance from the target to the detector in m.",
+        doc="Distance from the target to the detector in m (≥ 1 mm: 1/(4πL²) must stay finite).",
         label="Distance",
         metadata={"unit": "m"},
     )
@@ -116,10 +115,9 @@ class PionDecayAtRest(ValidatedSource):
     )
     proton_energy_GeV = param.Number(
         default=1.0,
-        bounds=(0.0, 100.0),
-        inclusive_bounds=(False, True),
+        bounds=(1e-3, 100.0),
         softbounds=(0.3, 3.0),
-        doc="Proton kinetic energy in GeV.",
+        doc="Proton kinetic energy in GeV (≥ 1 MeV).",
         label="Proton energy",
         metadata={"unit": "GeV"},
     )

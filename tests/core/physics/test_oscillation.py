@@ -129,3 +129,30 @@ def test_antineutrinos_oscillate_like_neutrinos_and_bad_final_states():
         sterile_transition_probability("nu_e", "nu_x", 10.0, 20.0, 1.0, U2)
     with pytest.raises(CevnsError, match="unitarity"):
         sterile_probabilities("nu_e", 10.0, 20.0, 1.0, {"e": 0.6, "mu": 0.6})
+
+
+def test_inputs_out_of_range_or_unknown_are_refused():
+    """{"e4": 0.1} meant no mixing at all; Δm² = 1e308 and E = 5e-324 overflowed the phase."""
+    from cevns_core.physics.oscillation import (
+        oscillation_phase,
+        sterile_probabilities,
+        sterile_transition_probability,
+    )
+    from cevns_core.physics.sterile import sterile_survival_probability
+
+    with pytest.raises(CevnsError, match="unknown sterile mixing 'e4'; use the keys: e, mu, tau"):
+        sterile_probabilities("nu_e", 30.0, 19.3, 1.0, {"e4": 0.1})
+    with pytest.raises(CevnsError, match="sterile mixings must be a mapping"):
+        sterile_probabilities("nu_e", 30.0, 19.3, 1.0, None)
+    with pytest.raises(CevnsError, match=r"dm2_eV2 must lie in \[0, 1e\+06\]"):
+        oscillation_phase(1e308, 19.3, 30.0)
+    with pytest.raises(CevnsError, match=r"E_MeV must lie in \[1e-09, 1e\+06\] MeV"):
+        sterile_probabilities("nu_e", 5e-324, 19.3, 1.0, {"e": 0.1})
+    with pytest.raises(CevnsError, match="shapes do not broadcast"):
+        oscillation_phase([1.0, 2.0], [1.0, 2.0, 3.0], 30.0)
+    with pytest.raises(CevnsError, match="dm2_eV2 must be a number"):
+        sterile_survival_probability("nu_e", 30.0, 19.3, "abc", {"e": 0.1})  # TypeError before
+    with pytest.raises(CevnsError, match="dm2_eV2 must be finite"):
+        sterile_survival_probability("nu_e", 30.0, 19.3, math.nan, {"e": 0.1})  # NaN before
+    with pytest.raises(CevnsError, match="unknown flavour_out"):
+        sterile_transition_probability("nu_e", ["nu_mu"], 30.0, 19.3, 1.0, {"e": 0.1})
