@@ -163,5 +163,6 @@ def nucleon_dipole_form_factor(q_fm: ArrayLike) -> NDArray[np.float64]:
     >>> round(float(nucleon_dipole_form_factor(0.8733)), 4)
     0.9213
     """
-    q_GeV = as_array(q_fm, "q_fm", minimum=0.0) * HBARC_MeV_fm * 1e-3
+    # beyond 1e100 fm⁻¹, G_D is 0 to double precision; the clip keeps q² finite
+    q_GeV = np.minimum(as_array(q_fm, "q_fm", minimum=0.0), 1e100) * HBARC_MeV_fm * 1e-3
     return (1.0 + q_GeV**2 / NUCLEON_DIPOLE_MASS2_GeV2) ** -2

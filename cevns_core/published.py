@@ -225,8 +225,7 @@ def _experiment(experiment: Any) -> Any:
         return cevns_core.experiment(experiment)
     if not isinstance(experiment, cevns_core.Experiment):
         raise CevnsError(
-            "experiment must be an Experiment or a preset name, "
-            f"got {type(experiment).__name__}"
+            f"experiment must be an Experiment or a preset name, got {type(experiment).__name__}"
         )
     return experiment
 
@@ -246,7 +245,7 @@ def signal_uncertainty(experiment: Any, default: float = DEFAULT_SIGNAL_UNCERTAI
     """
     try:
         value = float(default)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise CevnsError(f"default must be a number ≥ 0 (or math.inf), got {default!r}") from exc
     if math.isnan(value) or value < 0:
         raise CevnsError(f"default must be a number ≥ 0 (or math.inf), got {default!r}")

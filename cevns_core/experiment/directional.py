@@ -27,6 +27,7 @@ from ..cross_sections import differential_cross_section
 from ..errors import CevnsError
 from ..kinematics import T_max_keV, cos_theta_r_from_T, directional_recoil_rate
 from ..nuclei import isotope
+from .experiment import Experiment
 
 __all__ = ["DirectionalLine", "DirectionalSpectrum", "directional_spectrum"]
 
@@ -73,8 +74,8 @@ def directional_spectrum(
 
     Parameters
     ----------
-    exp : Experiment
-        Source, target, exposure, nuclear model and physics (the detector response is not
+    exp : Experiment or str
+        An experiment or a preset name: source, target, exposure, nuclear model and physics (the detector response is not
         applied: directions are those of the recoils).
     T_keV : array_like
         Recoil energies (keVnr > 0), 1-D.
@@ -94,6 +95,12 @@ def directional_spectrum(
         For physics that changes the flavour in flight (sterile appearance: the directional
         spectrum would need the appeared flavours' cross sections), or bad grids.
     """
+    if isinstance(exp, str):
+        from .presets import experiment
+
+        exp = experiment(exp)
+    if not isinstance(exp, Experiment):
+        raise CevnsError(f"exp must be an Experiment or a preset name, got {type(exp).__name__}")
     T = as_array(T_keV, "T_keV", minimum=0.0, inclusive=False)
     c = as_array(cos_theta_r, "cos_theta_r", minimum=0.0, maximum=1.0)
     if T.ndim != 1 or c.ndim != 1:

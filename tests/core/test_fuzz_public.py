@@ -685,6 +685,22 @@ TABLE: dict[str, Entry] = {
             "dof": integer(1, 3, 1),
         },
     ),
+    "directional_spectrum": Entry(
+        cc.directional_spectrum,
+        {
+            "exp": EXPERIMENTS,
+            "T_keV": grid(1e-3, 50.0, np.linspace(0.5, 5.0, 4)),
+            "cos_theta_r": grid(-1.0, 1.0, np.linspace(0.1, 0.9, 3)),
+            "exact": flag(True),
+        },
+        examples=8,
+    ),
+    "neutron_skin_systematics": Entry(cc.neutron_skin_systematics, {"iso": ISOTOPES}, examples=8),
+    "signal_uncertainty": Entry(
+        cc.signal_uncertainty,
+        {"experiment": EXPERIMENTS, "default": number(0.0, 1.0, 0.1)},
+        examples=8,
+    ),
     "dataset_names": Entry(cc.dataset_names, examples=1),
     "cell_dataset_names": Entry(cc.cell_dataset_names, examples=1),
     "load_cell_dataset": Entry(
@@ -1278,6 +1294,7 @@ RESULT_TYPES = {
     "CellDataset",
     "Counts",
     "Dataset",
+    "DirectionalSpectrum",
     "ElectronRecoilSpectrum",
     "ExternalTerm",
     "FormFactorTable",
@@ -1291,7 +1308,14 @@ RESULT_TYPES = {
     "UncertaintyBand",
 }
 EXCEPTIONS = {"CevnsError", "CevnsWarning", "DivergentCountsError"}
-CONSTANTS = {"FLAVOURS", "SOURCE_TYPES", "APV_THEORIES", "EXTERNAL_TERMS", "electroweak"}
+CONSTANTS = {
+    "FLAVOURS",
+    "SOURCE_TYPES",
+    "APV_THEORIES",
+    "EXTERNAL_TERMS",
+    "REVIEW_NUCLEAR_CHOICE",
+    "electroweak",
+}
 
 
 # ------------------------------------------------------------------------------ the contract
