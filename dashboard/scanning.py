@@ -64,7 +64,7 @@ def scan_experiment(spec: dict[str, Any]) -> cc.Experiment:
 
 
 def _readonly(result: Any) -> Any:
-    for name in ("bin_counts", "chi2", "bin_edges", "observed"):
+    for name in ("chi2", "bin_edges", "observed"):
         getattr(result, name).flags.writeable = False
     for values in result.axes.values():
         values.flags.writeable = False
@@ -91,10 +91,12 @@ def scan_chunk(
     for name in names[1:]:
         chunk[name] = np.asarray(axes[name], dtype=float)
     with collect_warnings():
-        result = cc.scan(scan_experiment(spec), model, data=data, statistic=statistic, **chunk)
-    # the predictions per bin and grid point are most of a chunk's memory, and not shown
-    empty = np.zeros((*result.chi2.shape, 0))
-    return _readonly(dataclasses.replace(result, bin_counts=empty))
+        # the predictions per bin and grid point are most of a chunk's memory, and not shown:
+        # only χ² and the totals are kept
+        result = cc.scan(
+            scan_experiment(spec), model, data=data, statistic=statistic, keep="chi2", **chunk
+        )
+    return _readonly(result)
 
 
 def assemble_scan(pieces: list[Any], axes: dict[str, Any]) -> Any:
@@ -103,7 +105,8 @@ def assemble_scan(pieces: list[Any], axes: dict[str, Any]) -> Any:
     return cc.ScanResult(
         model=first.model,
         axes={k: np.asarray(v, dtype=float) for k, v in axes.items()},
-        bin_counts=np.concatenate([p.bin_counts for p in pieces], axis=0),
+        bin_counts=None,
+        totals=np.concatenate([p.counts for p in pieces], axis=0),
         chi2=np.concatenate([p.chi2 for p in pieces], axis=0),
         chi2_null=first.chi2_null,
         null_point=dict(first.null_point),

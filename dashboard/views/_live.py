@@ -237,6 +237,9 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
         **options,
     )
     fig.toolbar.logo = None
+    # wheel zoom only once the plot was clicked (focused): scrolling the page over a plot
+    # scrolls the page (the toolbar's wheel-zoom button turns it on for good)
+    fig.toolbar.active_scroll = "auto"
     fig.add_tools(HoverTool(renderers=[]))
     if x_range is None:
         fig.x_range.range_padding = 0.0

@@ -70,8 +70,16 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         super().__init__(**params)
         self._cancel = threading.Event()
         self._pipe = hv.streams.Pipe(data=None)
-        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120)
+        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120, visible=False)
         self._info = pn.pane.Markdown("", sizing_mode="stretch_width")
+        # before the first scan: what to do, not a made-up map (the plot appears with the scan)
+        self._empty = pn.pane.Markdown(
+            pn.bind(self._empty_text, self.param.model, self.param.dimensions),
+            sizing_mode="stretch_width",
+            css_classes=["cevns-empty-state"],
+            styles={"border": "1px dashed rgba(127,127,127,0.6)", "border-radius": "6px"},
+            margin=(10, 10),
+        )
         self._on_model()
         self.param.watch(self._on_model, "model")
         self.sync_options()
@@ -91,6 +99,15 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
     def _settings_changed(self, *_events: Any) -> None:
         if self.done and not self.running:
             self.done = False
+
+    @staticmethod
+    def _empty_text(model: str, dimensions: str) -> str:
+        grid = next(k for k, v in DIMENSIONS.items() if v == dimensions)
+        return (
+            f"### No scan yet\n\n**{scan_model_title(model)}**, {grid}: set the grid above and "
+            "press **Scan**. The Δχ² map (or profile) appears here as it is computed, with the "
+            "contours at the chosen confidence levels and the published limits."
+        )
 
     # --------------------------------------------------------------------------- inputs
     def _model_ranges(self) -> dict[str, Any]:
@@ -242,7 +259,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             full = np.zeros(tuple(len(v) for v in axes.values()))
             floor = min(float(chi2.min()), pieces[0].chi2_null)
             full[: chi2.shape[0]] = chi2 - floor
-            self._pipe.send({"axes": axes, "dchi2": full, "contours": {}, "best": None})
+            self._pipe.send(
+                {"axes": axes, "dchi2": full, "contours": {}, "best": None, "model": job[1]}
+            )
 
     def _finish(self, job: tuple, pieces: list[Any]) -> None:
         axes = job[2]
@@ -262,6 +281,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
                 "contours": contours,
                 "best": best,
                 "result": result,
+                "model": job[1],
             }
         )
         self.progress = 100
@@ -282,9 +302,11 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
     # --------------------------------------------------------------------------- plots
     def _new_plot(self, axes: dict[str, np.ndarray]) -> None:
         self._pipe = hv.streams.Pipe(
-            data={"axes": axes, "dchi2": None, "contours": {}, "best": None}
+            data={"axes": axes, "dchi2": None, "contours": {}, "best": None, "model": self.model}
         )
         self._plot_pane.object = self._map()
+        self._plot_pane.visible = True
+        self._empty.visible = False
 
     def _map(self) -> hv.DynamicMap:
         return hv.DynamicMap(self.plot, streams=[self._pipe])
@@ -360,4 +382,6 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(self.controls(), self._plot_pane, self._info, sizing_mode="stretch_width")
+        return pn.Column(
+            self.controls(), self._empty, self._plot_pane, self._info, sizing_mode="stretch_width"
+        )
