@@ -258,6 +258,16 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
     return fig, _draw(fig, data)
 
 
+def _x_extent(data: PlotData) -> tuple[float, float] | None:
+    """(lowest, highest) x of the data, to 4 significant digits (None without data)."""
+    xs = [np.asarray(s.x, dtype=float) for s in data.series if np.size(s.x)]
+    finite = np.concatenate(xs) if xs else np.array([])
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return None
+    return tuple(float(f"{v:.4g}") for v in (finite.min(), finite.max()))  # type: ignore[return-value]
+
+
 def _same_columns(old: Any, new: dict[str, Array]) -> bool:
     return set(old) == set(new) and all(
         np.array_equal(old[k], v, equal_nan=True) for k, v in new.items()
@@ -281,9 +291,15 @@ class LiveFigure:
 
     def _figure_key(self, data: PlotData) -> tuple:
         """What a figure cannot change in place: axis scales, fixed or automatic y range, the
-        shared x range, the marker's presence."""
+        shared x range, the marker's presence, the x extent of the data.
+
+        The x extent: the browser reports the automatic range it computed back to the figure,
+        and a figure drawn again (a tab shown again) keeps that range as if it were fixed — a
+        new experiment's spectrum would sit in the old one's axis. A new extent, a new figure.
+        """
         shared = id(self._link_x.figure.x_range) if self._link_x and self._link_x.figure else None
         return (
+            _x_extent(data),
             _axis_types(data),
             data.y_range is None,
             shared,
@@ -302,7 +318,7 @@ class LiveFigure:
         key = self._figure_key(data)
         styles = (tuple(s.style() for s in data.series), data.legend, data.stacked)
         if self.figure is None or key != self._key:
-            x_range = self._link_x.figure.x_range if key[2] is not None else None
+            x_range = self._link_x.figure.x_range if key[3] is not None else None
             self.figure, self._sources = build_figure(data, x_range=x_range)
             self.pane.object = self.figure
         elif styles != self._styles:

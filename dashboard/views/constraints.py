@@ -70,7 +70,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         super().__init__(**params)
         self._cancel = threading.Event()
         self._pipe = hv.streams.Pipe(data=None)
-        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120, visible=False)
+        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120)
         self._info = pn.pane.Markdown("", sizing_mode="stretch_width")
         # before the first scan: what to do, not a made-up map (the plot appears with the scan)
         self._empty = pn.pane.Markdown(
@@ -80,6 +80,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             styles={"border": "1px dashed rgba(127,127,127,0.6)", "border-radius": "6px"},
             margin=(10, 10),
         )
+        # holds the empty state, then the plot (swapped, not hidden: Panel's HoloViews pane
+        # fails when made visible again after it was drawn)
+        self._holder = pn.Column(self._empty, sizing_mode="stretch_width")
         self._on_model()
         self.param.watch(self._on_model, "model")
         self.sync_options()
@@ -305,8 +308,8 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             data={"axes": axes, "dchi2": None, "contours": {}, "best": None, "model": self.model}
         )
         self._plot_pane.object = self._map()
-        self._plot_pane.visible = True
-        self._empty.visible = False
+        if self._holder.objects[0] is not self._plot_pane:
+            self._holder.objects = [self._plot_pane]
 
     def _map(self) -> hv.DynamicMap:
         return hv.DynamicMap(self.plot, streams=[self._pipe])
@@ -382,6 +385,4 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
-        return pn.Column(
-            self.controls(), self._empty, self._plot_pane, self._info, sizing_mode="stretch_width"
-        )
+        return pn.Column(self.controls(), self._holder, self._info, sizing_mode="stretch_width")

@@ -1,0 +1,136 @@
+"""Browser tests of the page as a presentation and teaching tool (issue 14): axes that follow the
+experiment, the 90 % level on a profile, an honest empty Constraints tab, no wheel zoom by
+default, the selected toggle button, figure export, offline formulas, guided lessons."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+import cevns_core as cc
+
+pytestmark = pytest.mark.ui
+
+# x range (start, end) and title of the newest figure whose title starts with `prefix`.
+_RANGE_JS = """(prefix) => {
+  let figure = null;
+  for (const m of Bokeh.documents[0].all_models)
+    if (m.constructor.__name__ === 'Figure' && m.title && String(m.title.text).startsWith(prefix))
+      figure = m;
+  if (figure === null) return null;
+  return {x: [figure.x_range.start, figure.x_range.end], y: [figure.y_range.start,
+          figure.y_range.end], title: String(figure.title.text)};
+}"""
+
+# Every figure's toolbar: whether wheel zoom is offered, and whether it is active from the start.
+_TOOLBARS_JS = """() => [...Bokeh.documents[0].all_models]
+  .filter(m => m.constructor.__name__ === 'Figure')
+  .map(m => ({
+    title: m.title ? String(m.title.text) : '',
+    wheel: m.toolbar.tools.some(t => t.constructor.__name__ === 'WheelZoomTool'),
+    active: m.toolbar.active_scroll !== null && typeof m.toolbar.active_scroll === 'object',
+  }))"""
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url)
+    if "tab=constraints" in url:  # no plot before a scan
+        expect(page.get_by_role("button", name="Scan")).to_be_visible(timeout=30_000)
+    else:
+        expect(page.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
+
+
+def _tab(page: Page, name: str):
+    return page.locator(".bk-tab", has_text=name)
+
+
+def _select(page: Page, label: str):
+    group = page.locator(".bk-input-group").filter(
+        has=page.locator("label", has_text=re.compile(f"^{re.escape(label)}$"))
+    )
+    return group.locator("select").first
+
+
+def _choose(page: Page, label: str, pattern: str) -> None:
+    """Choose the option whose text matches ``pattern`` in the select labelled ``label``."""
+    select = _select(page, label)
+    texts = select.locator("option").all_text_contents()
+    select.select_option(label=next(t for t in texts if re.search(pattern, t, re.I)))
+
+
+def _range(page: Page, prefix: str) -> dict | None:
+    return page.evaluate(_RANGE_JS, prefix)
+
+
+def test_axis_range_follows_an_experiment_changed_while_the_tab_was_hidden(
+    page: Page, live_app, console_errors
+):
+    _open(page, live_app.url)
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Recoil spectrum")
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p).x[1] > 40", arg="Recoil spectrum")
+    _tab(page, "Sources").click()
+    expect(page).to_have_url(re.compile(r"tab=sources"), timeout=15_000)
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Flux")
+    _choose(page, "Experiment preset", "CONUS")
+    state = live_app.states[-1]
+    expect(page).to_have_url(re.compile(r"exp=conus"), timeout=15_000)
+    assert state.experiment == "conus"
+    _tab(page, "Recoil spectra").click()
+    t_max = cc.experiment("conus").max_recoil_keV()  # ≈ 4.8 keVnr (reactor ν̄ on Ge)
+    page.wait_for_function(
+        f"(p) => {{ const r = ({_RANGE_JS})(p); return r && r.x[1] < {2 * t_max}; }}",
+        arg="Recoil spectrum",
+        timeout=15_000,
+    )
+    x0, x1 = _range(page, "Recoil spectrum")["x"]
+    assert x0 == pytest.approx(0.0, abs=1e-9) and x1 == pytest.approx(t_max, rel=0.02)
+    assert console_errors == []
+
+
+def test_a_one_parameter_profile_shows_the_90_percent_level(page: Page, live_app, console_errors):
+    query = "?tab=constraints&sc.model=magnetic_moment&sc.dimensions=1d0&sc.a0_n=20"
+    _open(page, live_app.url + query)
+    expect(page.get_by_text("No scan yet")).to_be_visible()
+    page.get_by_role("button", name="Scan").click()
+    expect(page.get_by_text(re.compile("Done: "))).to_be_visible(timeout=60_000)
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Δχ² profile")
+    y0, y1 = _range(page, "Δχ² profile")["y"]
+    assert y0 == 0.0 and y1 > 2.71  # the 90 % CL level (1 dof: χ²₁ quantile 2.706) is visible
+    assert console_errors == []
+
+
+def test_constraints_tab_is_empty_before_a_scan_and_names_the_model(
+    page: Page, live_app, console_errors
+):
+    _open(page, live_app.url + "?tab=constraints")
+    empty = page.get_by_text("No scan yet")
+    expect(empty).to_be_visible()
+    expect(page.locator(".cevns-empty-state")).to_contain_text("Universal light vector Z′")
+    assert _range(page, "Δχ²") is None  # no made-up map
+    _choose(page, "Model", "magnetic moment")
+    expect(page.locator(".cevns-empty-state")).to_contain_text(re.compile("magnetic moment", re.I))
+    assert console_errors == []
+
+
+def test_no_plot_zooms_on_the_wheel_by_default(page: Page, live_app, console_errors):
+    tabs = ["Recoil spectra", "Form factors & densities", "Cross sections", "Sources"]
+    _open(page, live_app.url)
+    for name in tabs:
+        _tab(page, name).click()
+        page.wait_for_timeout(300)
+    page.wait_for_function(f"() => ({_TOOLBARS_JS})().length >= {len(tabs)}")
+    bars = page.evaluate(_TOOLBARS_JS)
+    assert bars and all(b["wheel"] for b in bars), bars  # still offered in the toolbar
+    assert not [b for b in bars if b["active"]], bars
+    # a wheel over the plot scrolls the page and leaves the axes alone
+    _tab(page, "Recoil spectra").click()
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Recoil spectrum")
+    before = _range(page, "Recoil spectrum")
+    box = page.locator(".bk-Canvas").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -400)
+    page.wait_for_timeout(300)
+    assert _range(page, "Recoil spectrum") == before
+    assert console_errors == []
