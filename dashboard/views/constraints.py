@@ -22,6 +22,7 @@ server are limited; beyond them the page says the server is busy).
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import threading
 from typing import Any
@@ -100,8 +101,30 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
     _SETTINGS = tuple(n for n in ConstraintsOptions.param if n not in ("name", "done"))
 
     def _settings_changed(self, *_events: Any) -> None:
-        if self.done and not self.running:
+        if self.done and not self.running and not self._applying_options:
             self.done = False
+
+    def _scan_key(self) -> tuple:
+        """What a shown scan was computed for: the settings and the experiment."""
+        try:
+            spec = json.dumps(self.state.spec(), sort_keys=True, default=str)
+        except Exception:  # an invalid experiment: never the key of a shown scan
+            spec = None
+        return (tuple(getattr(self, n) for n in self._SETTINGS), spec)
+
+    def apply_options(self, *events: Any) -> None:
+        """Options from the state; when they come with ``done`` (a lesson, a loaded
+        configuration) their scan is shown (run, usually from the cache), without it the empty
+        state (not an older scan)."""
+        super().apply_options(*events)
+        if not events or self.running:  # building the view: ``__init__`` handles ``done``
+            return
+        if not self.done:
+            self._holder.objects = [self._empty]
+            self._info.object = ""
+            self.param.update(status=self.param.status.default, progress=0)
+        elif self.result is None or self._scan_key() != getattr(self, "_shown_key", None):
+            self.start()
 
     @staticmethod
     def _empty_text(model: str, dimensions: str) -> str:
@@ -173,6 +196,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             self.status = f"Not started: {exc}"
             return
         self._cancel.clear()
+        self._shown_key = self._scan_key()
         first = next(iter(axes))
         n = len(axes[first])
         step = max(1, -(-n // self.chunks))

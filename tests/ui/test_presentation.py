@@ -134,3 +134,57 @@ def test_no_plot_zooms_on_the_wheel_by_default(page: Page, live_app, console_err
     page.wait_for_timeout(300)
     assert _range(page, "Recoil spectrum") == before
     assert console_errors == []
+
+
+def _lesson_select(page: Page):
+    return page.locator(".cevns-lesson-bar select").first
+
+
+def test_a_lesson_sequence_leaves_nothing_behind(page: Page, live_app, console_errors):
+    from dashboard.learn import LESSONS
+
+    _open(page, live_app.url + "?skin=0.3&tab=sources")
+    state = live_app.states[-1]
+    bar = page.locator(".cevns-lesson-bar")
+    for key in ["magnetic_moment", "quenching_thresholds", "form_factor_pidar", "exclusion_plot"]:
+        lesson = LESSONS[key]
+        _lesson_select(page).select_option(label=lesson.title)
+        expect(bar).to_contain_text(f"step 1 of {len(lesson.steps)}", timeout=20_000)
+        for index in range(len(lesson.steps)):
+            if index:
+                bar.get_by_role("button", name="Next ▶").click()
+                expect(bar).to_contain_text(
+                    f"step {index + 1} of {len(lesson.steps)}", timeout=20_000
+                )
+            expect(page.locator(".bk-tab.bk-active")).to_have_text(
+                re.compile(re.escape(_title(lesson, index))), timeout=20_000
+            )
+            # the whole state is the step's: nothing left from the steps and lessons before
+            assert state.values() == lesson.values(index), (key, index)
+            assert state.view_options == {k: v for k, v in lesson.steps[index].view.items() if v}
+        if key == "quenching_thresholds":  # the magnetic moment of the lesson before is gone
+            page.wait_for_function(
+                f"(p) => {{ const r = ({_RANGE_JS})(p); return r && r.title.includes('= 1'); }}",
+                arg="NP / SM",
+            )
+    # the exclusion lesson ends on a real result: the Z′ map with its 90 % contour
+    expect(page.get_by_text(re.compile("Done: Universal light vector Z′"))).to_be_visible(
+        timeout=60_000
+    )
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Δχ²")
+    # the buttons of the bar: new physics cleared, then everything back to the preset
+    state_np = {"mu_nu_e_muB": 1e-10}
+    _lesson_select(page).select_option(label=LESSONS["magnetic_moment"].title)
+    expect(bar).to_contain_text("step 1 of", timeout=20_000)
+    expect(page).to_have_url(re.compile("mu_nu_e_muB"), timeout=15_000)
+    assert state.physics_overrides == state_np
+    bar.get_by_role("button", name="Clear new physics").click()
+    expect(page).not_to_have_url(re.compile("mu_nu_e_muB"), timeout=15_000)
+    assert state.physics_overrides == {}
+    assert console_errors == []
+
+
+def _title(lesson, index: int) -> str:
+    from dashboard.viewstate import TABS
+
+    return next(t.title for t in TABS if t.key == lesson.steps[index].tab)
