@@ -1,8 +1,8 @@
 """Learn mode: what each tab shows and why, the governing formulas, and guided lecture presets.
 
-Formulas are written in Unicode text (σ, ², √, subscripts), not LaTeX: Panel bundles KaTeX's
-JavaScript and CSS but not its fonts, and MathJax would come from a CDN, while the page must load
-nothing from the network. Plain text renders everywhere, also in the HTML report.
+The explanations are Markdown with formulas in Unicode text (σ, ², √: they read everywhere, also
+in the HTML report); each tab's key formula is also shown typeset, with the KaTeX shipped in the
+package (:mod:`dashboard.formulas`: nothing is loaded from the network).
 
 :data:`EXPLANATIONS` — one Markdown text per tab (keyed by the tab titles of
 :data:`dashboard.views.TABS`); :data:`LESSONS` — guided presets: a configuration applied with
@@ -369,15 +369,19 @@ def learn_panel(
     import panel as pn
 
     from .errors import notify_error
+    from .formulas import KEY_FORMULAS, Formula
 
     titles = titles or list(EXPLANATIONS)
     text = pn.pane.Markdown(explanation(titles[0]), sizing_mode="stretch_width")
+    # the tab's key formula, typeset (KaTeX, shipped with the package)
+    formula = Formula(tex=KEY_FORMULAS.get(titles[0], ("", ""))[0], display=True, margin=(0, 5))
     note = pn.pane.Markdown("", sizing_mode="stretch_width")
     options = {"Choose a lesson…": ""} | {lesson.title: k for k, lesson in LESSONS.items()}
     select = pn.widgets.Select(label="Guided lessons", options=options, sizing_mode="stretch_width")
 
     def on_tab(event: Any) -> None:
         text.object = explanation(titles[event.new])
+        formula.tex = KEY_FORMULAS.get(titles[event.new], ("", ""))[0]
 
     def on_lesson(event: Any) -> None:
         if not event.new:
@@ -398,11 +402,13 @@ def learn_panel(
     if tabs is not None:
         tabs.param.watch(on_tab, "active")
         text.object = explanation(titles[tabs.active])
+        formula.tex = KEY_FORMULAS.get(titles[tabs.active], ("", ""))[0]
     select.param.watch(on_lesson, "value")
     return pn.Card(
         select,
         note,
         text,
+        formula,
         title="Learn",
         collapsed=True,
         sizing_mode="stretch_width",

@@ -188,3 +188,27 @@ def _title(lesson, index: int) -> str:
     from dashboard.viewstate import TABS
 
     return next(t.title for t in TABS if t.key == lesson.steps[index].tab)
+
+
+def test_formulas_are_typeset_by_the_shipped_katex_without_external_requests(
+    page: Page, live_app, console_errors, external_requests
+):
+    _open(page, live_app.url)
+    formula = page.locator(".cevns-key-formula .katex-html").first
+    expect(formula).to_be_visible(timeout=20_000)
+    expect(formula).to_contain_text("dN")  # dN/dT of the Recoil spectra tab
+    # KaTeX's own fonts are in use (from the package's files, not a system fallback)
+    page.wait_for_function("() => document.fonts.check('16px KaTeX_Main')")
+    assert page.evaluate(
+        "() => [...document.fonts].some(f => f.family.includes('KaTeX') && f.status === 'loaded')"
+    )
+    _tab(page, "Cross sections").click()
+    expect(page.locator(".cevns-key-formula .katex-html").first).to_contain_text(
+        "Q", timeout=20_000
+    )
+    # the Learn card's formula
+    page.get_by_text("Learn", exact=True).click()
+    expect(page.locator("#sidebar .katex-html, .katex-html").nth(1)).to_be_visible()
+    assert page.locator(".katex-error").count() == 0
+    assert external_requests == []
+    assert console_errors == []
