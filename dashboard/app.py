@@ -26,6 +26,7 @@ import param
 
 from dashboard.auth import login_badge
 from dashboard.errors import begin_page, handle_exception, notify_warnings
+from dashboard.figure_export import export_buttons
 from dashboard.formulas import tab_formula
 from dashboard.learn import learn_panel
 from dashboard.sidebar import editor_widgets, sidebar
@@ -187,7 +188,11 @@ def _build_app(state: SessionState | None) -> Template:
     template = Template(
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
-        main=[lesson_bar(state, guide), tab_formula(tabs, [title for title, _ in TABS]), tabs],
+        main=[
+            lesson_bar(state, guide, export_buttons()),
+            tab_formula(tabs, [title for title, _ in TABS]),
+            tabs,
+        ],
         header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth
         accent="#1f6f8b",
         font=FONT,

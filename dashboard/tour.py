@@ -71,9 +71,12 @@ class LessonGuide(param.Parameterized):
         return f"**{lesson.title}** — step {self.step + 1} of {n}\n\n{lesson.steps[self.step].text}"
 
 
-def lesson_bar(state: SessionState, guide: LessonGuide | None = None) -> pn.Column:
+def lesson_bar(
+    state: SessionState, guide: LessonGuide | None = None, extra: Any = None
+) -> pn.Column:
     """The bar above the tabs: lesson selector, Reset to preset, Clear new physics, and the
-    shown lesson's step with Back / Next / Repeat step / End lesson."""
+    shown lesson's step with Back / Next / Repeat step / End lesson; ``extra``: more controls
+    for the first row (the figure export)."""
     guide = guide or LessonGuide(state)
     options = {"Choose a guided lesson…": ""} | {v.title: k for k, v in LESSONS.items()}
     select = pn.widgets.Select(
@@ -126,7 +129,13 @@ def lesson_bar(state: SessionState, guide: LessonGuide | None = None) -> pn.Colu
     guide.param.watch(show, ["lesson", "step"])
     show()
     return pn.Column(
-        pn.Row(select, reset, clear, sizing_mode="stretch_width"),
+        pn.Row(
+            select,
+            reset,
+            clear,
+            *([extra] if extra is not None else []),
+            sizing_mode="stretch_width",
+        ),
         text,
         steps,
         sizing_mode="stretch_width",

@@ -18,11 +18,22 @@ from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem, Range1d, Span
+from bokeh.models import (
+    BasicTickFormatter,
+    ColumnDataSource,
+    HoverTool,
+    Legend,
+    LegendItem,
+    LinearAxis,
+    Range1d,
+    SaveTool,
+    Span,
+)
 from bokeh.plotting import figure
 from numpy.typing import NDArray
 from panel.io import hold
 
+from ..figure_export import save_name
 from ._base import PLOT_HEIGHT
 
 __all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
@@ -237,6 +248,10 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
         **options,
     )
     fig.toolbar.logo = None
+    for axis in [*fig.xaxis, *fig.yaxis]:  # 1.2e+13, never 12000000000000
+        if type(axis) is LinearAxis:
+            axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
+    fig.select_one({"type": SaveTool}).filename = save_name("", data.title)
     # wheel zoom only once the plot was clicked (focused): scrolling the page over a plot
     # scrolls the page (the toolbar's wheel-zoom button turns it on for good)
     fig.toolbar.active_scroll = "auto"

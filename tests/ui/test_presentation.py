@@ -5,6 +5,7 @@ default, the selected toggle button, figure export, offline formulas, guided les
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -211,4 +212,66 @@ def test_formulas_are_typeset_by_the_shipped_katex_without_external_requests(
     expect(page.locator("#sidebar .katex-html, .katex-html").nth(1)).to_be_visible()
     assert page.locator(".katex-error").count() == 0
     assert external_requests == []
+    assert console_errors == []
+
+
+def test_svg_and_png_export_download_with_meaningful_names(
+    page: Page, live_app, console_errors, tmp_path
+):
+    _open(page, live_app.url)
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Observed spectrum")
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Export SVG").click()
+    download = info.value
+    name = download.suggested_filename
+    assert re.fullmatch(r"cevns_spectra_[a-z0-9-]+\.svg", name), name
+    assert "recoil-spectrum" in name or "observed-spectrum" in name or "np-sm" in name
+    path = tmp_path / name
+    download.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<svg") and "</svg>" in text
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=re.compile("Export PNG")).click()
+    png = tmp_path / info.value.suggested_filename
+    info.value.save_as(png)
+    assert png.suffix == ".png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # three device pixels per CSS pixel: wider than the plot on the screen
+    width = int.from_bytes(png.read_bytes()[16:20], "big")
+    shown = page.evaluate(
+        "() => Math.max(...[...Bokeh.index.query(v => v.model && "
+        "v.model.constructor.__name__ === 'Figure')].map(v => v.bbox.width))"
+    )
+    assert width >= 2.5 * min(shown, 300)
+    assert console_errors == []
+
+
+def test_html_report_is_offline_and_holds_the_counts(
+    page: Page, live_app, console_errors, external_requests, tmp_path
+):
+    _open(page, live_app.url)
+    expect(page.locator("table.cevns-table").first).to_contain_text("173.9", timeout=30_000)
+    page.get_by_text("Save, load & export", exact=True).click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_text("HTML report", exact=True).click()
+    report = tmp_path / "report.html"
+    info.value.save_as(report)
+    text = report.read_text(encoding="utf-8")
+    (Path("/tmp/shots") / "report_served.html").write_text(text, encoding="utf-8")
+    assert "cdn.holoviz.org" not in text
+    assert re.search(r"<(link|script)[^>]*(href|src)=[\"']https?:", text) is None
+    assert "Expected events" in text and "173.9" in text  # the counts table (CsI 2017 preset)
+    # the live page still asks nothing from the network after the report was made
+    _tab(page, "Form factors & densities").click()
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Form factor")
+    assert external_requests == []
+    # the report, opened from disk with the network off, loads only itself
+    offline = page.context.browser.new_page()
+    requests: list[str] = []
+    offline.on("request", lambda r: requests.append(r.url))
+    offline.route(re.compile(r"^https?://"), lambda route: route.abort())
+    offline.goto(report.as_uri())
+    expect(offline.locator(".bk-Canvas").first).to_be_visible(timeout=30_000)
+    expect(offline.get_by_text("Expected events").first).to_be_visible()
+    assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    offline.close()
     assert console_errors == []
