@@ -275,3 +275,69 @@ def test_html_report_is_offline_and_holds_the_counts(
     assert [u for u in requests if not u.startswith(("file:", "data:", "blob:"))] == []
     offline.close()
     assert console_errors == []
+
+
+# Background and text colours of the buttons of the first toggle group (Breakdown).
+_TOGGLES_JS = """() => {
+  const find = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.classList && el.classList.contains('bk-btn-group')
+          && el.textContent.includes('Per flavour')) return el;
+      if (el.shadowRoot) { const hit = find(el.shadowRoot); if (hit) return hit; }
+    }
+    return null;
+  };
+  const group = find(document);
+  if (group === null) return [];
+  return [...group.querySelectorAll('.bk-btn')].map(b => {
+    const s = getComputedStyle(b);
+    return {text: b.textContent.trim(), active: b.classList.contains('bk-active'),
+            background: s.backgroundColor, color: s.color, weight: s.fontWeight};
+  });
+}"""
+
+
+def _luminance(css: str) -> float:
+    r, g, b, *alpha = (float(v) for v in re.findall(r"[\d.]+", css))
+    if alpha and alpha[0] == 0:
+        return -1.0  # transparent: the page shows through
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("theme", ["default", "dark"])
+def test_the_selected_toggle_button_looks_selected(page: Page, live_app, console_errors, theme):
+    _open(page, live_app.url + f"?theme={theme}")
+    page.wait_for_function(f"() => ({_TOGGLES_JS})().some(b => b.active)")
+    buttons = page.evaluate(_TOGGLES_JS)
+    selected = [b for b in buttons if b["active"]]
+    others = [b for b in buttons if not b["active"]]
+    assert [b["text"] for b in selected] == ["Per flavour"] and others
+    (chosen,) = selected
+    assert chosen["color"] == "rgb(255, 255, 255)" and int(chosen["weight"]) >= 600
+    assert _luminance(chosen["background"]) >= 0  # filled
+    for other in others:  # outlined: no fill, and not the selected one's text colour
+        assert _luminance(other["background"]) == -1.0
+        assert other["color"] != chosen["color"] or theme == "dark"
+        assert int(other["weight"]) < 600
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize("theme", ["default", "dark"])
+def test_screenshots_for_a_person_to_look_at(page: Page, live_app, console_errors, size, theme):
+    """Not an assertion of looks: the screenshots (in /tmp/shots) are what a person checks."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    _open(page, live_app.url + f"?theme={theme}")
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Observed spectrum")
+    expect(page.locator(".cevns-key-formula .katex-html").first).to_be_visible(timeout=20_000)
+    Path("/tmp/shots").mkdir(exist_ok=True)
+    page.screenshot(path=f"/tmp/shots/spectra_{theme}_{width}x{height}.png")
+    _lesson_select(page).select_option(label="Reading an exclusion plot")
+    expect(page.get_by_text(re.compile("Done: "))).to_be_visible(timeout=60_000)
+    page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Δχ² profile")
+    page.wait_for_timeout(500)
+    page.screenshot(path=f"/tmp/shots/lesson_{theme}_{width}x{height}.png")
+    # nothing is wider than the window (no horizontal scroll, no clipped row)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert console_errors == []
