@@ -26,12 +26,15 @@ import param
 
 from dashboard.auth import login_badge
 from dashboard.errors import begin_page, handle_exception, notify_warnings
+from dashboard.figure_export import export_buttons
+from dashboard.formulas import tab_formula
 from dashboard.learn import learn_panel
 from dashboard.sidebar import editor_widgets, sidebar
 from dashboard.state import SessionState
 from dashboard.text import shown_value
 from dashboard.theme import Fast
 from dashboard.tools import tools_card
+from dashboard.tour import LessonGuide, lesson_bar
 from dashboard.urlstate import apply_query, sync
 from dashboard.views import TABS, SpectraView
 from dashboard.viewstate import tab_keys
@@ -182,8 +185,9 @@ def _build_app(state: SessionState | None) -> Template:
     if activate is not None:
         activate()
     spectra = next((view for _, view in views if isinstance(view, SpectraView)), None)
+    guide = LessonGuide(state)
     extras = [
-        learn_panel(state, tabs, [title for title, _ in TABS]),
+        learn_panel(state, tabs, [title for title, _ in TABS], guide),
         tools_card(state, spectra, [view for _, view in views], tabs),
     ]
     theme = requested_theme()
@@ -197,7 +201,11 @@ def _build_app(state: SessionState | None) -> Template:
     template = Template(
         title=TITLE,
         sidebar=[*sidebar(state), *extras],
-        main=[tabs],
+        main=[
+            lesson_bar(state, guide, export_buttons()),
+            tab_formula(tabs, [title for title, _ in TABS]),
+            tabs,
+        ],
         header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth
         accent="#1f6f8b",
         font=FONT,

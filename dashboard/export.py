@@ -36,6 +36,7 @@ from .validation import InvalidValue
 
 __all__ = [
     "Table",
+    "bokeh_report",
     "counts_table",
     "html_report",
     "observed_table",
@@ -254,7 +255,71 @@ def html_report(obj: Any, title: str, parameters: Any) -> str:
     buffer = io.StringIO()
     page.save(buffer, embed=True, resources=INLINE, title=title)
     # Panel's page template links its favicons on a CDN: drop them (nothing from the network)
-    return re.sub(r"<link[^>]*href=[\"']https?://[^>]*>", "", buffer.getvalue())
+    text = re.sub(r"<link[^>]*href=[\"']https?://[^>]*>", "", buffer.getvalue())
+    # ... and, inside a page with a design (the served page's Fast), its web components: the
+    # report is plain Bokeh and Panel, inline
+    text = re.sub(r"<script[^>]*src=[\"']https?://[^>]*>\s*</script>", "", text)
+    return _inline_stylesheets(text)
+
+
+#: A Bokeh model in the saved document that loads one of Panel's stylesheets from its CDN.
+_CDN_SHEET = re.compile(
+    r'\{"type":"object","name":"ImportedStyleSheet","id":"([^"]+)",'
+    r'"attributes":\{"url":"https?://cdn\.holoviz\.org/panel/[^/"]+/dist/([^"?]+)(?:\?[^"]*)?"\}\}'
+)
+
+
+def _inline_stylesheets(text: str) -> str:
+    """Panel's component stylesheets, which a saved page still loads from Panel's CDN, made
+    inline from the installed Panel's own files (the report then needs no network)."""
+    from pathlib import Path
+
+    import panel as pn
+
+    dist = Path(pn.__file__).resolve().parent / "dist"
+
+    def inline(match: re.Match[str]) -> str:
+        path = (dist / match.group(2)).resolve()
+        css = (
+            path.read_text(encoding="utf-8") if path.is_relative_to(dist) and path.is_file() else ""
+        )
+        css_json = json.dumps(css).replace("</", "<\\/")
+        return (
+            f'{{"type":"object","name":"InlineStyleSheet","id":"{match.group(1)}",'
+            f'"attributes":{{"css":{css_json}}}}}'
+        )
+
+    return _CDN_SHEET.sub(inline, text)
+
+
+def bokeh_report(figures: list[Any], html: str, title: str, parameters: Any) -> str:
+    """A self-contained HTML page of Bokeh ``figures`` (standalone figures, e.g. a tab's
+    :meth:`figures`), an HTML fragment (``html``: e.g. the counts table) and the parameter
+    table (as :func:`html_report`).
+
+    Plain Bokeh with INLINE resources: it loads nothing from the network, and, unlike saving a
+    Panel object, it touches none of Panel's global resource settings (saving a Panel object
+    inside a served session made the live page load its stylesheets from Panel's CDN).
+    """
+    from bokeh.embed import file_html
+    from bokeh.layouts import column
+    from bokeh.models import Div
+    from bokeh.resources import INLINE
+
+    if isinstance(parameters, dict):
+        parameters = parameter_rows(parameters)
+    rows = "".join(f"<tr><td>{_escape(k)}</td><td>{_escape(v)}</td></tr>" for k, v in parameters)
+    layout = column(
+        Div(text=f"<h1>{_escape(title)}</h1>", sizing_mode="stretch_width"),
+        *figures,
+        Div(text=html, sizing_mode="stretch_width"),
+        Div(
+            text=f"<h3>Parameters</h3><table border='1' cellpadding='3'>{rows}</table>",
+            sizing_mode="stretch_width",
+        ),
+        sizing_mode="stretch_width",
+    )
+    return file_html(layout, INLINE, title)
 
 
 def _escape(text: str) -> str:

@@ -101,7 +101,7 @@ LOG_URI_CHARS = 200
 PAGE_PAUSE_SHARE = 0.25
 CLIENT_PAUSE_SHARE = 2.0
 #: Top-level packages whose component resources ``/components/`` may serve (if imported).
-COMPONENT_PACKAGES = ("panel",)
+COMPONENT_PACKAGES = ("panel", "dashboard")  # dashboard: the vendored KaTeX
 
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
 _URL_ATTR = re.compile(r'"attr"\s*:\s*"(?:search|href|hash)"')

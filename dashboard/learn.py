@@ -1,8 +1,8 @@
 """Learn mode: what each tab shows and why, the governing formulas, and guided lecture presets.
 
-Formulas are written in Unicode text (σ, ², √, subscripts), not LaTeX: Panel bundles KaTeX's
-JavaScript and CSS but not its fonts, and MathJax would come from a CDN, while the page must load
-nothing from the network. Plain text renders everywhere, also in the HTML report.
+The explanations are Markdown with formulas in Unicode text (σ, ², √: they read everywhere, also
+in the HTML report); each tab's key formula is also shown typeset, with the KaTeX shipped in the
+package (:mod:`dashboard.formulas`: nothing is loaded from the network).
 
 :data:`EXPLANATIONS` — one Markdown text per tab (keyed by the tab titles of
 :data:`dashboard.views.TABS`); :data:`LESSONS` — guided presets: a configuration applied with
@@ -15,10 +15,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import CONFIG_FORMAT, apply_config
+from .config import CONFIG_FORMAT
 from .state import SessionState
 
-__all__ = ["EXPLANATIONS", "LESSONS", "REFERENCES", "Lesson", "apply_lesson", "learn_panel"]
+__all__ = [
+    "EXPLANATIONS",
+    "LESSONS",
+    "REFERENCES",
+    "Lesson",
+    "Step",
+    "apply_lesson",
+    "clear_new_physics",
+    "known_values",
+    "learn_panel",
+    "reset_to_preset",
+]
 
 #: The review papers the dashboard follows (short keys used in the texts).
 REFERENCES: dict[str, str] = {
@@ -130,78 +141,230 @@ live with the figure's own set-up, published points and bands where the package 
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a guided lesson: what to show and what to look at.
+
+    ``state``: values on top of the lesson's preset (everything else at the preset's value and
+    no new physics); ``view``: the tabs' display options by tab key (the others at their
+    defaults); ``tab``: the key of the tab shown.
+    """
+
+    text: str
+    tab: str
+    state: dict[str, Any] = field(default_factory=dict)
+    view: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Lesson:
-    """A guided preset: state values (a configuration), the tab to look at, what to notice."""
+    """A guided tour: a preset and its steps; each step starts from a known state."""
 
     title: str
-    tab: str
-    text: str
-    state: dict[str, Any] = field(default_factory=dict)
+    experiment: str
+    steps: tuple[Step, ...]
 
-    def config(self) -> dict[str, Any]:
-        """The configuration applied by :func:`apply_lesson` (version 1: state values by name,
-        on top of the current choices)."""
-        return {"format": CONFIG_FORMAT, "version": 1, "state": dict(self.state)}
+    @property
+    def tab(self) -> str:
+        """The title of the first step's tab."""
+        return _tab_title(self.steps[0].tab)
+
+    @property
+    def text(self) -> str:
+        """What the first step says."""
+        return self.steps[0].text
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The values the first step sets (the preset and the step's own)."""
+        return {"experiment": self.experiment, **self.steps[0].state}
+
+    def values(self, index: int = 0) -> dict[str, Any]:
+        """Every state value of step ``index``: the preset's known state, the step's values and
+        its tab (nothing is left over from what was shown before)."""
+        step = self.steps[index]
+        experiment = step.state.get("experiment", self.experiment)
+        return {**known_values(experiment), **step.state, "tab": step.tab}
+
+    def config(self, index: int = 0) -> dict[str, Any]:
+        """A configuration of step ``index`` (version 1: state values by name)."""
+        return {"format": CONFIG_FORMAT, "version": 1, "state": self.values(index)}
 
 
-#: The lecture presets, by key.
+def _tab_title(key: str) -> str:
+    from .viewstate import TABS
+
+    return next(t.title for t in TABS if t.key == key)
+
+
+def known_values(experiment: str) -> dict[str, Any]:
+    """The state of a fresh page on preset ``experiment``: the preset's detector and source,
+    the default form factor, no new physics, the default band (the tab is left out)."""
+    values = SessionState(experiment=experiment).values()
+    values.pop("tab", None)
+    return values
+
+
+_CSI, _CONUS = "coherent_csi_2017", "conus"
+
+#: The guided lessons, by key.
 LESSONS: dict[str, Lesson] = {
     "why_n2": Lesson(
         "Why N²",
-        "Cross sections",
-        "Look at the flux-averaged cross section versus N: for a point nucleus it grows as N² "
-        "(Q_W ≈ N because 1 − 4 sin²θ_W ≈ 0.05 almost cancels the protons). Switch the form "
-        "factor to Point nucleus and back to Helm to see the heavy nuclei fall below N².",
-        {"experiment": "coherent_csi_2017", "form_factor_model": "helm", "physics_overrides": {}},
+        _CSI,
+        (
+            Step(
+                "Look at the flux-averaged cross section versus the neutron number N (log axes): "
+                "the nuclei lie close to a line of slope 2, σ ∝ N². The weak charge "
+                "Q<sub>W</sub> = N − (1 − 4 sin²θW) Z is almost N, because "
+                "1 − 4 sin²θW ≈ 0.05 nearly cancels the protons' share.",
+                "cross_sections",
+                {"form_factor_model": "point"},
+            ),
+            Step(
+                "Now the same with the Helm form factor: the heavy nuclei (Xe, Cs, W, Pb) fall "
+                "below N², because at π-DAR energies their size suppresses the coherent sum "
+                "(F²(q) < 1).",
+                "cross_sections",
+            ),
+        ),
     ),
     "form_factor_pidar": Lesson(
         "Form-factor suppression at π-DAR energies",
-        "Form factors & densities",
-        "With the π-DAR source q reaches ~0.5 fm⁻¹ in CsI: F² drops to ~0.5 at the highest "
-        "recoils. Compare Point nucleus with Helm in the Recoil spectra tab: the high-T tail is "
-        "suppressed; change the neutron skin and watch the tail move.",
-        {"experiment": "coherent_csi_2017", "form_factor_model": "helm", "skin_fm": 0.2},
+        _CSI,
+        (
+            Step(
+                "The form factor F(q) of Cs-133 for several models: all start at 1 and fall with "
+                "the momentum transfer q. π-DAR neutrinos (E ≤ 52.8 MeV) reach q ≈ 0.5 fm⁻¹ in "
+                "CsI, where F² is already down by tens of per cent.",
+                "form_factors",
+            ),
+            Step(
+                "The recoil spectrum of a point nucleus (F = 1), log dN/dT: remember the "
+                "high-recoil tail.",
+                "spectra",
+                {"form_factor_model": "point"},
+                {"spectra": {"log_y": True, "breakdown": "total"}},
+            ),
+            Step(
+                "The same with the Helm form factor and a 0.2 fm neutron skin: the high-T tail "
+                "drops (up to a factor of about two at the end point), the low-T part hardly "
+                "moves. The tail measures the neutron radius.",
+                "spectra",
+                {"form_factor_model": "helm", "skin_fm": 0.2},
+                {"spectra": {"log_y": True, "breakdown": "total"}},
+            ),
+        ),
     ),
     "reactor_vs_pidar": Lesson(
         "Reactor vs π-DAR recoil spectra",
-        "Recoil spectra",
-        "A reactor (CONUS, Ge) gives recoils below ~2 keVnr: T_max = 2E²/(M + 2E) with E ≲ 10 "
-        "MeV. Switch the experiment to COHERENT CsI[Na] (2017): recoils reach tens of keVnr. The "
-        "threshold marker shows why reactor experiments need sub-keV thresholds.",
-        {"experiment": "conus"},
+        _CONUS,
+        (
+            Step(
+                "A reactor (CONUS, germanium): ν̄ₑ with E ≲ 10 MeV give recoils below a few "
+                "keVnr, Tₘₐₓ = 2E²/(M + 2E). The dotted threshold marker shows how little of "
+                "the spectrum is above threshold: reactor experiments need sub-keV thresholds.",
+                "spectra",
+                view={"spectra": {"log_y": True}},
+            ),
+            Step(
+                "A π-DAR source (COHERENT CsI[Na]): E up to 52.8 MeV, recoils up to tens of "
+                "keVnr (look at the x axis), and three flavours: prompt νμ, delayed νₑ and ν̄μ.",
+                "spectra",
+                {"experiment": _CSI},
+                {"spectra": {"log_y": True}},
+            ),
+        ),
     ),
     "magnetic_moment": Lesson(
         "What a magnetic moment does at low recoil",
-        "Recoil spectra",
-        "A neutrino magnetic moment μ_ν adds an incoherent term ∝ (π α² μ_ν² / m_e²)(1/T − 1/E) "
-        "Z² F²: it grows at low T. The NP/SM ratio rises steeply towards T → 0, which is why "
-        "low-threshold reactor detectors are the most sensitive.",
-        {"experiment": "conus", "physics_overrides": {"mu_nu_e_muB": 1e-10}},
+        _CONUS,
+        (
+            Step(
+                "With μν = 10⁻¹⁰ μB for νₑ (log T and log dN/dT axes): an incoherent term "
+                "∝ (πα²μν²/mₑ²)(1/T − 1/E) Z² F² adds to the coherent one. It grows as 1/T: "
+                "the NP/SM ratio under the spectrum rises steeply towards low recoils, which is "
+                "why low-threshold reactor detectors are the most sensitive.",
+                "spectra",
+                {"physics_overrides": {"mu_nu_e_muB": 1e-10}},
+                {"spectra": {"log_x": True, "log_y": True, "breakdown": "total"}},
+            ),
+            Step(
+                "The same magnetic moment on COHERENT CsI (π-DAR): the recoils are tens of keVnr "
+                "and the coherent term is far larger there, so the NP/SM ratio stays close to 1 "
+                "above threshold.",
+                "spectra",
+                {"experiment": _CSI, "physics_overrides": {"mu_nu_e_muB": 1e-10}},
+                {"spectra": {"log_x": True, "log_y": True, "breakdown": "total"}},
+            ),
+        ),
     ),
     "quenching_thresholds": Lesson(
         "Quenching and thresholds",
-        "Recoil spectra",
-        "A germanium detector measures ionisation, a fraction Q(T) of the recoil energy "
-        "(Lindhard: Q ≈ 0.2 at 1 keVnr). A 0.2 keVee threshold is ~1 keVnr. Change the "
-        "quenching (Lindhard k, a constant Q) and watch the threshold marker and the counts.",
-        {"experiment": "conus", "quenching": "lindhard"},
+        _CONUS,
+        (
+            Step(
+                "A germanium detector measures ionisation: a fraction Q(T) of the recoil energy. "
+                "The observed spectrum (right) is in keVee with the preset's quenching; the "
+                "threshold marker sits at the preset's 0.3 keVee.",
+                "spectra",
+            ),
+            Step(
+                "Lindhard quenching (Q ≈ 0.2 at 1 keVnr in Ge): the same 0.3 keVee threshold is "
+                "now a different recoil energy; watch the marker on dN/dT and the expected "
+                "counts in the table.",
+                "spectra",
+                {"quenching": "lindhard"},
+            ),
+        ),
     ),
     "exclusion_plot": Lesson(
         "Reading an exclusion plot",
-        "Constraints",
-        "Choose a model (e.g. the magnetic moment) and compute the 1-D profile: the limit at 90 % "
-        "CL is where Δχ² crosses 2.71. In 2-D maps the 90 % contour is at Δχ² = 4.61; the "
-        "region outside is excluded. Compare with the PKK Table II limits drawn on the plot.",
-        {"experiment": "coherent_csi_2017", "physics_overrides": {}},
+        _CSI,
+        (
+            Step(
+                "A 1-D Δχ² profile of the νₑ magnetic moment on COHERENT CsI (Asimov data: the "
+                "Standard Model expected). The 90 % CL upper limit is where Δχ² crosses 2.71 "
+                "(one parameter); the shaded band is the published limit (PKK Table II).",
+                "constraints",
+                view={
+                    "constraints": {
+                        "model": "magnetic_moment",
+                        "dimensions": "1d0",
+                        "a0_n": 40,
+                        "done": True,
+                    }
+                },
+            ),
+            Step(
+                "A 2-D map for a light vector Z′ (coupling vs mass): the 90 % CL contour is at "
+                "Δχ² = 4.61 (two parameters). Couplings above the contour are excluded; at large "
+                "masses the limit rises ∝ mass (a contact interaction), at small masses it is "
+                "flat.",
+                "constraints",
+                view={"constraints": {"a0_n": 30, "a1_n": 30, "done": True}},
+            ),
+        ),
     ),
 }
 
 
-def apply_lesson(state: SessionState, key: str) -> Lesson:
-    """Apply lesson ``key`` to ``state`` (validated; state unchanged on error) and return it."""
+def apply_lesson(state: SessionState, key: str, step: int = 0) -> Lesson:
+    """Show step ``step`` of lesson ``key`` on ``state``: the known state of the lesson's
+    preset with the step's values, its tab and display options (validated, all or nothing;
+    state unchanged on error). Returns the lesson."""
     lesson = LESSONS[key]
-    apply_config(state, lesson.config())
+    state.apply(lesson.values(step), view=lesson.steps[step].view)
     return lesson
+
+
+def reset_to_preset(state: SessionState) -> None:
+    """Everything but the view back to the chosen preset's (and no new physics)."""
+    state.apply(known_values(state.experiment))
+
+
+def clear_new_physics(state: SessionState) -> None:
+    """No new physics (the Standard Model settings stay)."""
+    state.try_update(physics_overrides={})
 
 
 def explanation(tab: str) -> str:
@@ -210,30 +373,42 @@ def explanation(tab: str) -> str:
     return EXPLANATIONS.get(tab, "") + "\n**Papers**\n\n" + refs
 
 
-def learn_panel(state: SessionState, tabs: Any = None, titles: list[str] | None = None) -> Any:
+def learn_panel(
+    state: SessionState, tabs: Any = None, titles: list[str] | None = None, guide: Any = None
+) -> Any:
     """A card with the explanation of the shown tab and a lesson selector.
 
     ``tabs``: the page's ``pn.Tabs`` (the text follows the active tab, and a lesson switches to
-    its tab); ``titles``: the tab titles in order.
+    its tab); ``titles``: the tab titles in order; ``guide``: the page's
+    :class:`dashboard.tour.LessonGuide` (a lesson chosen here is shown step by step above the
+    tabs).
     """
     import panel as pn
 
     from .errors import notify_error
+    from .formulas import KEY_FORMULAS, Formula
 
     titles = titles or list(EXPLANATIONS)
     text = pn.pane.Markdown(explanation(titles[0]), sizing_mode="stretch_width")
+    # the tab's key formula, typeset (KaTeX, shipped with the package)
+    formula = Formula(tex=KEY_FORMULAS.get(titles[0], ("", ""))[0], display=True, margin=(0, 5))
     note = pn.pane.Markdown("", sizing_mode="stretch_width")
     options = {"Choose a lesson…": ""} | {lesson.title: k for k, lesson in LESSONS.items()}
     select = pn.widgets.Select(label="Guided lessons", options=options, sizing_mode="stretch_width")
 
     def on_tab(event: Any) -> None:
         text.object = explanation(titles[event.new])
+        formula.tex = KEY_FORMULAS.get(titles[event.new], ("", ""))[0]
 
     def on_lesson(event: Any) -> None:
         if not event.new:
             return
         try:
-            lesson = apply_lesson(state, event.new)
+            if guide is not None:
+                guide.start(event.new)
+                lesson = LESSONS[event.new]
+            else:
+                lesson = apply_lesson(state, event.new)
         except Exception as exc:  # a notification, the state is kept
             notify_error(exc)
             return
@@ -244,11 +419,13 @@ def learn_panel(state: SessionState, tabs: Any = None, titles: list[str] | None 
     if tabs is not None:
         tabs.param.watch(on_tab, "active")
         text.object = explanation(titles[tabs.active])
+        formula.tex = KEY_FORMULAS.get(titles[tabs.active], ("", ""))[0]
     select.param.watch(on_lesson, "value")
     return pn.Card(
         select,
         note,
         text,
+        formula,
         title="Learn",
         collapsed=True,
         sizing_mode="stretch_width",

@@ -112,6 +112,7 @@ def assemble_scan(pieces: list[Any], axes: dict[str, Any]) -> Any:
         model=first.model,
         axes={k: np.asarray(v, dtype=float) for k, v in axes.items()},
         bin_counts=None,
+        totals=np.concatenate([p.counts for p in pieces], axis=0),
         chi2=np.concatenate([p.chi2 for p in pieces], axis=0),
         chi2_null=first.chi2_null,
         null_point=dict(first.null_point),

@@ -12,9 +12,28 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from panel.theme.base import Inherit
 from panel.theme.fast import Fast as _PanelFast
+from panel.widgets import CheckButtonGroup, RadioButtonGroup
 
-__all__ = ["Fast"]
+__all__ = ["TOGGLE_CSS", "Fast"]
+
+#: Toggle buttons (radio and check button groups): the selected ones filled with the accent in
+#: white bold text and underlined, the others outlined. Fast's own style draws the selected
+#: button lighter than the rest, which reads as "not selected" (light and dark themes).
+TOGGLE_CSS = """
+.bk-btn-group .bk-btn.bk-active {
+  background-color: var(--accent-fill-rest) !important;
+  color: #ffffff !important;
+  font-weight: 600;
+  box-shadow: inset 0 -3px 0 rgba(0, 0, 0, 0.35) !important;
+}
+.bk-btn-group .bk-btn:not(.bk-active) {
+  background-color: transparent !important;
+  color: var(--neutral-foreground-rest) !important;
+  border: 1px solid var(--accent-fill-rest) !important;
+}
+"""
 
 
 class Fast(_PanelFast):
@@ -22,4 +41,11 @@ class Fast(_PanelFast):
 
     _resources: ClassVar[dict[str, Any]] = {
         k: v for k, v in _PanelFast._resources.items() if k != "font"
+    }
+    modifiers: ClassVar[dict[Any, Any]] = {
+        **_PanelFast.modifiers,
+        **{
+            group: {"stylesheets": [Inherit, TOGGLE_CSS]}
+            for group in (RadioButtonGroup, CheckButtonGroup)
+        },
     }

@@ -114,16 +114,16 @@ def tools_card(
 
     def report() -> str:
         # the current frames as static plots (embedding the live view would embed every
-        # widget state: minutes and megabytes)
-        if spectra is None:
-            obj = pn.pane.Markdown("")
-        else:
-            obj = pn.Column(
-                *(pn.pane.Bokeh(fig, sizing_mode="stretch_width") for fig in spectra.figures()),
-                sizing_mode="stretch_width",
-            )
+        # widget state: minutes and megabytes), the counts table and the parameters
         rows = export.parameter_rows(state.values())
-        return export.html_report(obj, "CEvNS workbench — Recoil spectra", rows)
+        title = "CEvNS workbench — Recoil spectra"
+        if spectra is None:
+            return export.bokeh_report([], "", title, rows)
+        counts, caption = spectra.counts_frame()
+        table = counts.to_html(index=False, escape=True, border=1)
+        caption_text = caption.replace("**", "").replace("*", "")  # Markdown → plain text
+        html = f"<h3>Expected events</h3><p>{export._escape(caption_text)}</p>{table}"
+        return export.bokeh_report(spectra.figures(), html, title, rows)
 
     code = pn.widgets.TextAreaInput(
         value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False

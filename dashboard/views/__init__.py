@@ -7,6 +7,19 @@ hv.extension("bokeh", logo=False)
 # where the browser renders it in software (headless chromium, remote desktops).
 hv.renderer("bokeh").webgl = False
 
+
+def _no_wheel_zoom_by_default() -> None:
+    """Scrolling the page over a plot must scroll the page: every HoloViews plot starts with pan
+    as its only active tool: Bokeh then turns wheel zoom on only while the plot has the focus
+    (clicked), and the toolbar's wheel-zoom button turns it on for good. Set on the Bokeh
+    backend's base plot class, so the views of every tab (and new ones) inherit it."""
+    from holoviews.plotting.bokeh.element import ElementPlot
+
+    ElementPlot.active_tools = ["pan"]
+
+
+_no_wheel_zoom_by_default()
+
 from ..viewstate import TABS as _TABS  # noqa: E402
 from .constraints import ConstraintsView  # noqa: E402
 from .cross_sections import CrossSectionView  # noqa: E402

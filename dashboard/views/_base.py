@@ -28,7 +28,17 @@ from ..errors import notify_error, notify_warnings
 from ..state import SessionState
 from ..viewstate import TABS
 
-__all__ = ["PLOT_HEIGHT", "POOL", "TabView", "empty_curve", "fmt", "served", "table_widget"]
+__all__ = [
+    "PLOT_HEIGHT",
+    "POOL",
+    "TabView",
+    "empty_curve",
+    "fmt",
+    "plot_options",
+    "scientific_ticks",
+    "served",
+    "table_widget",
+]
 
 #: Seconds a deferred computation waits, so the plots already updated reach the browser first.
 DEFER_DELAY_S = 0.05
@@ -309,18 +319,43 @@ class TabView(pn.viewable.Viewer):
 
     @staticmethod
     def base_opts(title: str, *, logx: bool = False, logy: bool = False, **kw: Any) -> dict:
-        """Options of an overlay: title, axes, legend, responsive sizing, hover tools."""
-        options = {
-            "title": title,
-            "logx": logx,
-            "logy": logy,
-            "responsive": True,
-            "min_height": PLOT_HEIGHT,
-            "legend_position": "top_right",
-            "show_grid": True,
-            "framewise": True,
-            "toolbar": "right",
-            "fontscale": 0.95,
-        }
-        options.update(kw)
-        return options
+        """Options of an overlay (see :func:`plot_options`)."""
+        return plot_options(title, logx=logx, logy=logy, **kw)
+
+
+def scientific_ticks(plot: Any, _element: Any) -> None:
+    """HoloViews hook: linear axes label large and small numbers as 1.2e+13, never as
+    12000000000000 (log axes keep their 10ⁿ labels); the save tool names its PNG after the
+    plot."""
+    from bokeh.models import BasicTickFormatter, LinearAxis, SaveTool
+
+    from ..figure_export import save_name
+
+    fig = plot.state
+    for axis in [*fig.xaxis, *fig.yaxis]:
+        if type(axis) is LinearAxis:
+            axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
+    for tool in fig.select({"type": SaveTool}):  # the toolbar's PNG: named after the plot
+        tool.filename = save_name("", str(fig.title.text or "plot"))
+
+
+def plot_options(title: str, *, logx: bool = False, logy: bool = False, **kw: Any) -> dict:
+    """Options of a HoloViews overlay: title, axes, legend, responsive sizing, hover tools,
+    scientific tick labels."""
+    options = {
+        "title": title,
+        "logx": logx,
+        "logy": logy,
+        "responsive": True,
+        "min_height": PLOT_HEIGHT,
+        "legend_position": "top_right",
+        "show_grid": True,
+        "framewise": True,
+        "toolbar": "right",
+        "fontscale": 0.95,
+        "hooks": [scientific_ticks],
+        # a legend over the curves is see-through, and a click on an entry hides its curve
+        "legend_opts": {"background_fill_alpha": 0.6, "click_policy": "hide"},
+    }
+    options.update(kw)
+    return options

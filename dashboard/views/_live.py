@@ -18,11 +18,22 @@ from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource, HoverTool, Legend, LegendItem, Range1d, Span
+from bokeh.models import (
+    BasicTickFormatter,
+    ColumnDataSource,
+    HoverTool,
+    Legend,
+    LegendItem,
+    LinearAxis,
+    Range1d,
+    SaveTool,
+    Span,
+)
 from bokeh.plotting import figure
 from numpy.typing import NDArray
 from panel.io import hold
 
+from ..figure_export import save_name
 from ._base import PLOT_HEIGHT
 
 __all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
@@ -237,6 +248,13 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
         **options,
     )
     fig.toolbar.logo = None
+    for axis in [*fig.xaxis, *fig.yaxis]:  # 1.2e+13, never 12000000000000
+        if type(axis) is LinearAxis:
+            axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
+    fig.select_one({"type": SaveTool}).filename = save_name("", data.title)
+    # wheel zoom only once the plot was clicked (focused): scrolling the page over a plot
+    # scrolls the page (the toolbar's wheel-zoom button turns it on for good)
+    fig.toolbar.active_scroll = "auto"
     fig.add_tools(HoverTool(renderers=[]))
     if x_range is None:
         fig.x_range.range_padding = 0.0
@@ -253,6 +271,16 @@ def build_figure(data: PlotData, *, x_range: Any = None) -> tuple[Any, list[Colu
             )
         )
     return fig, _draw(fig, data)
+
+
+def _x_extent(data: PlotData) -> tuple[float, float] | None:
+    """(lowest, highest) x of the data, to 4 significant digits (None without data)."""
+    xs = [np.asarray(s.x, dtype=float) for s in data.series if np.size(s.x)]
+    finite = np.concatenate(xs) if xs else np.array([])
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return None
+    return tuple(float(f"{v:.4g}") for v in (finite.min(), finite.max()))  # type: ignore[return-value]
 
 
 def _same_columns(old: Any, new: dict[str, Array]) -> bool:
@@ -275,6 +303,7 @@ class LiveFigure:
         self._sources: list[ColumnDataSource] = []
         self._key: tuple | None = None
         self._styles: tuple | None = None
+        self._extent: tuple[float, float] | None = None
 
     def _figure_key(self, data: PlotData) -> tuple:
         """What a figure cannot change in place: axis scales, fixed or automatic y range, the
@@ -298,7 +327,8 @@ class LiveFigure:
     def _update(self, data: PlotData) -> None:
         key = self._figure_key(data)
         styles = (tuple(s.style() for s in data.series), data.legend, data.stacked)
-        if self.figure is None or key != self._key:
+        rebuilt = self.figure is None or key != self._key
+        if rebuilt:
             x_range = self._link_x.figure.x_range if key[2] is not None else None
             self.figure, self._sources = build_figure(data, x_range=x_range)
             self.pane.object = self.figure
@@ -311,7 +341,14 @@ class LiveFigure:
                 if not _same_columns(source.data, columns):  # unchanged: nothing to send
                     source.data = columns
             self._retitle(data)
-        self._key, self._styles, self.data = key, styles, data
+        extent = _x_extent(data)
+        if not rebuilt and key[2] is None and extent is not None and extent != self._extent:
+            # the browser reports the automatic range it computed back to the figure, and a
+            # figure drawn again (a tab shown again) keeps it as if it were fixed: a new
+            # experiment's spectrum would sit in the old one's axis, so the range is set anew
+            lo = extent[0] if data.x_start is None else data.x_start
+            self.figure.x_range.update(start=lo, end=extent[1])
+        self._key, self._styles, self.data, self._extent = key, styles, data, extent
 
     def _retitle(self, data: PlotData) -> None:
         fig = self.figure

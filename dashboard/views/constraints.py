@@ -26,6 +26,7 @@ server are limited; beyond them the page says the server is busy).
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import threading
 from typing import Any
@@ -80,6 +81,17 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         self._fit_panel = DataFitPanel(self)
         self._named_panel = NamedResultsPanel()
         self._running_panel = RunningPanel()
+        # before the first scan: what to do, not a made-up map (the plot appears with the scan)
+        self._empty = pn.pane.Markdown(
+            pn.bind(self._empty_text, self.param.model, self.param.dimensions),
+            sizing_mode="stretch_width",
+            css_classes=["cevns-empty-state"],
+            styles={"border": "1px dashed rgba(127,127,127,0.6)", "border-radius": "6px"},
+            margin=(10, 10),
+        )
+        # holds the empty state, then the plot (swapped, not hidden: Panel's HoloViews pane
+        # fails when made visible again after it was drawn)
+        self._holder = pn.Column(self._empty, sizing_mode="stretch_width")
         self._on_model()
         self.param.watch(self._on_model, "model")
         self.sync_options()
@@ -97,8 +109,39 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
     _SETTINGS = tuple(n for n in ConstraintsOptions.param if n not in ("name", "done"))
 
     def _settings_changed(self, *_events: Any) -> None:
-        if self.done and not self.running:
+        if self.done and not self.running and not self._applying_options:
             self.done = False
+
+    def _scan_key(self) -> tuple:
+        """What a shown scan was computed for: the settings and the experiment."""
+        try:
+            spec = json.dumps(self.state.spec(), sort_keys=True, default=str)
+        except Exception:  # an invalid experiment: never the key of a shown scan
+            spec = None
+        return (tuple(getattr(self, n) for n in self._SETTINGS), spec)
+
+    def apply_options(self, *events: Any) -> None:
+        """Options from the state; when they come with ``done`` (a lesson, a loaded
+        configuration) their scan is shown (run, usually from the cache), without it the empty
+        state (not an older scan)."""
+        super().apply_options(*events)
+        if not events or self.running:  # building the view: ``__init__`` handles ``done``
+            return
+        if not self.done:
+            self._holder.objects = [self._empty]
+            self._info.object = ""
+            self.param.update(status=self.param.status.default, progress=0)
+        elif self.result is None or self._scan_key() != getattr(self, "_shown_key", None):
+            self.start()
+
+    @staticmethod
+    def _empty_text(model: str, dimensions: str) -> str:
+        grid = next(k for k, v in DIMENSIONS.items() if v == dimensions)
+        return (
+            f"### No scan yet\n\n**{scan_model_title(model)}**, {grid}: set the grid above and "
+            "press **Scan**. The Δχ² map (or profile) appears here as it is computed, with the "
+            "contours at the chosen confidence levels and the published limits."
+        )
 
     # --------------------------------------------------------------------------- inputs
     def _model_ranges(self) -> dict[str, Any]:
@@ -161,6 +204,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             self.status = f"Not started: {exc}"
             return
         self._cancel.clear()
+        self._shown_key = self._scan_key()
         first = next(iter(axes))
         n = len(axes[first])
         step = max(1, -(-n // self.chunks))
@@ -250,7 +294,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             full = np.zeros(tuple(len(v) for v in axes.values()))
             floor = min(float(chi2.min()), pieces[0].chi2_null)
             full[: chi2.shape[0]] = chi2 - floor
-            self._pipe.send({"axes": axes, "dchi2": full, "contours": {}, "best": None})
+            self._pipe.send(
+                {"axes": axes, "dchi2": full, "contours": {}, "best": None, "model": job[1]}
+            )
 
     def _finish(self, job: tuple, pieces: list[Any]) -> None:
         axes = job[2]
@@ -270,6 +316,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
                 "contours": contours,
                 "best": best,
                 "result": result,
+                "model": job[1],
             }
         )
         self.progress = 100
@@ -290,9 +337,11 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
     # --------------------------------------------------------------------------- plots
     def _new_plot(self, axes: dict[str, np.ndarray]) -> None:
         self._pipe = hv.streams.Pipe(
-            data={"axes": axes, "dchi2": None, "contours": {}, "best": None}
+            data={"axes": axes, "dchi2": None, "contours": {}, "best": None, "model": self.model}
         )
         self._plot_pane.object = self._map()
+        if self._holder.objects[0] is not self._plot_pane:
+            self._holder.objects = [self._plot_pane]
 
     def _map(self) -> hv.DynamicMap:
         return hv.DynamicMap(self.plot, streams=[self._pipe])
@@ -373,7 +422,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             activate()
 
     def __panel__(self) -> pn.viewable.Viewable:
-        scan = pn.Column(self.controls(), self._plot_pane, self._info, sizing_mode="stretch_width")
+        scan = pn.Column(self.controls(), self._holder, self._info, sizing_mode="stretch_width")
         self._sections = [scan, self._fit_panel, self._named_panel, self._running_panel]
         sections = pn.Tabs(
             ("Scan", scan),

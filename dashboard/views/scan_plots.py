@@ -53,9 +53,9 @@ PUBLISHED: dict[tuple[str, str], tuple[str, float]] = {
     ("rn_sin2w", "R_n_fm"): ("R_n_fm_coherent_only", 1.0),
     ("rn_sin2w", "sin2_theta_W"): ("sin2_theta_W_coherent_only", 1.0),
 }
-#: Colour-scale cap of the Δχ² map.
-DCHI2_CAP = 30.0
-CHI2_DIM = hv.Dimension("dchi2", label="Δχ²")
+#: Δχ² of the 90 % CL for one parameter (χ² quantile, 1 dof): a 1-D profile's y range always
+#: reaches above it, so the level that defines a limit is on screen.
+PROFILE_LEVEL_SHOWN = 2.705543454095404
 
 
 #: Colour-scale cap of the Δχ² map.
@@ -93,8 +93,8 @@ class ScanPlots:
             return self._plot_2d(data)
         return self._plot_1d(data)
 
-    def _published(self, name: str) -> tuple[float, float, str] | None:
-        key = PUBLISHED.get((self.model, name))
+    def _published(self, name: str, model: str | None = None) -> tuple[float, float, str] | None:
+        key = PUBLISHED.get((model or self.model, name))
         if key is None:
             return None
         entry = published_limits()[key[0]]
@@ -152,7 +152,7 @@ class ScanPlots:
             paths.append(hv.Path([], [xdim, ydim], label="contour"))
         boxes = []
         for name, along_x in ((xname, True), (yname, False)):
-            pub = self._published(name)
+            pub = self._published(name, model)
             if pub is None:
                 continue
             lo, hi, _ = pub
@@ -180,7 +180,7 @@ class ScanPlots:
         )
         logx = bool(np.all(x > 0) and self._log_of(xname))
         logy = bool(np.all(y > 0) and self._log_of(yname))
-        title = f"Δχ² — {scan_model_title(self.model)}"
+        title = f"Δχ² — {scan_model_title(model)}"  # the scanned model's (not the selector's)
         if data and data.get("contours"):
             title += " — contours " + ", ".join(
                 next((k for k, v in CL_CHOICES.items() if v == cl), f"{cl:g}")
@@ -203,8 +203,9 @@ class ScanPlots:
 
     def _plot_1d(self, data: dict[str, Any]) -> hv.Overlay:
         result = data.get("result")
+        model = data.get("model", self.model)
         name = next(iter(data["axes"]))
-        xdim = _axis_dim(self.model, name)
+        xdim = _axis_dim(model, name)
         x = np.asarray(data["axes"][name])
         y = np.asarray(result.delta_chi2) if result is not None else np.zeros_like(x)
         curve = hv.Curve((x, y), xdim, CHI2_DIM, label="Δχ²").opts(
@@ -212,9 +213,11 @@ class ScanPlots:
         )
         top = max(float(np.max(y)) if y.size else 1.0, 1.0)
         levels = []
+        heights = [PROFILE_LEVEL_SHOWN]  # the 90 % CL level is always inside the y range
         if result is not None:
             for i, cl in enumerate(self.levels):
                 level = result.threshold(cl)
+                heights.append(level)
                 label = next((k for k, v in CL_CHOICES.items() if v == cl), f"{cl:g}")
                 levels.append(
                     hv.Path(
@@ -225,8 +228,9 @@ class ScanPlots:
                 )
         if not levels:
             levels.append(hv.Path([], [xdim, CHI2_DIM], label="level"))
-        pub = self._published(name)
-        boxes = [(pub[0], 0.0, pub[1], top)] if pub else []
+        y_top = max(min(top * 1.05, 50.0), 1.25 * max(heights))
+        pub = self._published(name, model)
+        boxes = [(pub[0], 0.0, pub[1], y_top)] if pub else []
         rects = hv.Rectangles(
             boxes,
             [xdim, CHI2_DIM, _second(xdim), "dchi2_2"],
@@ -234,14 +238,14 @@ class ScanPlots:
         ).opts(fill_alpha=0.15, fill_color=SM_COLOR, line_alpha=0, show_legend=bool(boxes))
         logx = bool(np.all(x > 0) and self._log_of(name))
         return hv.Overlay([rects, curve, *levels]).opts(
-            title=f"Δχ² profile — {scan_model_title(self.model)}",
+            title=f"Δχ² profile — {scan_model_title(model)}",
             logx=logx,
             responsive=True,
             min_height=PLOT_HEIGHT + 100,
             framewise=True,
             legend_position="top_right",
             fontscale=0.95,
-            ylim=(0.0, min(top * 1.05, 50.0)),
+            ylim=(0.0, y_top),
         )
 
     # --------------------------------------------------------------------------- text

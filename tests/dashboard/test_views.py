@@ -201,7 +201,7 @@ def test_create_app_builds_the_page():
     page = create_app(state)
     assert isinstance(page, pn.template.FastListTemplate)
     assert page.title == TITLE == "CEvNS workbench"
-    tabs = page.main[0]
+    tabs = next(o for o in page.main if isinstance(o, pn.Tabs))  # below the lesson bar
     assert isinstance(tabs, pn.Tabs)
     assert list(tabs._names) == [title for title, _ in TABS]
     selects = [

@@ -1,0 +1,143 @@
+"""Guided lessons in the main area: a bar above the tabs that walks through a lesson's steps.
+
+:class:`LessonGuide` holds which lesson and step is shown; every step starts from a known state
+(:func:`dashboard.learn.apply_lesson`: the preset, no new physics, the step's values, tab and
+display options), so nothing is left over from an earlier step or lesson. The bar also offers
+"Reset to preset" and "Clear new physics" at any time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import panel as pn
+import param
+
+from .errors import notify_error
+from .learn import LESSONS, apply_lesson, clear_new_physics, reset_to_preset
+from .state import SessionState
+
+__all__ = ["LessonGuide", "lesson_bar"]
+
+#: Style of the lesson's text box (inside the pane's shadow root).
+_BOX = {
+    "border-left": "4px solid var(--cevns-accent, #1f6f8b)",
+    "padding": "2px 12px",
+    "background": "rgba(31, 111, 139, 0.08)",
+    "border-radius": "4px",
+}
+
+
+class LessonGuide(param.Parameterized):
+    """The lesson shown (its key, "" for none) and its step."""
+
+    lesson = param.String("", doc="Key of the lesson shown (empty: none).")
+    step = param.Integer(0, bounds=(0, None), doc="Index of the step shown.")
+
+    def __init__(self, state: SessionState, **params: Any) -> None:
+        super().__init__(**params)
+        self.state = state
+
+    def start(self, key: str) -> None:
+        """Show the first step of lesson ``key`` ("" ends the lesson)."""
+        if not key:
+            self.end()
+            return
+        self.go(0, key)
+
+    def go(self, index: int, key: str | None = None) -> None:
+        """Show step ``index`` (of lesson ``key``, default the current one)."""
+        key = key or self.lesson
+        if key not in LESSONS:
+            return
+        index = max(0, min(index, len(LESSONS[key].steps) - 1))
+        try:
+            apply_lesson(self.state, key, index)
+        except Exception as exc:  # a notification, the state is kept
+            notify_error(exc)
+            return
+        self.param.update(lesson=key, step=index)
+
+    def end(self) -> None:
+        """Leave the lesson (the state stays as it is)."""
+        self.param.update(lesson="", step=0)
+
+    def text(self) -> str:
+        """Markdown of the step shown (empty without a lesson)."""
+        if not self.lesson:
+            return ""
+        lesson = LESSONS[self.lesson]
+        n = len(lesson.steps)
+        return f"**{lesson.title}** — step {self.step + 1} of {n}\n\n{lesson.steps[self.step].text}"
+
+
+def lesson_bar(
+    state: SessionState, guide: LessonGuide | None = None, extra: Any = None
+) -> pn.Column:
+    """The bar above the tabs: lesson selector, Reset to preset, Clear new physics, and the
+    shown lesson's step with Back / Next / Repeat step / End lesson; ``extra``: more controls
+    for the first row (the figure export)."""
+    guide = guide or LessonGuide(state)
+    options = {"Choose a guided lesson…": ""} | {v.title: k for k, v in LESSONS.items()}
+    select = pn.widgets.Select(
+        options=options,
+        value=guide.lesson,
+        width=320,
+        margin=(5, 10),
+        description="A lesson is a guided tour: each step sets up the plots for you.",
+    )
+
+    def run(action: Any) -> Any:
+        def callback(_event: Any = None) -> None:
+            try:
+                action()
+            except Exception as exc:  # a notification, never a traceback
+                notify_error(exc)
+
+        return callback
+
+    reset = pn.widgets.Button(label="Reset to preset", margin=(5, 5), width=140)
+    reset.description = "Everything but the view back to the chosen preset (no new physics)."
+    reset.on_click(run(lambda: reset_to_preset(state)))
+    clear = pn.widgets.Button(label="Clear new physics", margin=(5, 5), width=150)
+    clear.description = "Back to the Standard Model (the preset's detector and source stay)."
+    clear.on_click(run(lambda: clear_new_physics(state)))
+
+    back = pn.widgets.Button(label="◀ Back", width=90, margin=(5, 5))
+    forward = pn.widgets.Button(label="Next ▶", width=90, margin=(5, 5), color="primary")
+    again = pn.widgets.Button(label="Repeat step", width=110, margin=(5, 5))
+    again.description = "Set this step up again (undoes what was changed since)."
+    end = pn.widgets.Button(label="End lesson", width=100, margin=(5, 5))
+    back.on_click(lambda _e: guide.go(guide.step - 1))
+    forward.on_click(lambda _e: guide.go(guide.step + 1))
+    again.on_click(lambda _e: guide.go(guide.step))
+    end.on_click(lambda _e: guide.end())
+    text = pn.pane.Markdown("", sizing_mode="stretch_width", styles=_BOX, margin=(0, 10))
+    steps = pn.Row(back, forward, again, end, visible=False)
+
+    def show(*_events: Any) -> None:
+        text.object = guide.text()
+        text.visible = steps.visible = bool(guide.lesson)
+        if guide.lesson:
+            n = len(LESSONS[guide.lesson].steps)
+            back.disabled = guide.step == 0
+            forward.disabled = guide.step >= n - 1
+        if select.value != guide.lesson:
+            select.value = guide.lesson
+
+    select.param.watch(lambda e: guide.start(e.new) if e.new != guide.lesson else None, "value")
+    guide.param.watch(show, ["lesson", "step"])
+    show()
+    return pn.Column(
+        pn.Row(
+            select,
+            reset,
+            clear,
+            *([extra] if extra is not None else []),
+            sizing_mode="stretch_width",
+        ),
+        text,
+        steps,
+        sizing_mode="stretch_width",
+        css_classes=["cevns-lesson-bar"],
+    )
