@@ -81,7 +81,7 @@ APP_CSP = (
     "default-src 'self'; "
     "script-src 'self' 'nonce-{nonce}' 'unsafe-eval' blob:; "
     "style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 SECURITY_HEADERS = {

@@ -230,7 +230,8 @@ def test_the_url_restores_the_tab_and_the_view_options(page: Page, live_app, con
 
 def test_the_theme_switch_keeps_the_view_and_the_scan(page: Page, live_app, console_errors):
     query = "exp=conus&tab=constraints&sc.model=magnetic_moment&sc.dimensions=1d0&sc.a0_n=20"
-    _open(page, f"{live_app.url}?{query}")
+    page.goto(f"{live_app.url}?{query}")  # no plot before the scan: the Scan button shows
+    expect(page.get_by_role("button", name="Scan")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Scan").click()
     expect(page.get_by_text(re.compile("Done: Effective magnetic moments"))).to_be_visible(
         timeout=60_000
