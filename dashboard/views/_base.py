@@ -193,6 +193,9 @@ class TabView(pn.viewable.Viewer):
         """
         self.shown = shown
         if not shown:
+            for part in vars(self).values():  # live figures: drawn anew when shown again
+                if hasattr(part, "mark_hidden"):
+                    part.mark_hidden()
             return
         pending, self._pending = self._pending, {}
         for update in pending.values():

@@ -304,6 +304,7 @@ class LiveFigure:
         self._key: tuple | None = None
         self._styles: tuple | None = None
         self._extent: tuple[float, float] | None = None
+        self._hidden = False
 
     def _figure_key(self, data: PlotData) -> tuple:
         """What a figure cannot change in place: axis scales, fixed or automatic y range, the
@@ -318,6 +319,10 @@ class LiveFigure:
             data.height,
         )
 
+    def mark_hidden(self) -> None:
+        """Its tab was hidden: the page will draw the figure anew when the tab is shown."""
+        self._hidden = True
+
     def update(self, data: PlotData) -> None:
         """Show ``data``: new figure, new glyphs or new numbers, whichever is needed (sent to
         the browser as one message)."""
@@ -327,8 +332,13 @@ class LiveFigure:
     def _update(self, data: PlotData) -> None:
         key = self._figure_key(data)
         styles = (tuple(s.style() for s in data.series), data.legend, data.stacked)
-        rebuilt = self.figure is None or key != self._key
-        if rebuilt:
+        extent = _x_extent(data)
+        # the browser reports the automatic x range it computed back to the figure, and a
+        # figure drawn again (its tab hidden, then shown) keeps it as if it were fixed: after
+        # its tab was hidden, a figure whose data's x extent changed is replaced (one shown all
+        # along updates in place, fast)
+        redrawn, self._hidden = self._hidden, False
+        if self.figure is None or key != self._key or (redrawn and extent != self._extent):
             x_range = self._link_x.figure.x_range if key[2] is not None else None
             self.figure, self._sources = build_figure(data, x_range=x_range)
             self.pane.object = self.figure
@@ -341,13 +351,6 @@ class LiveFigure:
                 if not _same_columns(source.data, columns):  # unchanged: nothing to send
                     source.data = columns
             self._retitle(data)
-        extent = _x_extent(data)
-        if not rebuilt and key[2] is None and extent is not None and extent != self._extent:
-            # the browser reports the automatic range it computed back to the figure, and a
-            # figure drawn again (a tab shown again) keeps it as if it were fixed: a new
-            # experiment's spectrum would sit in the old one's axis, so the range is set anew
-            lo = extent[0] if data.x_start is None else data.x_start
-            self.figure.x_range.update(start=lo, end=extent[1])
         self._key, self._styles, self.data, self._extent = key, styles, data, extent
 
     def _retitle(self, data: PlotData) -> None:
