@@ -168,7 +168,10 @@ def parse_size(text: str | int) -> int:
     unit = (match.group(2) or "").lower() if match else None
     if match is None or unit not in _UNITS:
         raise ValueError(f"not a size: {text!r} (e.g. 1MB, 500KB, 2MiB or a number of bytes)")
-    return int(float(match.group(1)) * _UNITS[unit])
+    size = float(match.group(1)) * _UNITS[unit]
+    if not math.isfinite(size):
+        raise ValueError(f"not a size: {str(text)[:40]!r}… is beyond any size a server can take")
+    return int(size)
 
 
 def format_size(n_bytes: int) -> str:
