@@ -429,7 +429,10 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             ("Fit to data", self._fit_panel),
             ("Published results", self._named_panel),
             ("Running of sin²θ_W", self._running_panel),
-            dynamic=True,
+            # not dynamic: a hidden section keeps its models, so results arriving from the
+            # background update them in place (dropped models would be rebuilt with CDN
+            # stylesheet URLs)
+            dynamic=False,
             sizing_mode="stretch_width",
         )
         sections.param.watch(self._on_section, "active")
