@@ -75,8 +75,8 @@ def directional_spectrum(
     Parameters
     ----------
     exp : Experiment or str
-        An experiment or a preset name: source, target, exposure, nuclear model and physics (the detector response is not
-        applied: directions are those of the recoils).
+        An experiment or a preset name: source, target, exposure, nuclear model and physics
+        (the detector response is not applied: directions are those of the recoils).
     T_keV : array_like
         Recoil energies (keVnr > 0), 1-D.
     cos_theta_r : array_like

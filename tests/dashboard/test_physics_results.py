@@ -87,7 +87,8 @@ def test_sterile_probabilities_conserve_and_the_spread_averages():
 
 
 def test_transition_moment_of_one_mass_state_has_the_closed_form():
-    # PKK Eq. (60) with Λ only in the first mass state at (nearly) zero baseline: μ² = Λ₁²(1 − |U_e1|²)
+    # PKK Eq. (60) with Λ only in the first mass state at (nearly) zero baseline:
+    # μ² = Λ₁²(1 − |U_e1|²)
     source = {**preset_spec("conus")["source"]}
     source["params"] = {**source["params"], "distance_m": 1e-3}  # the smallest allowed
     data = pr.transition_moments(source, (1e-10, 0.0, 0.0), (0.0, 0.0, 0.0))
