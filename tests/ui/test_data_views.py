@@ -82,7 +82,8 @@ def test_data_points_and_residuals_appear_for_the_presets_data(
 
 
 def test_the_data_set_selection_of_the_fit_works(page: Page, live_app, console_errors):
-    _open(page, f"{live_app.url}?tab=constraints")
+    page.goto(f"{live_app.url}?tab=constraints")  # no plot before a scan: wait for the section
+    expect(page.locator(".bk-tab", has_text="Fit to data")).to_be_visible(timeout=30_000)
     page.locator(".bk-tab", has_text="Fit to data").click()
     summary = page.locator("p").filter(has_text="Goodness of fit")
     expect(summary.first).to_be_visible(timeout=60_000)
