@@ -52,7 +52,7 @@ def _wait_for_titles(page: Page, prefixes: tuple[str, ...] | list[str]) -> None:
 def test_every_gallery_figure_renders(page: Page, live_app, console_errors, external_requests):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_app.url}?tab=gallery")
-    expect(page.locator(".bk-tab.bk-active")).to_have_text("Gallery", timeout=30_000)
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text("Gallery", timeout=30_000)
     select = _field(page, "Figure")
     for fig in FIGURES:
         select.select_option(label=fig.label)
@@ -69,7 +69,7 @@ def test_loading_a_gallery_setup_fills_the_sidebar_and_opens_its_tab(
     page.goto(f"{live_app.url}?tab=gallery&ga.figure=pkk_14&skin=0.3")
     _wait_for_titles(page, ["Transition moments"])
     page.get_by_role("button", name="Load this set-up into the sidebar").click()
-    expect(page.locator(".bk-tab.bk-active")).to_have_text("Constraints", timeout=30_000)
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text("Constraints", timeout=30_000)
     expect(page).to_have_url(re.compile(r"exp=conus"), timeout=15_000)
     expect(page).to_have_url(re.compile(r"sc\.model=tmm_12"), timeout=30_000)
     state = live_app.states[-1]
@@ -82,7 +82,7 @@ def test_loading_a_gallery_setup_fills_the_sidebar_and_opens_its_tab(
 def test_every_more_physics_view_renders(page: Page, live_app, console_errors):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_app.url}?tab=more&exp=coherent_lar_2020")
-    expect(page.locator(".bk-tab.bk-active")).to_have_text("More physics", timeout=30_000)
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text("More physics", timeout=30_000)
     for key, label in SHORT_TITLES.items():
         page.get_by_role("button", name=label, exact=True).click()
         _wait_for_titles(page, MORE_TITLES[key])

@@ -212,7 +212,7 @@ def test_no_raw_identifier_in_the_visible_text_of_any_tab(page: Page, live_app, 
 def test_the_url_restores_the_tab_and_the_view_options(page: Page, live_app, console_errors):
     query = "exp=conus&tab=sources&so.log_y=true&rs.stacked=true&xs.flavour=nu_e"
     _open(page, f"{live_app.url}?{query}")
-    expect(page.locator(".bk-tab.bk-active")).to_have_text("Sources")
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text("Sources")
     state = live_app.states[-1]
     assert state.tab == "sources"
     assert state.view_options == {
@@ -241,7 +241,7 @@ def test_the_theme_switch_keeps_the_view_and_the_scan(page: Page, live_app, cons
     _settle(page)
     page.locator("#theme-switch").click()  # Panel's toggle: reloads the page, theme in the URL
     expect(page).to_have_url(re.compile(r"theme=dark"), timeout=30_000)
-    expect(page.locator(".bk-tab.bk-active")).to_have_text("Constraints", timeout=30_000)
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text("Constraints", timeout=30_000)
     # the finished scan is shown again without pressing Scan (its chunks come from the cache)
     expect(page.get_by_text(re.compile("Done: Effective magnetic moments"))).to_be_visible(
         timeout=60_000
