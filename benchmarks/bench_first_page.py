@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import json
 import os
 import shlex
@@ -65,7 +64,14 @@ ROOT = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from bench_load import _SET_JS, _SHOWS_JS, HOST, VALUES, WIDGET, Server, _free_port  # noqa: E402
+from bench_load import (  # noqa: E402
+    _SET_JS,
+    _SHOWS_JS,
+    VALUES,
+    WIDGET,
+    Server,
+    launch_dashboard,
+)
 
 #: Per-client limits lifted: every simulated person connects from 127.0.0.1.
 LIFTED = [
@@ -90,28 +96,7 @@ _READY_JS = f"""() => {{
 
 def start(tree: Path, options: list[str], log_path: Path) -> Server:
     """``python -m dashboard`` from ``tree`` with ``options``; returns once it answers."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "dashboard", "--port", str(port), "--address", HOST]
-    cmd += [*LIFTED, "--log-level", "warning", *options]
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    with log_path.open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Server(port, proc, log_path)
-    atexit.register(server.stop)
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"the server did not start; its log:\n{log_path.read_text()}")
-        time.sleep(0.2)
+    return launch_dashboard([*LIFTED, "--log-level", "warning", *options], log_path, tree=tree)
 
 
 @dataclass

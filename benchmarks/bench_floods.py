@@ -37,7 +37,6 @@ import queue
 import re
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -54,7 +53,7 @@ for _path in (HERE, ROOT, ROOT / "tests" / "ui"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from bench_load import HOST, Server, _free_port, _ms, _pct  # noqa: E402
+from bench_load import HOST, Server, _ms, _pct, launch_dashboard  # noqa: E402
 
 FLOODS = ("url", "pages", "upload", "messages", "login")
 VICTIM, ATTACKER = "alice", "mallory"
@@ -64,15 +63,7 @@ VALUES = (5.0, 7.0, 9.0, 11.0, 8.0, 6.5, 10.0, 12.0)
 
 # ---------------------------------------------------------------------------------- the server
 def start_server(users: Path, log_path: Path) -> Server:
-    port = _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "dashboard",
-        "--port",
-        str(port),
-        "--address",
-        HOST,
+    options = [
         "--use-xheaders",
         "--basic-auth",
         str(users),
@@ -81,27 +72,7 @@ def start_server(users: Path, log_path: Path) -> Server:
         "--log-level",
         "warning",
     ]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    with log_path.open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = Server(port, proc, log_path)
-    deadline = time.monotonic() + 180  # with the pre-warm
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"the server did not start; its log:\n{log_path.read_text()}")
-        time.sleep(0.2)
+    return launch_dashboard(options, log_path)
 
 
 class Sampler(threading.Thread):

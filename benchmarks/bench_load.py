@@ -185,16 +185,44 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGTERM)
 
 
+def launch_dashboard(
+    options: list[str],
+    log_path: Path,
+    *,
+    tree: Path = ROOT,
+    port: int = 0,
+    timeout_s: float = 180.0,
+) -> Server:
+    """``python -m dashboard OPTIONS`` from ``tree`` on ``port`` (0: a free one); returns once
+    it answers ``/liveness`` (``timeout_s`` allows for the start-up pre-warm). Stopped at exit."""
+    port = port or _free_port()
+    cmd = [sys.executable, "-m", "dashboard", "--port", str(port), "--address", HOST, *options]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tree), os.environ.get("PYTHONPATH", "")]),
+    }
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = Server(port, proc, log_path)
+    atexit.register(server.stop)  # whatever happens to this process (Ctrl-C included)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"the server did not start; its log:\n{log_path.read_text()}")
+        time.sleep(0.2)
+
+
 def start_server(args: argparse.Namespace, log_path: Path) -> Server:
-    port = args.port or _free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "dashboard",
-        "--port",
-        str(port),
-        "--address",
-        HOST,
+    options = [
         "--unused-session-lifetime",
         str(args.lifetime_ms),
         "--check-unused-sessions",
@@ -213,29 +241,7 @@ def start_server(args: argparse.Namespace, log_path: Path) -> Server:
         "--log-level",
         "warning",
     ]
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    log = log_path.open("w", encoding="utf-8")
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    log.close()
-    server = Server(port, proc, log_path)
-    atexit.register(server.stop)  # whatever happens to this process (Ctrl-C included)
-    deadline = time.monotonic() + 180  # with the pre-warm
-    while True:
-        try:
-            with urllib.request.urlopen(f"{server.url}/liveness", timeout=2) as r:
-                if r.status == 200:
-                    return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            server.stop()
-            raise RuntimeError(f"the server did not start; its log:\n{log_path.read_text()}")
-        time.sleep(0.2)
+    return launch_dashboard(options, log_path, port=args.port)
 
 
 class MemoryMonitor(threading.Thread):
