@@ -48,7 +48,6 @@ import json
 import os
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +69,7 @@ from bench_load import (  # noqa: E402
     VALUES,
     WIDGET,
     Server,
+    _pct,
     launch_dashboard,
 )
 
@@ -306,13 +306,11 @@ def measure(
 
 
 def _median(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
+    return _pct(values, 50)
 
 
 def _p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
+    return _pct(values, 95)
 
 
 def _summary(values: list[float]) -> str:
