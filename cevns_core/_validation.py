@@ -52,6 +52,10 @@ _UTF8_BOM = "\ufeff"  # accepted at the start of every user file, and dropped
 _NUMERIC_KINDS = "biuf"
 
 
+class _NotNumbers(Exception):
+    """Internal signal: the value is not numeric (turned into a CevnsError with its repr)."""
+
+
 def shown(value: Any, width: int = 60) -> str:
     """``repr(value)`` cut to ``width`` characters, for error messages."""
     text = repr(value)
@@ -79,22 +83,24 @@ def to_float_array(
         ``max_size`` values (no limit by default: a public function whose work grows faster
         than its input passes its documented limit, usually :data:`MAX_ARRAY_POINTS`).
     """
-    not_numbers = f"{name} must be a number or an array of numbers, got {shown(value)}"
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in _NUMERIC_KINDS + "O":
-            raise CevnsError(not_numbers)
+            raise _NotNumbers
         if max_size is not None and raw.size > max_size:
             raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
         if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
-            raise CevnsError(not_numbers)
+            raise _NotNumbers
         return raw.astype(float, copy=False)
     except CevnsError:
         raise
     except OverflowError:
         raise CevnsError(f"{name} must be finite, got a number beyond the float range") from None
-    except (TypeError, ValueError):
-        raise CevnsError(not_numbers) from None
+    except (_NotNumbers, TypeError, ValueError):
+        # the message is built only on failure: repr of a large array costs more than the call
+        raise CevnsError(
+            f"{name} must be a number or an array of numbers, got {shown(value)}"
+        ) from None
 
 
 def to_float(value: Any, name: str) -> float:
