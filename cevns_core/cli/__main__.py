@@ -1,0 +1,9 @@
+"""``python -m cevns_core.cli``: the ``cevns`` command."""
+
+import sys
+
+from .entry_point import main
+
+__all__: list[str] = []
+
+sys.exit(main())
