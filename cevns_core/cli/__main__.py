@@ -6,4 +6,5 @@ from .entry_point import main
 
 __all__: list[str] = []
 
-sys.exit(main())
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
