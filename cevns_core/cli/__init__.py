@@ -5,6 +5,7 @@ errors print one line to stderr and exit with status 2 (bad input, or a request 
 has not the memory for); JSON output writes NaN and ±inf (an open interval's error) as null.
 """
 
+from .arguments import nuclear_overrides as nuclear_overrides
 from .entry_point import main
 from .parser import build_parser
 

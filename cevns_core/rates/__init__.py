@@ -32,6 +32,8 @@ from .results import MAX_RECOIL_POINTS as MAX_RECOIL_POINTS
 from .results import BinnedCounts, Breakdown, RecoilSpectrum, target_nuclei
 from .results import MAX_MASS_kg as MAX_MASS_kg
 from .spectrum import flux_averaged_cross_section, recoil_quadrature, recoil_spectrum
+from .spectrum import spectrum_blocks as spectrum_blocks
+from .spectrum import spectrum_parts as spectrum_parts
 
 __all__ = [
     "BinnedCounts",
