@@ -34,7 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._validation import check_choice
-from .datasets import Dataset, _from_meta
+from .datasets import Dataset
+from .datasets.shipped import _from_meta
 from .errors import CevnsError
 from .response.matrix import ResponseMatrix, response_matrix
 from .units import YEAR_s

@@ -10,12 +10,15 @@ tabs in page order: key, title, options class and the prefix of their URL keys.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import param
 
 import cevns_core as cc
 
+from .editors import copy_param
 from .gallery import FIGURES
+from .labels import core_unit, with_unit
 
 __all__ = [
     "CL_CHOICES",
@@ -278,6 +281,37 @@ MORE_VIEWS: dict[str, str] = {
 DM_TARGETS: tuple[str, ...] = ("Xe", "Ge", "Ar", "Si", "NaI", "CaWO4", "F", "He")
 
 
+#: Display unit of the transition moments on the More physics tab (the core's are μ_B).
+_TMM_UNIT = "10⁻¹⁰ μ_B"
+
+
+def _core_option(
+    owner: type[param.Parameterized],
+    name: str,
+    default: float,
+    *,
+    scale: float = 1.0,
+    unit: str | None = None,
+) -> param.Number:
+    """A tab option declared by the core's parameter ``owner.name``: its label and unit, doc
+    and bounds (one source), with the tab's ``default``. ``scale``: the display unit in the
+    core's unit (shown value = core value / scale), named ``unit``."""
+    p = owner.param[name]
+    shown = core_unit(owner, name) if unit is None else unit
+    changes: dict[str, Any] = {
+        "default": default,
+        "allow_None": False,
+        "label": with_unit(p.label, shown),
+        "metadata": {"unit": shown},
+    }
+    if scale != 1.0:
+        changes["bounds"] = tuple(None if b is None else b / scale for b in p.bounds)
+        if p.softbounds is not None:
+            changes["softbounds"] = tuple(None if b is None else b / scale for b in p.softbounds)
+        changes["doc"] = f"{p.doc} Here in {shown}."
+    return copy_param(p, **changes)
+
+
 class MorePhysicsOptions(param.Parameterized):
     """More physics tab: the sub-view and its settings."""
 
@@ -302,42 +336,16 @@ class MorePhysicsOptions(param.Parameterized):
         label="Reference model",
         doc="The model the others are compared with.",
     )
-    dm2_eV2 = param.Number(
-        default=1.0, bounds=(1e-3, 1e3), label="Δm²₄₁ (eV²)", doc="Sterile mass splitting (eV²)."
-    )
-    Ue4_sq = param.Number(
-        default=0.02, bounds=(0.0, 0.5), label="|Uₑ₄|²", doc="Mixing of the sterile state with νₑ."
-    )
-    Umu4_sq = param.Number(
-        default=0.03, bounds=(0.0, 0.5), label="|Uμ₄|²", doc="Mixing of the sterile state with νμ."
-    )
-    spread_m = param.Number(
-        default=1.0,
-        bounds=(0.0, 100.0),
-        label="Baseline spread (m)",
-        doc="RMS spread of the baseline (source and detector sizes), m.",
-    )
-    Lambda1 = param.Number(
-        default=1.0,
-        bounds=(0.0, 1e4),
-        label="|Λ₁| (10⁻¹⁰ μ_B)",
-        doc="Transition moment |Λ₁| in units of 10⁻¹⁰ μ_B.",
-    )
-    Lambda2 = param.Number(
-        default=1.0,
-        bounds=(0.0, 1e4),
-        label="|Λ₂| (10⁻¹⁰ μ_B)",
-        doc="Transition moment |Λ₂| in units of 10⁻¹⁰ μ_B.",
-    )
-    Lambda3 = param.Number(
-        default=0.0,
-        bounds=(0.0, 1e4),
-        label="|Λ₃| (10⁻¹⁰ μ_B)",
-        doc="Transition moment |Λ₃| in units of 10⁻¹⁰ μ_B.",
-    )
-    zeta2_deg = param.Number(
-        default=0.0, bounds=(0.0, 360.0), label="CP phase ζ₂ (°)", doc="CP phase ζ₂ (degrees)."
-    )
+    # the 3+1 and transition-moment options: the core's declarations (label, unit, doc, bounds)
+    # with the tab's own defaults (the core's are "no effect")
+    dm2_eV2 = _core_option(cc.NewPhysics, "dm2_41_eV2", 1.0)
+    Ue4_sq = _core_option(cc.NewPhysics, "Ue4_sq", 0.02)
+    Umu4_sq = _core_option(cc.NewPhysics, "Umu4_sq", 0.03)
+    spread_m = _core_option(cc.SOURCE_TYPES["pion_dar"], "distance_spread_m", 1.0)
+    Lambda1 = _core_option(cc.NewPhysics, "tmm_Lambda1_muB", 1.0, scale=1e-10, unit=_TMM_UNIT)
+    Lambda2 = _core_option(cc.NewPhysics, "tmm_Lambda2_muB", 1.0, scale=1e-10, unit=_TMM_UNIT)
+    Lambda3 = _core_option(cc.NewPhysics, "tmm_Lambda3_muB", 0.0, scale=1e-10, unit=_TMM_UNIT)
+    zeta2_deg = _core_option(cc.NewPhysics, "tmm_zeta2_deg", 0.0)
 
 
 class GalleryOptions(param.Parameterized):

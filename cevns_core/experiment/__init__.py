@@ -2,6 +2,9 @@
 
 * :mod:`~cevns_core.experiment.experiment` — :class:`Experiment` (spectra, observed counts,
   counts with the divergence rules, energy × time, threshold check, the ideal detector);
+* :mod:`~cevns_core.experiment.counts` — :class:`Counts`, the result of a count;
+* :mod:`~cevns_core.experiment.nuclear_choice` — the nuclear-choice keywords (``proton_radius``
+  folded into ``form_factor_params``);
 * :mod:`~cevns_core.experiment.spec` — the serialisable spec: :func:`to_spec`,
   :func:`from_spec`, :func:`to_python`, :func:`read_spec` (each piece to plain data and back:
   :mod:`~cevns_core.experiment.parts`);
@@ -13,9 +16,10 @@
 """
 
 from .band import BAND_MODELS, UncertaintyBand, uncertainty_band
+from .counts import Counts
 from .directional import DirectionalSpectrum, directional_spectrum
 from .electron_recoils import CHANNEL_LABELS, CHANNELS
-from .experiment import Counts, Experiment
+from .experiment import Experiment
 from .presets import (
     experiment,
     experiment_names,

@@ -237,7 +237,7 @@ def electron_every_recoil(exp: Any) -> tuple[dict[tuple[str, str], float], str |
 def with_every_electron(exp: Any, nuclear: Any) -> Any:
     """``exp.all_recoil_counts()`` with the ν–e channel: the CEvNS count of every recoil
     (``nuclear``: the same experiment without the channel) plus every electron recoil."""
-    from .experiment import Counts
+    from .counts import Counts
 
     base = nuclear.all_recoil_counts()
     parts, reason = electron_every_recoil(exp)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,10 +30,12 @@ from ..kinematics import T_max_keV
 from ..nuclear_model import check_nuclear_choice
 from ..nuclei import isotope
 from ..rates import MAX_BINS, BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
-from ..sources import Continuum, Line, Source
+from ..sources import Source
 from ..weak_charges import StandardModel
 from . import electron_recoils as _er
+from .counts import Counts, _FlavourSubset
 from .electron_recoils import CHANNELS
+from .nuclear_choice import fold_proton_radius, plain_choice
 
 __all__ = ["Counts", "Experiment"]
 
@@ -47,78 +48,6 @@ _COARSE_BINS = 8
 _TIME_NODES = 16
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Expected events over the exposure, with their breakdown.
-
-    ``divergence`` names the term that makes a count of every recoil infinite (then the total,
-    the flavours it concerns and every isotope are ``math.inf``); None otherwise. With the
-    electron-recoil channel on, ``by_channel`` splits the total into ``"cevns"`` and
-    ``"electron"`` (ν–e) and ``by_isotope`` holds ``"<element> electrons"`` entries too
-    (:mod:`cevns_core.experiment.electron_recoils`); None otherwise.
-    """
-
-    total: float
-    by_flavour: dict[str, float]
-    by_isotope: dict[str, float]
-    unit: str = "events"
-    divergence: str | None = None
-    by_channel: dict[str, float] | None = None
-
-    def __float__(self) -> float:
-        return self.total
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain-Python view for JSON output (``divergence`` only when there is one)."""
-        out: dict[str, Any] = {
-            "total": self.total,
-            "by_flavour": self.by_flavour,
-            "by_isotope": self.by_isotope,
-            "unit": self.unit,
-        }
-        if self.divergence is not None:
-            out["divergence"] = self.divergence
-        if self.by_channel is not None:
-            out["by_channel"] = self.by_channel
-        return out
-
-
-class _FlavourSubset(Source):
-    """The components of ``source`` for some flavours only (same normalisation and baseline).
-
-    Used for the finite part of a count whose other flavours diverge.
-
-    Examples
-    --------
-    >>> from cevns_core.sources import PionDecayAtRest
-    >>> _FlavourSubset(source=PionDecayAtRest(), flavours_kept=["nu_mu"]).flavours()
-    ('nu_mu',)
-    """
-
-    source = param.ClassSelector(class_=Source, doc="The full source.")
-    flavours_kept = param.List(default=[], item_type=str, doc="Flavours to keep.")
-
-    def __init__(self, **params: Any) -> None:
-        src = params.get("source")
-        if not isinstance(src, Source):
-            raise CevnsError(f"source must be a Source model, got {type(src).__name__}")
-        super().__init__(normalisation=src.normalisation, **params)
-
-    @property
-    def distance_m(self) -> float | None:
-        """The full source's baseline (oscillations), if it has one."""
-        return getattr(self.source, "distance_m", None)
-
-    @property
-    def distance_spread_m(self) -> float:
-        """The full source's baseline spread (oscillation averaging), 0 if it has none."""
-        return getattr(self.source, "distance_spread_m", 0.0)
-
-    def components(self) -> tuple[Continuum | Line, ...]:
-        """The full source's components of the kept flavours."""
-        return tuple(c for c in self.source.components() if c.flavour in self.flavours_kept)
-
-
 class Experiment(ValidatedParameters):
     """A CEvNS experiment: source + detector (+ nuclear choice and Standard-Model/new physics).
 
@@ -128,6 +57,10 @@ class Experiment(ValidatedParameters):
     >>> exp = experiment("coherent_csi_2017")
     >>> round(exp.counts().total, 1)
     167.0
+
+    ``proton_radius`` (``"measured"``, ``"charge"``, ``"point"``) is accepted as a keyword, as
+    :func:`~cevns_core.nucleon_form_factors` takes it, and kept in ``form_factor_params``; so
+    the nuclear choice of the reviews reads ``experiment(name, **REVIEW_NUCLEAR_CHOICE)``.
     """
 
     title = param.String(default="", doc="Human-readable name.")
@@ -185,6 +118,7 @@ class Experiment(ValidatedParameters):
     )
 
     def __init__(self, **params: Any) -> None:
+        params = fold_proton_radius(params)
         for name in ("skin_fm", "R_n_fm"):
             if name in params:
                 check_nuclear_choice(name, params[name])
@@ -204,9 +138,9 @@ class Experiment(ValidatedParameters):
         """
         params = dict(self.form_factor_params)
         if self.skin_fm is not None:
-            params["skin_fm"] = _plain_choice(self.skin_fm)
+            params["skin_fm"] = plain_choice(self.skin_fm)
         if self.R_n_fm is not None:
-            params["R_n_fm"] = _plain_choice(self.R_n_fm)
+            params["R_n_fm"] = plain_choice(self.R_n_fm)
         return {"form_factor_params": params} if params else {}
 
     # --------------------------------------------------------------------------- copies
@@ -516,11 +450,3 @@ class Experiment(ValidatedParameters):
         from .spec import to_python
 
         return to_python(self.to_spec())
-
-
-def _plain_choice(value: Any) -> Any:
-    """A skin/radius choice as plain data (a dict copy of a mapping, a float otherwise; None, the
-    default, stays None)."""
-    if isinstance(value, Mapping):
-        return {str(k): None if v is None else float(v) for k, v in value.items()}
-    return None if value is None else float(value)

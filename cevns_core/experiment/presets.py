@@ -32,6 +32,7 @@ from ..quenching import quenching_model
 from ..response import efficiency_model, resolution_model
 from ..sources import SOURCE_TYPES, Source
 from .experiment import Experiment
+from .nuclear_choice import fold_proton_radius
 
 __all__ = [
     "experiment",
@@ -134,7 +135,8 @@ def experiment(name: str, **overrides: Any) -> Experiment:
 
     ``overrides`` set Experiment parameters (``physics``, ``form_factor``,
     ``form_factor_params``, ``skin_fm``, ``R_n_fm``), e.g. ``experiment("coherent_csi_2017",
-    skin_fm=0.5)``.
+    skin_fm=0.5)``; ``proton_radius`` goes into ``form_factor_params``, so
+    ``experiment(name, **REVIEW_NUCLEAR_CHOICE)`` applies the reviews' nuclear choice.
 
     Raises
     ------
@@ -155,6 +157,7 @@ def experiment(name: str, **overrides: Any) -> Experiment:
         form_factor=spec.get("form_factor", "helm"),
     )
     if overrides:
+        overrides = fold_proton_radius(overrides, exp.form_factor_params)
         try:
             exp.param.update(**overrides)
         except (ValueError, TypeError) as exc:

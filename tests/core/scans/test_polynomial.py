@@ -17,8 +17,8 @@ import pytest
 import cevns_core as cc
 from cevns_core.scans import SCAN_MODELS, scan, scan_models
 from cevns_core.scans.engine import base_physics, build_blocks
+from cevns_core.scans.jobs import _job
 from cevns_core.scans.polynomial import build_table
-from cevns_core.scans.run import _job
 from cevns_core.scans.targets import resolve_target
 
 POLYNOMIAL = [m for m in scan_models() if SCAN_MODELS[m].polynomial]

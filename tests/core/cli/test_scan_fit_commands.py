@@ -7,12 +7,17 @@ import json
 import numpy as np
 import pytest
 
+import cevns_core as cc
 from cevns_core import fits
 from cevns_core.cli import main
 from cevns_core.scans import default_axes, scan
 
 
-# ------------------------------------------------------------------------- CLI
+@pytest.fixture(scope="module")
+def csi():
+    return cc.experiment("coherent_csi_2017")
+
+
 def _run(capsys, *argv):
     status = main(list(argv))
     out, err = capsys.readouterr()

@@ -1,143 +1,40 @@
-"""The event-rate engine: recoil spectra, flux-averaged cross sections and reusable kernels.
-
-dN/dT = Σ_i N_t,i Σ_α ∫_{E_min(T)}^{E_max} dE Φ_α(E) dσ_α,i/dT(E, T)  (PHYSICS.md §6.1; Pandey
-Eq. (50)), lines added as Φ_line dσ/dT(E_line, T) Θ(E_line − E_min(T)).
-
-How it is fast (DESIGN §6). For every model the package has so far, dσ/dT factorises into
-a polynomial in 1/E with T-dependent coefficients (:meth:`CrossSectionConfig.coefficients`),
-
-    dσ/dT = c₀(T) + c₁(T)/E + c₂(T)/E²   for E ≥ E_min(T),
-
-so the E-integral reduces to three flux moments per recoil energy and flavour,
-
-    I_k(T) = ∫_{E_min(T)}^{E_max} Φ(E) E^{−k} dE + Σ_lines Φ_line E_line^{−k},  k = 0, 1, 2,
-
-computed once with fixed Gauss–Legendre nodes split at the flux's kinks (a :class:`FluxKernel`,
-:mod:`cevns_core.flux_kernels`) and reused for any change of couplings, form factor or nuclear
-radius. The moments, the form factors, the coefficients, the recoil nodes and the detector's
-response are kept between calls per value of what determines them (:mod:`cevns_core.caching`).
+"""Recoil spectra dN/dT from the flux moments and the cross-section coefficients (PHYSICS.md
+§6.1), the recoil quadrature, and flux-averaged cross sections.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_array, as_float
-from .caching import LRUCache, fingerprint
-from .cross_sections import CrossSectionConfig, MAX_RECOIL_keV
-from .errors import CevnsError, DivergentCountsError
-from .flux_kernels import (
-    FluxKernel,
+from .._validation import as_array
+from ..caching import LRUCache, fingerprint
+from ..cross_sections import CrossSectionConfig, MAX_RECOIL_keV
+from ..errors import CevnsError
+from ..flux_kernels import (
     _flux_kernel,  # noqa: F401 (re-exported: tests and benchmarks import it from here)
     cached_moments,
-    flux_kernel,
     source_components,
 )
-from .materials import Material, material
-from .nuclei import Isotope, isotope
-from .sources.base import Source, gauss_legendre_segments
-from .units import HBARC2_MeV2_cm2
-from .weak_charges import StandardModel
+from ..materials import Material
+from ..nuclei import Isotope, isotope
+from ..sources.base import Source, gauss_legendre_segments
+from ..units import HBARC2_MeV2_cm2
+from ..weak_charges import StandardModel
+from .results import MAX_RECOIL_POINTS, RecoilSpectrum, target_nuclei
 
-__all__ = [
-    "BinnedCounts",
-    "Breakdown",
-    "FluxKernel",
-    "RecoilSpectrum",
-    "binned_counts",
-    "flux_averaged_cross_section",
-    "flux_kernel",
-    "recoil_quadrature",
-    "recoil_spectrum",
-    "target_nuclei",
-]
-
-#: Largest number of recoil energies of one spectrum (the flux integral per point costs ~4 kB).
-MAX_RECOIL_POINTS = 100_000
-#: Largest number of observable bins of :func:`binned_counts` (its response matrix grows as the
-#: square: 1000 bins take ~130 MB).
-MAX_BINS = 1000
-#: Largest detector mass (kg) and number of nuclei of a target, as the Detector's bounds.
-MAX_MASS_kg = 1e9
-MAX_NUCLEI = 1e40
-#: Largest exposure factor of :func:`binned_counts` (a live time in s: 10⁶ days ≈ 8.6e10 s).
-MAX_EXPOSURE = 1e12
+__all__ = ["flux_averaged_cross_section", "recoil_quadrature", "recoil_spectrum"]
 
 Array = NDArray[np.float64]
 
 
-def target_nuclei(target: str | Material | Mapping[str, float], mass_kg: float = 1.0) -> dict:
-    """Numbers of target nuclei per isotope.
-
-    Parameters
-    ----------
-    target : str, Material or mapping
-        A material name/formula (natural composition), a :class:`Material`, or an explicit
-        mapping isotope name → number of nuclei (then ``mass_kg`` is ignored).
-    mass_kg : float
-        Detector mass for a material.
-    """
-    if isinstance(target, Mapping):
-        nuclei = {
-            isotope(k).name: as_float(v, f"number of {k} nuclei", minimum=0.0, maximum=MAX_NUCLEI)
-            for k, v in target.items()
-        }
-        if not nuclei:
-            raise CevnsError("the target mapping is empty: give at least one isotope")
-        return nuclei
-    mass = as_float(mass_kg, "mass_kg", minimum=0.0, inclusive=False)
-    if mass > MAX_MASS_kg:
-        raise CevnsError(f"mass_kg must lie in (0, {MAX_MASS_kg:g}], got {mass:g}")
-    mat = material(target)
-    return {name: n * mass for name, n in mat.nuclei_per_kg_by_isotope().items()}
-
-
-class Breakdown:
-    """Sums of ``parts`` (a mapping (isotope, flavour) → array) over isotopes or flavours."""
-
-    parts: dict[tuple[str, str], Array]
-
-    @property
-    def total(self) -> Array:
-        """Sum over isotopes and flavours."""
-        return np.sum(list(self.parts.values()), axis=0)
-
-    def _sum_by(self, index: int) -> dict[str, Array]:
-        out: dict[str, Array] = {}
-        for key, values in self.parts.items():
-            out[key[index]] = out.get(key[index], 0.0) + values
-        return out
-
-    def by_flavour(self) -> dict[str, Array]:
-        """Sum over isotopes, per flavour."""
-        return self._sum_by(1)
-
-    def by_isotope(self) -> dict[str, Array]:
-        """Sum over flavours, per isotope."""
-        return self._sum_by(0)
-
-
-@dataclass
-class RecoilSpectrum(Breakdown):
-    """dN/dT (nuclear recoil, keV⁻¹) broken down per (isotope, flavour).
-
-    ``unit`` is ``"events/keV"`` for a fluence source and ``"events/keV/s"`` for a flux source.
-    """
-
-    T_keV: Array
-    parts: dict[tuple[str, str], Array]
-    unit: str
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
 def _check_models(source: Any, physics: Any, detector: Any = False) -> None:
     """Refuse a source, physics model or detector of the wrong type (before it is used)."""
-    from .detector import Detector
+    from ..detector import Detector
 
     if not isinstance(source, Source):
         raise CevnsError(f"source must be a Source model, got {type(source).__name__}")
@@ -192,6 +89,8 @@ def recoil_spectrum(
 
 #: Cross-section coefficients per (nucleus, physics, nuclear model, options, flavours, recoil grid).
 _COEFFICIENTS = LRUCache("cross-section coefficients", max_entries=512, max_bytes=32 * 2**20)
+
+
 #: (F_p, F_n) per (nucleus, nuclear model, options, recoil grid).
 _FORM_FACTORS = LRUCache("form factors", max_entries=256, max_bytes=16 * 2**20)
 
@@ -298,7 +197,7 @@ def _appearance_blocks(
     section depends on the flavour: a ν_α arriving as ν_β scatters with σ_β, so dN_α/dT =
     Σ_β ∫Φ_α P(ν_α → ν_β) dσ_β/dT (:func:`cevns_core.arrival.arrival_kernels`). Not cached:
     the flux moments depend on the appearance probabilities of this physics."""
-    from .arrival import arrival_kernels
+    from ..arrival import arrival_kernels
 
     T_MeV = T * 1e-3
     blocks: dict[str, Array] = {}
@@ -378,7 +277,7 @@ def recoil_quadrature(
     The range [T_lo, min(T_hi, T_max(E_max))] is split where dN/dT has kinks: at T_max of every
     line and flux breakpoint.
     """
-    from .kinematics import T_max_keV
+    from ..kinematics import T_max_keV
 
     T_top = float(T_max_keV(source.E_max_MeV, M_MeV))
     hi = T_top if T_hi_keV is None else min(float(T_hi_keV), T_top)
@@ -410,7 +309,7 @@ def flux_averaged_cross_section(
     For a material the result is averaged over its nuclei (weighted by their numbers); for an
     isotope name it is that nucleus'. ``flavour`` restricts the average to one flavour.
     """
-    from .cross_sections import total_cross_section
+    from ..cross_sections import total_cross_section
 
     _check_models(source, physics)
     if isinstance(target, Isotope) or (isinstance(target, str) and _is_isotope(target)):
@@ -444,154 +343,3 @@ def _is_isotope(name: str) -> bool:
     except CevnsError:
         return False
     return True
-
-
-@dataclass
-class BinnedCounts(Breakdown):
-    """Expected counts per observable bin, per (isotope, flavour).
-
-    ``bin_edges`` are in ``unit`` (the detector's observable); ``parts`` map (isotope, flavour)
-    to an array of counts per bin (events over the exposure).
-    """
-
-    bin_edges: Array
-    unit: str
-    parts: dict[tuple[str, str], Array]
-
-
-_SMEARED_SEGMENTS = 24
-_COUNT_NODES = 16
-
-
-#: Recoil quadrature nodes per (source, nucleus mass, recoil bin edges).
-_NODES = LRUCache("recoil nodes", max_entries=256, max_bytes=8 * 2**20)
-
-
-def _recoil_nodes(
-    source: Source,
-    detector: Any,
-    M_MeV: float,
-    recoil_edges: Array | None,
-    *,
-    source_key: Any = None,
-):
-    """Quadrature nodes/weights in T covering everything the detector can see (read-only, kept
-    per value of the source, the nucleus mass and the recoil edges)."""
-    if source_key is None:
-        source_key = fingerprint(source)
-    key = (source_key, float(M_MeV), fingerprint(recoil_edges))
-    return _NODES.get(key, lambda: _compute_recoil_nodes(source, M_MeV, recoil_edges))
-
-
-def _compute_recoil_nodes(source: Source, M_MeV: float, recoil_edges: Array | None):
-    from .kinematics import T_max_keV
-
-    T_top = float(T_max_keV(source.E_max_MeV, M_MeV))
-    if recoil_edges is None:  # smeared: the whole kinematic range, finely segmented
-        edges = np.linspace(0.0, T_top, _SMEARED_SEGMENTS + 1)
-    else:
-        edges = np.clip(recoil_edges, 0.0, T_top)
-    kinks = [line.energy_MeV for line in source.lines()]
-    for c in source.continua():
-        kinks.extend(c.edges().tolist())
-    T_kinks = np.asarray(T_max_keV(np.array(kinks), M_MeV)) if kinks else np.zeros(0)
-    edges = np.unique(
-        np.concatenate([edges, T_kinks[(T_kinks > edges[0]) & (T_kinks < edges[-1])]])
-    )
-    if edges.size < 2:
-        return np.zeros(0), np.zeros(0)
-    nodes, weights = gauss_legendre_segments(edges, edges[0], _COUNT_NODES)
-    keep = weights > 0
-    return nodes[keep], weights[keep]
-
-
-#: A recoil energy (keVnr) that stands for T → 0 in the divergence check (1 meV).
-_VANISHING_RECOIL_keV = 1e-9
-
-
-def _check_finite_count(physics: Any, source: Source, detector: Any, edges: Array) -> None:
-    """Refuse a count that is infinite: dσ/dT ∝ 1/T or 1/T² and a detector that counts recoils
-    of vanishing energy (no threshold, efficiency or resolution cut at T → 0). A quadrature
-    would return a finite number that depends on its nodes."""
-    _check_models(source, physics)
-    if physics is None:
-        return
-    reasons = [physics.zero_recoil_divergence(f) for f in source.flavours()]
-    reason = next((r for r in reasons if r is not None), None)
-    if reason is None:
-        return
-    counted = detector.response_matrix(np.array([_VANISHING_RECOIL_keV]), edges).sum()
-    if counted > 0:
-        raise DivergentCountsError(
-            f"with {reason} the number of recoils down to T = 0 is infinite, and this detector "
-            "counts recoils of vanishing energy: it needs a threshold above 0"
-        )
-
-
-def binned_counts(
-    source: Source,
-    detector: Any,
-    bin_edges: ArrayLike,
-    physics: StandardModel | None = None,
-    form_factor: Any = "helm",
-    *,
-    exposure: float = 1.0,
-    **options: Any,
-) -> BinnedCounts:
-    """Expected counts in bins of the detector's observable (keVnr, keVee or PE).
-
-    counts_i = exposure × Σ_j R_ij dN/dT(T_j) w_j with the detector's response matrix R
-    (quenching, smearing, efficiency, threshold window) and Gauss–Legendre nodes T_j: inside
-    each bin's recoil interval without smearing (exact), over the whole kinematic range with it.
-
-    Parameters
-    ----------
-    source : Source
-    detector : Detector
-        Target, mass and response.
-    bin_edges : array_like
-        Observable bin edges (strictly increasing; integers for PE counting), at most
-        ``MAX_BINS`` (1000) bins.
-    exposure : float
-        Multiplies the result: 1 for a fluence source, the live time in seconds for a flux
-        (in [0, 1e12]).
-    """
-    _check_models(source, physics, detector)
-    exposure = as_float(exposure, "exposure", minimum=0.0, maximum=MAX_EXPOSURE)
-    edges = as_array(bin_edges, "bin_edges", max_size=MAX_BINS + 1)
-    _check_finite_count(physics, source, detector, edges)
-    parts: dict[tuple[str, str], Array] = {}
-    smeared = detector.resolution is not None
-    recoil_edges = None if smeared else detector._cached_recoil_bin_edges(edges)
-    keys = _call_keys(source, physics, form_factor, options)
-    for name, count in detector.targets().items():
-        nucleus = isotope(name)
-        T, w = _recoil_nodes(source, detector, nucleus.mass_MeV, recoil_edges, source_key=keys[0])
-        if T.size == 0:
-            for flavour in source.flavours():
-                parts[(name, flavour)] = np.zeros(edges.size - 1)
-            continue
-        flavours, blocks = spectrum_blocks(
-            source, {name: count}, T, physics, form_factor, options, keys=keys
-        )
-        if name not in blocks:
-            continue
-        weighted = blocks[name] * w  # dN/dT × quadrature weight, every flavour at once
-        if recoil_edges is not None:
-            # no smearing: each node lands in one bin, a bincount instead of a dense R @ v
-            index, weight = detector.bin_assignment(T, edges)
-            keep = index >= 0
-            per_bin = exposure * np.array(
-                [
-                    np.bincount(index[keep], weights=row[keep], minlength=edges.size - 1)
-                    for row in weighted * weight
-                ]
-            )
-        else:
-            # the response and the flux moments are kept between calls (they do not depend on
-            # the physics): an update of the physics recomputes only the cross sections
-            R = detector._cached_response_matrix(T, edges)
-            per_bin = exposure * (weighted @ R.T)  # R @ (dN/dT w) for every flavour
-        for j, flavour in enumerate(flavours):
-            parts[(name, flavour)] = per_bin[j]
-    return BinnedCounts(edges, detector.observable, parts)

@@ -3,8 +3,6 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -81,45 +79,6 @@ def test_form_factor_csv_and_params(capsys):
     )
     status, out, _ = _run(capsys, "form-factor", "--list")
     assert status == 0 and out.split() == cc.form_factor_models()
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["cross-section", "--isotope", "Xx1", "--energy-MeV", "1", "2", "3"], "unknown element"),
-        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "0", "2", "3"], "E_MeV"),
-        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "5", "2", "3"], "LO < HI"),
-        (["cross-section", "--isotope", "Cs133", "--energy-MeV", "1", "2", "2.5"], "integer"),
-        (["form-factor", "--model", "nope"], "nope"),
-        (["form-factor", "--param", "s_fm"], "NAME=VALUE"),
-        (["form-factor", "--param", "s_fm=-3"], "s_fm"),
-        (["no-such-command"], "invalid choice"),
-        (["cross-section"], "required"),
-    ],
-)
-def test_errors_are_one_line_and_nonzero(capsys, argv, message):
-    status, out, err = _run(capsys, *argv)
-    assert status != 0
-    assert out == ""
-    assert err.count("\n") == 1 and message in err
-
-
-def test_console_entry_point_runs_as_a_process():
-    proc = subprocess.run(
-        [sys.executable, "-m", "cevns_core.cli", "form-factor", "--isotope", "Ar40"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[2] == "q_fm,F"
-    bad = subprocess.run(
-        [sys.executable, "-m", "cevns_core.cli", "form-factor", "--isotope", "Ar99"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert bad.returncode == 2 and bad.stderr.startswith("cevns: error:")
 
 
 def test_counts_json_matches_the_experiment(capsys):
@@ -263,48 +222,3 @@ def test_spec_and_band_errors_are_one_line(capsys, argv, message):
     status, out, err = _run(capsys, *argv)
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and message in err
-
-
-# ------------------------------------------------------------------ without the dashboard
-_WITHOUT_DASHBOARD = """
-import importlib.abc, sys
-
-class NoDashboard(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name == "dashboard" or name.startswith("dashboard."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-sys.meta_path.insert(0, NoDashboard())
-from cevns_core.cli import main
-status = main(sys.argv[1:])
-assert "dashboard" not in sys.modules and "panel" not in sys.modules
-sys.exit(status)
-"""
-
-
-def _cli_without_dashboard(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", _WITHOUT_DASHBOARD, *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_every_physics_command_works_without_the_dashboard():
-    helped = _cli_without_dashboard("--help")
-    assert helped.returncode == 0, helped.stderr
-    for command in ("counts", "spectrum", "spec", "band", "scan", "fit", "serve"):
-        assert command in helped.stdout
-    counted = _cli_without_dashboard("counts", "--experiment", "coherent_csi_2017", "--json")
-    assert counted.returncode == 0, counted.stderr
-    assert json.loads(counted.stdout)["total"] == cc.experiment("coherent_csi_2017").counts().total
-
-
-@pytest.mark.parametrize("argv", [["serve"], ["serve", "--port", "5007"]])
-def test_serve_without_the_dashboard_is_one_clear_line(argv):
-    served = _cli_without_dashboard(*argv)
-    assert served.returncode == 2 and served.stdout == ""
-    assert served.stderr.count("\n") == 1
-    assert "cevns serve needs the dashboard" in served.stderr and "Traceback" not in served.stderr
