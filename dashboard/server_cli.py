@@ -20,7 +20,7 @@ from .limits import (
     Limits,
     parse_size,
 )
-from .server import (
+from .server_options import (
     _BASIC_AUTH_ENV,
     _COOKIE_SECRET_ENV,
     DEFAULT_ADDRESS,
@@ -29,7 +29,6 @@ from .server import (
     DEFAULT_SESSION_TOKEN_EXPIRATION_S,
     DEFAULT_UNUSED_SESSION_LIFETIME_MS,
     ServeError,
-    serve,
 )
 
 __all__ = ["SIZING_HELP", "add_serve_arguments", "limits_from_args", "main", "run"]
@@ -323,3 +322,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m dashboard"
     except KeyboardInterrupt:  # Ctrl-C while tornado's parent process waits for its workers
         return 130
     return 0
+
+
+# last: dashboard.server re-exports this module's names (either module may be imported first)
+from .server import serve  # noqa: E402
