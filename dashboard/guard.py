@@ -127,6 +127,8 @@ class Guard:
         self._build_started = self._next_build = 0.0
         self._client_next_build: dict[str, float] = {}
         self.app: Any = None
+        #: Pages are built off the event loop (:mod:`dashboard.page_builds`): no pause needed.
+        self.builds_off_loop = False
 
     # ------------------------------------------------------------------ installation
     def install(self, server: Any) -> None:
@@ -271,11 +273,16 @@ class Guard:
     async def start_page(self, handler: Any) -> None:
         """Wait for this page's turn: pages are built one at a time, spaced by
         :data:`PAGE_PAUSE_SHARE` of the previous build's time and by :data:`CLIENT_PAUSE_SHARE`
-        of the previous build for the same client (the open pages' updates run in between)."""
+        of the previous build for the same client (the open pages' updates run in between).
+
+        With :attr:`builds_off_loop` (pages built in a worker thread: the open pages keep
+        updating meanwhile) there is no pause between pages, and a client waits for its
+        share only while pages of other clients are waiting (a class behind one address is
+        not slowed down when it is alone)."""
         key = handler._cevns_page
         wait = self._client_next_build.get(key, 0.0) - time.monotonic()
-        if wait > 0:  # not holding the lock: other clients' pages go first
-            await asyncio.sleep(wait)
+        if wait > 0 and (not self.builds_off_loop or self._others_waiting(key)):
+            await asyncio.sleep(wait)  # not holding the lock: other clients' pages go first
         if self._build_lock is None:
             self._build_lock = asyncio.Lock()
         await self._build_lock.acquire()
@@ -284,6 +291,9 @@ class Guard:
         if wait > 0:
             await asyncio.sleep(wait)
         self._build_started = time.monotonic()
+
+    def _others_waiting(self, key: str) -> bool:
+        return any(n > 0 for k, n in self._inflight.items() if k != key)
 
     def finished_page(self, handler: Any) -> None:
         key = getattr(handler, "_cevns_page", None)
@@ -296,7 +306,7 @@ class Guard:
             handler._cevns_building = False
             now = time.monotonic()
             took = now - self._build_started
-            self._next_build = now + PAGE_PAUSE_SHARE * took
+            self._next_build = now + (0.0 if self.builds_off_loop else PAGE_PAUSE_SHARE) * took
             if key is not None:
                 if len(self._client_next_build) > 10_000:
                     self._client_next_build = {

@@ -28,16 +28,18 @@ Defaults (each can be changed on the command line):
   :class:`dashboard.guard.Guard`, installed on the server before it serves its first request.
 
 Also: nothing is written to disk (the login pages come from the package; logouts are shared by
-``--num-procs`` workers in anonymous shared memory), so a killed server leaves no files behind.
-With ``--num-procs N`` the workers stop by themselves within a second when the parent process is
-killed (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
+``--num-procs`` workers in anonymous shared memory, their lock's name unlinked at once), so a
+killed server leaves no files behind. SIGTERM and SIGINT stop the server cleanly (exit status
+0). With ``--num-procs N`` the workers stop by themselves within a second when the parent
+process ends (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
 dashboard.server`` adds ``/health`` to a ``panel serve`` command (e.g. for OAuth, which ``cevns
 serve`` does not offer; the limits and the login of this module do not apply there).
 
 The options are checked by :mod:`dashboard.server_options`, the command line is
-:mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`; their public names are also
-this module's. Nothing here imports Panel at import time: the ``cevns`` command line builds its ``serve``
-sub-command from :func:`add_serve_arguments` without loading Panel.
+:mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
+event loop :mod:`dashboard.page_builds`; their public names are also this module's. Nothing
+here imports Panel at import time: the ``cevns`` command line builds its ``serve`` sub-command
+from :func:`add_serve_arguments` without loading Panel.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def serve(
     reuse_sessions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     prewarm_page: bool = False,
+    build_pages_off_loop: bool = True,
     **options: Any,
 ) -> Any:
     """Serve ``app`` (default :func:`dashboard.app.create_app`) at ``/cevns``.
@@ -118,7 +121,14 @@ def serve(
     the thread is returned (``.stop()`` ends it; one process only); otherwise this call blocks
     until the server stops (Ctrl-C, SIGTERM). With ``prewarm_page`` one page is built and
     discarded before the server listens (:func:`prewarm`; ``cevns serve`` does so unless
-    ``--no-prewarm``), before ``--num-procs`` forks.
+    ``--no-prewarm``), before ``--num-procs`` forks. With ``build_pages_off_loop`` (default;
+    ``cevns serve --build-pages-on-loop`` turns it off) new pages are built in a worker thread
+    (:mod:`dashboard.page_builds`), so that the open pages keep updating meanwhile.
+
+    SIGTERM and SIGINT stop the server cleanly: its event loop stops, the server closes its
+    port and this call returns (``cevns serve`` exits with status 0, ``atexit`` handlers and
+    ``finally`` blocks run). With ``--num-procs`` the parent exits at once and each worker
+    stops on its own signal or within a second of the parent's end.
     """
     kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
@@ -128,6 +138,7 @@ def serve(
 
     from .auth import LoginManager, token_exclusions
     from .guard import Guard, install_log_filters
+    from .page_builds import OffLoopBuilds
     from .upload import set_upload_limits
 
     if app is None:
@@ -149,6 +160,8 @@ def serve(
         kwargs["extra_patterns"] = [*kwargs["extra_patterns"], *login.extra_patterns()]
         kwargs.update(token_exclusions())
     guard = Guard(limits, login=login)
+    builds = OffLoopBuilds() if build_pages_off_loop else None
+    guard.builds_off_loop = builds is not None
     install_log_filters()
     set_upload_limits(limits)
     if prewarm_page:
@@ -156,13 +169,14 @@ def serve(
         prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
-        return _serve_in_thread({APP_NAME: app}, guard, show=show, **kwargs)
+        return _serve_in_thread({APP_NAME: app}, guard, builds, show=show, **kwargs)
     print(
         f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
         f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",
         flush=True,
     )
     parent = os.getpid()
+    _exit_on_sigterm()  # the parent of --num-procs waits in tornado's fork_processes
     try:
         # with num_procs > 1 the workers are forked in here; the parent stays in tornado's
         # fork_processes (restarting workers that die) and never returns from this call
@@ -171,15 +185,62 @@ def serve(
         raise ServeError(
             f"cannot listen on {host}:{kwargs['port']}: {exc.strerror or exc}"
         ) from None
-    guard.install(server)
+    _install(server, guard, builds)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
+    _stop_on_signals(server)
     server.start()
-    server.io_loop.start()
+    try:
+        server.io_loop.start()
+    finally:
+        _shut_down(server, builds)
     return None
 
 
-def _serve_in_thread(apps: dict[str, Any], guard: Any, **kwargs: Any) -> Any:
+def _install(server: Any, guard: Any, builds: Any) -> None:
+    """The gate, and the page builds off the event loop, on a server not yet started."""
+    guard.install(server)
+    if builds is not None:
+        builds.install(server, {f"/{APP_NAME}"})
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends this process like Ctrl-C does: Python unwinds (``finally`` blocks and
+    ``atexit`` handlers run) instead of being killed on the spot."""
+    import signal
+
+    def on_sigterm(signum: int, _frame: Any) -> None:
+        log.info("stopping (SIGTERM)")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def _stop_on_signals(server: Any) -> None:
+    """SIGTERM and SIGINT stop the server's event loop (``io_loop.start()`` returns)."""
+    import signal
+
+    def stop(signum: int) -> None:
+        log.info("stopping (%s)", signal.Signals(signum).name)
+        server.io_loop.stop()
+
+    loop = server.io_loop.asyncio_loop
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover - Windows
+            signal.signal(signum, lambda n, _f: server.io_loop.add_callback_from_signal(stop, n))
+
+
+def _shut_down(server: Any, builds: Any) -> None:
+    """Close the port and the server's periodic jobs; end the page builder's thread."""
+    with contextlib.suppress(Exception):
+        server.stop()
+    if builds is not None:
+        builds.shutdown()
+
+
+def _serve_in_thread(apps: dict[str, Any], guard: Any, builds: Any, **kwargs: Any) -> Any:
     """``pn.serve(..., threaded=True)`` with the guard installed before the first request."""
     import uuid
 
@@ -193,7 +254,7 @@ def _serve_in_thread(apps: dict[str, Any], guard: Any, **kwargs: Any) -> Any:
 
     def run_server(**options: Any) -> Any:
         server = get_server(apps, start=False, **options)
-        guard.install(server)
+        _install(server, guard, builds)
         server.start()
         with contextlib.suppress(RuntimeError):  # the loop was stopped by .stop()
             server.io_loop.start()

@@ -30,8 +30,16 @@ from .server_options import (
     DEFAULT_UNUSED_SESSION_LIFETIME_MS,
     ServeError,
 )
+from .settings import Settings, configure
 
-__all__ = ["SIZING_HELP", "add_serve_arguments", "limits_from_args", "main", "run"]
+__all__ = [
+    "SIZING_HELP",
+    "add_serve_arguments",
+    "limits_from_args",
+    "main",
+    "run",
+    "settings_from_args",
+]
 
 #: How to size a server for a class (the end of ``cevns serve --help``); the figures are those
 #: of ``benchmarks/bench_first_page.py`` and ``benchmarks/bench_load.py`` on 2 cores.
@@ -136,6 +144,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "not pay for imports, caches and first computations (a few seconds at start)",
     )
     work.add_argument(
+        "--build-pages-on-loop",
+        action="store_true",
+        help="build new pages on the event loop, as Panel does (by default they are built in a "
+        "worker thread, so that open pages keep updating while people open the page)",
+    )
+    work.add_argument(
         "--warm",
         action="store_true",
         help="Panel's warm-up: run the page once in a session before serving (num-procs 1; "
@@ -161,6 +175,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "else random per start). Create one with `panel secret`",
     )
     _add_limit_arguments(parser)
+    _add_work_limit_arguments(parser)
     parser.add_argument(
         "--log-level",
         default="info",
@@ -260,6 +275,70 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_work_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    d = Settings()
+    work = parser.add_argument_group(
+        "computations (per worker process; dashboard.settings, shared by all its sessions)"
+    )
+    work.add_argument(
+        "--max-scan-points",
+        type=int,
+        default=d.scan_max_points,
+        metavar="N",
+        help=f"grid points of one scan request; larger grids are refused with a message "
+        f"(default {d.scan_max_points}: 200 x 200)",
+    )
+    work.add_argument(
+        "--scans-per-session",
+        type=int,
+        default=d.scans_per_session,
+        metavar="N",
+        help=f"scans one page may run or queue at once (default {d.scans_per_session})",
+    )
+    work.add_argument(
+        "--scans-per-server",
+        type=int,
+        default=d.scans_per_server,
+        metavar="N",
+        help=f"scans computed at once, in their own threads (default {d.scans_per_server})",
+    )
+    work.add_argument(
+        "--scan-queue",
+        type=int,
+        default=d.scan_queue,
+        metavar="N",
+        help="scans waiting for a free slot; more are refused with a 'busy' message "
+        f"(default {d.scan_queue})",
+    )
+    work.add_argument(
+        "--cache-size",
+        type=parse_size,
+        default=d.cache_bytes,
+        metavar="SIZE",
+        help="results cached for all sessions, least recently used out first (default 256MiB)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Apply the computation limits given on the command line (:func:`dashboard.settings.
+    configure`); an invalid one is a :class:`ServeError` naming the option."""
+    options = {
+        "scan_max_points": "--max-scan-points",
+        "scans_per_session": "--scans-per-session",
+        "scans_per_server": "--scans-per-server",
+        "scan_queue": "--scan-queue",
+        "cache_bytes": "--cache-size",
+    }
+    values = {name: getattr(args, option[2:].replace("-", "_")) for name, option in options.items()}
+    try:
+        return configure(**values)
+    except ValueError as exc:
+        message = str(exc)
+        for name, option in options.items():
+            message = message.replace(name, option)
+        raise ServeError(message) from None
+
+
 def limits_from_args(args: argparse.Namespace) -> Limits:
     """The :class:`~dashboard.limits.Limits` given on the command line."""
     try:
@@ -285,6 +364,7 @@ def run(args: argparse.Namespace) -> None:
     level = getattr(logging, args.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("bokeh").setLevel(level)
+    settings_from_args(args)  # before the pre-warm and before --num-procs forks
     serve(
         show=args.show,
         num_threads=args.num_threads,
@@ -304,6 +384,7 @@ def run(args: argparse.Namespace) -> None:
         admin=args.admin,
         warm=args.warm,
         limits=limits_from_args(args),
+        **({"build_pages_off_loop": False} if args.build_pages_on_loop else {}),
     )
 
 
