@@ -49,6 +49,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -130,6 +131,15 @@ def _cpu_s(pid: int) -> float:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def _reaped_children_cpu_s() -> float:
+    """CPU seconds of this process's children that have ended (the browsers of a round, with
+    their own children; the server is reaped only when it stops)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass
@@ -240,6 +250,7 @@ def start_server(args: argparse.Namespace, log_path: Path) -> Server:
         "10000",
         "--log-level",
         "warning",
+        *shlex.split(args.serve_options),
     ]
     return launch_dashboard(options, log_path, port=args.port)
 
@@ -540,6 +551,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-seconds", type=float, default=900.0, help="whole-run limit")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--serve-options",
+        default="",
+        metavar="OPTIONS",
+        help="more options of the server, e.g. '--build-pages-on-loop'",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -577,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = server.rss_mb()
         for r in range(args.rounds):
             t0 = time.monotonic()
-            cpu0, own0 = server.cpu_s(), time.process_time()
+            cpu0, own0, kids0 = server.cpu_s(), time.process_time(), _reaped_children_cpu_s()
             res = run_round(
                 server,
                 args.sessions,
@@ -588,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
                 tuple(args.think_s),
             )
             t1 = time.monotonic()
-            cpu1, own1 = server.cpu_s(), time.process_time()
+            cpu1, own1, kids1 = server.cpu_s(), time.process_time(), _reaped_children_cpu_s()
             ok, waited = wait_for_no_sessions(server, expire_s, args.num_procs)
             time.sleep(1.0)
             after = server.rss_mb()
@@ -601,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": round(t1 - t0, 1),
                     "server_cpu_s": round(cpu1 - cpu0, 1),
                     "bench_cpu_s": round(own1 - own0, 1),
+                    "browser_cpu_s": round(kids1 - kids0, 1),
                     "connect_s": res.connect_s,
                     "latency_s": res.latency_s,
                     "browser_connect_s": res.browser_connect_s,
@@ -625,7 +643,8 @@ def main(argv: list[str] | None = None) -> int:
         f"bench_load: {args.rounds} round(s) x {args.sessions} Bokeh client sessions + "
         f"{args.browsers} Chromium page(s), {args.updates} threshold changes each; "
         f"server `python -m dashboard --num-procs {args.num_procs} --unused-session-lifetime "
-        f"{args.lifetime_ms} --check-unused-sessions {args.check_ms}` on {HOST}"
+        f"{args.lifetime_ms} --check-unused-sessions {args.check_ms} {args.serve_options}`"
+        f" on {HOST}"
     )
     print(
         f"machine: {os.cpu_count()} cores, load {[round(x, 2) for x in os.getloadavg()]}, "
@@ -634,7 +653,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rounds:
         print(
             f"round {r['round']}: {r['seconds']} s wall, server CPU {r['server_cpu_s']} s, "
-            f"benchmark process CPU {r['bench_cpu_s']} s (Bokeh clients; browsers not counted)"
+            f"Bokeh clients (benchmark process) CPU {r['bench_cpu_s']} s, browsers (Playwright "
+            f"and Chromium processes) CPU {r['browser_cpu_s']} s"
         )
         print(f"  connect + first document (Bokeh clients): {_ms(r['connect_s'])}")
         print(f"  update latency (Bokeh clients): {_ms(r['latency_s'])}")
