@@ -15,6 +15,8 @@ session's document to one worker thread:
   interpreter; the event loop runs the open pages' callbacks in between (Python switches
   threads every few milliseconds), so an update takes about twice its own time while a page is
   being built instead of waiting for the build;
+* Panel records the thread that built a document as its own; once built, the document is
+  given to the event loop's thread, where the session uses it;
 * Bokeh's stack of patched current documents (``bokeh.io.doc._PATCHED_CURDOCS``, pushed and
   popped around every document callback and around a build) is global; it is made per thread
   (:class:`_PerThreadStack`), so that a build and a callback on the event loop never see each
@@ -85,6 +87,21 @@ def thread_safe_curdoc() -> None:
         bokeh_doc._PATCHED_CURDOCS = _PerThreadStack(list(stack))
 
 
+def _claim_for_this_thread(doc: Any) -> None:
+    """Give the document to the event loop's thread.
+
+    Panel records the thread that built a document as the document's own (its events are
+    processed at once there, and scheduled on the event loop from any other thread); a page
+    built in the worker thread is used on the event loop's thread.
+    """
+    try:
+        from panel.io.state import state
+    except ImportError:  # pragma: no cover - a Bokeh application without Panel
+        return
+    if doc in state._thread_id_:
+        state._thread_id_[doc] = threading.get_ident()
+
+
 class OffLoopBuilds:
     """Builds the documents of new sessions of a Bokeh/Panel server in one worker thread.
 
@@ -134,6 +151,7 @@ class OffLoopBuilds:
                 doc.clear()
                 builds.fallbacks += 1
                 return
+            _claim_for_this_thread(doc)
             builds.built += 1
             ready.add(doc)
 

@@ -1,5 +1,6 @@
 """Pages built off the event loop (``dashboard/page_builds.py``), without a server: the build
-runs in the worker thread while the event loop keeps running, once per document, with Bokeh's
+runs in the worker thread while the event loop keeps running, once per document, and is then
+given to the loop's thread (Panel's owner of the document), with Bokeh's
 patched current document kept per thread; a failed build is done again on the loop."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from bokeh.document import Document
 from bokeh.io import doc as bokeh_doc
 from bokeh.io.doc import curdoc, patch_curdoc
+from panel.io.state import state as panel_state
 
 from dashboard.page_builds import OffLoopBuilds, _PerThreadStack, thread_safe_curdoc
 
@@ -59,6 +61,7 @@ async def test_a_page_is_built_in_the_worker_thread_while_the_loop_runs(builds) 
     def build(doc: Any) -> None:
         # only a running event loop can set the event: a build on the loop would wait in vain
         assert loop_ran.wait(timeout=30)
+        panel_state._thread_id_[doc] = threading.get_ident()  # as Panel does while building
         doc.title = "built"
 
     application = FakeApplication(build)
@@ -70,6 +73,8 @@ async def test_a_page_is_built_in_the_worker_thread_while_the_loop_runs(builds) 
 
     doc, _ = await asyncio.gather(_create_session(application), meanwhile())
     assert doc.title == "built"
+    # then given to the event loop's thread, where Panel processes the page's events at once
+    assert panel_state._thread_id_[doc] == threading.get_ident()
     assert application.builds == ["cevns-page_0"]  # once, in the worker thread
     assert len(application.created) == 1 and builds.built == 1 and builds.fallbacks == 0
 
