@@ -45,13 +45,16 @@ __all__ = [
 #: of ``benchmarks/bench_first_page.py`` and ``benchmarks/bench_load.py`` on 2 cores.
 SIZING_HELP = """\
 Sizing a server for N people:
-  CPU      a page build takes about 1 s of one core and each process builds one page at
-           a time: N people opening the page at once wait about 1.25 s x N / P for the last
-           page with P processes, plus their browsers' own rendering; an update takes
-           0.05-0.2 s. Use --num-procs P = the number of cores the server may use (more
-           processes than cores only add memory); e.g. a class of 10-20 on 2 cores:
-           --num-procs 2.
-  memory   about 200 MB per process plus 8 MB per open page: P x 200 MB + N x 8 MB.
+  CPU      a new page costs the server about 1.5-2 s of one core; each process builds one
+           page at a time, in a worker thread (open pages keep updating meanwhile): N
+           people opening the page at once wait about 1.7 s x N / P for the last page with
+           P processes on idle cores, plus their browsers' own rendering (a browser needs
+           several seconds of CPU per page: on the students' machines, not the server's).
+           An update takes 0.03-0.1 s of CPU. Use --num-procs P = the number of cores the
+           server may use (more processes than cores only add memory); e.g. a class of
+           10-20 on 2 cores: --num-procs 2.
+  memory   about 215 MB per process plus 10 MB per open page: P x 215 MB + N x 10 MB
+           (memory freed when pages close is reused for new pages, not given back).
   limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
            address count as one client: raise --max-sessions-per-client (open pages) and
            --max-page-rate / --max-request-rate for them.
