@@ -37,8 +37,7 @@ serve`` does not offer; the limits and the login of this module do not apply the
 
 The options are checked by :mod:`dashboard.server_options`, the command line is
 :mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
-event loop :mod:`dashboard.page_builds`, the memory given back as sessions end
-:mod:`dashboard.memory`; their public names are also this module's. Nothing
+event loop :mod:`dashboard.page_builds`; their public names are also this module's. Nothing
 here imports Panel at import time: the ``cevns`` command line builds its ``serve`` sub-command
 from :func:`add_serve_arguments` without loading Panel.
 """
@@ -139,7 +138,6 @@ def serve(
 
     from .auth import LoginManager, token_exclusions
     from .guard import Guard, install_log_filters
-    from .memory import MemoryReleaser
     from .page_builds import OffLoopBuilds
     from .upload import set_upload_limits
 
@@ -191,7 +189,6 @@ def serve(
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
     _stop_on_signals(server)
-    MemoryReleaser.for_server(server).start()  # memory given back as sessions end
     server.start()
     try:
         server.io_loop.start()
