@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import queue
 import re
+import shlex
 import signal
 import socket
 import sys
@@ -62,8 +63,9 @@ VALUES = (5.0, 7.0, 9.0, 11.0, 8.0, 6.5, 10.0, 12.0)
 
 
 # ---------------------------------------------------------------------------------- the server
-def start_server(users: Path, log_path: Path) -> Server:
+def start_server(users: Path, log_path: Path, extra: list[str] = ()) -> Server:
     options = [
+        *extra,
         "--use-xheaders",
         "--basic-auth",
         str(users),
@@ -244,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-latency-s", type=float, default=1.0, help="target: victim p95")
     parser.add_argument("--max-growth-mb", type=float, default=100.0, help="target: memory")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="whole-run limit")
+    parser.add_argument(
+        "--serve-options",
+        default="",
+        metavar="OPTIONS",
+        help="more options of the server, e.g. '--build-pages-on-loop'",
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -258,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="cevns-bench-floods-"))
     users = work / "users.json"
     users.write_text(json.dumps(PASSWORDS), encoding="utf-8")
-    server = start_server(users, work / "server.log")
+    server = start_server(users, work / "server.log", shlex.split(args.serve_options))
     atexit.register(server.stop)  # whatever happens to this process
     sampler = Sampler(server)
     sampler.start()

@@ -49,6 +49,7 @@ import json
 import os
 import random
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -129,6 +130,25 @@ def _cpu_s(pid: int) -> float:
         with contextlib.suppress(OSError, IndexError, ValueError):
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _browser_cpu_s() -> float:
+    """CPU seconds used so far by this process's browser processes (Playwright's driver and
+    Chromium's processes; not the server); NaN without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return float("nan")
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            command = " ".join(child.cmdline()).lower()
+            if "chrom" in command or "playwright" in command:
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            pass
     return total
 
 
@@ -240,6 +260,7 @@ def start_server(args: argparse.Namespace, log_path: Path) -> Server:
         "10000",
         "--log-level",
         "warning",
+        *shlex.split(args.serve_options),
     ]
     return launch_dashboard(options, log_path, port=args.port)
 
@@ -280,6 +301,7 @@ class RoundResult:
     latency_s: list[float] = field(default_factory=list)
     browser_connect_s: list[float] = field(default_factory=list)
     browser_latency_s: list[float] = field(default_factory=list)
+    browser_cpu_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -433,6 +455,7 @@ def _browser_pages(
                 finally:
                     page.close()
         finally:
+            result.add("browser_cpu_s", _browser_cpu_s())  # before its processes end
             browser.close()
 
 
@@ -540,6 +563,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-seconds", type=float, default=900.0, help="whole-run limit")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    parser.add_argument(
+        "--serve-options",
+        default="",
+        metavar="OPTIONS",
+        help="more options of the server, e.g. '--build-pages-on-loop'",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args(argv)
@@ -547,8 +576,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sessions, --rounds and --updates must be ≥ 1")
 
     # Panel's Bokeh models for the client documents (importing panel registers them, but the
-    # configuration upload's FileDropper only when imported itself)
+    # configuration upload's FileDropper only when imported itself), and the dashboard's own
+    # (the typeset formulas' component)
     import panel.models.file_dropper  # noqa: F401
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import dashboard.formulas  # noqa: F401
 
     def on_alarm(*_: Any) -> None:
         raise TimeoutError(f"the benchmark ran longer than --max-seconds {args.max_seconds:g}")
@@ -601,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds": round(t1 - t0, 1),
                     "server_cpu_s": round(cpu1 - cpu0, 1),
                     "bench_cpu_s": round(own1 - own0, 1),
+                    "browser_cpu_s": round(sum(res.browser_cpu_s), 1),
                     "connect_s": res.connect_s,
                     "latency_s": res.latency_s,
                     "browser_connect_s": res.browser_connect_s,
@@ -625,7 +660,8 @@ def main(argv: list[str] | None = None) -> int:
         f"bench_load: {args.rounds} round(s) x {args.sessions} Bokeh client sessions + "
         f"{args.browsers} Chromium page(s), {args.updates} threshold changes each; "
         f"server `python -m dashboard --num-procs {args.num_procs} --unused-session-lifetime "
-        f"{args.lifetime_ms} --check-unused-sessions {args.check_ms}` on {HOST}"
+        f"{args.lifetime_ms} --check-unused-sessions {args.check_ms} {args.serve_options}`"
+        f" on {HOST}"
     )
     print(
         f"machine: {os.cpu_count()} cores, load {[round(x, 2) for x in os.getloadavg()]}, "
@@ -634,7 +670,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rounds:
         print(
             f"round {r['round']}: {r['seconds']} s wall, server CPU {r['server_cpu_s']} s, "
-            f"benchmark process CPU {r['bench_cpu_s']} s (Bokeh clients; browsers not counted)"
+            f"Bokeh clients (benchmark process) CPU {r['bench_cpu_s']} s, browsers (Playwright "
+            f"and Chromium processes) CPU {r['browser_cpu_s']} s"
         )
         print(f"  connect + first document (Bokeh clients): {_ms(r['connect_s'])}")
         print(f"  update latency (Bokeh clients): {_ms(r['latency_s'])}")

@@ -19,29 +19,33 @@ pages and a stricter login:
   ``exclude_headers`` (:func:`token_exclusions`). Panel's signed ``user`` cookie (a name only,
   not a credential) stays, so ``pn.state.user`` names who is signed in (:func:`login_badge`).
 
-Tornado and Bokeh are imported when a :class:`LoginManager` is built, not at import.
+The pages are :mod:`dashboard.login_pages`'s, the passwords and the record of logouts
+:mod:`dashboard.credentials`'. Tornado and Bokeh are imported when a :class:`LoginManager` is
+built, not at import.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import json
 import logging
-import math
-import mmap
-import multiprocessing
 import posixpath
 import secrets
-import string
-import struct
 import time
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
-from .limits import Limits, LoginThrottle, client_key
+from .credentials import Credentials, Revocations
+from .limits import Limits, LoginThrottle
+from .login_pages import (
+    ASSETS_PATH,
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    PAGES_DIR,
+    login_badge,
+    make_handler,
+)
 from .text import shown_value
 
 __all__ = [
@@ -63,119 +67,13 @@ log = logging.getLogger("dashboard.auth")
 LOGIN_COOKIE = "cevns_login"
 #: Panel's cookie with the signed user name (``pn.state.user``); not a credential here.
 USER_COOKIE = "user"
-LOGIN_PATH = "/login"
-LOGOUT_PATH = "/logout"
-ASSETS_PATH = "/auth-assets"
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
 #: Seconds between checks that the logins of open pages are still valid.
 RECHECK_S = 5.0
-#: Longest user name and password read from the login form.
-_MAX_USER, _MAX_PASSWORD = 100, 1000
-
-#: Login pages run no script and load only the server's style sheet and logo.
-LOGIN_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 def token_exclusions() -> dict[str, list[str]]:
     """Keyword arguments for the Bokeh server: keep the login cookie out of the page's token."""
     return {"exclude_cookies": [LOGIN_COOKIE], "exclude_headers": ["Cookie"]}
-
-
-# ------------------------------------------------------------------------------------ passwords
-class Credentials:
-    """The accepted passwords: one shared password (any user name), or a users file
-    ``{"user": "password"}`` that is re-read whenever it changes (removing a user ends their
-    logins). An unreadable or invalid users file lets nobody in (a warning says why)."""
-
-    def __init__(self, basic_auth: str) -> None:
-        path = Path(basic_auth)
-        self.path: Path | None = path if path.is_file() else None
-        self._password = None if self.path is not None else basic_auth
-        self._stamp: tuple[int, int, int] | None = None
-        self._users: dict[str, str] = {}
-
-    @property
-    def shared_password(self) -> bool:
-        return self.path is None
-
-    def password_of(self, user: str) -> str | None:
-        """The password of ``user`` (None: no such user)."""
-        if self._password is not None:
-            return self._password if user else None
-        return self._load().get(user)
-
-    def _load(self) -> dict[str, str]:
-        assert self.path is not None
-        try:
-            st = self.path.stat()
-        except OSError as exc:
-            return self._invalid((0, 0, 0), f"cannot read it ({exc.strerror})")
-        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-        if stamp == self._stamp:
-            return self._users
-        try:
-            users = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            return self._invalid(stamp, f"not valid JSON ({type(exc).__name__})")
-        if not isinstance(users, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and v for k, v in users.items()
-        ):
-            return self._invalid(stamp, 'not an object {"user": "password", ...}')
-        self._users, self._stamp = users, stamp
-        return users
-
-    def _invalid(self, stamp: tuple[int, int, int], why: str) -> dict[str, str]:
-        if stamp != self._stamp:
-            log.warning("users file %s: %s; nobody can sign in until it is fixed", self.path, why)
-        self._users, self._stamp = {}, stamp
-        return {}
-
-
-# ------------------------------------------------------------------------------------ logouts
-class Revocations:
-    """Login ids ended by ``/logout``, shared by the worker processes of ``--num-procs``.
-
-    A ring of ``slots`` records (16-byte id, expiry time) in anonymous shared memory, created
-    before the workers fork, so nothing is written to disk and nothing is left behind. Each
-    process keeps a set of the ids it has read; a record outlives its login (``until``).
-    """
-
-    _COUNT = struct.Struct("<Q")
-    _RECORD = struct.Struct("<16sd")
-
-    def __init__(self, slots: int = 65_536) -> None:
-        self.slots = slots
-        self._mem = mmap.mmap(-1, self._COUNT.size + slots * self._RECORD.size)
-        self._lock = multiprocessing.Lock()
-        self._seen = 0
-        self._known: dict[bytes, float] = {}
-
-    def _offset(self, index: int) -> int:
-        return self._COUNT.size + (index % self.slots) * self._RECORD.size
-
-    def revoke(self, login_id: bytes, until: float) -> None:
-        with self._lock:
-            (n,) = self._COUNT.unpack_from(self._mem, 0)
-            self._RECORD.pack_into(self._mem, self._offset(n), login_id, until)
-            self._COUNT.pack_into(self._mem, 0, n + 1)
-        self._known[login_id] = until
-
-    def is_revoked(self, login_id: bytes) -> bool:
-        with self._lock:
-            (n,) = self._COUNT.unpack_from(self._mem, 0)
-            if n != self._seen:
-                for index in range(max(self._seen, n - self.slots), n):
-                    found, until = self._RECORD.unpack_from(self._mem, self._offset(index))
-                    self._known[found] = until
-                self._seen = n
-        now = time.time()
-        if len(self._known) > self.slots:  # forget the ids whose logins have expired anyway
-            self._known = {k: t for k, t in self._known.items() if t > now}
-        until = self._known.get(login_id)
-        return until is not None and until > now
 
 
 # ------------------------------------------------------------------------------------ logins
@@ -391,129 +289,5 @@ class LoginManager:
 
     def handler(self, kind: str) -> type:
         if kind not in self._handlers:
-            self._handlers[kind] = _make_handler(self, kind)
+            self._handlers[kind] = make_handler(self, kind)
         return self._handlers[kind]
-
-
-# ------------------------------------------------------------------------------------ pages
-_PAGE = string.Template((PAGES_DIR / "login.html").read_text(encoding="utf-8"))
-_ERRORS = {"invalid": "Wrong user name or password."}
-
-
-def _message(text: str | None, kind: str = "error") -> str:
-    return f'<div class="message {kind}" role="alert">{html.escape(text)}</div>' if text else ""
-
-
-def _make_handler(manager: LoginManager, kind: str) -> type:
-    from tornado.web import RequestHandler
-
-    class _Page(RequestHandler):
-        content_security_policy = LOGIN_CSP
-
-        def set_default_headers(self) -> None:
-            self.set_header("Cache-Control", "no-store")
-
-        def page(self, title: str, body: str) -> None:
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(_PAGE.substitute(title=html.escape(title), body=body))
-
-    class LoginHandler(_Page):
-        def get(self) -> None:
-            next_url = manager.safe_next(self.get_query_argument("next", ""))
-            error = _ERRORS.get(self.get_query_argument("error", ""))
-            self.form(next_url, _message(error))
-
-        def post(self) -> None:
-            user = self.get_body_argument("username", "").strip()[:_MAX_USER]
-            password = self.get_body_argument("password", "")[:_MAX_PASSWORD]
-            next_url = manager.safe_next(self.get_body_argument("next", ""))
-            address = client_key(self.request.remote_ip)
-            keys = [f"addr:{address}"] + ([f"user:{user}"] if user else [])
-            wait = manager.throttle.wait_s(*keys)
-            if wait > 0:
-                seconds = math.ceil(wait)
-                log.warning(
-                    "login: refused an attempt for %s from %s (throttled, %d s left)",
-                    shown_value(user),
-                    address,
-                    seconds,
-                )
-                self.set_status(429)
-                self.set_header("Retry-After", str(seconds))
-                self._cevns_refused = True  # logged above: the access log line is INFO
-                text = f"Too many failed sign-ins: wait {seconds} s before trying again."
-                self.form(next_url, _message(text))
-                return
-            if user and manager.check_password(user, password):
-                manager.throttle.succeeded(*keys)
-                manager.sign_in(self, user)
-                log.info("login: %s signed in from %s", shown_value(user), address)
-                self.redirect(next_url)
-                return
-            delay = manager.throttle.failed(*keys)
-            log.warning(
-                "login: wrong user name or password for %s from %s (next attempt in %.1f s)",
-                shown_value(user),
-                address,
-                delay,
-            )
-            query = urllib.parse.urlencode({"error": "invalid", "next": next_url})
-            self.redirect(f".{LOGIN_PATH}?{query}")
-
-        def form(self, next_url: str, message: str) -> None:
-            if manager.credentials.shared_password:
-                label = "Your name"
-                hint = "This server has one password for the lab: type your name and it."
-            else:
-                label = "User name"
-                hint = "No account? Ask the person who runs this server."
-            if next_url != manager.app_path:
-                hint += f" After signing in you go to {next_url}."
-            body = (
-                "<h2>Sign in</h2>"
-                f"{message}"
-                f'<form method="post" action=".{LOGIN_PATH}">'
-                f'<input type="hidden" name="next" value="{html.escape(next_url)}">'
-                f'<label for="username">{label}</label>'
-                '<input type="text" id="username" name="username" autocomplete="username" '
-                f'maxlength="{_MAX_USER}" required autofocus>'
-                '<label for="password">Password</label>'
-                '<input type="password" id="password" name="password" '
-                f'autocomplete="current-password" maxlength="{_MAX_PASSWORD}" required>'
-                '<button type="submit">Sign in</button>'
-                "</form>"
-                f'<p class="hint">{html.escape(hint)}</p>'
-            )
-            self.page("Sign in", body)
-
-    class LogoutHandler(_Page):
-        def get(self) -> None:
-            user = manager.sign_out(self)
-            if user is not None:
-                log.info("login: %s signed out", shown_value(user))
-            body = (
-                "<h2>Signed out</h2>"
-                + _message("You are signed out of the CEvNS workbench in this browser.", "info")
-                + f'<a class="button" href=".{LOGIN_PATH}">Sign in again</a>'
-            )
-            self.page("Signed out", body)
-
-    return LoginHandler if kind == "login" else LogoutHandler
-
-
-def login_badge() -> Any:
-    """The page header's "Signed in as … · Sign out" (None when nobody is signed in).
-
-    Call inside a served session; the name comes from Panel's signed ``user`` cookie.
-    """
-    import panel as pn
-
-    user = pn.state.user
-    if not user:
-        return None
-    return pn.pane.HTML(
-        f'<span class="cevns-user">Signed in as <b>{html.escape(user)}</b> · '
-        f'<a href=".{LOGOUT_PATH}">Sign out</a></span>',
-        styles={"color": "white", "font-size": "0.9rem", "margin-left": "auto"},
-        margin=(0, 12),
-    )

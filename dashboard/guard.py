@@ -31,23 +31,22 @@ server before it starts. For each request, before any Panel code runs:
 Refusals are one WARNING line each (repeats from the same address are counted, reported at
 most every :data:`WARN_EVERY_S` s); the access log shortens URLs to :data:`LOG_URI_CHARS`
 characters; :func:`install_log_filters` turns Bokeh's and Panel's tracebacks for invalid client
-messages into one WARNING line.
+messages into one WARNING line (:mod:`dashboard.log_filters`).
+
+The handler mixins and the websocket message checks are :mod:`dashboard.guard_handlers`'.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 import logging
-import math
-import re
 import secrets
 import sys
 import time
 from collections import Counter
 from typing import Any
 
+from .guard_handlers import _Guarded, _GuardedWebSocket, check_fragment, refused_handler
 from .limits import (
     FRAMES_PER_MESSAGE,
     MESSAGE_BURST_S,
@@ -59,6 +58,7 @@ from .limits import (
     check_url,
     client_key,
 )
+from .log_filters import WARN_EVERY_S, ClientErrorFilter, install_log_filters
 from .text import truncated
 
 __all__ = [
@@ -91,7 +91,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 #: Refusals of one kind from one address are logged at most this often (the rest are counted).
-WARN_EVERY_S = 10.0
 #: Characters of a URL written to the access log.
 LOG_URI_CHARS = 200
 #: Page builds hold the event loop (about a second each): after a page took T seconds, the next
@@ -102,34 +101,6 @@ PAGE_PAUSE_SHARE = 0.25
 CLIENT_PAUSE_SHARE = 2.0
 #: Top-level packages whose component resources ``/components/`` may serve (if imported).
 COMPONENT_PACKAGES = ("panel", "dashboard")  # dashboard: the vendored KaTeX
-
-_SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
-_URL_ATTR = re.compile(r'"attr"\s*:\s*"(?:search|href|hash)"')
-
-
-def _add_nonce(chunk: str | bytes, nonce: str) -> str | bytes:
-    if isinstance(chunk, bytes):
-        return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk.decode("utf-8")).encode()
-    return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
-
-
-_SLOW_BINARY = (
-    "pages sent more binary data (uploads) than --max-upload-size per second: slowed down"
-)
-
-
-def _inline_bytes(obj: Any) -> bool:
-    """True if ``obj`` (decoded JSON) holds a Bokeh bytes value with inline (base64) data."""
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("type") == "bytes" and isinstance(item.get("data"), str):
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 class Guard:
@@ -156,6 +127,8 @@ class Guard:
         self._build_started = self._next_build = 0.0
         self._client_next_build: dict[str, float] = {}
         self.app: Any = None
+        #: Pages are built off the event loop (:mod:`dashboard.page_builds`): no pause needed.
+        self.builds_off_loop = False
 
     # ------------------------------------------------------------------ installation
     def install(self, server: Any) -> None:
@@ -178,7 +151,7 @@ class Guard:
             refusal = Refusal(500, "The server could not check this request.")
         if refusal is not None:
             return self.app.get_handler_delegate(
-                request, self._guarded(_refused_handler()), {"refusal": refusal}
+                request, self._guarded(refused_handler()), {"refusal": refusal}
             )
         delegate.handler_class = self._guarded(delegate.handler_class)
         return delegate
@@ -300,11 +273,16 @@ class Guard:
     async def start_page(self, handler: Any) -> None:
         """Wait for this page's turn: pages are built one at a time, spaced by
         :data:`PAGE_PAUSE_SHARE` of the previous build's time and by :data:`CLIENT_PAUSE_SHARE`
-        of the previous build for the same client (the open pages' updates run in between)."""
+        of the previous build for the same client (the open pages' updates run in between).
+
+        With :attr:`builds_off_loop` (pages built in a worker thread: the open pages keep
+        updating meanwhile) there is no pause between pages, and a client waits for its
+        share only while pages of other clients are waiting (a class behind one address is
+        not slowed down when it is alone)."""
         key = handler._cevns_page
         wait = self._client_next_build.get(key, 0.0) - time.monotonic()
-        if wait > 0:  # not holding the lock: other clients' pages go first
-            await asyncio.sleep(wait)
+        if wait > 0 and (not self.builds_off_loop or self._others_waiting(key)):
+            await asyncio.sleep(wait)  # not holding the lock: other clients' pages go first
         if self._build_lock is None:
             self._build_lock = asyncio.Lock()
         await self._build_lock.acquire()
@@ -313,6 +291,9 @@ class Guard:
         if wait > 0:
             await asyncio.sleep(wait)
         self._build_started = time.monotonic()
+
+    def _others_waiting(self, key: str) -> bool:
+        return any(n > 0 for k, n in self._inflight.items() if k != key)
 
     def finished_page(self, handler: Any) -> None:
         key = getattr(handler, "_cevns_page", None)
@@ -325,7 +306,7 @@ class Guard:
             handler._cevns_building = False
             now = time.monotonic()
             took = now - self._build_started
-            self._next_build = now + PAGE_PAUSE_SHARE * took
+            self._next_build = now + (0.0 if self.builds_off_loop else PAGE_PAUSE_SHARE) * took
             if key is not None:
                 if len(self._client_next_build) > 10_000:
                     self._client_next_build = {
@@ -335,34 +316,9 @@ class Guard:
             self._build_lock.release()
 
     def check_fragment(self, fragment: str | bytes) -> tuple[str, Refusal] | None:
-        """``(kind, refusal)`` if a websocket text frame must be refused, else None.
-
-        Two things a page never sends are refused: a URL for the page's location that
-        :func:`~dashboard.limits.check_url` refuses (the only text Panel parses as a query), and
-        binary data inline in the JSON (Bokeh decompresses such gzip data without a size limit;
-        browsers send binary data as binary frames). Only frames that mention either are parsed.
-        """
-        if not isinstance(fragment, str):
-            return None
-        url, inline = _URL_ATTR.search(fragment) is not None, '"bytes"' in fragment
-        if not (url or inline):
-            return None
-        try:
-            message = json.loads(fragment)
-        except ValueError:
-            return None  # not JSON: Bokeh refuses it
-        if inline and _inline_bytes(message):
-            return "inline bytes", Refusal(400, "Binary data inline in a message is not accepted.")
-        events = message.get("events", []) if isinstance(message, dict) else []
-        for event in events if isinstance(events, list) else []:
-            if not isinstance(event, dict) or event.get("attr") not in ("search", "href", "hash"):
-                continue
-            value = event.get("new")
-            if isinstance(value, str):
-                refusal = check_url(value if "?" in value else f"?{value}", self.limits)
-                if refusal is not None:
-                    return "websocket url", refusal
-        return None
+        """``(kind, refusal)`` if a websocket text frame must be refused, else None
+        (:func:`dashboard.guard_handlers.check_fragment` with this server's limits)."""
+        return check_fragment(fragment, self.limits)
 
     # ------------------------------------------------------------------ responses and logs
     def refuse(self, key: str, kind: str, refusal: Refusal) -> Refusal:
@@ -411,185 +367,3 @@ class Guard:
             request.remote_ip,
             1000.0 * request.request_time(),
         )
-
-
-# ------------------------------------------------------------------------------------ handlers
-class _Guarded:
-    """Mixed into every handler class the guard routes to."""
-
-    _cevns_guard: Guard
-    _cevns_nonce: str | None = None
-    _cevns_page: str | None = None
-
-    def set_default_headers(self) -> None:
-        super().set_default_headers()  # type: ignore[misc]
-        self._cevns_guard.secure(self)
-
-    def prepare(self) -> Any:
-        from bokeh.server.views.doc_handler import DocHandler
-
-        if isinstance(self, DocHandler):
-            self._cevns_page = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
-            return self._prepare_page()
-        return super().prepare()  # type: ignore[misc]
-
-    async def _prepare_page(self) -> None:
-        await self._cevns_guard.start_page(self)
-        result = super().prepare()  # type: ignore[misc]
-        if result is not None:
-            await result
-
-    def write(self, chunk: Any) -> None:
-        content_type = self._headers.get("Content-Type", "")  # type: ignore[attr-defined]
-        if self._cevns_nonce and isinstance(chunk, (str, bytes)) and "html" in content_type:
-            chunk = _add_nonce(chunk, self._cevns_nonce)
-        super().write(chunk)  # type: ignore[misc]
-
-    def on_finish(self) -> None:
-        self._cevns_guard.finished_page(self)
-        super().on_finish()  # type: ignore[misc]
-
-
-class _GuardedWebSocket(_Guarded):
-    """A websocket: counted per client, messages limited and checked, closed once its login
-    ends."""
-
-    _cevns_client: str | None = None
-    _cevns_pulled = False
-
-    def open(self, *args: Any, **kwargs: Any) -> Any:
-        guard = self._cevns_guard
-        self._cevns_client = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
-        guard.sockets[self._cevns_client] += 1
-        result = super().open(*args, **kwargs)  # type: ignore[misc]
-        if guard.login is not None:
-            guard.login.attach(self)
-        return result
-
-    def on_close(self) -> None:
-        guard = self._cevns_guard
-        if guard.login is not None:
-            guard.login.detach(self)
-        if self._cevns_client is not None:
-            guard.sockets[self._cevns_client] -= 1
-            if guard.sockets[self._cevns_client] <= 0:
-                del guard.sockets[self._cevns_client]
-            self._cevns_client = None
-        super().on_close()  # type: ignore[misc]
-
-    async def on_message(self, fragment: str | bytes) -> None:
-        guard = self._cevns_guard
-        if isinstance(fragment, str) and '"PULL-DOC-REQ"' in fragment:
-            # a page asks for its document once; each answer serialises the whole page
-            if self._cevns_pulled:
-                key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
-                guard.refuse(key, "document", Refusal(429, "a page asked twice for its document"))
-                self.close(1008, "refused: document asked twice")  # type: ignore[attr-defined]
-                return None
-            self._cevns_pulled = True
-        key = self._cevns_client or "?"
-        if isinstance(fragment, bytes):  # binary data (upload chunks): bytes per second too
-            wait = guard.binary.allow(key, len(fragment))
-            while wait:
-                guard.refuse(key, "binary", Refusal(429, _SLOW_BINARY))
-                await asyncio.sleep(wait)
-                wait = guard.binary.allow(key, len(fragment))
-        wait = guard.frames.allow(key)
-        if wait:
-            # Tornado reads this connection's next frame only when this returns: a client that
-            # sends too fast is slowed down, without taking time from the others
-            message = (
-                f"pages sent more than {guard.limits.message_rate:g} messages per second "
-                "(option --max-message-rate): slowed down"
-            )
-            guard.refuse(key, "messages", Refusal(429, message))
-            while wait:
-                await asyncio.sleep(wait)
-                wait = guard.frames.allow(key)
-        refused = guard.check_fragment(fragment)
-        if refused is not None:
-            kind, refusal = refused
-            key = client_key(self.request.remote_ip)  # type: ignore[attr-defined]
-            guard.refuse(key, kind, refusal)
-            self.close(1008, f"refused: {kind}")  # type: ignore[attr-defined]
-            return None
-        return await super().on_message(fragment)  # type: ignore[misc]
-
-
-@functools.cache
-def _refused_handler() -> type:
-    from tornado.web import RequestHandler
-
-    class RefusedHandler(RequestHandler):
-        """Answers a refused request: status, ``Retry-After``, a short page with the reason."""
-
-        content_security_policy = "default-src 'none'; frame-ancestors 'none'"
-        _cevns_refused = True
-
-        def initialize(self, refusal: Refusal) -> None:
-            self.refusal = refusal
-
-        def prepare(self) -> None:
-            import html
-
-            refusal = self.refusal
-            self.set_status(refusal.status)
-            if refusal.retry_after_s:
-                self.set_header("Retry-After", str(max(1, math.ceil(refusal.retry_after_s))))
-            self.set_header("Cache-Control", "no-store")
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(
-                '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-                "<title>CEvNS workbench</title></head><body><h1>CEvNS workbench</h1>"
-                f"<p>{html.escape(refusal.message)}</p></body></html>"
-            )
-
-    return RefusedHandler
-
-
-# ------------------------------------------------------------------------------------ logs
-class ClientErrorFilter(logging.Filter):
-    """One WARNING line, without traceback, for a client message the server refused.
-
-    Bokeh logs a websocket message that fails validation at ERROR with the whole message and a
-    traceback; Panel logs a refused property change the same way. Those are the client's errors
-    (invalid input), not the server's: the record becomes ``refused a message from a page:
-    <error, truncated>``, at most one per :data:`WARN_EVERY_S` seconds and logger (the others are
-    counted in the next line). Other records pass unchanged (a long message is truncated).
-    """
-
-    USER_ERRORS = (ValueError, TypeError, KeyError)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._last, self._dropped = -math.inf, 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        exc = record.exc_info[1] if record.exc_info else None
-        if isinstance(exc, self.USER_ERRORS) and record.levelno >= logging.WARNING:
-            now = time.monotonic()
-            if now - self._last < WARN_EVERY_S:  # a flood of bad messages: counted, not logged
-                self._dropped += 1
-                return False
-            more = f" ({self._dropped} more since the last report)" if self._dropped else ""
-            self._last, self._dropped = now, 0
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-            record.msg = "refused a message from a page: %s%s"
-            record.args = (truncated(f"{type(exc).__name__}: {exc}", 300), more)
-            record.exc_info, record.exc_text, record.stack_info = None, None, None
-            return True
-        message = record.getMessage()
-        if len(message) > 2000:
-            record.msg, record.args = truncated(message, 2000), ()
-        return True
-
-
-_FILTERED_LOGGERS = ("bokeh.server.protocol_handler", "bokeh.server.views.ws", "panel.reactive")
-
-
-def install_log_filters() -> None:
-    """Install :class:`ClientErrorFilter` on Bokeh's and Panel's message loggers (once)."""
-    for name in _FILTERED_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, ClientErrorFilter) for f in logger.filters):
-            logger.addFilter(ClientErrorFilter())

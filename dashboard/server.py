@@ -28,35 +28,45 @@ Defaults (each can be changed on the command line):
   :class:`dashboard.guard.Guard`, installed on the server before it serves its first request.
 
 Also: nothing is written to disk (the login pages come from the package; logouts are shared by
-``--num-procs`` workers in anonymous shared memory), so a killed server leaves no files behind.
-With ``--num-procs N`` the workers stop by themselves within a second when the parent process is
-killed (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
+``--num-procs`` workers in anonymous shared memory, their lock's name unlinked at once), so a
+killed server leaves no files behind. SIGTERM and SIGINT stop the server cleanly (exit status
+0). With ``--num-procs N`` the workers stop by themselves within a second when the parent
+process ends (Tornado does not pass SIGTERM on). ``panel serve dashboard/app.py --plugins
 dashboard.server`` adds ``/health`` to a ``panel serve`` command (e.g. for OAuth, which ``cevns
 serve`` does not offer; the limits and the login of this module do not apply there).
 
-Nothing here imports Panel at import time: the ``cevns`` command line builds its ``serve``
-sub-command from :func:`add_serve_arguments` without loading Panel.
+The options are checked by :mod:`dashboard.server_options`, the command line is
+:mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
+event loop :mod:`dashboard.page_builds`; their public names are also this module's. Nothing
+here imports Panel at import time: the ``cevns`` command line builds its ``serve`` sub-command
+from :func:`add_serve_arguments` without loading Panel.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
-import json
 import logging
 import os
-import secrets
-import socket
-import sys
-import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from cevns_core import __version__
-from cevns_core.errors import CevnsError
-
 from .limits import DEFAULT_LIMITS, Limits
+from .prewarm import prewarm
+from .server_options import (
+    APP_NAME,
+    DEFAULT_ADDRESS,
+    DEFAULT_CHECK_UNUSED_SESSIONS_MS,
+    DEFAULT_PORT,
+    DEFAULT_SESSION_TOKEN_EXPIRATION_S,
+    DEFAULT_UNUSED_SESSION_LIFETIME_MS,
+    HEALTH_PATH,
+    LIVENESS_PATH,
+    ServeError,
+    _host_for_url,
+    health_handler,
+    server_kwargs,
+    websocket_origins,
+)
 
 __all__ = [
     "APP_NAME",
@@ -79,238 +89,6 @@ __all__ = [
 
 log = logging.getLogger("dashboard.server")
 
-#: URL path of the page: ``http://HOST:PORT[/PREFIX]/cevns``.
-APP_NAME = "cevns"
-DEFAULT_PORT = 5006
-DEFAULT_ADDRESS = "127.0.0.1"
-#: A session with no open connection is discarded after this many milliseconds (Bokeh: 15 000).
-DEFAULT_UNUSED_SESSION_LIFETIME_MS = 60_000
-#: How often unused sessions are looked for, in milliseconds (Bokeh: 17 000).
-DEFAULT_CHECK_UNUSED_SESSIONS_MS = 10_000
-#: Seconds within which a served page must open its websocket (Bokeh's default).
-DEFAULT_SESSION_TOKEN_EXPIRATION_S = 300
-#: Largest HTTP request body (the login form) and request head (URL, cookies), in bytes.
-HTTP_MAX_BODY_BYTES = 65_536
-HTTP_MAX_HEADER_BYTES = 65_536
-#: Seconds an HTTP connection may stay idle, or take to send a request body.
-HTTP_IDLE_TIMEOUT_S = 60
-#: Endpoints answered without login.
-LIVENESS_PATH = "liveness"
-HEALTH_PATH = "/health"
-
-_BASIC_AUTH_ENV = "PANEL_BASIC_AUTH"
-_COOKIE_SECRET_ENV = "PANEL_COOKIE_SECRET"
-_LOOPBACK_NAMES = ("localhost", "127.0.0.1")
-_ANY_ADDRESS = ("0.0.0.0", "::", "")
-
-
-class ServeError(CevnsError):
-    """A server option is invalid (or the server cannot start); the message says what to do."""
-
-
-# ------------------------------------------------------------------------------------ options
-def _host_for_url(host: str) -> str:
-    try:
-        if ipaddress.ip_address(host).version == 6:
-            return f"[{host}]"
-    except ValueError:
-        pass
-    return host
-
-
-def _is_loopback(address: str) -> bool:
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
-
-
-def websocket_origins(address: str, port: int, extra: Sequence[str] = ()) -> list[str]:
-    """The websocket origins allowed by default, plus ``extra``.
-
-    Browsers send the host (and port) of the page as the websocket's origin: the listen
-    ``address:port`` and ``localhost:port`` / ``127.0.0.1:port`` are always allowed; when listening
-    on all interfaces the machine's host name too (never looked up in DNS). A page reached through
-    a proxy or another name needs that name in ``extra``.
-
-    Examples
-    --------
-    >>> websocket_origins("127.0.0.1", 5006)
-    ['127.0.0.1:5006', 'localhost:5006']
-    >>> websocket_origins("::1", 8080, ["lab.example.org"])
-    ['[::1]:8080', 'localhost:8080', '127.0.0.1:8080', 'lab.example.org']
-    """
-    hosts: list[str] = []
-    if address not in _ANY_ADDRESS:
-        hosts.append(_host_for_url(address))
-    hosts += _LOOPBACK_NAMES
-    if address in _ANY_ADDRESS:
-        hosts.append(socket.gethostname())
-    origins = [f"{host}:{port}" for host in hosts]
-    origins += [origin.strip() for origin in extra if origin.strip()]
-    return list(dict.fromkeys(origins))
-
-
-def _check_basic_auth(value: str) -> str:
-    """A users file must be a JSON object of user names to passwords (checked before starting)."""
-    path = Path(value)
-    if not path.is_file():
-        if value.endswith(".json") or "/" in value or os.sep in value or value.startswith("~"):
-            raise ServeError(
-                f"--basic-auth: the users file {value!r} does not exist (a value with '/' or "
-                "ending in .json is read as a file name, never used as the password)"
-            )
-        if len(value) < 8:
-            log.warning("the basic-auth password is shorter than 8 characters")
-        return value
-    try:
-        users = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ServeError(f"--basic-auth: cannot read the users file {value!r}: {exc}") from None
-    if (
-        not isinstance(users, dict)
-        or not users
-        or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in users.items())
-    ):
-        raise ServeError(
-            f"--basic-auth: the users file {value!r} must hold a JSON object "
-            '{"user": "password", ...} with at least one user and non-empty passwords'
-        )
-    return str(path.resolve())
-
-
-def server_kwargs(
-    *,
-    port: int = DEFAULT_PORT,
-    address: str = DEFAULT_ADDRESS,
-    allow_websocket_origin: Sequence[str] = (),
-    num_procs: int = 1,
-    unused_session_lifetime_ms: int = DEFAULT_UNUSED_SESSION_LIFETIME_MS,
-    check_unused_sessions_ms: int = DEFAULT_CHECK_UNUSED_SESSIONS_MS,
-    session_token_expiration_s: int = DEFAULT_SESSION_TOKEN_EXPIRATION_S,
-    basic_auth: str | None = None,
-    cookie_secret: str | None = None,
-    prefix: str | None = None,
-    use_xheaders: bool = False,
-    admin: bool = False,
-    warm: bool = False,
-    limits: Limits = DEFAULT_LIMITS,
-    environ: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """Validated keyword arguments for ``pn.serve`` (no server is started).
-
-    ``basic_auth``/``cookie_secret`` fall back to ``PANEL_BASIC_AUTH``/``PANEL_COOKIE_SECRET`` in
-    ``environ`` (default :data:`os.environ`). ``limits`` sets the websocket message size and
-    the HTTP server's buffers (the other limits are checked by :class:`dashboard.guard.Guard`).
-    Raises :class:`ServeError` on invalid options.
-    """
-    env = os.environ if environ is None else environ
-    if not 0 <= port <= 65535:
-        raise ServeError(f"--port must be in 0..65535, got {port}")
-    if num_procs < 1:
-        raise ServeError(f"--num-procs must be ≥ 1, got {num_procs}")
-    if num_procs > 1 and warm:
-        raise ServeError("--warm runs the page before the workers fork: use it with --num-procs 1")
-    if num_procs > 1 and sys.platform == "win32":  # pragma: no cover
-        raise ServeError("--num-procs > 1 is not supported on Windows")
-    if unused_session_lifetime_ms < 1000 or check_unused_sessions_ms < 100:
-        raise ServeError(
-            "--unused-session-lifetime must be ≥ 1000 ms and --check-unused-sessions ≥ 100 ms"
-        )
-    if session_token_expiration_s < 1:
-        raise ServeError("--session-token-expiration must be ≥ 1 s")
-
-    env_secret = env.get(_COOKIE_SECRET_ENV)
-    if cookie_secret and env_secret and cookie_secret != env_secret:
-        raise ServeError(
-            f"give the cookie secret either as --cookie-secret or as {_COOKIE_SECRET_ENV}, "
-            "not both (Panel would use the environment variable)"
-        )
-    cookie_secret = cookie_secret or env_secret or None
-    basic_auth = basic_auth or env.get(_BASIC_AUTH_ENV) or None
-
-    kwargs: dict[str, Any] = {
-        "port": port,
-        "address": address,
-        "websocket_origin": websocket_origins(address, port, allow_websocket_origin),
-        "liveness": LIVENESS_PATH,
-        "title": "CEvNS workbench",
-        "unused_session_lifetime_milliseconds": unused_session_lifetime_ms,
-        "check_unused_sessions_milliseconds": check_unused_sessions_ms,
-        "session_token_expiration": session_token_expiration_s,
-        "extra_patterns": [(HEALTH_PATH, health_handler())],
-        "admin": admin,
-        "warm": warm,
-        "use_xheaders": use_xheaders,
-        "websocket_max_message_size": limits.max_message_bytes,
-        "http_server_kwargs": {
-            # the only request with a body is the login form
-            "max_body_size": HTTP_MAX_BODY_BYTES,
-            "max_header_size": HTTP_MAX_HEADER_BYTES,
-            # what one connection may make the server buffer (a websocket message and more)
-            "max_buffer_size": limits.max_message_bytes + 2**20,
-            "idle_connection_timeout": HTTP_IDLE_TIMEOUT_S,
-            "body_timeout": HTTP_IDLE_TIMEOUT_S,
-        },
-    }
-    if num_procs > 1:
-        kwargs["num_procs"] = num_procs
-    if prefix and prefix.strip("/"):
-        kwargs["prefix"] = prefix.strip("/")
-    if basic_auth:
-        kwargs["basic_auth"] = _check_basic_auth(basic_auth)
-        if not cookie_secret:
-            cookie_secret = secrets.token_urlsafe(32)
-            log.warning(
-                "basic auth without a cookie secret: using a random one for this run (logins end "
-                "when the server restarts; set --cookie-secret or %s to keep them)",
-                _COOKIE_SECRET_ENV,
-            )
-    if cookie_secret:
-        if len(cookie_secret) < 16:
-            raise ServeError("the cookie secret must have at least 16 characters")
-        kwargs["cookie_secret"] = cookie_secret
-    if not _is_loopback(address) and not basic_auth:
-        log.warning(
-            "serving on %s without a password: anyone who can reach this port can use the page "
-            "(use --basic-auth, or a reverse proxy with its own login)",
-            address or "all interfaces",
-        )
-    return kwargs
-
-
-# ------------------------------------------------------------------------------------ health
-def health_handler() -> type:
-    """A tornado handler answering ``{"status": "ok", "version", "sessions", "pid"}`` as JSON.
-
-    ``sessions`` counts the live Bokeh sessions of the answering process (with ``--num-procs`` each
-    worker answers for itself). No login is needed, like Panel's ``/liveness``.
-    """
-    from tornado.web import RequestHandler
-
-    class HealthHandler(RequestHandler):
-        def get(self) -> None:
-            contexts = getattr(self.application, "applications", {}) or {}
-            sessions = sum(
-                len(list(ctx.sessions)) for path, ctx in contexts.items() if path != "/admin"
-            )
-            self.set_header("Content-Type", "application/json")
-            self.set_header("Cache-Control", "no-store")
-            self.write(
-                json.dumps(
-                    {
-                        "status": "ok",
-                        "version": __version__,
-                        "sessions": sessions,
-                        "pid": os.getpid(),
-                    }
-                )
-            )
-
-    return HealthHandler
-
 
 def __getattr__(name: str) -> Any:
     """``ROUTES``: the health endpoint for ``panel serve ... --plugins dashboard.server``.
@@ -320,73 +98,6 @@ def __getattr__(name: str) -> Any:
     if name == "ROUTES":
         return [(HEALTH_PATH, health_handler())]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# ------------------------------------------------------------------------------------ pre-warm
-class _WarmUpContext:
-    """Stands in for the session of the warm-up page when its clean-up callbacks run."""
-
-    id = "cevns-prewarm"
-
-    def __init__(self, document: Any) -> None:
-        self._document = document
-        self.server_context = None
-
-
-def prewarm(app: Callable[[], Any], *, every_tab: bool = True) -> float:
-    """Build one page of ``app`` outside any session, then discard it; the seconds it took.
-
-    What the first visitor would otherwise pay is paid once at start-up: the imports done
-    lazily, the core's caches for the default preset, HoloViews' and Bokeh's classes and the
-    serialisation of a whole document; with ``every_tab`` each tab is shown once (its first
-    plot and computation). Outside a session the page computes everything in this thread, so
-    nothing is left running: the server can fork its ``--num-procs`` workers afterwards, and
-    they start warm (copy-on-write). Errors are logged, never raised: a server that could not
-    pre-warm still serves.
-    """
-    import panel as pn
-    from bokeh.document import Document
-    from panel.io.state import set_curdoc
-
-    t0 = time.perf_counter()
-    doc = Document()
-    try:
-        with set_curdoc(doc):
-            page = app()
-            page.server_doc(doc)
-            if every_tab:
-                for tabs in page.select(pn.Tabs):
-                    shown = tabs.active
-                    for index in range(len(tabs)):
-                        tabs.active = index
-                    tabs.active = shown
-            doc.to_json()
-    except Exception:
-        log.exception("pre-warming the page failed (the server serves anyway)")
-    finally:
-        _discard(doc)
-    took = time.perf_counter() - t0
-    log.info("page pre-warmed in %.1f s", took)
-    return took
-
-
-def _discard(doc: Any) -> None:
-    """Run the clean-up a session's end would run for ``doc`` (Panel's and the page's)."""
-    import gc
-
-    import panel as pn
-
-    context = _WarmUpContext(doc)
-    for callback in list(doc.callbacks.session_destroyed_callbacks):
-        with contextlib.suppress(Exception):
-            callback(context)
-    # views Panel keeps past a session's end (the notification area's): none of this page's
-    for ref, view in list(pn.state._views.items()):
-        if view[2] is doc:
-            del pn.state._views[ref]
-    with contextlib.suppress(Exception):
-        doc.clear()
-    gc.collect()
 
 
 # ------------------------------------------------------------------------------------ serving
@@ -399,6 +110,7 @@ def serve(
     reuse_sessions: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     prewarm_page: bool = False,
+    build_pages_off_loop: bool = True,
     **options: Any,
 ) -> Any:
     """Serve ``app`` (default :func:`dashboard.app.create_app`) at ``/cevns``.
@@ -409,7 +121,14 @@ def serve(
     the thread is returned (``.stop()`` ends it; one process only); otherwise this call blocks
     until the server stops (Ctrl-C, SIGTERM). With ``prewarm_page`` one page is built and
     discarded before the server listens (:func:`prewarm`; ``cevns serve`` does so unless
-    ``--no-prewarm``), before ``--num-procs`` forks.
+    ``--no-prewarm``), before ``--num-procs`` forks. With ``build_pages_off_loop`` (default;
+    ``cevns serve --build-pages-on-loop`` turns it off) new pages are built in a worker thread
+    (:mod:`dashboard.page_builds`), so that the open pages keep updating meanwhile.
+
+    SIGTERM and SIGINT stop the server cleanly: its event loop stops, the server closes its
+    port and this call returns (``cevns serve`` exits with status 0, ``atexit`` handlers and
+    ``finally`` blocks run). With ``--num-procs`` the parent exits at once and each worker
+    stops on its own signal or within a second of the parent's end.
     """
     kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
@@ -419,6 +138,7 @@ def serve(
 
     from .auth import LoginManager, token_exclusions
     from .guard import Guard, install_log_filters
+    from .page_builds import OffLoopBuilds
     from .upload import set_upload_limits
 
     if app is None:
@@ -440,6 +160,8 @@ def serve(
         kwargs["extra_patterns"] = [*kwargs["extra_patterns"], *login.extra_patterns()]
         kwargs.update(token_exclusions())
     guard = Guard(limits, login=login)
+    builds = OffLoopBuilds() if build_pages_off_loop else None
+    guard.builds_off_loop = builds is not None
     install_log_filters()
     set_upload_limits(limits)
     if prewarm_page:
@@ -447,13 +169,14 @@ def serve(
         prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
-        return _serve_in_thread({APP_NAME: app}, guard, show=show, **kwargs)
+        return _serve_in_thread({APP_NAME: app}, guard, builds, show=show, **kwargs)
     print(
         f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
         f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",
         flush=True,
     )
     parent = os.getpid()
+    _exit_on_sigterm()  # the parent of --num-procs waits in tornado's fork_processes
     try:
         # with num_procs > 1 the workers are forked in here; the parent stays in tornado's
         # fork_processes (restarting workers that die) and never returns from this call
@@ -462,15 +185,62 @@ def serve(
         raise ServeError(
             f"cannot listen on {host}:{kwargs['port']}: {exc.strerror or exc}"
         ) from None
-    guard.install(server)
+    _install(server, guard, builds)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
+    _stop_on_signals(server)
     server.start()
-    server.io_loop.start()
+    try:
+        server.io_loop.start()
+    finally:
+        _shut_down(server, builds)
     return None
 
 
-def _serve_in_thread(apps: dict[str, Any], guard: Any, **kwargs: Any) -> Any:
+def _install(server: Any, guard: Any, builds: Any) -> None:
+    """The gate, and the page builds off the event loop, on a server not yet started."""
+    guard.install(server)
+    if builds is not None:
+        builds.install(server, {f"/{APP_NAME}"})
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends this process like Ctrl-C does: Python unwinds (``finally`` blocks and
+    ``atexit`` handlers run) instead of being killed on the spot."""
+    import signal
+
+    def on_sigterm(signum: int, _frame: Any) -> None:
+        log.info("stopping (SIGTERM)")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+
+def _stop_on_signals(server: Any) -> None:
+    """SIGTERM and SIGINT stop the server's event loop (``io_loop.start()`` returns)."""
+    import signal
+
+    def stop(signum: int) -> None:
+        log.info("stopping (%s)", signal.Signals(signum).name)
+        server.io_loop.stop()
+
+    loop = server.io_loop.asyncio_loop
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # pragma: no cover - Windows
+            signal.signal(signum, lambda n, _f: server.io_loop.add_callback_from_signal(stop, n))
+
+
+def _shut_down(server: Any, builds: Any) -> None:
+    """Close the port and the server's periodic jobs; end the page builder's thread."""
+    with contextlib.suppress(Exception):
+        server.stop()
+    if builds is not None:
+        builds.shutdown()
+
+
+def _serve_in_thread(apps: dict[str, Any], guard: Any, builds: Any, **kwargs: Any) -> Any:
     """``pn.serve(..., threaded=True)`` with the guard installed before the first request."""
     import uuid
 
@@ -484,7 +254,7 @@ def _serve_in_thread(apps: dict[str, Any], guard: Any, **kwargs: Any) -> Any:
 
     def run_server(**options: Any) -> Any:
         server = get_server(apps, start=False, **options)
-        guard.install(server)
+        _install(server, guard, builds)
         server.start()
         with contextlib.suppress(RuntimeError):  # the loop was stopped by .stop()
             server.io_loop.start()

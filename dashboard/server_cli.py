@@ -20,7 +20,7 @@ from .limits import (
     Limits,
     parse_size,
 )
-from .server import (
+from .server_options import (
     _BASIC_AUTH_ENV,
     _COOKIE_SECRET_ENV,
     DEFAULT_ADDRESS,
@@ -29,22 +29,32 @@ from .server import (
     DEFAULT_SESSION_TOKEN_EXPIRATION_S,
     DEFAULT_UNUSED_SESSION_LIFETIME_MS,
     ServeError,
-    serve,
 )
+from .settings import Settings, configure
 
-__all__ = ["SIZING_HELP", "add_serve_arguments", "limits_from_args", "main", "run"]
+__all__ = [
+    "SIZING_HELP",
+    "add_serve_arguments",
+    "limits_from_args",
+    "main",
+    "run",
+    "settings_from_args",
+]
 
 #: How to size a server for a class (the end of ``cevns serve --help``); the figures are those
 #: of ``benchmarks/bench_first_page.py`` and ``benchmarks/bench_load.py`` on 2 cores.
 SIZING_HELP = """\
 Sizing a server for N people:
-  CPU      a page build takes about 1 s of one core and each process builds one page at
-           a time: N people opening the page at once wait about 1.25 s x N / P for the last
-           page with P processes, plus their browsers' own rendering; an update takes
-           0.05-0.2 s. Use --num-procs P = the number of cores the server may use (more
-           processes than cores only add memory); e.g. a class of 10-20 on 2 cores:
-           --num-procs 2.
-  memory   about 200 MB per process plus 8 MB per open page: P x 200 MB + N x 8 MB.
+  CPU      a new page costs the server about 1.5-2 s of one core; each process builds one
+           page at a time, in a worker thread (open pages keep updating meanwhile): N
+           people opening the page at once wait about 1.7 s x N / P for the last page with
+           P processes on idle cores, plus their browsers' own rendering (a browser needs
+           several seconds of CPU per page: on the students' machines, not the server's).
+           An update takes 0.03-0.1 s of CPU. Use --num-procs P = the number of cores the
+           server may use (more processes than cores only add memory); e.g. a class of
+           10-20 on 2 cores: --num-procs 2.
+  memory   about 215 MB per process plus 10 MB per open page: P x 215 MB + N x 10 MB
+           (memory freed when pages close is reused for new pages, not given back).
   limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
            address count as one client: raise --max-sessions-per-client (open pages) and
            --max-page-rate / --max-request-rate for them.
@@ -137,6 +147,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "not pay for imports, caches and first computations (a few seconds at start)",
     )
     work.add_argument(
+        "--build-pages-on-loop",
+        action="store_true",
+        help="build new pages on the event loop, as Panel does (by default they are built in a "
+        "worker thread, so that open pages keep updating while people open the page)",
+    )
+    work.add_argument(
         "--warm",
         action="store_true",
         help="Panel's warm-up: run the page once in a session before serving (num-procs 1; "
@@ -162,6 +178,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         "else random per start). Create one with `panel secret`",
     )
     _add_limit_arguments(parser)
+    _add_work_limit_arguments(parser)
     parser.add_argument(
         "--log-level",
         default="info",
@@ -261,6 +278,70 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_work_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    d = Settings()
+    work = parser.add_argument_group(
+        "computations (per worker process; dashboard.settings, shared by all its sessions)"
+    )
+    work.add_argument(
+        "--max-scan-points",
+        type=int,
+        default=d.scan_max_points,
+        metavar="N",
+        help=f"grid points of one scan request; larger grids are refused with a message "
+        f"(default {d.scan_max_points}: 200 x 200)",
+    )
+    work.add_argument(
+        "--scans-per-session",
+        type=int,
+        default=d.scans_per_session,
+        metavar="N",
+        help=f"scans one page may run or queue at once (default {d.scans_per_session})",
+    )
+    work.add_argument(
+        "--scans-per-server",
+        type=int,
+        default=d.scans_per_server,
+        metavar="N",
+        help=f"scans computed at once, in their own threads (default {d.scans_per_server})",
+    )
+    work.add_argument(
+        "--scan-queue",
+        type=int,
+        default=d.scan_queue,
+        metavar="N",
+        help="scans waiting for a free slot; more are refused with a 'busy' message "
+        f"(default {d.scan_queue})",
+    )
+    work.add_argument(
+        "--cache-size",
+        type=parse_size,
+        default=d.cache_bytes,
+        metavar="SIZE",
+        help="results cached for all sessions, least recently used out first (default 256MiB)",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Apply the computation limits given on the command line (:func:`dashboard.settings.
+    configure`); an invalid one is a :class:`ServeError` naming the option."""
+    options = {
+        "scan_max_points": "--max-scan-points",
+        "scans_per_session": "--scans-per-session",
+        "scans_per_server": "--scans-per-server",
+        "scan_queue": "--scan-queue",
+        "cache_bytes": "--cache-size",
+    }
+    values = {name: getattr(args, option[2:].replace("-", "_")) for name, option in options.items()}
+    try:
+        return configure(**values)
+    except ValueError as exc:
+        message = str(exc)
+        for name, option in options.items():
+            message = message.replace(name, option)
+        raise ServeError(message) from None
+
+
 def limits_from_args(args: argparse.Namespace) -> Limits:
     """The :class:`~dashboard.limits.Limits` given on the command line."""
     try:
@@ -286,6 +367,7 @@ def run(args: argparse.Namespace) -> None:
     level = getattr(logging, args.log_level.upper())
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("bokeh").setLevel(level)
+    settings_from_args(args)  # before the pre-warm and before --num-procs forks
     serve(
         show=args.show,
         num_threads=args.num_threads,
@@ -305,6 +387,7 @@ def run(args: argparse.Namespace) -> None:
         admin=args.admin,
         warm=args.warm,
         limits=limits_from_args(args),
+        **({"build_pages_off_loop": False} if args.build_pages_on_loop else {}),
     )
 
 
@@ -323,3 +406,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m dashboard"
     except KeyboardInterrupt:  # Ctrl-C while tornado's parent process waits for its workers
         return 130
     return 0
+
+
+# last: dashboard.server re-exports this module's names (either module may be imported first)
+from .server import serve  # noqa: E402

@@ -1,18 +1,17 @@
 """Login of the served dashboard (``dashboard/auth.py``) without a server: ``next`` checks,
-users file reloading, logouts shared across forked worker processes, cookie content."""
+cookie content, password checks (the password and logout stores: ``test_credentials.py``)."""
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from dashboard.auth import LOGIN_COOKIE, Credentials, LoginManager, Revocations
+from dashboard.auth import LOGIN_COOKIE, LoginManager
 from dashboard.limits import DEFAULT_LIMITS
 
 SECRET = "a-cookie-secret-for-unit-tests"
@@ -42,43 +41,6 @@ SECRET = "a-cookie-secret-for-unit-tests"
 def test_next_is_a_path_under_the_prefix(given: str, expected: str) -> None:
     manager = LoginManager("password-1234", SECRET, DEFAULT_LIMITS, prefix="/lab")
     assert manager.safe_next(given) == expected
-
-
-def test_users_file_is_reread_when_it_changes(tmp_path: Path) -> None:
-    path = tmp_path / "users.json"
-    path.write_text(json.dumps({"alice": "pw-alice-1"}), encoding="utf-8")
-    credentials = Credentials(str(path))
-    assert not credentials.shared_password
-    assert credentials.password_of("alice") == "pw-alice-1"
-    assert credentials.password_of("bob") is None
-    path.write_text(json.dumps({"bob": "pw-bob-22"}), encoding="utf-8")
-    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # a new mtime for sure
-    assert (
-        credentials.password_of("alice") is None and credentials.password_of("bob") == "pw-bob-22"
-    )
-    path.write_text("{broken", encoding="utf-8")  # invalid: nobody gets in
-    os.utime(path, ns=(time.time_ns(), time.time_ns() + 2 * 10**9))
-    assert credentials.password_of("bob") is None
-    shared = Credentials("a-shared-password")
-    assert shared.shared_password and shared.password_of("anyone") == "a-shared-password"
-    assert shared.password_of("") is None
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="fork")
-def test_logouts_are_seen_by_forked_workers() -> None:
-    revocations = Revocations(slots=8)
-    pid = os.fork()
-    if pid == 0:  # a worker: ends a login
-        revocations.revoke(b"w" * 16, time.time() + 60)
-        os._exit(0)
-    os.waitpid(pid, 0)
-    assert revocations.is_revoked(b"w" * 16)
-    assert not revocations.is_revoked(b"x" * 16)
-    revocations.revoke(b"e" * 16, time.time() - 1)  # a login that expired anyway
-    assert not revocations.is_revoked(b"e" * 16)
-    for i in range(20):  # more than the ring holds: the newest are kept
-        revocations.revoke(bytes([i]) * 16, time.time() + 60)
-    assert revocations.is_revoked(bytes([19]) * 16)
 
 
 class FakeHandler:

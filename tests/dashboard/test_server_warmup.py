@@ -1,5 +1,6 @@
-"""Start-up of the served dashboard: the page pre-warmed before serving, its option, the sizing
-help of ``cevns serve``, and the page attached to its document in one pass.
+"""Start-up of the served dashboard: the pre-warm asked for before listening, its option, the
+sizing help of ``cevns serve``, and the page attached to its document in one pass (the pre-warm
+itself: ``test_prewarm.py``).
 
 Behaviour only (what happens, in which order): the speed itself is measured by
 ``benchmarks/bench_first_page.py``, never here.
@@ -7,8 +8,6 @@ Behaviour only (what happens, in which order): the speed itself is measured by
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Any
 
 import panel as pn
@@ -25,60 +24,6 @@ from dashboard.app import create_app
 def _reset_panel_state():
     yield
     pn.state.reset()
-
-
-def _panel_registries() -> dict[str, int]:
-    """Sizes of Panel's per-document registries (a discarded page leaves none behind)."""
-    names = ("_views", "_locations", "_notifications", "_templates", "_periodic")
-    return {name: len(getattr(pn.state, name)) for name in names}
-
-
-def test_prewarm_builds_one_page_shows_every_tab_and_discards_it() -> None:
-    built: list[pn.Tabs] = []
-    shown: list[int] = []
-
-    def app() -> pn.viewable.Viewable:
-        tabs = pn.Tabs(*[(f"tab {i}", pn.pane.Markdown(f"content {i}")) for i in range(4)])
-        tabs.active = 1
-        tabs.param.watch(lambda event: shown.append(event.new), "active")
-        built.append(tabs)
-        return pn.Column("# page", tabs)
-
-    before = _panel_registries()
-    threads = set(threading.enumerate())
-    took = server.prewarm(app)
-    assert len(built) == 1  # one page, built once
-    assert set(shown) == {0, 1, 2, 3}  # every tab shown once …
-    assert built[0].active == 1  # … and the page's own tab restored
-    assert took >= 0.0
-    assert _panel_registries() == before  # its session clean-up ran: nothing kept
-    # nothing left running: --num-procs can fork afterwards
-    assert set(threading.enumerate()) == threads
-
-
-def test_prewarm_of_the_dashboard_page() -> None:
-    calls: list[Any] = []
-
-    def app() -> Any:
-        page = create_app()
-        calls.append(page)
-        return page
-
-    before = _panel_registries()
-    server.prewarm(app, every_tab=False)
-    assert len(calls) == 1 and isinstance(calls[0], pn.template.BaseTemplate)
-    assert _panel_registries() == before
-
-
-def test_prewarm_failure_is_logged_and_the_server_serves_anyway(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    def broken() -> Any:
-        raise RuntimeError("no page today")
-
-    with caplog.at_level(logging.ERROR, logger="dashboard.server"):
-        server.prewarm(broken)
-    assert any("pre-warming the page failed" in r.getMessage() for r in caplog.records)
 
 
 def test_serve_prewarms_before_listening_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:

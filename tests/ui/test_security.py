@@ -475,30 +475,51 @@ async def _upload_chunks_are_limited_on_the_server(caplog: pytest.LogCaptureFixt
     _assert_quiet_logs(caplog)
 
 
-def test_no_temporary_files_left_after_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("procs", "signum"),
+    [(1, signal.SIGTERM), (2, signal.SIGTERM), (1, signal.SIGINT)],
+    ids=["sigterm", "sigterm-2-procs", "sigint"],
+)
+def test_no_temporary_files_left_after_a_stop_signal(
+    tmp_path: Path, procs: int, signum: signal.Signals
+) -> None:
+    """A signed-in page open, then the signal: the server stops cleanly (status 0, no
+    traceback), every worker with it, and nothing is left in the temporary directory."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp), "PANEL_BASIC_AUTH": PASSWORD}
+    command = [sys.executable, "-m", "dashboard", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "--port", str(port), "--log-level", "warning"],
+        [*command, "--num-procs", str(procs), "--no-prewarm"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    base = f"http://{HOST}:{port}"
     try:
-        base = f"http://{HOST}:{port}"
         wait_until_up(base, timeout_s=60)
-        assert Client(base).request("/login")[0] == 200
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
+        client = Client(base)
+        assert client.request("/login")[0] == 200
+        client.login("student", PASSWORD)
+        assert client.request("/cevns")[0] == 200  # a page built and its session open
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in err, err
     assert list(tmp.iterdir()) == []
+    deadline = time.monotonic() + 10  # the workers stop within a second of the parent
+    while True:
+        with socket.socket() as sock:
+            if sock.connect_ex((HOST, port)) != 0:
+                break
+        assert time.monotonic() < deadline, "a worker still serves the port"
+        time.sleep(0.2)
 
 
 async def _until(predicate: Any, timeout_s: float = 30.0) -> None:
