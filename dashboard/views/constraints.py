@@ -14,7 +14,8 @@ filling in chunk by chunk, a Cancel button); the chunks are assembled into one
 
 Beside the scan (sub-tabs): "Fit to data" (chosen data sets and APV/PVES, nuisances profiled:
 pulls, goodness of fit, data beside the fit), "Published results" (the named results, ours
-beside the published ones) and "Running of sin²θ_W" (CDG Figs. 5–6): :mod:`.data_panels`.
+beside the published ones) and "Running of sin²θ_W" (CDG Figs. 5–6): :mod:`.fit_panel`,
+:mod:`.results_panels`.
 
 The settings are the tab's options (:class:`dashboard.viewstate.ConstraintsOptions`: in the URL
 and in saved configurations); ``done`` marks that a scan with them was shown, so a shared link or
@@ -47,7 +48,8 @@ from ..text import plain
 from ..viewstate import CL_CHOICES, DIMENSIONS, STATISTICS, ConstraintsOptions
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, served
-from .data_panels import DataFitPanel, NamedResultsPanel, RunningPanel
+from .fit_panel import DataFitPanel
+from .results_panels import NamedResultsPanel, RunningPanel
 from .scan_plots import DEFAULT_RANGES, PUBLISHED, ScanPlots, axis_label
 
 __all__ = ["DEFAULT_RANGES", "PUBLISHED", "ConstraintsView"]
