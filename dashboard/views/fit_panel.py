@@ -22,6 +22,10 @@ from .data_plots import pulls_plot
 __all__ = ["DataFitPanel"]
 
 
+#: The panel's choices → the owner's options that hold them (Constraints tab).
+_OPTIONS = {"datasets": "fit_datasets", "terms": "fit_terms"}
+
+
 class DataFitPanel(pn.viewable.Viewer):
     """Choose data sets (and APV/PVES), profile the nuisances, show pulls and goodness of fit."""
 
@@ -43,7 +47,25 @@ class DataFitPanel(pn.viewable.Viewer):
         self._comparison = DataComparison()
         self._started = False
         self.param.watch(self.refresh, ["datasets", "terms"])
+        # the choice is the owner's options (the URL, saved configurations) when it has them
+        self._links = {n: o for n, o in _OPTIONS.items() if o in owner.param}
+        if self._links:
+            self._from_owner()
+            owner.param.watch(self._from_owner, list(self._links.values()))
+            self.param.watch(self._to_owner, list(self._links))
         self.state.param.watch(self.refresh, ["physics_overrides", "skin_fm"])
+
+    def _from_owner(self, *_events: Any) -> None:
+        values = {n: list(getattr(self._owner, o)) for n, o in self._links.items()}
+        changed = {n: v for n, v in values.items() if list(getattr(self, n)) != v}
+        if changed:
+            self.param.update(**changed)
+
+    def _to_owner(self, *_events: Any) -> None:
+        values = {o: list(getattr(self, n)) for n, o in self._links.items()}
+        changed = {o: v for o, v in values.items() if list(getattr(self._owner, o)) != v}
+        if changed:
+            self._owner.param.update(**changed)
 
     def activate(self) -> None:
         """Fit once the panel is first shown."""
