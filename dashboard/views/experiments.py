@@ -157,7 +157,7 @@ class ExperimentsView(TabView, ExperimentsOptions):
                     "Recoil spectra (preset exposures)",
                     logx=True,
                     logy=True,
-                    legend_position="bottom_left",
+                    legend_position="right",
                 )
             )
 
@@ -190,7 +190,7 @@ class ExperimentsView(TabView, ExperimentsOptions):
                 cmap=[SM_COLOR, "#E69F00"],
                 color="kind",
                 show_legend=True,
-                legend_position="top_left",
+                legend_position="right",
                 xrotation=20,
                 logy=False,
                 framewise=True,
