@@ -87,7 +87,7 @@ def lesson_bar(
     select = pn.widgets.Select(
         options=options,
         value=guide.lesson,
-        width=320,
+        width=290,
         margin=(5, 10),
         description="A lesson is a guided tour: each step sets up the plots for you.",
     )
@@ -138,11 +138,13 @@ def lesson_bar(
     guide.param.watch(show, ["lesson", "step"])
     show()
     return pn.Column(
-        pn.Row(
+        pn.FlexBox(  # wraps onto a second line on a narrow screen instead of being cut
             select,
             reset,
             clear,
             *([extra] if extra is not None else []),
+            flex_wrap="wrap",
+            align_items="center",
             sizing_mode="stretch_width",
         ),
         pn.Row(text, steps, sizing_mode="stretch_width"),

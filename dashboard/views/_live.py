@@ -296,10 +296,13 @@ class LiveFigure:
         link_x: LiveFigure | None = None,
         viewport: str | None = None,
     ) -> None:
-        self.pane = pn.pane.Bokeh(None, sizing_mode="stretch_width", min_height=height)
-        #: A stylesheet sizing the figure from the window (:func:`._base.viewport_css`): the
-        #: figure stretches to it (None: the data's fixed height).
-        self.viewport = viewport
+        # ``viewport``: a stylesheet sizing the figure from the window
+        # (:func:`._base.viewport_css`), the figure stretching to it; the pane passes its
+        # sizing on to every figure it shows (None: the data's fixed height)
+        sizing = {"sizing_mode": "stretch_width"}
+        if viewport is not None:
+            sizing = {"sizing_mode": "stretch_both", "stylesheets": [viewport]}
+        self.pane = pn.pane.Bokeh(None, min_height=height, **sizing)
         self.data: PlotData | None = None
         self.figure: Any = None
         self._link_x = link_x
@@ -344,8 +347,6 @@ class LiveFigure:
         if self.figure is None or key != self._key or (redrawn and extent != self._extent):
             x_range = self._link_x.figure.x_range if key[2] is not None else None
             self.figure, self._sources = build_figure(data, x_range=x_range)
-            if self.viewport is not None:  # as high as the window allows
-                self.figure.update(sizing_mode="stretch_both", stylesheets=[self.viewport])
             self.pane.object = self.figure
         elif styles != self._styles:
             self._sources = _draw(self.figure, data)

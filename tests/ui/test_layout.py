@@ -40,7 +40,8 @@ _FIGURES_JS = """() => {
     if (title != null && title.text) {
       const ctx = document.createElement('canvas').getContext('2d');
       ctx.font = `${title.text_font_style} ${title.text_font_size} ${title.text_font}`;
-      titleWidth = Math.max(...String(title.text).split('\\n').map((t) => ctx.measureText(t).width));
+      const lines = String(title.text).split('\\n');
+      titleWidth = Math.max(...lines.map((t) => ctx.measureText(t).width));
     }
     out.push({title: title ? String(title.text) : '', left: box.left, top: box.top,
               width: box.width, height: box.height, titleWidth,
@@ -263,9 +264,7 @@ def test_the_fit_data_sets_come_from_the_url(page: Page, live_app, console_error
     )
     page.set_viewport_size(LAPTOP)
     page.goto(f"{live_app.url}?{query}")
-    expect(page.locator(".bk-tab.bk-active", has_text="Fit to data")).to_be_visible(
-        timeout=30_000
-    )
+    expect(page.locator(".bk-tab.bk-active", has_text="Fit to data")).to_be_visible(timeout=30_000)
     from dashboard import datafits
 
     fit = datafits.data_fit(("coherent_lar_2020",), ("apv_cs133",))
