@@ -127,9 +127,9 @@ def save_name(tab: str, title: str) -> str:
 def export_buttons(tabs: dict[str, str] | None = None) -> pn.Row:
     """Buttons: the shown tab's plots as SVG files, as high-resolution PNG files, and the whole
     tab as one PNG (``tabs``: key → title of the page's tabs, for the file name)."""
-    svg = pn.widgets.Button(label="Export SVG", width=110, margin=(5, 5))
+    svg = pn.widgets.Button(label="Export SVG", width=105, margin=(5, 4))
     svg.description = "Every plot of the shown tab as an SVG file (vector: slides, papers)."
-    png = pn.widgets.Button(label=f"Export PNG ({PNG_SCALE}×)", width=130, margin=(5, 5))
+    png = pn.widgets.Button(label=f"Export PNG ({PNG_SCALE}×)", width=130, margin=(5, 4))
     png.description = f"Every plot of the shown tab as a PNG at {PNG_SCALE}× the screen resolution."
     for button, kind in ((svg, "svg"), (png, "png")):
         code = EXPORT_JS.replace("KIND", repr(kind)).replace("SCALE", str(PNG_SCALE))
@@ -138,7 +138,7 @@ def export_buttons(tabs: dict[str, str] | None = None) -> pn.Row:
         from .viewstate import TABS
 
         tabs = {tab.key: tab.title for tab in TABS}
-    whole = pn.widgets.Button(label="Export tab (PNG)", width=140, margin=(5, 5))
+    whole = pn.widgets.Button(label="Export tab (PNG)", width=135, margin=(5, 4))
     whole.description = (
         f"The whole shown tab as one PNG image ({PNG_SCALE}× the screen resolution): every plot "
         "where it is on the screen."
@@ -148,4 +148,4 @@ def export_buttons(tabs: dict[str, str] | None = None) -> pn.Row:
         .replace("FIRST", json.dumps(next(iter(tabs), "")))
         .replace("SCALE", str(PNG_SCALE))
     )
-    return pn.Row(svg, png, whole, css_classes=["cevns-export"])
+    return pn.Row(svg, png, whole, css_classes=["cevns-export"], margin=0)

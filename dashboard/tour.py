@@ -87,8 +87,8 @@ def lesson_bar(
     select = pn.widgets.Select(
         options=options,
         value=guide.lesson,
-        width=290,
-        margin=(5, 10),
+        width=250,
+        margin=(5, 8),
         description="A lesson is a guided tour: each step sets up the plots for you.",
     )
 
@@ -101,10 +101,10 @@ def lesson_bar(
 
         return callback
 
-    reset = pn.widgets.Button(label="Reset to preset", margin=(5, 5), width=140)
+    reset = pn.widgets.Button(label="Reset to preset", margin=(5, 4), width=130)
     reset.description = "Everything but the view back to the chosen preset (no new physics)."
     reset.on_click(run(lambda: reset_to_preset(state)))
-    clear = pn.widgets.Button(label="Clear new physics", margin=(5, 5), width=150)
+    clear = pn.widgets.Button(label="Clear new physics", margin=(5, 4), width=145)
     clear.description = "Back to the Standard Model (the preset's detector and source stay)."
     clear.on_click(run(lambda: clear_new_physics(state)))
 

@@ -44,6 +44,7 @@ __all__ = [
     "served",
     "table_widget",
     "viewport_css",
+    "wrap_title",
 ]
 
 #: Seconds a deferred computation waits, so the plots already updated reach the browser first.
@@ -71,7 +72,12 @@ def viewport_css(rows: int = 1, *, minus_px: int = 0, min_px: int = PLOT_HEIGHT)
     ``minus_px``, never below ``min_px``. Pure CSS, so the browser resizes the plot without a
     round trip (no jump on load, and it follows a resized window or a projector's screen)."""
     height = f"calc((100vh - {PAGE_CHROME_PX}px) / {rows} - {minus_px}px)"
-    return f":host {{ height: max({min_px}px, {height}) !important; }}"
+    # min-height, not height: a plot in a column of a flex layout is sized by its flex basis
+    # (height is ignored there); max-height: Bokeh caps a stretching plot at its parent's height
+    return (
+        f":host {{ min-height: max({min_px}px, {height}) !important; "
+        "max-height: none !important; }"
+    )
 
 
 def fmt(value: float, digits: int = 4) -> str:
@@ -358,10 +364,27 @@ class TabView(pn.viewable.Viewer):
         return plot_options(title, logx=logx, logy=logy, **kw)
 
 
+#: Titles longer than this (characters) break into two lines, so that they fit a plot half
+#: as wide as the main area of a 1366 px screen.
+TITLE_WRAP = 44
+
+
+def wrap_title(text: str) -> str:
+    """``text`` on two lines when longer than :data:`TITLE_WRAP`: at its first " — ", else at
+    the last space that keeps the first line short enough."""
+    if len(text) <= TITLE_WRAP or "\n" in text:
+        return text
+    head, sep, tail = text.partition(" — ")
+    if sep and len(head) <= TITLE_WRAP:
+        return f"{head}\n{tail}"
+    cut = text.rfind(" ", 0, TITLE_WRAP)
+    return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1 :]}"
+
+
 def scientific_ticks(plot: Any, _element: Any) -> None:
     """HoloViews hook: linear axes label large and small numbers as 1.2e+13, never as
     12000000000000 (log axes keep their 10ⁿ labels); the save tool names its PNG after the
-    plot."""
+    plot; a long title breaks into two lines (:func:`wrap_title`)."""
     from bokeh.models import BasicTickFormatter, LinearAxis, SaveTool
 
     from ..figure_export import save_name
@@ -371,7 +394,9 @@ def scientific_ticks(plot: Any, _element: Any) -> None:
         if type(axis) is LinearAxis:
             axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
     for tool in fig.select({"type": SaveTool}):  # the toolbar's PNG: named after the plot
-        tool.filename = save_name("", str(fig.title.text or "plot"))
+        tool.filename = save_name("", str(fig.title.text or "plot").replace("\n", " "))
+    if fig.title is not None and fig.title.text:
+        fig.title.text = wrap_title(str(fig.title.text))
 
 
 def plot_options(title: str, *, logx: bool = False, logy: bool = False, **kw: Any) -> dict:

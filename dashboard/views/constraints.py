@@ -89,7 +89,8 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         super().__init__(**params)
         self._cancel = threading.Event()
         self._pipe = hv.streams.Pipe(data=None)
-        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120)
+        # the scan settings take about 150 px more than other tabs' controls
+        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120, minus_px=150)
         self._info = pn.pane.Markdown("", sizing_mode="stretch_width")
         self._fit_panel = DataFitPanel(self)
         self._named_panel = NamedResultsPanel()
@@ -380,6 +381,8 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             label = pn.bind(
                 lambda model: f"**{axis_label(model, self.axis_names()[i])}**", self.param.model
             )
+            # a 1-D profile along the other axis does not use this one: hidden (room for the plot)
+            used = pn.bind(lambda dimensions: dimensions != f"1d{1 - i}", self.param.dimensions)
             return pn.Row(
                 pn.pane.Markdown(label, sizing_mode="stretch_width", margin=(18, 10, 0, 10)),
                 option_field(self, f"a{i}_min", label="min", width=120, format="0.[0000]e+0"),
@@ -389,11 +392,16 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
                     self.param[f"a{i}_log"], label="log", margin=(28, 10, 0, 10)
                 ),
                 sizing_mode="stretch_width",
+                visible=used,
             )
 
         # an Asimov sensitivity's signal systematic (presets without a published one)
         systematic = option_field(
-            self, "signal_systematic", label="Signal systematic (fraction)", width=210
+            self,
+            "signal_systematic",
+            label="Signal systematic (fraction)",
+            width=210,
+            kind="number",
         )
         systematic.visible = pn.bind(lambda data: data == "asimov", self.param.data)
         return pn.Column(

@@ -16,10 +16,12 @@ from pyviz_comms import Comm
 from dashboard.views._base import (
     PAGE_CHROME_PX,
     PLOT_HEIGHT,
+    TITLE_WRAP,
     TabView,
     layout_rows,
     plot_options,
     viewport_css,
+    wrap_title,
 )
 
 
@@ -48,7 +50,8 @@ def test_legends_go_beside_the_plotting_area(asked):
 def test_viewport_css_shares_the_window_between_rows_with_a_floor():
     css = viewport_css(2, minus_px=40, min_px=300)
     match = re.fullmatch(
-        r":host \{ height: max\(300px, calc\(\(100vh - (\d+)px\) / 2 - 40px\)\) !important; \}",
+        r":host \{ min-height: max\(300px, calc\(\(100vh - (\d+)px\) / 2 - 40px\)\) "
+        r"!important; max-height: none !important; \}",
         css,
     )
     assert match and int(match.group(1)) == PAGE_CHROME_PX
@@ -68,3 +71,14 @@ def test_a_tab_pane_is_sized_from_the_window():
     root = pane.get_root(Document(), comm=Comm())
     fig = next(iter(root.select({"type": Plot})))
     assert fig.sizing_mode == "stretch_both" and viewport_css(2) in fig.stylesheets
+
+
+def test_long_titles_break_into_two_lines():
+    short = "Form factors of Cs133"
+    assert wrap_title(short) == short
+    assert wrap_title("Flux at the detector — Pion decay at rest (π-DAR) (fluence)") == (
+        "Flux at the detector\nPion decay at rest (π-DAR) (fluence)"
+    )
+    long = "Form-factor suppression of the cross section of every nucleus shown here"
+    first, second = wrap_title(long).split("\n")
+    assert len(first) <= TITLE_WRAP and f"{first} {second}" == long
