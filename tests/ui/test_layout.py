@@ -170,7 +170,7 @@ def test_the_whole_tab_exports_as_one_png(page: Page, live_app, console_errors, 
         ("tab=experiments", "Recoil spectra"),
         ("tab=more&mp.view=dark_matter", "Neutrino backgrounds"),
         ("tab=more&mp.view=nuclear", "Weak form factor"),
-        ("tab=more&mp.view=sigma_ff", "Total cross section"),
+        ("tab=more&mp.view=sigma_ff", "σ(E) with"),
         ("tab=gallery", ""),
     ],
 )
@@ -202,7 +202,7 @@ def test_a_lesson_at_1366x768_leaves_the_plot_in_view(
     page.wait_for_timeout(500)
     top = min(f["top"] for f in _figures(page))
     # the step's plots start on the screen, with room to see them
-    assert top <= LAPTOP["height"] - 250, top
+    assert top <= LAPTOP["height"] - 200, top
     assert console_errors == []
 
 
