@@ -370,13 +370,14 @@ TITLE_WRAP = 44
 
 
 def wrap_title(text: str) -> str:
-    """``text`` on two lines when longer than :data:`TITLE_WRAP`: at its first " — ", else at
-    the last space that keeps the first line short enough."""
+    """``text`` on two lines when longer than :data:`TITLE_WRAP`: after its first " —", else at
+    the last space that keeps the first line short enough (the line break replaces a space:
+    the title read on one line is the text)."""
     if len(text) <= TITLE_WRAP or "\n" in text:
         return text
     head, sep, tail = text.partition(" — ")
     if sep and len(head) <= TITLE_WRAP:
-        return f"{head}\n{tail}"
+        return f"{head} —\n{tail}"
     cut = text.rfind(" ", 0, TITLE_WRAP)
     return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1 :]}"
 

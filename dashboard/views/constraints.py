@@ -385,8 +385,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             used = pn.bind(lambda dimensions: dimensions != f"1d{1 - i}", self.param.dimensions)
             return pn.Row(
                 pn.pane.Markdown(label, sizing_mode="stretch_width", margin=(18, 10, 0, 10)),
-                option_field(self, f"a{i}_min", label="min", width=120, format="0.[0000]e+0"),
-                option_field(self, f"a{i}_max", label="max", width=120, format="0.[0000]e+0"),
+                # no display format: the value as typed (1e-08 stays 1e-08, never 0 or +0)
+                option_field(self, f"a{i}_min", label="min", width=120, format=None),
+                option_field(self, f"a{i}_max", label="max", width=120, format=None),
                 option_field(self, f"a{i}_n", label="points", width=90),
                 pn.widgets.Checkbox.from_param(
                     self.param[f"a{i}_log"], label="log", margin=(28, 10, 0, 10)

@@ -158,11 +158,11 @@ class DataFitPanel(pn.viewable.Viewer):
                 sizing_mode="stretch_width",
             ),
             self._summary,
-            pn.Row(
-                pn.Column(self._nuisances, self._terms, sizing_mode="stretch_width"),
-                self._pulls,
-                sizing_mode="stretch_width",
-            ),
+            # the pulls under the table, as wide as the page: the nuisances' names and the
+            # plot's title fit on a laptop screen
+            self._nuisances,
+            self._terms,
+            self._pulls,
             self._comparison,
             sizing_mode="stretch_width",
         )

@@ -77,7 +77,7 @@ def test_long_titles_break_into_two_lines():
     short = "Form factors of Cs133"
     assert wrap_title(short) == short
     assert wrap_title("Flux at the detector — Pion decay at rest (π-DAR) (fluence)") == (
-        "Flux at the detector\nPion decay at rest (π-DAR) (fluence)"
+        "Flux at the detector —\nPion decay at rest (π-DAR) (fluence)"
     )
     long = "Form-factor suppression of the cross section of every nucleus shown here"
     first, second = wrap_title(long).split("\n")
