@@ -157,7 +157,9 @@ class ExperimentsView(TabView, ExperimentsOptions):
                     "Recoil spectra (preset exposures)",
                     logx=True,
                     logy=True,
-                    legend_position="right",
+                    # under the plot, one per line: the presets' names are long
+                    legend_position="bottom",
+                    legend_cols=1,
                 )
             )
 
@@ -190,7 +192,7 @@ class ExperimentsView(TabView, ExperimentsOptions):
                 cmap=[SM_COLOR, "#E69F00"],
                 color="kind",
                 show_legend=True,
-                legend_position="right",
+                legend_position="bottom",  # two short entries in a row under the bars
                 xrotation=20,
                 logy=False,
                 framewise=True,

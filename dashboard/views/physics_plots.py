@@ -103,7 +103,8 @@ def threshold_plot(items: list[tuple[str, dict[str, Any]]], title: str) -> hv.Ov
                     line_dash="dashed", positive=True,
                 )
             )  # fmt: skip
-    return overlay(layers, title, logx=True, logy=True, legend_position="right")
+    # under the plot, one per line: the experiments' names are long
+    return overlay(layers, title, logx=True, logy=True, legend_position="bottom", legend_cols=1)
 
 
 # ---------------------------------------------------------------------------- dark matter
