@@ -203,7 +203,7 @@ def _build_app(state: SessionState | None) -> Template:
         sidebar=[*sidebar(state), *extras],
         main=[
             lesson_bar(state, guide, export_buttons()),
-            tab_formula(tabs, [title for title, _ in TABS]),
+            tab_formula(tabs, [title for title, _ in TABS], guide),
             tabs,
         ],
         header=[badge] if (badge := login_badge()) is not None else [],  # with --basic-auth

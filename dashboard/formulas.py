@@ -121,8 +121,10 @@ def formula_row(tab: str, **kw: Any) -> pn.Row:
     )
 
 
-def tab_formula(tabs: Any, titles: list[str]) -> pn.Row:
-    """The key formula of the shown tab (hidden for a tab without one); follows ``tabs``."""
+def tab_formula(tabs: Any, titles: list[str], guide: Any = None) -> pn.Row:
+    """The key formula of the shown tab (hidden for a tab without one); follows ``tabs``.
+    ``guide``: a :class:`dashboard.tour.LessonGuide` — during a lesson its text takes the
+    formula's place (the formula stays in the Learn card), so the plots stay in view."""
     formula = Formula(display=True, margin=(0, 10))
     caption = pn.pane.Markdown("", margin=(14, 10, 0, 10))
     row = pn.Row(formula, caption, sizing_mode="stretch_width", css_classes=["cevns-key-formula"])
@@ -131,8 +133,10 @@ def tab_formula(tabs: Any, titles: list[str]) -> pn.Row:
         tex, text = KEY_FORMULAS.get(titles[index], ("", ""))
         formula.tex = tex
         caption.object = f"*{text}*" if text else ""
-        row.visible = bool(tex)
+        row.visible = bool(tex) and not (guide is not None and guide.lesson)
 
     tabs.param.watch(lambda event: show(event.new), "active")
+    if guide is not None:
+        guide.param.watch(lambda _event: show(tabs.active), "lesson")
     show(tabs.active)
     return row

@@ -79,8 +79,11 @@ def scan_chunk(
     rows: tuple[int, int],
     data: str | None,
     statistic: str | None,
+    default_sigma_signal: float = cc.published.DEFAULT_SIGNAL_UNCERTAINTY,
 ) -> Any:
-    """``cc.scan`` on rows ``rows`` of the first axis (all of the second): one chunk.
+    """``cc.scan`` on rows ``rows`` of the first axis (all of the second): one chunk;
+    ``default_sigma_signal``: the signal systematic of an Asimov sensitivity for a preset that
+    publishes none (``cc.signal_uncertainty``).
 
     χ² at a grid point does not depend on the rest of the grid, so chunks assemble into the
     full scan (:func:`assemble_scan`).
@@ -98,6 +101,7 @@ def scan_chunk(
             model,
             data=data,
             statistic=statistic,
+            default_sigma_signal=default_sigma_signal,
             keep="chi2",
             refine=False,
             **chunk,

@@ -19,13 +19,18 @@ from .state import SessionState
 
 __all__ = ["LessonGuide", "lesson_bar"]
 
-#: Style of the lesson's text box (inside the pane's shadow root).
+#: Style of the lesson's text box (inside the pane's shadow root): compact, so that on a
+#: 1366×768 screen the tab's plots stay in view under it.
 _BOX = {
     "border-left": "4px solid var(--cevns-accent, #1f6f8b)",
-    "padding": "2px 12px",
+    "padding": "0px 10px",
     "background": "rgba(31, 111, 139, 0.08)",
     "border-radius": "4px",
+    "font-size": "0.92em",
+    "line-height": "1.35",
 }
+#: Paragraphs of the lesson's text without their default margins.
+_TEXT_CSS = "p { margin: 4px 0; }"
 
 
 class LessonGuide(param.Parameterized):
@@ -68,7 +73,7 @@ class LessonGuide(param.Parameterized):
             return ""
         lesson = LESSONS[self.lesson]
         n = len(lesson.steps)
-        return f"**{lesson.title}** — step {self.step + 1} of {n}\n\n{lesson.steps[self.step].text}"
+        return f"**{lesson.title}** — step {self.step + 1} of {n}: {lesson.steps[self.step].text}"
 
 
 def lesson_bar(
@@ -82,8 +87,8 @@ def lesson_bar(
     select = pn.widgets.Select(
         options=options,
         value=guide.lesson,
-        width=320,
-        margin=(5, 10),
+        width=250,
+        margin=(5, 8),
         description="A lesson is a guided tour: each step sets up the plots for you.",
     )
 
@@ -96,24 +101,28 @@ def lesson_bar(
 
         return callback
 
-    reset = pn.widgets.Button(label="Reset to preset", margin=(5, 5), width=140)
+    reset = pn.widgets.Button(label="Reset to preset", margin=(5, 4), width=130)
     reset.description = "Everything but the view back to the chosen preset (no new physics)."
     reset.on_click(run(lambda: reset_to_preset(state)))
-    clear = pn.widgets.Button(label="Clear new physics", margin=(5, 5), width=150)
+    clear = pn.widgets.Button(label="Clear new physics", margin=(5, 4), width=145)
     clear.description = "Back to the Standard Model (the preset's detector and source stay)."
     clear.on_click(run(lambda: clear_new_physics(state)))
 
-    back = pn.widgets.Button(label="◀ Back", width=90, margin=(5, 5))
-    forward = pn.widgets.Button(label="Next ▶", width=90, margin=(5, 5), color="primary")
-    again = pn.widgets.Button(label="Repeat step", width=110, margin=(5, 5))
+    back = pn.widgets.Button(label="◀ Back", width=80, margin=(2, 3))
+    forward = pn.widgets.Button(label="Next ▶", width=80, margin=(2, 3), color="primary")
+    again = pn.widgets.Button(label="Repeat", width=80, margin=(2, 3))
     again.description = "Set this step up again (undoes what was changed since)."
-    end = pn.widgets.Button(label="End lesson", width=100, margin=(5, 5))
+    end = pn.widgets.Button(label="End", width=60, margin=(2, 3))
+    end.description = "End the lesson (the plots stay as they are)."
     back.on_click(lambda _e: guide.go(guide.step - 1))
     forward.on_click(lambda _e: guide.go(guide.step + 1))
     again.on_click(lambda _e: guide.go(guide.step))
     end.on_click(lambda _e: guide.end())
-    text = pn.pane.Markdown("", sizing_mode="stretch_width", styles=_BOX, margin=(0, 10))
-    steps = pn.Row(back, forward, again, end, visible=False)
+    text = pn.pane.Markdown(
+        "", sizing_mode="stretch_width", styles=_BOX, stylesheets=[_TEXT_CSS], margin=(0, 5, 0, 10)
+    )
+    # the step buttons beside the text: one compact row for the whole lesson
+    steps = pn.Row(back, forward, again, end, visible=False, margin=(0, 5))
 
     def show(*_events: Any) -> None:
         text.object = guide.text()
@@ -129,15 +138,16 @@ def lesson_bar(
     guide.param.watch(show, ["lesson", "step"])
     show()
     return pn.Column(
-        pn.Row(
+        pn.FlexBox(  # wraps onto a second line on a narrow screen instead of being cut
             select,
             reset,
             clear,
             *([extra] if extra is not None else []),
+            flex_wrap="wrap",
+            align_items="center",
             sizing_mode="stretch_width",
         ),
-        text,
-        steps,
+        pn.Row(text, steps, sizing_mode="stretch_width"),
         sizing_mode="stretch_width",
         css_classes=["cevns-lesson-bar"],
     )

@@ -15,6 +15,7 @@ from typing import Any
 import param
 
 import cevns_core as cc
+from cevns_core.published import DEFAULT_SIGNAL_UNCERTAINTY
 
 from .editors import copy_param
 from .gallery import FIGURES
@@ -22,6 +23,7 @@ from .labels import core_unit, with_unit
 
 __all__ = [
     "CL_CHOICES",
+    "CONSTRAINTS_SECTIONS",
     "DIMENSIONS",
     "STATISTICS",
     "TABS",
@@ -82,6 +84,13 @@ CL_CHOICES = {"68 %": 0.6827, "90 %": 0.9, "95 %": 0.95, "99 %": 0.99}
 DIMENSIONS = {"2-D map": "2d", "1-D (first axis)": "1d0", "1-D (second axis)": "1d1"}
 #: The χ² of an Asimov sensitivity, by name.
 STATISTICS = {"Gaussian χ²": "gaussian", "Poisson likelihood ratio": "poisson"}
+#: Sections of the Constraints tab: key → title.
+CONSTRAINTS_SECTIONS: dict[str, str] = {
+    "scan": "Scan",
+    "fit": "Fit to data",
+    "published": "Published results",
+    "running": "Running of sin²θ_W",
+}
 
 
 class SpectraOptions(param.Parameterized):
@@ -238,6 +247,14 @@ class ConstraintsOptions(param.Parameterized):
         60, bounds=(2, 400), label="Second axis: points", doc="Second axis: number of values."
     )
     a1_log = param.Boolean(True, label="Second axis: log", doc="Second axis: log spacing.")
+    signal_systematic = param.Number(
+        DEFAULT_SIGNAL_UNCERTAINTY,
+        bounds=(0.0, 1.0),
+        label="Signal systematic",
+        doc="Relative uncertainty of the predicted signal in an Asimov sensitivity, for presets "
+        "that publish none (a fraction: 0.1 = 10 %); presets with a published prediction "
+        "uncertainty keep theirs.",
+    )
     chunks = param.Integer(
         8, bounds=(1, 64), label="Chunks", doc="Row chunks (progress and cancel steps)."
     )
@@ -246,6 +263,24 @@ class ConstraintsOptions(param.Parameterized):
         label="Scan shown",
         doc="A scan with these settings was run (a shared link or a reload runs it again; the "
         "result usually comes from the cache).",
+    )
+    section = param.Selector(
+        default="scan",
+        objects=list(CONSTRAINTS_SECTIONS),
+        label="Section",
+        doc="The section shown: scan, fit to data, published results or the running of sin²θ_W.",
+    )
+    fit_datasets = param.ListSelector(
+        default=["coherent_csi_2021"],
+        objects=cc.likelihood_names(),
+        label="Data sets fitted",
+        doc="CEvNS data sets of the fit to data.",
+    )
+    fit_terms = param.ListSelector(
+        default=[],
+        objects=cc.electroweak.external_term_names(),
+        label="Measurements fitted",
+        doc="Atomic parity violation and PVES terms added to the fit to data.",
     )
 
 

@@ -1,11 +1,15 @@
 """One view per tab. Loading this package loads the HoloViews Bokeh backend."""
 
 import holoviews as hv
+import panel as pn
 
 hv.extension("bokeh", logo=False)
 # Canvas, not WebGL: our plots hold at most a few thousand points, and WebGL is slow (and noisy)
 # where the browser renders it in software (headless chromium, remote desktops).
 hv.renderer("bokeh").webgl = False
+# a plot stretching to the window's height (``viewport_css``) must not turn the rows and
+# columns around it into height-stretching ones (they keep the height of their content)
+pn.config.respect_explicit_sizing = True
 
 
 def _no_wheel_zoom_by_default() -> None:

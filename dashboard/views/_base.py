@@ -29,15 +29,22 @@ from ..state import SessionState
 from ..viewstate import TABS
 
 __all__ = [
+    "LEGEND_OPTS",
+    "LEGEND_POSITION",
+    "PAGE_CHROME_PX",
     "PLOT_HEIGHT",
     "POOL",
     "TabView",
     "empty_curve",
     "fmt",
+    "layout_rows",
+    "outside",
     "plot_options",
     "scientific_ticks",
     "served",
     "table_widget",
+    "viewport_css",
+    "wrap_title",
 ]
 
 #: Seconds a deferred computation waits, so the plots already updated reach the browser first.
@@ -45,8 +52,32 @@ DEFER_DELAY_S = 0.05
 #: Worker threads for deferred computations (numpy releases the GIL; 2 cores).
 POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dashboard")
 
-#: Default plot height in px (two rows of plots fit a 768 px laptop screen under the header).
+#: Smallest plot height in px (and the height of figures outside the page: reports, exports).
 PLOT_HEIGHT = 330
+#: What the page takes above and below a tab's plots (header, lesson bar, formula, tab headers,
+#: the tab's controls), px: the plots of a tab share the rest of the window's height.
+PAGE_CHROME_PX = 390
+
+
+def layout_rows(obj: Any) -> int:
+    """Rows of plots of a HoloViews object (a layout's rows, else 1)."""
+    if isinstance(obj, hv.Layout):
+        return max(1, math.ceil(len(obj) / max(1, obj._max_cols)))
+    return 1
+
+
+def viewport_css(rows: int = 1, *, minus_px: int = 0, min_px: int = PLOT_HEIGHT) -> str:
+    """A stylesheet giving a plot (its ``:host``) a height that follows the window: the
+    window's height less :data:`PAGE_CHROME_PX`, shared by ``rows`` rows of plots, less
+    ``minus_px``, never below ``min_px``. Pure CSS, so the browser resizes the plot without a
+    round trip (no jump on load, and it follows a resized window or a projector's screen)."""
+    height = f"calc((100vh - {PAGE_CHROME_PX}px) / {rows} - {minus_px}px)"
+    # min-height, not height: a plot in a column of a flex layout is sized by its flex basis
+    # (height is ignored there); max-height: Bokeh caps a stretching plot at its parent's height
+    return (
+        f":host {{ min-height: max({min_px}px, {height}) !important; "
+        "max-height: none !important; }"
+    )
 
 
 def fmt(value: float, digits: int = 4) -> str:
@@ -314,9 +345,16 @@ class TabView(pn.viewable.Viewer):
         return hv.DynamicMap(run, streams=streams)
 
     @staticmethod
-    def pane(obj: Any, **kw: Any) -> pn.pane.HoloViews:
-        """A stretching HoloViews pane."""
-        options = {"sizing_mode": "stretch_width", "min_height": PLOT_HEIGHT, "linked_axes": False}
+    def pane(obj: Any, *, rows: int = 1, minus_px: int = 0, **kw: Any) -> pn.pane.HoloViews:
+        """A HoloViews pane as wide as its place and as high as the window allows for a tab
+        with ``rows`` rows of plots (:func:`viewport_css`)."""
+        min_px = kw.pop("min_height", PLOT_HEIGHT)
+        options = {
+            "sizing_mode": "stretch_both",
+            "min_height": min_px,
+            "linked_axes": False,
+            "stylesheets": [viewport_css(rows, minus_px=minus_px, min_px=min_px)],
+        }
         options.update(kw)
         return pn.pane.HoloViews(obj, **options)
 
@@ -326,10 +364,28 @@ class TabView(pn.viewable.Viewer):
         return plot_options(title, logx=logx, logy=logy, **kw)
 
 
+#: Titles longer than this (characters) break into two lines, so that they fit a plot half
+#: as wide as the main area of a 1366 px screen.
+TITLE_WRAP = 44
+
+
+def wrap_title(text: str) -> str:
+    """``text`` on two lines when longer than :data:`TITLE_WRAP`: after its first " —", else at
+    the last space that keeps the first line short enough (the line break replaces a space:
+    the title read on one line is the text)."""
+    if len(text) <= TITLE_WRAP or "\n" in text:
+        return text
+    head, sep, tail = text.partition(" — ")
+    if sep and len(head) <= TITLE_WRAP:
+        return f"{head} —\n{tail}"
+    cut = text.rfind(" ", 0, TITLE_WRAP)
+    return text if cut <= 0 else f"{text[:cut]}\n{text[cut + 1 :]}"
+
+
 def scientific_ticks(plot: Any, _element: Any) -> None:
     """HoloViews hook: linear axes label large and small numbers as 1.2e+13, never as
     12000000000000 (log axes keep their 10ⁿ labels); the save tool names its PNG after the
-    plot."""
+    plot; a long title breaks into two lines (:func:`wrap_title`)."""
     from bokeh.models import BasicTickFormatter, LinearAxis, SaveTool
 
     from ..figure_export import save_name
@@ -339,7 +395,9 @@ def scientific_ticks(plot: Any, _element: Any) -> None:
         if type(axis) is LinearAxis:
             axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
     for tool in fig.select({"type": SaveTool}):  # the toolbar's PNG: named after the plot
-        tool.filename = save_name("", str(fig.title.text or "plot"))
+        tool.filename = save_name("", str(fig.title.text or "plot").replace("\n", " "))
+    if fig.title is not None and fig.title.text:
+        fig.title.text = wrap_title(str(fig.title.text))
 
 
 def plot_options(title: str, *, logx: bool = False, logy: bool = False, **kw: Any) -> dict:
@@ -351,14 +409,35 @@ def plot_options(title: str, *, logx: bool = False, logy: bool = False, **kw: An
         "logy": logy,
         "responsive": True,
         "min_height": PLOT_HEIGHT,
-        "legend_position": "top_right",
+        "legend_position": LEGEND_POSITION,
         "show_grid": True,
         "framewise": True,
         "toolbar": "right",
         "fontscale": 0.95,
         "hooks": [scientific_ticks],
-        # a legend over the curves is see-through, and a click on an entry hides its curve
-        "legend_opts": {"background_fill_alpha": 0.6, "click_policy": "hide"},
+        "legend_opts": dict(LEGEND_OPTS),
     }
     options.update(kw)
+    options["legend_position"] = outside(options["legend_position"])
     return options
+
+
+#: Where legends go: right of the plotting area, never over the curves.
+LEGEND_POSITION = "right"
+#: A compact legend (it takes width from the plot); a click on an entry hides its curve.
+LEGEND_OPTS = {
+    "click_policy": "hide",
+    "label_text_font_size": "9pt",
+    "glyph_width": 18,
+    "padding": 4,
+    "spacing": 0,
+    "margin": 4,
+    "background_fill_alpha": 0.0,
+    "border_line_alpha": 0.0,
+}
+
+
+def outside(position: str) -> str:
+    """A legend position outside the plotting area (positions inside it become
+    :data:`LEGEND_POSITION`)."""
+    return position if position in ("right", "left", "top", "bottom") else LEGEND_POSITION

@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from panel.io import hold
 
 from ..figure_export import save_name
-from ._base import PLOT_HEIGHT
+from ._base import LEGEND_OPTS, PLOT_HEIGHT
 
 __all__ = ["Axis", "LiveFigure", "PlotData", "Series", "build_figure"]
 
@@ -204,14 +204,8 @@ def _draw(fig: Any, data: PlotData) -> list[ColumnDataSource]:
         if legends:
             legends[0].items = items
         else:
-            fig.add_layout(
-                Legend(
-                    items=items,
-                    location="top_right",
-                    click_policy="hide",
-                    background_fill_alpha=0.7,
-                )
-            )
+            # right of the plotting area, never over the curves
+            fig.add_layout(Legend(items=items, location="top_left", **LEGEND_OPTS), "right")
     elif legends:
         legends[0].items = []
     hover = fig.select({"type": HoverTool})
@@ -295,8 +289,20 @@ class LiveFigure:
     ``link_x``: another LiveFigure whose x range this one shares (linked zoom).
     """
 
-    def __init__(self, *, height: int = PLOT_HEIGHT, link_x: LiveFigure | None = None) -> None:
-        self.pane = pn.pane.Bokeh(None, sizing_mode="stretch_width", min_height=height)
+    def __init__(
+        self,
+        *,
+        height: int = PLOT_HEIGHT,
+        link_x: LiveFigure | None = None,
+        viewport: str | None = None,
+    ) -> None:
+        # ``viewport``: a stylesheet sizing the figure from the window
+        # (:func:`._base.viewport_css`), the figure stretching to it; the pane passes its
+        # sizing on to every figure it shows (None: the data's fixed height)
+        sizing = {"sizing_mode": "stretch_width"}
+        if viewport is not None:
+            sizing = {"sizing_mode": "stretch_both", "stylesheets": [viewport]}
+        self.pane = pn.pane.Bokeh(None, min_height=height, **sizing)
         self.data: PlotData | None = None
         self.figure: Any = None
         self._link_x = link_x

@@ -14,7 +14,8 @@ filling in chunk by chunk, a Cancel button); the chunks are assembled into one
 
 Beside the scan (sub-tabs): "Fit to data" (chosen data sets and APV/PVES, nuisances profiled:
 pulls, goodness of fit, data beside the fit), "Published results" (the named results, ours
-beside the published ones) and "Running of sin²θ_W" (CDG Figs. 5–6): :mod:`.data_panels`.
+beside the published ones) and "Running of sin²θ_W" (CDG Figs. 5–6): :mod:`.fit_panel`,
+:mod:`.results_panels`.
 
 The settings are the tab's options (:class:`dashboard.viewstate.ConstraintsOptions`: in the URL
 and in saved configurations); ``done`` marks that a scan with them was shown, so a shared link or
@@ -37,6 +38,7 @@ import panel as pn
 import param
 
 import cevns_core as cc
+from cevns_core.published import DEFAULT_SIGNAL_UNCERTAINTY
 from cevns_core.scans import SCAN_MODELS
 
 from .. import results
@@ -44,10 +46,17 @@ from ..errors import notify_error
 from ..labels import dataset_title, scan_model_title
 from ..scanning import SLOTS, ScanBusy, check_grid, scan_pool
 from ..text import plain
-from ..viewstate import CL_CHOICES, DIMENSIONS, STATISTICS, ConstraintsOptions
+from ..viewstate import (
+    CL_CHOICES,
+    CONSTRAINTS_SECTIONS,
+    DIMENSIONS,
+    STATISTICS,
+    ConstraintsOptions,
+)
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, served
-from .data_panels import DataFitPanel, NamedResultsPanel, RunningPanel
+from .fit_panel import DataFitPanel
+from .results_panels import NamedResultsPanel, RunningPanel
 from .scan_plots import DEFAULT_RANGES, PUBLISHED, ScanPlots, axis_label
 
 __all__ = ["DEFAULT_RANGES", "PUBLISHED", "ConstraintsView"]
@@ -57,6 +66,10 @@ _MODEL_RANGES = {
     "nsi_tensor_ee": {"eps_u": (-0.1, 0.1, False), "eps_d": (-0.1, 0.1, False)},
     "nsi_tensor_mumu": {"eps_u": (-0.1, 0.1, False), "eps_d": (-0.1, 0.1, False)},
 }
+
+
+#: Options that do not change a scan (which section is shown, the fit to data's choice).
+_NOT_SCAN = ("name", "done", "section", "fit_datasets", "fit_terms")
 
 
 class _Cancelled(Exception):
@@ -76,7 +89,8 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         super().__init__(**params)
         self._cancel = threading.Event()
         self._pipe = hv.streams.Pipe(data=None)
-        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120)
+        # the scan settings take about 150 px more than other tabs' controls
+        self._plot_pane = self.pane(self._map(), min_height=PLOT_HEIGHT + 120, minus_px=150)
         self._info = pn.pane.Markdown("", sizing_mode="stretch_width")
         self._fit_panel = DataFitPanel(self)
         self._named_panel = NamedResultsPanel()
@@ -94,7 +108,10 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         self._holder = pn.Column(self._empty, sizing_mode="stretch_width")
         self._on_model()
         self.param.watch(self._on_model, "model")
+        self._sections: list[Any] = []
+        self._section_tabs: pn.Tabs | None = None
         self.sync_options()
+        self.param.watch(self._show_section, "section")
         self.param.watch(self._settings_changed, [*self._SETTINGS])
         self.state.param.watch(self._settings_changed, list(self.state.EXPERIMENT_INPUTS))
         if pn.state.curdoc is not None and served():
@@ -106,7 +123,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
                 self.start()
 
     #: Settings that make a shown scan outdated.
-    _SETTINGS = tuple(n for n in ConstraintsOptions.param if n not in ("name", "done"))
+    _SETTINGS = tuple(n for n in ConstraintsOptions.param if n not in _NOT_SCAN)
 
     def _settings_changed(self, *_events: Any) -> None:
         if self.done and not self.running and not self._applying_options:
@@ -211,7 +228,9 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         rows = [(lo, min(lo + step, n)) for lo in range(0, n, step)]
         data = None if self.data == "asimov" else self.data
         statistic = self.statistic if data is None else None
-        job = (spec, self.model, axes, data, statistic)
+        # the default signal systematic acts on Asimov sensitivities only
+        sigma = self.signal_systematic if data is None else DEFAULT_SIGNAL_UNCERTAINTY
+        job = (spec, self.model, axes, data, statistic, sigma)
         self._new_plot(axes)
         title = scan_model_title(self.model)
         self.param.update(running=True, progress=0, status=f"Scanning: {title}…")
@@ -229,8 +248,8 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
         self._cancel.set()
 
     def _compute(self, job: tuple, lo_hi: tuple[int, int]) -> Any:
-        spec, model, axes, data, statistic = job
-        return results.scan_chunk(spec, model, axes, lo_hi, data, statistic)
+        spec, model, axes, data, statistic, sigma = job
+        return results.scan_chunk(spec, model, axes, lo_hi, data, statistic, sigma)
 
     def _run_sync(self, job: tuple, rows: list[tuple[int, int]], ticket: Any) -> None:
         pieces = []
@@ -362,17 +381,30 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             label = pn.bind(
                 lambda model: f"**{axis_label(model, self.axis_names()[i])}**", self.param.model
             )
+            # a 1-D profile along the other axis does not use this one: hidden (room for the plot)
+            used = pn.bind(lambda dimensions: dimensions != f"1d{1 - i}", self.param.dimensions)
             return pn.Row(
                 pn.pane.Markdown(label, sizing_mode="stretch_width", margin=(18, 10, 0, 10)),
-                option_field(self, f"a{i}_min", label="min", width=120, format="0.[0000]e+0"),
-                option_field(self, f"a{i}_max", label="max", width=120, format="0.[0000]e+0"),
+                # no display format: the value as typed (1e-08 stays 1e-08, never 0 or +0)
+                option_field(self, f"a{i}_min", label="min", width=120, format=None),
+                option_field(self, f"a{i}_max", label="max", width=120, format=None),
                 option_field(self, f"a{i}_n", label="points", width=90),
                 pn.widgets.Checkbox.from_param(
                     self.param[f"a{i}_log"], label="log", margin=(28, 10, 0, 10)
                 ),
                 sizing_mode="stretch_width",
+                visible=used,
             )
 
+        # an Asimov sensitivity's signal systematic (presets without a published one)
+        systematic = option_field(
+            self,
+            "signal_systematic",
+            label="Signal systematic (fraction)",
+            width=210,
+            kind="number",
+        )
+        systematic.visible = pn.bind(lambda data: data == "asimov", self.param.data)
         return pn.Column(
             pn.Row(
                 pn.widgets.Select.from_param(
@@ -400,6 +432,7 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
                 pn.widgets.Select.from_param(
                     self.param.statistic, label="Asimov χ²", width=220, options=STATISTICS
                 ),
+                systematic,
                 sizing_mode="stretch_width",
             ),
             axis_row(0),
@@ -416,24 +449,41 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
             sizing_mode="stretch_width",
         )
 
+    def activate(self) -> None:
+        """The tab is shown: the shown section's fits and tables start (when first shown)."""
+        if self._sections:
+            index = list(CONSTRAINTS_SECTIONS).index(self.section)
+            activate = getattr(self._sections[index], "activate", None)
+            if activate is not None:
+                activate()
+
     def _on_section(self, event: param.parameterized.Event) -> None:
-        activate = getattr(self._sections[event.new], "activate", None)
-        if activate is not None:  # the fits and tables start when first shown
-            activate()
+        key = list(CONSTRAINTS_SECTIONS)[event.new]
+        if self.section != key:  # the URL follows
+            self.section = key
+        if self.shown:
+            self.activate()
+
+    def _show_section(self, *_events: Any) -> None:
+        """The section of the options (a URL, a lesson) is the one shown."""
+        index = list(CONSTRAINTS_SECTIONS).index(self.section)
+        if self._section_tabs is not None and self._section_tabs.active != index:
+            self._section_tabs.active = index
 
     def __panel__(self) -> pn.viewable.Viewable:
         scan = pn.Column(self.controls(), self._holder, self._info, sizing_mode="stretch_width")
         self._sections = [scan, self._fit_panel, self._named_panel, self._running_panel]
         sections = pn.Tabs(
-            ("Scan", scan),
-            ("Fit to data", self._fit_panel),
-            ("Published results", self._named_panel),
-            ("Running of sin²θ_W", self._running_panel),
+            *zip(CONSTRAINTS_SECTIONS.values(), self._sections, strict=True),
+            active=list(CONSTRAINTS_SECTIONS).index(self.section),
             # not dynamic: a hidden section keeps its models, so results arriving from the
             # background update them in place (dropped models would be rebuilt with CDN
             # stylesheet URLs)
             dynamic=False,
             sizing_mode="stretch_width",
         )
+        self._section_tabs = sections
         sections.param.watch(self._on_section, "active")
+        if self.shown:  # opened on a section other than the scan (a shared link)
+            self.activate()
         return sections

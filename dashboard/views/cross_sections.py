@@ -73,10 +73,10 @@ class CrossSectionView(TabView, CrossSectionOptions):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._panes = {
-            "sigma": self.pane(self._map("sigma")),
-            "dsdT": self.pane(self._map("dsdT")),
-            "angular": self.pane(self._map("angular")),
-            "nsq": self.pane(self._map("nsq")),
+            "sigma": self.pane(self._map("sigma"), rows=2),
+            "dsdT": self.pane(self._map("dsdT"), rows=2),
+            "angular": self.pane(self._map("angular"), rows=2),
+            "nsq": self.pane(self._map("nsq"), rows=2),
         }
         self.param.watch(self._rebuild, list(self._STRUCTURE))
         self.sync_options()

@@ -120,7 +120,7 @@ def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = T
             title,
             (float(edges[0]), float(edges[-1])),
             PLOT_HEIGHT,
-            legend_position="top_right",
+            legend_position="right",
             legend_opts=LEGEND,
             show_legend=legend,
         )
@@ -154,7 +154,7 @@ def residual_plot(p: dict[str, Any], key: str, *, legend: bool = True) -> hv.Ove
             f"Residuals: {p['title'].lower()}",
             (float(edges[0]), float(edges[-1])),
             RESIDUAL_HEIGHT,
-            legend_position="top_right",
+            legend_position="right",
             legend_opts=LEGEND,
             show_legend=legend,
         )
@@ -254,7 +254,7 @@ def running_plot(data: dict[str, Any], *, show_workbench: bool = True) -> hv.Ove
         min_height=PLOT_HEIGHT + 90,
         height=PLOT_HEIGHT + 90,
         show_grid=True,
-        legend_position="top_left",
+        legend_position="right",
         xlim=(1e-4, 1e4),
         ylim=(0.15, 0.40),
         toolbar="right",

@@ -10,7 +10,7 @@
 * "Open in sidebar" makes a preset the sidebar's experiment;
 * the chosen preset's published numbers beside ours (``cc.published_comparison``), and every
   data set's observed events with their errors beside the predicted ones
-  (:class:`~.data_panels.PublishedPanel`).
+  (:class:`~.results_panels.PublishedPanel`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..palette import SM_COLOR, series_color
 from ..state import preset_info, preset_spec
 from ..viewstate import ExperimentsOptions
 from ._base import TabView, fmt, table_widget
-from .data_panels import PublishedPanel
+from .results_panels import PublishedPanel
 
 __all__ = ["ExperimentsView"]
 
@@ -157,7 +157,9 @@ class ExperimentsView(TabView, ExperimentsOptions):
                     "Recoil spectra (preset exposures)",
                     logx=True,
                     logy=True,
-                    legend_position="bottom_left",
+                    # under the plot, one per line: the presets' names are long
+                    legend_position="bottom",
+                    legend_cols=1,
                 )
             )
 
@@ -190,7 +192,7 @@ class ExperimentsView(TabView, ExperimentsOptions):
                 cmap=[SM_COLOR, "#E69F00"],
                 color="kind",
                 show_legend=True,
-                legend_position="top_left",
+                legend_position="bottom",  # two short entries in a row under the bars
                 xrotation=20,
                 logy=False,
                 framewise=True,

@@ -214,8 +214,8 @@ class FormFactorView(TabView, FormFactorOptions):
 
     # --------------------------------------------------------------------------- layout
     def controls(self) -> pn.viewable.Viewable:
-        """Nucleus, models, nucleons, axis options."""
-        return pn.Row(
+        """Nucleus, models, nucleons, axis options (on two lines when the screen is narrow)."""
+        return pn.FlexBox(
             pn.widgets.Select.from_param(self.param.isotope, label="Nucleus", width=130),
             pn.widgets.CheckButtonGroup.from_param(
                 self.param.models,
@@ -228,6 +228,8 @@ class FormFactorView(TabView, FormFactorOptions):
             ),
             pn.widgets.Checkbox.from_param(self.param.log_y, label="log |F|"),
             option_field(self, "q_max_fm", width=110),
+            flex_wrap="wrap",
+            align_items="flex-start",
             sizing_mode="stretch_width",
         )
 

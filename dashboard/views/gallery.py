@@ -19,7 +19,7 @@ from ..errors import notify_error
 from ..gallery import FIGURES, PAPERS, figure, setup_values
 from ..labels import preset_title
 from ..viewstate import TABS, GalleryOptions
-from ._base import PLOT_HEIGHT, TabView
+from ._base import PLOT_HEIGHT, TabView, layout_rows, viewport_css
 from .gallery_figures import draw
 
 __all__ = ["GalleryView"]
@@ -39,10 +39,7 @@ class GalleryView(TabView, GalleryOptions):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self.sync_options()
-        self._plot = pn.pane.HoloViews(
-            _placeholder(), sizing_mode="stretch_width", min_height=PLOT_HEIGHT + 60,
-            linked_axes=False,
-        )  # fmt: skip
+        self._plot = self.pane(_placeholder())
         self._caption = pn.pane.Markdown("", margin=(0, 10), sizing_mode="stretch_width")
         self._status = pn.pane.Markdown("", margin=(0, 10))
         self._drawn: str | None = None
@@ -73,7 +70,8 @@ class GalleryView(TabView, GalleryOptions):
         def apply(obj: Any) -> None:
             if key != self.figure:
                 return
-            self._plot.object = obj
+            # as high as the window allows for the figure's rows of plots
+            self._plot.param.update(object=obj, stylesheets=[viewport_css(layout_rows(obj))])
             self._drawn = key
             self._status.object = ""
 

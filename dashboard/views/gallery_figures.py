@@ -66,7 +66,7 @@ def pkk_2ur() -> hv.Overlay:
     layers = [
         curve(c.x, y, E_DIM, ydim, k, series_color(i)) for i, (k, y) in enumerate(c.curves.items())
     ]
-    return overlay(layers, "dσ/dcos θ_ν of ¹³³Cs", legend_position="top_left")
+    return overlay(layers, "dσ/dcos θ_ν of ¹³³Cs", legend_position="right")
 
 
 def pkk_2b() -> hv.Layout:
@@ -105,7 +105,7 @@ def pkk_4() -> hv.Overlay:
         curve(c.x, c.curves[n], E_DIM, SIGMA, n, isotope_color(n), positive=True) for n in nuclei
     ]
     return overlay(layers, "Total CEvNS cross sections, light to heavy", logy=True,
-                   legend_position="bottom_right")  # fmt: skip
+                   legend_position="right")  # fmt: skip
 
 
 def _recoil_curves(specs: list[tuple[str, dict[str, Any]]], ydim: hv.Dimension, scale=1.0):
@@ -122,7 +122,7 @@ def pkk_5l() -> hv.Overlay:
     ydim = dim("dNdT", "dN/dT", "events/keVnr")
     layers = _recoil_curves([(preset_title(n), preset_spec(n)) for n in names], ydim)
     return overlay(layers, "COHERENT detectors: every recoil, over each exposure", logx=True,
-                   logy=True, legend_position="bottom_left")  # fmt: skip
+                   logy=True, legend_position="right")  # fmt: skip
 
 
 REACTOR_TARGETS = ("Si", "Ge", "Ar", "NaI", "CsI", "Xe")
@@ -141,7 +141,7 @@ def pkk_5r() -> hv.Overlay:
     ydim = dim("dNdT", "dN/dT", "events/(kg·day·keVnr)")
     specs = [(m, _reactor_spec(m, thermal_power_GW=4.0, distance_m=20.0)) for m in REACTOR_TARGETS]
     return overlay(_recoil_curves(specs, ydim), "Reactor, 4 GW at 20 m: 1 kg of each target",
-                   logx=True, logy=True, legend_position="bottom_left")  # fmt: skip
+                   logx=True, logy=True, legend_position="right")  # fmt: skip
 
 
 def pkk_6l() -> hv.Overlay:
@@ -276,7 +276,7 @@ def pandey_1() -> hv.Overlay:
         layers.append(curve([E, E], [0.0, top * 1.1], E_DIM, ydim,
                             f"{cc.flavours.flavour_label(flavour)} line ({E:.4g} MeV)",
                             flavour_color(flavour), line_dash="dashed"))  # fmt: skip
-    return overlay(layers, "π-DAR neutrino spectra at COHERENT", legend_position="top_left")
+    return overlay(layers, "π-DAR neutrino spectra at COHERENT", legend_position="right")
 
 
 def pandey_2() -> hv.Overlay:
@@ -305,9 +305,7 @@ def pandey_7() -> hv.Overlay:
     c = results.total_cross_sections(("Ar40",), 0.5, 100.0, HELM, None, "nu_mu")
     layers = [curve(c.x, c.curves["Ar40"], E_DIM, SIGMA, "CEvNS on ⁴⁰Ar", isotope_color("Ar40"),
                     positive=True)]  # fmt: skip
-    return overlay(
-        layers, "CEvNS cross section of argon", logy=True, legend_position="bottom_right"
-    )
+    return overlay(layers, "CEvNS cross section of argon", logy=True, legend_position="right")
 
 
 # ---------------------------------------------------------------------------- CDG
@@ -341,7 +339,7 @@ def cdg_3() -> hv.Overlay:
     measured = hv.Scatter([(r[0], r[1]) for r in rows], ndim, ydim, label="COHERENT CsI, LAr")
     layers.append(measured.opts(color="black", size=9))
     return overlay(layers, "Flux-averaged CEvNS cross section versus N (π-DAR)",
-                   legend_position="top_left")  # fmt: skip
+                   legend_position="right")  # fmt: skip
 
 
 def cdg_4() -> hv.Overlay:
@@ -374,7 +372,7 @@ def cdg_4() -> hv.Overlay:
             color=NEW_PHYSICS_COLOR, size=8),
     ]  # fmt: skip
     return overlay(layers, "Neutron radii from COHERENT: published and refitted",
-                   legend_position="bottom_left")  # fmt: skip
+                   legend_position="right")  # fmt: skip
 
 
 SIN2_GROUPS = {
@@ -408,12 +406,12 @@ def _sin2_layers(groups: list[str], with_ours: bool) -> list[Any]:
 def cdg_5() -> hv.Overlay:
     return overlay(_sin2_layers(["low_energy", "collider", "cevns"], False),
                    "Running weak mixing angle", logx=True, ylim=(0.224, 0.246),
-                   legend_position="top_left")  # fmt: skip
+                   legend_position="right")  # fmt: skip
 
 
 def cdg_6() -> hv.Overlay:
     return overlay(_sin2_layers(["low_energy", "cevns"], True), "Low-energy sin²θ_W",
-                   logx=True, ylim=(0.18, 0.28), legend_position="top_left")  # fmt: skip
+                   logx=True, ylim=(0.18, 0.28), legend_position="right")  # fmt: skip
 
 
 #: Drawing of every gallery figure, by key.

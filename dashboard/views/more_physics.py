@@ -35,7 +35,7 @@ from ..errors import notify_error
 from ..viewstate import MORE_VIEWS, MorePhysicsOptions
 from ..widgets import option_field
 from . import physics_plots as pp
-from ._base import PLOT_HEIGHT, TabView
+from ._base import PLOT_HEIGHT, TabView, layout_rows, viewport_css
 
 __all__ = ["EXPLAINED", "SHORT_TITLES", "MorePhysicsView"]
 
@@ -90,10 +90,7 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self.sync_options()
-        self._plot = pn.pane.HoloViews(
-            self._placeholder(), sizing_mode="stretch_width", min_height=PLOT_HEIGHT + 40,
-            linked_axes=False,
-        )  # fmt: skip
+        self._plot = self.pane(self._placeholder())
         self._text = pn.pane.Markdown("", margin=(0, 10), sizing_mode="stretch_width")
         self._status = pn.pane.Markdown("", margin=(0, 10))
         self._controls = pn.Row(sizing_mode="stretch_width")
@@ -124,9 +121,13 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         if view == "dark_matter":
             target = self.dm_target
             return lambda: (
-                pp.astro_plots(pr.astro_backgrounds(target), target)
-                + pp.fog_plot(pr.fog(target), target)
-            )
+                (
+                    pp.astro_plots(pr.astro_backgrounds(target), target)
+                    + pp.fog_plot(pr.fog(target), target)
+                )
+                .opts(shared_axes=False)
+                .cols(2)
+            )  # a new layout: its own columns and axes
         if view == "nuclear":
             nucleus, reference = self.nucleus, self.reference
             models = tuple(
@@ -191,7 +192,8 @@ class MorePhysicsView(TabView, MorePhysicsOptions):
         self._status.object = "Computing …"
 
         def apply(obj: Any) -> None:
-            self._plot.object = obj
+            # as high as the window allows for the sub-view's rows of plots
+            self._plot.param.update(object=obj, stylesheets=[viewport_css(layout_rows(obj))])
             self._status.object = ""
 
         self.defer("plot", job, apply)

@@ -17,7 +17,7 @@ from cevns_core.flavours import flavour_label
 
 from ..labels import form_factor_label, scan_axis_label, scan_model_title
 from ..palette import NEW_PHYSICS_COLOR, SM_COLOR, flavour_color, isotope_color, series_color
-from ._base import PLOT_HEIGHT, TabView
+from ._base import LEGEND_POSITION, PLOT_HEIGHT, TabView, outside
 
 __all__ = [
     "astro_plots",
@@ -60,7 +60,7 @@ def curve(
 def overlay(layers: list[Any], title: str, **opts: Any) -> hv.Overlay:
     """An overlay with the tabs' common options (:meth:`TabView.base_opts`)."""
     options = TabView.base_opts(title, **opts)
-    options["legend_position"] = opts.get("legend_position", "top_right")
+    options["legend_position"] = outside(opts.get("legend_position", LEGEND_POSITION))
     return hv.Overlay(layers).opts(**options)
 
 
@@ -83,7 +83,7 @@ def quenching_plot(data: dict[str, Any]) -> hv.Overlay:
         curve(data["T_keV"], q, T_DIM, ydim, name, isotope_color(name))
         for name, q in data["curves"].items()
     ]
-    return overlay(layers, "Lindhard quenching factors", logx=True, legend_position="top_left")
+    return overlay(layers, "Lindhard quenching factors", logx=True, legend_position="right")
 
 
 def threshold_plot(items: list[tuple[str, dict[str, Any]]], title: str) -> hv.Overlay:
@@ -103,7 +103,8 @@ def threshold_plot(items: list[tuple[str, dict[str, Any]]], title: str) -> hv.Ov
                     line_dash="dashed", positive=True,
                 )
             )  # fmt: skip
-    return overlay(layers, title, logx=True, logy=True, legend_position="bottom_left")
+    # under the plot, one per line: the experiments' names are long
+    return overlay(layers, title, logx=True, logy=True, legend_position="bottom", legend_cols=1)
 
 
 # ---------------------------------------------------------------------------- dark matter
@@ -120,9 +121,9 @@ def astro_plots(data: dict[str, Any], target: str) -> hv.Layout:
         above.append(curve(data["edges_keV"], data["above"][label], thr_dim, above_dim, label,
                            color, positive=True))  # fmt: skip
     left = overlay(rate, f"Neutrino backgrounds in {target}", logx=True, logy=True,
-                   legend_position="bottom_left")  # fmt: skip
+                   legend_position="right")  # fmt: skip
     right = overlay(above, f"Events above threshold in {target}", logx=True, logy=True,
-                    legend_position="bottom_left")  # fmt: skip
+                    legend_position="right")  # fmt: skip
     return (left + right).opts(shared_axes=False)
 
 
@@ -189,10 +190,8 @@ def nuclear_plots(data: dict[str, Any], isotope: str, reference: str) -> hv.Layo
          for i, (k, y) in enumerate(data["F_W"].items())]  # fmt: skip
     S = [curve(data["E_MeV"], y, E_DIM, dS, model_name(k), series_color(i))
          for i, (k, y) in enumerate(data["sigma"].items())]  # fmt: skip
-    left = overlay(
-        F, f"Weak form factor of {isotope} relative to {ref}", legend_position="top_left"
-    )
-    right = overlay(S, f"Cross section of {isotope} relative to {ref}", legend_position="top_left")
+    left = overlay(F, f"Weak form factor of {isotope} relative to {ref}", legend_position="right")
+    right = overlay(S, f"Cross section of {isotope} relative to {ref}", legend_position="right")
     return (left + right).opts(shared_axes=False)
 
 
@@ -210,8 +209,8 @@ def sigma_ff_plots(curves: Any, point: Any, isotopes: tuple[str, ...]) -> hv.Lay
             r = np.asarray(curves.curves[iso]) / np.asarray(point.curves[iso])
         ratios.append(curve(curves.x, r, E_DIM, rdim, iso, color))
     top = overlay(layers, "σ(E) with and without F(q)", logy=True,
-                  legend_position="bottom_right")  # fmt: skip
-    bottom = overlay(ratios, "Form-factor suppression σ / σ(F = 1)", legend_position="bottom_left",
+                  legend_position="right")  # fmt: skip
+    bottom = overlay(ratios, "Form-factor suppression σ / σ(F = 1)", legend_position="right",
                      ylim=(0.0, 1.05))  # fmt: skip
     return (top + bottom).opts(shared_axes=False)
 
@@ -299,7 +298,7 @@ def scan_2d_plot(
         layers.append(curve(xs_all, ys_all, xdim, ydim, label, color, line_width=2.5))
     x, y = np.asarray(first.axes[xname]), np.asarray(first.axes[yname])
     return overlay(
-        layers, title, logx=logx, logy=logy, legend_position="top_left",
+        layers, title, logx=logx, logy=logy, legend_position="right",
         xlim=(float(x.min()), float(x.max())), ylim=(float(y.min()), float(y.max())),
     )  # fmt: skip
 

@@ -193,7 +193,7 @@ class ScanPlots:
             responsive=True,
             min_height=PLOT_HEIGHT + 100,
             framewise=True,
-            legend_position="top_left",
+            legend_position="right",
             fontscale=0.95,
         )
 
@@ -243,7 +243,7 @@ class ScanPlots:
             responsive=True,
             min_height=PLOT_HEIGHT + 100,
             framewise=True,
-            legend_position="top_right",
+            legend_position="right",
             fontscale=0.95,
             ylim=(0.0, y_top),
         )

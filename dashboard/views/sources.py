@@ -63,10 +63,10 @@ class SourcesView(TabView, SourcesOptions):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._panes = {
-            "flux": self.pane(self._map("flux")),
-            "shapes": self.pane(self._map("shapes")),
-            "timing": self.pane(self._map("timing")),
-            "energy_time": self.pane(self._map("energy_time")),
+            "flux": self.pane(self._map("flux"), rows=2),
+            "shapes": self.pane(self._map("shapes"), rows=2),
+            "timing": self.pane(self._map("timing"), rows=2),
+            "energy_time": self.pane(self._map("energy_time"), rows=2),
         }
         self._caption = pn.pane.Markdown("", margin=(0, 10))
         self._table = table_widget(pd.DataFrame())

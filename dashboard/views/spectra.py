@@ -39,7 +39,7 @@ from ..palette import (
 from ..state import build_detector, sm_spec
 from ..viewstate import SpectraOptions
 from ..widgets import option_field
-from ._base import PLOT_HEIGHT, TabView, fmt, table_widget
+from ._base import PLOT_HEIGHT, TabView, fmt, table_widget, viewport_css
 from ._live import Axis, LiveFigure, PlotData, Series, build_figure
 from .data_panels import ExperimentData
 
@@ -72,9 +72,12 @@ class SpectraView(TabView, SpectraOptions):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._observed_last: dict[str, Any] | None = None
-        self._recoil_fig = LiveFigure(height=PLOT_HEIGHT)
+        # the recoil spectrum and the observed one as high as the window allows (the ratio
+        # plot under the first keeps its height)
+        tall = viewport_css(1, minus_px=RATIO_HEIGHT)
+        self._recoil_fig = LiveFigure(height=PLOT_HEIGHT, viewport=tall)
         self._ratio_fig = LiveFigure(height=RATIO_HEIGHT, link_x=self._recoil_fig)
-        self._observed_fig = LiveFigure(height=PLOT_HEIGHT)
+        self._observed_fig = LiveFigure(height=PLOT_HEIGHT, viewport=tall)
         self._counts_caption = pn.pane.Markdown("", margin=(0, 10))
         self._counts_table = table_widget(pd.DataFrame({"": []}))
         self._data_panel = ExperimentData(self)  # the preset's data sets, when it has any

@@ -120,3 +120,23 @@ def test_unknown_series_kind_is_refused():
 def test_a_fixed_x_start_is_kept_by_the_automatic_range():
     fig, _ = build_figure(_plot(x_start=0.0))
     assert fig.x_range.start == 0.0 and fig.x_range.range_padding == 0.0
+
+
+def test_the_legend_sits_beside_the_plotting_area():
+    live = LiveFigure()
+    live.update(_plot(1.0))
+    fig = live.figure
+    (legend,) = fig.select({"type": Legend})
+    assert legend in fig.right and legend not in fig.center
+    live.update(_plot(1.0, labels=("ν_e", "ν_μ", "ν̄_μ")))  # new glyphs: the same legend
+    assert fig.select({"type": Legend}) == [legend] and len(legend.items) == 3
+
+
+def test_a_viewport_sized_figure_stretches_to_the_windows_height():
+    css = ":host { height: 500px !important; }"
+    live = LiveFigure(viewport=css)
+    live.update(_plot(1.0))
+    assert live.pane.sizing_mode == "stretch_both" and live.pane.stylesheets == [css]
+    fixed = LiveFigure()
+    fixed.update(_plot(1.0))
+    assert fixed.pane.sizing_mode == "stretch_width" and fixed.figure.height == fixed.data.height

@@ -15,7 +15,7 @@ from dashboard.views.more_physics import SHORT_TITLES
 pytestmark = pytest.mark.ui
 
 _TITLES_JS = """() => (window.Bokeh && Bokeh.documents[0] ? [...Bokeh.documents[0].all_models] : [])
-  .filter(m => m.constructor.__name__ === 'Title').map(m => String(m.text))"""
+  .filter(m => m.constructor.__name__ === 'Title').map(m => String(m.text).replace(/\\n/g, ' '))"""
 
 #: Title prefixes of each More physics sub-view's plots.
 MORE_TITLES = {
