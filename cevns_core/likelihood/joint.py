@@ -220,7 +220,7 @@ class Likelihood:
             raise CevnsError(
                 f"this likelihood includes external terms ({', '.join(self.external_names)}) "
                 "whose χ² depends on physics parameters: pass parameters={'sin2_theta_W': ..., "
-                "'R_n_Cs133_fm': ...} (the fits do); scans do not support them"
+                "'R_n_Cs133_fm': ...} (the fits and scans do)"
             )
         chi2, nuis = out if return_nuisances else (out, None)
         chi2 = chi2 + self.external_chi2(parameters)
