@@ -121,7 +121,7 @@ def test_new_physics_scan_adds_apv_as_a_constant():
 
 
 def test_terms_the_scan_cannot_set_are_clear_errors():
-    with pytest.raises(cc.CevnsError, match="prex2.*R_n_Pb208_fm"):
+    with pytest.raises(cc.CevnsError, match=r"prex2.*R_n_Pb208_fm"):
         scan(
             None,
             "rn_sin2w",
