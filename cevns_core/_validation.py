@@ -79,22 +79,29 @@ def to_float_array(
         ``max_size`` values (no limit by default: a public function whose work grows faster
         than its input passes its documented limit, usually :data:`MAX_ARRAY_POINTS`).
     """
-    not_numbers = f"{name} must be a number or an array of numbers, got {shown(value)}"
+    if type(value) is np.ndarray and value.dtype == np.float64:  # the hot path: nothing to do
+        if max_size is not None and value.size > max_size:
+            raise CevnsError(f"{name} has {value.size} values; the limit is {max_size}")
+        return value
+
+    def not_numbers() -> CevnsError:  # built only on failure: repr of a large array costs
+        return CevnsError(f"{name} must be a number or an array of numbers, got {shown(value)}")
+
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in _NUMERIC_KINDS + "O":
-            raise CevnsError(not_numbers)
+            raise not_numbers()
         if max_size is not None and raw.size > max_size:
             raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
         if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
-            raise CevnsError(not_numbers)
+            raise not_numbers()
         return raw.astype(float, copy=False)
     except CevnsError:
         raise
     except OverflowError:
         raise CevnsError(f"{name} must be finite, got a number beyond the float range") from None
     except (TypeError, ValueError):
-        raise CevnsError(not_numbers) from None
+        raise not_numbers() from None
 
 
 def to_float(value: Any, name: str) -> float:
@@ -400,7 +407,7 @@ def check_parameters(
 
 
 #: Instance attributes that only speed things up (dropped from copies and pickles).
-_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key")
+_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key", "_prepared_spectrum")
 
 
 class ValidatedParameters(param.Parameterized):
