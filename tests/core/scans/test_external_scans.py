@@ -151,3 +151,11 @@ def test_cli_scan_with_apv(capsys):
     )
     np.testing.assert_allclose(np.array(data["chi2"]), ref.chi2, rtol=1e-12)
     assert data["info"]["external"]["apv_cs133"]["constant"] is False
+
+
+def test_axis_order_does_not_matter(rn_scan, sahoo):
+    """sin²θ_W as the first axis: the transposed grid, term included."""
+    swapped = scan(
+        None, "rn_sin2w", data=cc.Likelihood(sahoo), sin2_theta_W=S2W[::4], R_n_fm=R_N[::3]
+    )
+    np.testing.assert_allclose(swapped.chi2, rn_scan.chi2[::3, ::4].T, rtol=1e-9)
