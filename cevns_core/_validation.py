@@ -485,7 +485,7 @@ class ValidatedParameters(param.Parameterized):
             attributes = [
                 (k, fingerprint(v))
                 for k, v in self.__dict__.items()
-                if k != "_param__private" and not k.startswith("_fingerprint")
+                if k != "_param__private" and k not in _KEPT_STATE
             ]
             return Key((static, *[fingerprint(v) for v in dynamic], *attributes))
         version = self.__dict__.get("_fingerprint_version", 0)

@@ -112,3 +112,21 @@ def test_bad_recoils_are_still_clear_errors():
             exp.recoil_spectrum(bad)
         with pytest.raises(cc.CevnsError, match=match):
             exp.spectrum(np.asarray(bad) if match != "numbers" else bad)
+
+
+class _MyExperiment(cc.Experiment):
+    """A subclass outside the package: its instance attributes are part of its key."""
+
+
+def test_a_subclass_outside_the_package_keeps_its_prepared_state():
+    base = cc.experiment("coherent_csi_2017")
+    values = {k: v for k, v in base.param.values().items() if k != "name"}
+    mine = _MyExperiment(name="mine", **values)
+    T = np.linspace(1.0, 30.0, 9)
+    np.testing.assert_array_equal(mine.recoil_spectrum(T), base.recoil_spectrum(T))
+    held = mine.__dict__["_prepared_spectrum"]
+    mine.recoil_spectrum(T)
+    assert mine.__dict__["_prepared_spectrum"] is held  # not prepared again
+    mine.extra_note = "an attribute of its own"  # part of such a model's key
+    mine.recoil_spectrum(T)
+    assert mine.__dict__["_prepared_spectrum"] is not held
