@@ -52,6 +52,10 @@ _UTF8_BOM = "\ufeff"  # accepted at the start of every user file, and dropped
 _NUMERIC_KINDS = "biuf"
 
 
+class _NotNumbers(Exception):
+    """Internal signal: the value is not numeric (turned into a CevnsError with its repr)."""
+
+
 def shown(value: Any, width: int = 60) -> str:
     """``repr(value)`` cut to ``width`` characters, for error messages."""
     text = repr(value)
@@ -83,25 +87,24 @@ def to_float_array(
         if max_size is not None and value.size > max_size:
             raise CevnsError(f"{name} has {value.size} values; the limit is {max_size}")
         return value
-
-    def not_numbers() -> CevnsError:  # built only on failure: repr of a large array costs
-        return CevnsError(f"{name} must be a number or an array of numbers, got {shown(value)}")
-
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in _NUMERIC_KINDS + "O":
-            raise not_numbers()
+            raise _NotNumbers
         if max_size is not None and raw.size > max_size:
             raise CevnsError(f"{name} has {raw.size} values; the limit is {max_size}")
         if raw.dtype.kind == "O" and any(isinstance(v, str | bytes) for v in raw.flat):
-            raise not_numbers()
+            raise _NotNumbers
         return raw.astype(float, copy=False)
     except CevnsError:
         raise
     except OverflowError:
         raise CevnsError(f"{name} must be finite, got a number beyond the float range") from None
-    except (TypeError, ValueError):
-        raise not_numbers() from None
+    except (_NotNumbers, TypeError, ValueError):
+        # the message is built only on failure: repr of a large array costs more than the call
+        raise CevnsError(
+            f"{name} must be a number or an array of numbers, got {shown(value)}"
+        ) from None
 
 
 def to_float(value: Any, name: str) -> float:
