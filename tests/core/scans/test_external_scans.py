@@ -159,3 +159,25 @@ def test_axis_order_does_not_matter(rn_scan, sahoo):
         None, "rn_sin2w", data=cc.Likelihood(sahoo), sin2_theta_W=S2W[::4], R_n_fm=R_N[::3]
     )
     np.testing.assert_allclose(swapped.chi2, rn_scan.chi2[::3, ::4].T, rtol=1e-9)
+
+
+def test_cli_scan_with_another_apv_theory(capsys):
+    """--apv-theory sahoo2021 (CDG's choice) as for `cevns fit`; without apv_cs133 an error."""
+    import json
+
+    args = ["scan", "rn_sin2w", "--data", "coherent_csi_2021", "--data", "apv_cs133",
+            "--R-n-fm", "5.0", "5.0", "1", "--sin2-theta-W", "0.23", "0.25", "2",
+            "--apv-theory", "sahoo2021", "--format", "json"]  # fmt: skip
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    ref = scan(
+        None,
+        "rn_sin2w",
+        data=["coherent_csi_2021", external_term("apv_cs133", theory="sahoo2021")],
+        R_n_fm=[5.0],
+        sin2_theta_W=[0.23, 0.25],
+    )
+    np.testing.assert_allclose(np.array(data["chi2"]), ref.chi2, rtol=1e-12)
+    assert main(["scan", "zprime", "--data", "coherent_csi_2021", "--apv-theory",
+                 "sahoo2021"]) != 0  # fmt: skip
+    assert "--apv-theory needs --data apv_cs133" in capsys.readouterr().err
