@@ -29,7 +29,8 @@ Their χ² depends on physics parameters, not on the predicted cells, so :meth:`
 then needs ``parameters`` (names of :mod:`cevns_core.electroweak.terms`, arrays broadcasting
 against the batch shape of ``signal``); a parameter a term declares but ``parameters`` lacks
 takes the term's own convention (APV without R_n: the published weak charge). The fits
-(:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them.
+(:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them, and
+:func:`cevns_core.scan` evaluates them on its grid (:mod:`cevns_core.scans.external`).
 """
 
 from __future__ import annotations

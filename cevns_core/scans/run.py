@@ -112,7 +112,9 @@ def scan(
         ``"coherent_lar_2020_3d"``: its own χ²); an energy × time data set
         (``"coherent_csi_2021"``), a list of names or a ``cc.Likelihood``: the joint Poisson
         likelihood, physics common, the SNS flux nuisance shared, every nuisance profiled —
-        the one way to scan several data sets at once.
+        the one way to scan several data sets at once. A list or Likelihood may hold external
+        terms (``"apv_cs133"``, ``"prex2"``, ``"crex"``): their χ² is added at every grid point
+        from the scanned sin²θ_W and R_n, a constant for new-physics axes (:mod:`.external`).
     statistic : str, optional
         Asimov: ``"gaussian"`` (default) or ``"poisson"``; data: the data set's own by default
         (``"gaussian_coherent"``, ``"gaussian"`` or ``"poisson"``). Not for likelihoods.
