@@ -83,6 +83,10 @@ def to_float_array(
         ``max_size`` values (no limit by default: a public function whose work grows faster
         than its input passes its documented limit, usually :data:`MAX_ARRAY_POINTS`).
     """
+    if type(value) is np.ndarray and value.dtype == np.float64:  # the hot path: nothing to do
+        if max_size is not None and value.size > max_size:
+            raise CevnsError(f"{name} has {value.size} values; the limit is {max_size}")
+        return value
     try:
         raw = np.asarray(value)
         if raw.dtype.kind not in _NUMERIC_KINDS + "O":
@@ -406,7 +410,7 @@ def check_parameters(
 
 
 #: Instance attributes that only speed things up (dropped from copies and pickles).
-_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key")
+_KEPT_STATE = ("_fingerprint_cache", "_fingerprint_version", "_validated_key", "_prepared_spectrum")
 
 
 class ValidatedParameters(param.Parameterized):
@@ -484,7 +488,7 @@ class ValidatedParameters(param.Parameterized):
             attributes = [
                 (k, fingerprint(v))
                 for k, v in self.__dict__.items()
-                if k != "_param__private" and not k.startswith("_fingerprint")
+                if k != "_param__private" and k not in _KEPT_STATE
             ]
             return Key((static, *[fingerprint(v) for v in dynamic], *attributes))
         version = self.__dict__.get("_fingerprint_version", 0)

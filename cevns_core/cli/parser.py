@@ -240,6 +240,12 @@ def add_scan_parsers(sub: Any) -> None:
         help="data set to fit (default: Asimov, no new physics); repeat for a joint likelihood "
         "(SNS flux shared), e.g. --data coherent_csi_2021 --data coherent_lar_2020_3d",
     )
+    sc.add_argument(
+        "--apv-theory",
+        default=None,
+        choices=("dzuba2012", "sahoo2021", "porsev2010"),
+        help="with --data apv_cs133: the atomic-theory PNC amplitude (default dzuba2012)",
+    )
     sc.add_argument("--statistic", default=None, help="gaussian, poisson, gaussian_coherent")
     sc.add_argument(
         "--sigma-signal", type=float, default=None, dest="sigma_signal", help="σ_α (fraction)"

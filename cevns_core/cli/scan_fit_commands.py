@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 import numpy as np
 
@@ -45,6 +46,8 @@ def cmd_scan(args: argparse.Namespace) -> None:
     data = args.data
     if data is not None and len(data) == 1:
         data = data[0]  # one data set: its own χ² (a list would be a joint likelihood)
+    if args.apv_theory is not None:
+        data = _with_apv_theory(args.data, args.apv_theory)
     if exp is None and data is None:
         raise CevnsError("give --experiment NAME (Asimov scan) or --data NAME (repeatable)")
     delay = {"auto": 1.0, "always": 0.0}.get(args.progress)
@@ -111,6 +114,16 @@ def cmd_scan(args: argparse.Namespace) -> None:
 FIT_PARAMETERS = ("sin2_theta_W", "R_n_fm")
 
 
+def _with_apv_theory(data: list[str] | None, theory: str) -> list[Any]:
+    """The data sets with the APV term built for another atomic theory (--apv-theory)."""
+    from ..electroweak import external_term
+
+    if not data or "apv_cs133" not in data:
+        raise CevnsError("--apv-theory needs --data apv_cs133")
+    term = external_term("apv_cs133", theory=theory)
+    return [term if d == "apv_cs133" else d for d in data]
+
+
 def cmd_fit(args: argparse.Namespace) -> None:
     from .. import fits
 
@@ -121,13 +134,8 @@ def cmd_fit(args: argparse.Namespace) -> None:
     options = {"statistic": args.statistic, "time_cut": not args.no_time_cut}
     # one --data: that data set; several: their joint likelihood (shared SNS flux)
     data = args.data[0] if len(args.data) == 1 else list(args.data)
-    if args.apv_theory is not None:  # the APV term with another atomic theory
-        from ..electroweak import external_term
-
-        if "apv_cs133" not in args.data:
-            raise CevnsError("--apv-theory needs --data apv_cs133")
-        term = external_term("apv_cs133", theory=args.apv_theory)
-        data = [term if d == "apv_cs133" else d for d in args.data]
+    if args.apv_theory is not None:
+        data = _with_apv_theory(args.data, args.apv_theory)
     radius = args.neutron_radius
     if radius is not None and args.parameter != "sin2_theta_W":
         raise CevnsError("--neutron-radius applies to the sin2_theta_W fit only")

@@ -29,10 +29,11 @@ from ..errors import CevnsError
 from ..kinematics import T_max_keV
 from ..nuclear_model import check_nuclear_choice
 from ..nuclei import isotope
-from ..rates import MAX_BINS, BinnedCounts, RecoilSpectrum, binned_counts, recoil_spectrum
+from ..rates import MAX_BINS, BinnedCounts, RecoilSpectrum, binned_counts
 from ..sources import Source
 from ..weak_charges import StandardModel
 from . import electron_recoils as _er
+from . import prepared as _prepared
 from .counts import Counts, _FlavourSubset
 from .electron_recoils import CHANNELS
 from .nuclear_choice import fold_proton_radius, plain_choice
@@ -214,23 +215,15 @@ class Experiment(ValidatedParameters):
 
     # --------------------------------------------------------------------------- results
     def spectrum(self, T_keV: ArrayLike) -> RecoilSpectrum:
-        """dN/dT per isotope and flavour in events/keV over the exposure (no detector response)."""
-        self._require_parts()
-        result = recoil_spectrum(
-            self.source,
-            self.detector.targets(),
-            T_keV,
-            self.physics,
-            self.form_factor,
-            **self.form_factor_options(),
-        )
-        factor = self.exposure_factor
-        parts = {k: v * factor for k, v in result.parts.items()}
-        return RecoilSpectrum(result.T_keV, parts, "events/keV")
+        """dN/dT per isotope and flavour in events/keV over the exposure (no detector response).
+
+        Checks and cache keys are prepared once per value of the experiment
+        (:mod:`cevns_core.experiment.prepared`)."""
+        return _prepared.spectrum(self, T_keV)
 
     def recoil_spectrum(self, T_keV: ArrayLike) -> Array:
         """dN/dT in events/keVnr over the exposure, all flavours and isotopes summed."""
-        return self.spectrum(T_keV).total
+        return _prepared.total_spectrum(self, T_keV)
 
     def _energy_counts(self, bin_edges: ArrayLike) -> BinnedCounts:
         self.check_threshold()

@@ -29,24 +29,28 @@ Their χ² depends on physics parameters, not on the predicted cells, so :meth:`
 then needs ``parameters`` (names of :mod:`cevns_core.electroweak.terms`, arrays broadcasting
 against the batch shape of ``signal``); a parameter a term declares but ``parameters`` lacks
 takes the term's own convention (APV without R_n: the published weak charge). The fits
-(:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them.
+(:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them, and
+:func:`cevns_core.scan` evaluates them on its grid (:mod:`cevns_core.scans.external`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+import json
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .._validation import as_names
+from ..caching import LRUCache, fingerprint
 from ..electroweak import EXTERNAL_TERMS, ExternalTerm, external_term
 from ..errors import CevnsError
 from .analyses import SHARED_NUISANCES, DataSetLikelihood
 from .model import BinnedPoissonModel, Component, Nuisance, ShapeEffect
 
-__all__ = ["Likelihood", "as_likelihood"]
+__all__ = ["MAX_CACHED_PARTS", "Likelihood", "as_likelihood"]
 
 Array = NDArray[np.float64]
 
@@ -220,7 +224,7 @@ class Likelihood:
             raise CevnsError(
                 f"this likelihood includes external terms ({', '.join(self.external_names)}) "
                 "whose χ² depends on physics parameters: pass parameters={'sin2_theta_W': ..., "
-                "'R_n_Cs133_fm': ...} (the fits do); scans do not support them"
+                "'R_n_Cs133_fm': ...} (the fits and scans do)"
             )
         chi2, nuis = out if return_nuisances else (out, None)
         chi2 = chi2 + self.external_chi2(parameters)
@@ -301,15 +305,48 @@ def _labels(names: list[str]) -> list[str]:
     return out
 
 
-_PARTS: dict[tuple, DataSetLikelihood] = {}
+#: Most data sets kept by :func:`_cached_part` (least recently used dropped first). A data set
+#: holds its templates and response (≲ 1 MB for the shipped sets); 16 covers every shipped data
+#: set with a few experiment variants (e.g. a dashboard switching nuclear models).
+MAX_CACHED_PARTS = 16
+_PARTS = LRUCache("likelihood_parts", MAX_CACHED_PARTS)
+
+
+def _option_key(value: Any) -> Hashable:
+    """A value key of one option: an Experiment by its JSON spec (the one description of a
+    set-up), anything else by :func:`~cevns_core.caching.fingerprint`."""
+    from ..experiment import Experiment
+
+    if isinstance(value, Experiment):
+        try:
+            return ("spec", json.dumps(value.to_spec(), sort_keys=True))
+        except CevnsError:  # a set-up without a spec (e.g. a user-built source): its values
+            return ("model", fingerprint(value))
+    return fingerprint(value)
 
 
 def _cached_part(name: str, **options: Any) -> DataSetLikelihood:
-    """Data sets with their default experiment are built once (their templates are fixed)."""
-    key = (name, tuple(sorted(options.items())))
-    if key not in _PARTS:
-        _PARTS[key] = DataSetLikelihood(name, **options)
-    return _PARTS[key]
+    """A data set built once per value of its options (its templates are fixed).
+
+    The key is the name and the options' values (an Experiment by its spec), so two equal
+    experiments share one data set; a part built with an Experiment keeps its own copy, so
+    later changes to the caller's object cannot reach a cached part. Bounded:
+    :data:`MAX_CACHED_PARTS` entries, least recently used dropped (``cevns_core.cache_info()``
+    reports it as ``"likelihood_parts"``).
+    """
+    key = (name, tuple(sorted((k, _option_key(v)) for k, v in options.items())))
+
+    def build() -> DataSetLikelihood:
+        own = {k: copy.deepcopy(v) if _is_model(v) else v for k, v in options.items()}
+        return DataSetLikelihood(name, **own)
+
+    return _PARTS.get(key, build)
+
+
+def _is_model(value: Any) -> bool:
+    import param
+
+    return isinstance(value, param.Parameterized)
 
 
 def as_likelihood(dataset: Any, **options: Any) -> Likelihood:

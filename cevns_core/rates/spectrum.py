@@ -76,15 +76,21 @@ def recoil_spectrum(
     RecoilSpectrum
     """
     _check_models(source, physics)
-    T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
-    if np.any(T > MAX_RECOIL_keV):  # 1e308 keV overflowed q² = 2MT + T²
-        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
-    if T.ndim != 1:
-        raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
+    T = check_recoils(T_keV)
     nuclei = target_nuclei(target, mass_kg)
     parts = spectrum_parts(source, nuclei, T, physics, form_factor, options)
     unit = "events/keV" if source.normalisation == "fluence" else "events/keV/s"
     return RecoilSpectrum(T, parts, unit)
+
+
+def check_recoils(T_keV: ArrayLike) -> Array:
+    """Recoil energies of a spectrum as a checked 1-D float array (keV, 0 ≤ T ≤ 10⁹)."""
+    T = as_array(T_keV, "T_keV", minimum=0.0, max_size=MAX_RECOIL_POINTS)
+    if T.size and T.max() > MAX_RECOIL_keV:  # 1e308 keV overflowed q² = 2MT + T²
+        raise CevnsError(f"T_keV must be ≤ {MAX_RECOIL_keV:g} keV, got {T.max():g}")
+    if T.ndim != 1:
+        raise CevnsError(f"T_keV must be one-dimensional, got shape {T.shape}")
+    return T
 
 
 #: Cross-section coefficients per (nucleus, physics, nuclear model, options, flavours, recoil grid).
@@ -134,13 +140,31 @@ def spectrum_blocks(
     physics recomputes only the coefficients, and a repeated call only the sums. ``keys`` are
     the fingerprints of (source, physics, form factor, options) when the caller has them.
     """
+    flavours, kernels = spectrum_kernels(source, nuclei, T, physics, form_factor, options, keys)
+    if isinstance(kernels, dict):  # flavours appearing in flight: computed directly
+        return flavours, kernels
+    return flavours, {name: combine_kernel(*kernel) for name, kernel in kernels}
+
+
+def spectrum_kernels(
+    source: Source,
+    nuclei: Mapping[str, float],
+    T: Array,
+    physics: StandardModel | None,
+    form_factor: Any,
+    options: Mapping[str, Any],
+    keys: tuple[Any, Any, Any, Any] | None = None,
+) -> tuple[tuple[str, ...], Any]:
+    """The kernels of :func:`spectrum_blocks`: the flavours and, per isotope, ``(name,
+    (count, coefficients, moments))`` — the cross-section coefficients and flux moments found
+    in (or added to) their value-keyed caches; :func:`combine_kernel` makes dN/dT of them.
+    With flavours appearing in flight (sterile 3+1) the blocks themselves, as a dict."""
     if keys is None:
         keys = _call_keys(source, physics, form_factor, options)
     source_key, physics_key, form_factor_key, options_key = keys
     components, flavours = source_components(source, source_key)
-    blocks: dict[str, Array] = {}
     if not flavours:
-        return flavours, blocks
+        return flavours, []
     T_key = fingerprint(T)
     nuclear_key = (form_factor_key, options_key, T_key)
     settings_key = (physics_key, flavours, nuclear_key)
@@ -153,6 +177,7 @@ def spectrum_blocks(
         return flavours, _appearance_blocks(
             source, components, flavours, nuclei, T, physics, form_factor, options
         )
+    kernels = []
     for name, count in nuclei.items():
         nucleus = isotope(name)
         coefficients = _COEFFICIENTS.get(
@@ -172,15 +197,20 @@ def spectrum_blocks(
             physics,
             physics_key,
         )
-        # Σ_k c_k I_k for every flavour at once (the order of FluxKernel.integrate)
-        rates = (coefficients * moments).sum(axis=0)
-        # The bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
-        np.maximum(rates, 0.0, out=rates)
-        rates *= HBARC2_MeV2_cm2
-        rates *= 1e-3
-        rates *= count
-        blocks[name] = rates
-    return flavours, blocks
+        kernels.append((name, (count, coefficients, moments)))
+    return flavours, kernels
+
+
+def combine_kernel(count: float, coefficients: Array, moments: Array) -> Array:
+    """dN/dT per flavour (len(flavours), len(T)) of one isotope from its kernels."""
+    # Σ_k c_k I_k for every flavour at once (the order of FluxKernel.integrate)
+    rates = (coefficients * moments).sum(axis=0)
+    # The bracket vanishes at E_min(T); clip the rounding residue of the cancellation.
+    np.maximum(rates, 0.0, out=rates)
+    rates *= HBARC2_MeV2_cm2
+    rates *= 1e-3
+    rates *= count
+    return rates
 
 
 def _appearance_blocks(

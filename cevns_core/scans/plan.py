@@ -5,7 +5,8 @@ per-point path), the statistic and what to keep; :func:`plan_rows` is the task o
 the Dask backends. A chunk returns its χ² and total counts (in ``dtype``) and, on the kernel and
 generic routes with ``keep="bins"``, its counts per bin; on the polynomial route the bin counts
 are never sent (the result evaluates them from the table on demand) and, with a Gaussian χ²,
-not even formed.
+not even formed. External likelihood terms (APV, PVES: :mod:`.external`) are added to each
+chunk's χ² on its rows of the grid.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Plan:
     chunk_rows: int
     closed_form: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    external: Any = None  # an ExternalGrid: the APV/PVES χ² added to every point
 
     def chunks(self) -> list[tuple[int, int]]:
         n = self.shape[0]
@@ -67,6 +69,8 @@ def plan_rows(plan: Plan, lo: int, hi: int) -> dict[str, Array | None]:
         totals = signals.sum(axis=-1)
         keep = plan.keep == "bins" and plan.table is None
         bins = signals.astype(dtype, copy=False) if keep else None
+    if plan.external is not None:  # in float64, before any float32 storage
+        chi2 = np.asarray(chi2, dtype=float) + plan.external.rows(lo, hi)
     return {
         "chi2": np.asarray(chi2, dtype=float).astype(dtype, copy=False),
         "totals": np.asarray(totals, dtype=float).astype(dtype, copy=False),

@@ -10,7 +10,8 @@ that publishes none gets ``default_sigma_signal`` (10 %, the flux normalisation:
 the χ² is the data set's own (:func:`cevns_core.fits.dataset_chi2`) in its bins, with
 its arrival-time acceptance; with an energy × time data set, a list of data sets or a
 ``cc.Likelihood`` it is the joint Poisson likelihood with every nuisance profiled
-(:mod:`.targets`).
+(:mod:`.targets`), plus the χ² of its external terms (APV, PVES) on the grid
+(:mod:`.external`: which scanned parameters enter them).
 
 Routes (``info["route"]``). ``"polynomial"``: the counts as closed-form polynomials in the
 model's monomials with coefficients per value of the other axis (:mod:`.polynomial`), and the
@@ -46,6 +47,7 @@ from .engine import (
     fast_counts,
     generic_counts,
 )
+from .external import external_grid
 from .jobs import MAX_SCAN_POINTS, _check_axes, _chunk_rows, _job, _TableCounts
 from .plan import Plan
 from .polynomial import PolynomialTable, build_table
@@ -101,7 +103,9 @@ def scan(
         ``"coherent_lar_2020_3d"``: its own χ²); an energy × time data set
         (``"coherent_csi_2021"``), a list of names or a ``cc.Likelihood``: the joint Poisson
         likelihood, physics common, the SNS flux nuisance shared, every nuisance profiled —
-        the one way to scan several data sets at once.
+        the one way to scan several data sets at once. A list or Likelihood may hold external
+        terms (``"apv_cs133"``, ``"prex2"``, ``"crex"``): their χ² is added at every grid point
+        from the scanned sin²θ_W and R_n, a constant for new-physics axes (:mod:`.external`).
     statistic : str, optional
         Asimov: ``"gaussian"`` (default) or ``"poisson"``; data: the data set's own by default
         (``"gaussian_coherent"``, ``"gaussian"`` or ``"poisson"``). Not for likelihoods.
@@ -298,8 +302,14 @@ def scan(
         target, statistic, sigma_signal, sigma_backgrounds, signal_null,
         lambda: signal_null if same_truth else predict(truth_point), default_sigma_signal,
     )  # fmt: skip
+    external = None
     if isinstance(stat, LikelihoodStatistic):
+        exps = [p.experiment for p in parts]
+        sin2 = getattr(base, "sin2_theta_W", None)
+        external = external_grid(target.likelihood, names, values, exps, sin2)
         chi2_null = stat.null(signal_null)
+        if external is not None:
+            chi2_null += external.at(null, names)
     else:
         chi2_null = float(stat.chi2(signal_null[None, :])[0])
     closed = table is not None and isinstance(stat, GaussianStatistic)
@@ -325,6 +335,7 @@ def scan(
             dtype=dtype,
             chunk_rows=rows,
             closed_form=closed,
+            external=external,
         )
         report = progress_callback(progress, f"scan {model}")
         t0 = time.perf_counter()
@@ -382,6 +393,8 @@ def scan(
     if cells is not None:
         info["cells"] = cells
         info["nuisances"] = list(target.likelihood.nuisance_names)
+        if external is not None:
+            info["external"] = external.describe(names)
     result = ScanResult(
         model=model,
         axes=dict(zip(names, values, strict=True)),

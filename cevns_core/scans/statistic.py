@@ -16,7 +16,8 @@ direct route calls), solved for every grid point at once.
 :class:`LikelihoodStatistic` profiles a :class:`~cevns_core.likelihood.Likelihood` (Poisson,
 nuisances shared between data sets) row by row: each row of the grid starts its Newton iteration
 from the profiled nuisances of the previous row (the first from those of the no-new-physics
-point), so neighbouring points need few steps.
+point), so neighbouring points need few steps. It profiles the data sets' cells only; the
+likelihood's external terms (APV, PVES) are added by the plan (:mod:`.external`).
 """
 
 from __future__ import annotations
@@ -265,12 +266,12 @@ class LikelihoodStatistic:
 
     def null(self, signal: Array) -> float:
         """χ² of the no-new-physics prediction; its nuisances become the first start."""
-        chi2, theta = self.likelihood.chi2(signal[None, :], return_nuisances=True)
+        chi2, theta = self.likelihood.model.chi2(signal[None, :], return_nuisances=True)
         self.start = theta[0]
         return float(chi2[0])
 
     def chi2(self, signals: Array) -> Array:
-        lik = self.likelihood
+        lik = self.likelihood.model  # the CEvNS cells; external terms: plan.external
         if signals.ndim == 2:  # a 1-D grid: one batch from the null point's nuisances
             return lik.chi2(signals, start=self.start)
         out = np.empty(signals.shape[:-1])

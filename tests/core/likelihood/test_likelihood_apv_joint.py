@@ -111,8 +111,10 @@ def test_fit_api_options_are_checked():
         cc.fit_sin2_theta_w(["coherent_csi_2021", "apv_cs133"], neutron_radius="fixed")
     with pytest.raises(CevnsError, match="nuclei"):
         cc.fit_neutron_radius(["coherent_csi_2021", "apv_cs133"], profiled=["I"])
-    with pytest.raises(CevnsError, match="scans do not support"):
-        cc.scan(None, "zprime", data=["coherent_csi_2021", "apv_cs133"],
+    # scans add the terms (tests/core/scans/test_external_scans.py); a term whose parameter
+    # the scan does not set is refused, naming it
+    with pytest.raises(CevnsError, match="R_n_Pb208_fm"):
+        cc.scan(None, "zprime", data=["coherent_csi_2021", "prex2"],
                 coupling=np.geomspace(1e-5, 1e-3, 3), mass_MeV=np.array([10.0, 100.0]))  # fmt: skip
 
 

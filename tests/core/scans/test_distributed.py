@@ -52,12 +52,19 @@ def test_dask_local_cluster_gives_the_identical_grid(csi):
         # a joint likelihood (Poisson profiles, warm-started within each chunk)
         lik = cc.Likelihood(["coherent_csi_2021", "coherent_lar_2020"])
         joint = scan(None, "zprime", data=lik, coupling=g[::3], mass_MeV=m[::4], client=client)
+        # with the APV term: its χ² travels with the plan and is added on the workers
+        apv_axes = {"R_n_fm": np.linspace(4.5, 6.5, 5), "sin2_theta_W": np.linspace(0.22, 0.26, 4)}
+        apv_data = ["coherent_csi_2021", "apv_cs133"]
+        apv = scan(None, "rn_sin2w", data=apv_data, client=client, chunk_rows=2, **apv_axes)
     assert reduced.info["chunks"] >= 8 and reduced.chi2.dtype == np.float32
     np.testing.assert_array_equal(
         reduced.chi2, scan(csi, "zprime", coupling=g, mass_MeV=m, keep="chi2", dtype="float32",
                            method="kernel", chunk_rows=reduced.info["chunk_rows"]).chi2
     )  # fmt: skip
     here = scan(None, "zprime", data=lik, coupling=g[::3], mass_MeV=m[::4])
+    apv_here = scan(None, "rn_sin2w", data=apv_data, chunk_rows=2, **apv_axes)
+    assert apv.info["backend"] == "dask" and "apv_cs133" in apv.info["external"]
+    np.testing.assert_allclose(apv.chi2, apv_here.chi2, rtol=1e-12)
     near = here.delta_chi2 < 30  # far out the profile can end in another local minimum
     np.testing.assert_allclose(joint.chi2[near], here.chi2[near], rtol=1e-9)
     assert remote.info["backend"] == "dask" and remote.info["chunks"] == 6
