@@ -25,21 +25,8 @@ from cevns_core.response import (
     resolution_model,
 )
 
-QF, LY = 0.0878, 13.348  # COHERENT 2017 release, coherent_parameters.yaml
-T_NODES = np.array([0.0, 0.5, 2.0, 4.7, 8.0, 13.0, 21.0, 30.0])
-
-
-def _pe_detector(**kw) -> Detector:
-    base = dict(
-        material="CsI",
-        mass_kg=14.57,
-        quenching=QF,
-        light_yield_PE_per_keVee=LY,
-        observable="PE",
-        threshold_unit="PE",
-    )
-    base.update(kw)
-    return Detector(**base)
+from ._pe import LY, QF, T_NODES
+from ._pe import pe_detector as _pe_detector
 
 
 # ------------------------------------------------------------------- response matrices

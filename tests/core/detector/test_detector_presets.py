@@ -7,7 +7,6 @@ import pytest
 
 from cevns_core.detector import (
     DETECTOR_PRESETS,
-    Detector,
     detector_preset,
     efficiency_preset_variants,
 )
@@ -15,22 +14,6 @@ from cevns_core.errors import CevnsError
 from cevns_core.response import (
     GammaResolution,
 )
-
-QF, LY = 0.0878, 13.348  # COHERENT 2017 release, coherent_parameters.yaml
-T_NODES = np.array([0.0, 0.5, 2.0, 4.7, 8.0, 13.0, 21.0, 30.0])
-
-
-def _pe_detector(**kw) -> Detector:
-    base = dict(
-        material="CsI",
-        mass_kg=14.57,
-        quenching=QF,
-        light_yield_PE_per_keVee=LY,
-        observable="PE",
-        threshold_unit="PE",
-    )
-    base.update(kw)
-    return Detector(**base)
 
 
 # ----------------------------------------------------------------------------- presets
