@@ -198,7 +198,8 @@ def test_a_lesson_at_1366x768_leaves_the_plot_in_view(
     _open(page, live_app.url, LAPTOP)
     page.locator(".cevns-lesson-bar select").first.select_option(label=title)
     expect(page.locator(".cevns-lesson-bar")).to_contain_text("step 1 of", timeout=20_000)
-    _wait_for(page, prefix)
+    # a lesson rebuilds its tab's figures; under the full suite's load that took over 60 s once
+    _wait_for(page, prefix, timeout=150_000)
     page.wait_for_timeout(500)
     top = min(f["top"] for f in _figures(page))
     # the step's plots start on the screen, with room to see them
