@@ -157,10 +157,8 @@ class DataComparison(pn.viewable.Viewer):
             for caption, view in zip(self._captions, views.values(), strict=True):
                 caption.object = self._caption(view, note)
             projections = [p for view in views.values() for p in view["projections"].values()]
-            for pipe, p in zip(self._pipes[::2], projections, strict=True):
-                pipe.send(p)
-            for pipe, p in zip(self._pipes[1::2], projections, strict=True):
-                pipe.send(p)
+            for pipe, p in zip(self._pipes, projections, strict=True):
+                pipe.send(p)  # the projection and its residuals follow one stream
             return
         self._shape, self._captions, self._pipes = shape, [], []
         items: list[Any] = []
@@ -172,20 +170,19 @@ class DataComparison(pn.viewable.Viewer):
             # the legend goes on the last plot (arrival time: its top right is empty)
             last = len(view["projections"]) - 1
             for i, (key, p) in enumerate(view["projections"].items()):
-                plots = []
-                for draw in (
-                    partial(_projection, key=key, legend=i == last),
-                    partial(_residuals, key=key, legend=i == last),
-                ):
-                    pipe = hv.streams.Pipe(data=p)
-                    self._pipes.append(pipe)
-                    plots.append(
-                        pn.pane.HoloViews(
-                            hv.DynamicMap(draw, streams=[pipe]),
-                            sizing_mode="stretch_width",
-                            linked_axes=False,
-                        )
+                pipe = hv.streams.Pipe(data=p)
+                self._pipes.append(pipe)
+                plots = [
+                    pn.pane.HoloViews(
+                        hv.DynamicMap(draw, streams=[pipe]),
+                        sizing_mode="stretch_width",
+                        linked_axes=False,
                     )
+                    for draw in (
+                        partial(_projection, key=key, legend=i == last),
+                        partial(_residuals, key=key, legend=i == last),
+                    )
+                ]
                 columns.append(pn.Column(*plots, sizing_mode="stretch_width"))
             items.append(pn.Row(*columns, sizing_mode="stretch_width", name=label))
         self._layout.objects = items
