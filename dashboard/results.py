@@ -17,9 +17,6 @@ Form factors, cross sections and sources: :mod:`dashboard.curves`; scans:
 from __future__ import annotations
 
 import dataclasses
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +28,7 @@ from cevns_core.experiment import BAND_MODELS, experiment_table
 from cevns_core.rates import Breakdown
 
 from .cache import CACHE, cached
+from .core_warnings import collect_warnings
 from .state import build_detector, build_physics
 
 __all__ = [
@@ -82,22 +80,6 @@ def frozen(a: Any) -> Array:
     arr = np.array(a, dtype=float)
     arr.flags.writeable = False
     return arr
-
-
-@contextmanager
-def collect_warnings() -> Iterator[list[str]]:
-    """Record the core's warnings (CevnsWarning) instead of printing them."""
-    messages: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", cc.CevnsWarning)
-        yield messages
-    for w in caught:
-        if issubclass(w.category, cc.CevnsWarning):
-            text = str(w.message)
-            if text not in messages:
-                messages.append(text)
-        else:  # anything else goes on as it would have
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 # ---------------------------------------------------------------------------- recoil spectra

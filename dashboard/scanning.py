@@ -25,7 +25,7 @@ import numpy as np
 import cevns_core as cc
 
 from .cache import cached
-from .results import collect_warnings
+from .core_warnings import collect_warnings
 from .settings import SETTINGS
 from .state import sm_spec
 
