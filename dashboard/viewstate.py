@@ -361,7 +361,7 @@ class MorePhysicsOptions(param.Parameterized):
     )
     nucleus = param.Selector(
         default="Ar40",
-        objects=["Ar40", "Ge70", "Ge72", "Ge74", "Ge76", "Ca40", "Xe132", "Cs133", "Pb208"],
+        objects=["Ar40", "Ge70", "Ge72", "Ge74", "Ge76", "Ca40", "Xe132", "Cs133", "I127", "Pb208"],
         label="Nucleus",
         doc="Nucleus of the nuclear-model comparison (and of σ with and without F).",
     )

@@ -66,8 +66,9 @@ EXPLAINED: dict[str, str] = {
     "prompt π-DAR νμ) gives a single curve θ_r(T), dashed. Sidebar's experiment, no detector "
     "response.",
     "nuclear": "Relative differences of the weak form factor and of the cross section between "
-    "nuclear models and a reference model (Pandey Figs. 4–5); the tabulated charge densities "
-    "the package ships (electron scattering, de Vries 1987) are among the models.",
+    "nuclear models and a reference model (Pandey Figs. 4–5); the tables the package ships for "
+    "the nucleus are among the models: measured charge densities (Ar, Ge: electron scattering, "
+    "de Vries 1987) and shell-model form factors (Cs, I, Xe: Hoferichter et al. 2020).",
     "sigma_ff": "Total cross section of the target's nuclei with the sidebar's form-factor model "
     "(solid) and for a point nucleus (F = 1, dashed), and their ratio: the form factor matters "
     "above ~30 MeV (PKK Fig. 2 bottom).",
