@@ -44,7 +44,7 @@ from ..response import OBSERVABLE_TITLES
 from ..units import SW2_LOW
 from .analyses import likelihood_names
 from .joint import Likelihood
-from .overview import _garwood, fit_overview
+from .overview import _garwood, _nominal_by_dataset, fit_overview
 
 __all__ = [
     "AXIS_TITLES",
@@ -121,11 +121,6 @@ def nuisance_label(name: str) -> str:
 def component_label(name: str) -> str:
     """The label of a component (signal or background), without its data set."""
     return NUISANCE_LABELS.get(_split(name)[1], _split(name)[1].replace("_", " "))
-
-
-def _dataset_title(name: str) -> str:
-    dataset = _split(name)[0]
-    return likelihood_title(dataset) if dataset in likelihood_names() else ""
 
 
 def _project(values: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray:
@@ -280,13 +275,23 @@ def data_fit(
     if names or given:
         lik = given if given is not None else Likelihood(names)
         best = fit_overview(lik, physics, **options)
-        sm = best if physics is None else fit_overview(lik, None, **options)
+        # the SM line is the nominal prediction: no second fit
+        sm = best["datasets"] if physics is None else _nominal_by_dataset(
+            lik, lik.predict(None, **options)
+        )  # fmt: skip
+        known, titles = set(likelihood_names()), {}
+
+        def title(dataset: str) -> str:  # each data set's title looked up once
+            if dataset not in titles:
+                titles[dataset] = likelihood_title(dataset) if dataset in known else ""
+            return titles[dataset]
+
         for label in lik.labels:
-            view = _dataset_view(best["datasets"][label], sm["datasets"][label])
-            view["title"] = likelihood_title(label.split("#")[0])
+            view = _dataset_view(best["datasets"][label], sm[label])
+            view["title"] = title(label.split("#")[0])
             out["datasets"][label] = view
         out["nuisances"] = [
-            {"name": name, "label": component_label(name), "dataset": _dataset_title(name),
+            {"name": name, "label": component_label(name), "dataset": title(_split(name)[0]),
              **entry}
             for name, entry in best["nuisances"].items()
         ]  # fmt: skip
