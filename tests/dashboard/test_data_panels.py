@@ -217,3 +217,32 @@ def test_in_place_redraw_equals_a_fresh_render(preset):
         fit = datafits.data_fit((name,), (), state.physics_spec(), state.nuclear_spec())
         shown = next(iter(fit["datasets"].values()))
         np.testing.assert_allclose(stream, shown["projections"][key]["expected"])
+
+
+def test_figures_of_another_shape_are_redrawn_by_holoviews(monkeypatch):
+    # should HoloViews draw a layer with other columns, the panel redraws through its streams
+    # instead of writing columns the figure does not have
+    from dashboard.views import data_panels
+
+    state = SessionState(experiment="coherent_csi_2017")
+    view = SpectraView(state=state)
+    panel = view._data_panel
+    root = panel.__panel__().get_root(Document(), comm=Comm())
+    figures = list(root.select({"type": Plot}))
+
+    original = data_panels.projection_columns
+
+    def renamed(p, key):
+        return [None if c is None else {f"{k}_other": v for k, v in c.items()}
+                for c in original(p, key)]  # fmt: skip
+
+    monkeypatch.setattr(data_panels, "projection_columns", renamed)
+    state.physics_overrides = {"eps_uV_ee": 0.3}
+    assert panel._comparison.last_update == "holoviews"
+    assert list(root.select({"type": Plot})) == figures
+    name = datafits.experiment_datasets("coherent_csi_2017")[0]
+    fit = datafits.data_fit((name,), (), state.physics_spec(), state.nuclear_spec())
+    energy = next(iter(fit["datasets"].values()))["projections"]["PE"]
+    fig = _figures(root)["Data: photo-electrons"]
+    best = np.asarray(fig.renderers[2].data_source.data["counts"])
+    np.testing.assert_allclose(best, steps(energy["edges"], energy["expected"])[1], rtol=1e-12)
