@@ -1,7 +1,8 @@
 """The core's data fits for the page: cached, and the slow ones computed once per process.
 
 * :func:`data_fit` — ``cevns_core.likelihood.data_fit`` of chosen data sets and APV/PVES terms at
-  a physics spec (a fraction of a second; cached per arguments, arrays read-only);
+  a physics spec and a nuclear choice (a fraction of a second; cached per arguments, arrays
+  read-only);
 * :func:`experiment_datasets` — the likelihood data sets of a preset;
 * :func:`published` — ``cc.published_comparison`` of a preset (cached);
 * :func:`named_results` and :func:`running_points` — ``cc.named_results()`` (every named fit,
@@ -80,12 +81,15 @@ def data_fit(
     datasets: tuple[str, ...],
     terms: tuple[str, ...] = (),
     physics: dict[str, Any] | None = None,
-    skin_fm: float = 0.0,
+    nuclear: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """``cevns_core.likelihood.data_fit`` (plain data; arrays read-only)."""
+    """``cevns_core.likelihood.data_fit`` (plain data; arrays read-only) at a physics spec and
+    a nuclear choice (:meth:`SessionState.nuclear_spec`: form-factor model, its parameters,
+    skin and R_n, which are the core's keywords; None: each data set's preset's choice). The
+    PVES terms take the choice's skin (none: 0, F_n = F_p)."""
     with collect_warnings():
         fit = core_data_fit(
-            list(datasets), list(terms), physics=build_physics(physics), skin_fm=skin_fm
+            list(datasets), list(terms), physics=build_physics(physics), nuclear=nuclear
         )
     return _freeze(fit)
 

@@ -12,11 +12,17 @@ point (:func:`~cevns_core.likelihood.fit_overview`) and returns what a plot and 
 * totals per data set (observed with its interval, predicted, best fit);
 * the fitted nuisances with their labels, priors and pulls (value/σ);
 * the external terms (APV on ¹³³Cs, PREX-II, CREX: :mod:`cevns_core.electroweak.terms`)
-  evaluated at the same physics: sin²θ_W of the model, the neutron skin given (default 0,
-  i.e. F_n = F_p, the package's form factors);
+  evaluated at the same physics: sin²θ_W of the model, the neutron skin given or the nuclear
+  choice's (default 0, i.e. F_n = F_p, the package's form factors);
 * the goodness of fit: χ²_min of the cells plus the terms' χ², the degrees of freedom (cells −
   free nuisances + terms) and the p-value of a χ² distribution (Baker–Cousins χ² is
   asymptotically χ²-distributed).
+
+Every prediction (best fit and Standard Model) takes the ``nuclear`` choice given (form-factor
+model and parameters, neutron skin, R_n, per isotope where a mapping), key by key over each data
+set's preset, so a data set's signal is what ``experiment(preset, **nuclear)`` counts in its
+bins. The signal's shape nuisances (light yield, efficiency, timing) stay relative factors taken
+at the preset's own choice.
 
 Summing cells over axes is exact for counts (Poisson sums are Poisson), so the projected
 intervals are the Garwood intervals of the summed counts.
@@ -24,7 +30,7 @@ intervals are the Garwood intervals of the summed counts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,11 +38,13 @@ from scipy import stats
 
 from .._validation import check_choice
 from ..errors import CevnsError
+from ..experiment.nuclear_choice import prediction_options
+from ..nuclear_model import params_for_nucleus
 from ..response import OBSERVABLE_TITLES
 from ..units import SW2_LOW
 from .analyses import likelihood_names
 from .joint import Likelihood
-from .overview import _garwood, fit_overview
+from .overview import _garwood, _nominal_by_dataset, fit_overview
 
 __all__ = [
     "AXIS_TITLES",
@@ -115,11 +123,6 @@ def component_label(name: str) -> str:
     return NUISANCE_LABELS.get(_split(name)[1], _split(name)[1].replace("_", " "))
 
 
-def _dataset_title(name: str) -> str:
-    dataset = _split(name)[0]
-    return likelihood_title(dataset) if dataset in likelihood_names() else ""
-
-
 def _project(values: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray:
     cells = np.asarray(values, dtype=float).reshape(shape)
     others = tuple(i for i in range(len(shape)) if i != axis)
@@ -168,7 +171,18 @@ def _dataset_view(best: dict[str, Any], sm: dict[str, Any]) -> dict[str, Any]:
     return {"shape": shape, "projections": projections, "totals": totals}
 
 
-def _term_rows(terms: Sequence[str], physics: Any, skin_fm: float) -> list[dict[str, Any]]:
+def _pves_skin(name: str, skin_fm: Any) -> float:
+    """The skin of a PVES term's nucleus from a choice (a number or a per-nucleus mapping; a
+    nucleus it does not name: 0, F_n = F_p)."""
+    from ..electroweak.pves import pves_measurement
+
+    if skin_fm is None:
+        return 0.0
+    value = params_for_nucleus({"skin_fm": skin_fm}, pves_measurement(name).isotope)
+    return float(value.get("skin_fm", 0.0))
+
+
+def _term_rows(terms: Sequence[str], physics: Any, skin_fm: Any) -> list[dict[str, Any]]:
     from ..electroweak.apv import DEFAULT_APV_THEORY
     from ..electroweak.pves import pves_chi2
     from ..electroweak.running import _theory_title
@@ -182,8 +196,9 @@ def _term_rows(terms: Sequence[str], physics: Any, skin_fm: float) -> list[dict[
             chi2 = float(term(sin2_theta_W=s2))
             at = f"sin²θ_W = {s2:.5g}"
         else:  # PVES: the weak form factor at the given skin
-            chi2 = float(pves_chi2(name, skin_fm=skin_fm))
-            at = f"neutron skin {skin_fm:g} fm"
+            skin = _pves_skin(name, skin_fm)
+            chi2 = float(pves_chi2(name, skin_fm=skin))
+            at = f"neutron skin {skin:g} fm"
         label = term.label  # the APV theory by author and year, not by its key
         theory = term.options.get("theory", DEFAULT_APV_THEORY)
         label = label.replace(f"PNC amplitude: {theory}", f"atomic theory {_theory_title(theory)}")
@@ -197,7 +212,8 @@ def data_fit(
     terms: Sequence[str] = (),
     *,
     physics: Any = None,
-    skin_fm: float = 0.0,
+    skin_fm: Any = None,
+    nuclear: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Fit the nuisances of ``datasets`` at ``physics`` and collect data beside prediction.
 
@@ -210,8 +226,15 @@ def data_fit(
         External terms (``"apv_cs133"``, ``"prex2"``, ``"crex"``), evaluated at the same physics.
     physics : StandardModel or NewPhysics, optional
         The prediction's physics (None: the Standard Model).
-    skin_fm : float
-        Neutron skin R_n − R_p of ²⁰⁸Pb and ⁴⁸Ca for the PVES terms (default 0: F_n = F_p).
+    skin_fm : float or mapping, optional
+        Neutron skin R_n − R_p of ²⁰⁸Pb and ⁴⁸Ca for the PVES terms (a mapping: by isotope or
+        element). Default: the skin of ``nuclear``, else 0 (F_n = F_p).
+    nuclear : mapping, optional
+        The nuclear choice of every prediction: keywords of
+        :data:`~cevns_core.experiment.nuclear_choice.NUCLEAR_KEYWORDS` (``form_factor``,
+        ``form_factor_params``, ``skin_fm``, ``R_n_fm``, ``proton_radius``), as
+        ``experiment(name, **nuclear)`` takes them, e.g.
+        :data:`~cevns_core.REVIEW_NUCLEAR_CHOICE`. Default: each data set's preset's choice.
 
     Returns
     -------
@@ -225,7 +248,8 @@ def data_fit(
     Raises
     ------
     CevnsError
-        For an unknown data set or term, or when neither is given.
+        For an unknown data set or term, when neither is given, or for an invalid nuclear
+        choice.
 
     Examples
     --------
@@ -243,18 +267,31 @@ def data_fit(
         check_choice(t, "external likelihood term", EXTERNAL_TERMS)
     if not names and given is None and not terms:
         raise CevnsError("choose at least one data set or external term")
+    options = prediction_options(nuclear)
+    if skin_fm is None:
+        skin_fm = (nuclear or {}).get("skin_fm")
     out: dict[str, Any] = {"datasets": {}, "nuisances": [], "terms": [],
                            "chi2_cells": 0.0, "n_cells": 0, "n_free": 0}  # fmt: skip
     if names or given:
         lik = given if given is not None else Likelihood(names)
-        best = fit_overview(lik, physics)
-        sm = best if physics is None else fit_overview(lik, None)
+        best = fit_overview(lik, physics, **options)
+        # the SM line is the nominal prediction: no second fit
+        sm = best["datasets"] if physics is None else _nominal_by_dataset(
+            lik, lik.predict(None, **options)
+        )  # fmt: skip
+        known, titles = set(likelihood_names()), {}
+
+        def title(dataset: str) -> str:  # each data set's title looked up once
+            if dataset not in titles:
+                titles[dataset] = likelihood_title(dataset) if dataset in known else ""
+            return titles[dataset]
+
         for label in lik.labels:
-            view = _dataset_view(best["datasets"][label], sm["datasets"][label])
-            view["title"] = likelihood_title(label.split("#")[0])
+            view = _dataset_view(best["datasets"][label], sm[label])
+            view["title"] = title(label.split("#")[0])
             out["datasets"][label] = view
         out["nuisances"] = [
-            {"name": name, "label": component_label(name), "dataset": _dataset_title(name),
+            {"name": name, "label": component_label(name), "dataset": title(_split(name)[0]),
              **entry}
             for name, entry in best["nuisances"].items()
         ]  # fmt: skip

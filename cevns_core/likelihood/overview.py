@@ -29,6 +29,23 @@ def _garwood(n: np.ndarray, cl: float = CL_1SIGMA) -> tuple[np.ndarray, np.ndarr
     return lo, hi
 
 
+def _nominal_by_dataset(lik: Likelihood, signal: np.ndarray) -> dict[str, dict[str, Any]]:
+    """Per data set (label): the signal and the sum of the backgrounds at nominal nuisances
+    (all 0), from the concatenated ``signal``; no fit."""
+    nominal = lik.model.component_counts(signal)
+    out = {}
+    for label, block, sl in zip(lik.labels, lik.model.blocks, lik.slices, strict=True):
+        names = [c.name for c in block.components]
+        signal_name = next(c.name for c in block.components if c.template is None)
+        out[label] = {
+            "signal_nominal": np.asarray(nominal[signal_name])[sl],
+            "background_nominal": sum(
+                np.asarray(nominal[n])[sl] for n in names if n != signal_name
+            ),
+        }
+    return out
+
+
 def fit_overview(
     likelihood: Likelihood | Any,
     physics: Any = None,
@@ -58,7 +75,7 @@ def fit_overview(
     values = dict(zip(lik.nuisance_names, theta, strict=True))
     expected = lik.expected(signal, values)
     comps = lik.model.component_counts(signal, values)
-    nominal = lik.model.component_counts(signal)
+    nominal = _nominal_by_dataset(lik, signal)
     lo, hi = _garwood(lik.observed)
     free = sum(1 for n in lik.nuisances if np.isinf(n.sigma))
     out: dict[str, Any] = {
@@ -85,8 +102,6 @@ def fit_overview(
             axes = {data.observable: data.bin_edges, **data.axes}
         e = expected[sl]
         names = [c.name for c in lik.model.blocks[lik.slices.index(sl)].components]
-        signal_name = next(c.name for c in lik.model.blocks[lik.slices.index(sl)].components
-                           if c.template is None)  # fmt: skip
         out["datasets"][label] = {
             "shape": tuple(data.shape),
             "axes": {k: np.asarray(v) for k, v in axes.items()},
@@ -95,10 +110,7 @@ def fit_overview(
             "error_high": hi[sl] - lik.observed[sl],
             "expected": e,
             "components": {n: np.asarray(comps[n])[sl] for n in names},
-            "signal_nominal": np.asarray(nominal[signal_name])[sl],
-            "background_nominal": sum(
-                np.asarray(nominal[n])[sl] for n in names if n != signal_name
-            ),
+            **nominal[label],
             "residual": lik.observed[sl] - e,
             "pearson": (lik.observed[sl] - e) / np.sqrt(np.maximum(e, 1e-12)),
         }

@@ -23,6 +23,7 @@ from typing import Any
 import holoviews as hv
 import panel as pn
 import param
+from panel.io.document import hold
 from panel.io.state import set_curdoc
 
 from cevns_core.likelihood import likelihood_names, likelihood_title
@@ -31,7 +32,14 @@ from .. import datafits
 from ..errors import notify_error
 from ..labels import dataset_title
 from ._base import TabView, fmt, served
-from .data_plots import projection_plot, residual_plot
+from .data_plots import (
+    counts_range,
+    projection_columns,
+    projection_plot,
+    residual_columns,
+    residual_plot,
+    residual_range,
+)
 
 __all__ = [
     "DataComparison",
@@ -118,12 +126,34 @@ def term_title(name: str) -> str:
 
 
 # ------------------------------------------------------------------------------ comparison
+class _ProjectionPipe(hv.streams.Pipe):
+    """A Pipe whose memo key counts every update, sent or not: data set without an event
+    (the figures were written in place) is what the DynamicMap draws when next rendered."""
+
+    def __init__(self, data: Any = None, **params: Any) -> None:
+        self._version = 0
+        super().__init__(data=data, **params)
+
+    def update(self, **kwargs: Any) -> Any:
+        out = super().update(**kwargs)
+        self._version += 1
+        return out
+
+    @property
+    def hashkey(self) -> dict[str, int]:
+        return {"_memoize_key": self._version}
+
+
 class DataComparison(pn.viewable.Viewer):
     """Data beside the prediction for the data sets of one fit (plots, residuals, caption).
 
-    Plots are HoloViews DynamicMaps fed by :class:`~holoviews.streams.Pipe` streams: a new fit
-    with the same data sets and projections updates the glyphs in place (a rebuild of the Bokeh
-    figures costs ~0.1 s each), anything else builds the layout anew.
+    Plots are HoloViews DynamicMaps fed by :class:`~holoviews.streams.Pipe` streams. A new fit
+    with the same data sets and projections keeps the figures: it writes the columns that
+    changed (prediction, backgrounds, residuals; never the data points) into their Bokeh data
+    sources and sets the vertical ranges — a HoloViews redraw of the same figures cost ~20 ms
+    each. The streams hold the new fit too, so a figure rendered later (another view of the
+    page) draws it; figures whose layers are not the expected ones are redrawn by HoloViews.
+    Anything else builds the layout anew.
     """
 
     def __init__(self, **params: Any) -> None:
@@ -131,7 +161,11 @@ class DataComparison(pn.viewable.Viewer):
         self._layout = pn.Column(sizing_mode="stretch_width")
         self._shape: tuple | None = None
         self._captions: list[pn.pane.Markdown] = []
-        self._pipes: list[hv.streams.Pipe] = []
+        self._pipes: list[_ProjectionPipe] = []
+        # per projection: its key and its (plot, residuals) panes
+        self._panes: list[tuple[str, tuple[pn.pane.HoloViews, pn.pane.HoloViews]]] = []
+        #: How the last redraw went: "columns" (written in place) or "holoviews".
+        self.last_update = ""
 
     @staticmethod
     def _caption(view: dict[str, Any], note: str) -> str:
@@ -157,10 +191,9 @@ class DataComparison(pn.viewable.Viewer):
             for caption, view in zip(self._captions, views.values(), strict=True):
                 caption.object = self._caption(view, note)
             projections = [p for view in views.values() for p in view["projections"].values()]
-            for pipe, p in zip(self._pipes, projections, strict=True):
-                pipe.send(p)  # the projection and its residuals follow one stream
+            self._update(projections)
             return
-        self._shape, self._captions, self._pipes = shape, [], []
+        self._shape, self._captions, self._pipes, self._panes = shape, [], [], []
         items: list[Any] = []
         for label, view in views.items():
             caption = pn.pane.Markdown(self._caption(view, note), margin=(4, 10))
@@ -170,7 +203,7 @@ class DataComparison(pn.viewable.Viewer):
             # the legend goes on the last plot (arrival time: its top right is empty)
             last = len(view["projections"]) - 1
             for i, (key, p) in enumerate(view["projections"].items()):
-                pipe = hv.streams.Pipe(data=p)
+                pipe = _ProjectionPipe(data=p)
                 self._pipes.append(pipe)
                 plots = [
                     pn.pane.HoloViews(
@@ -183,12 +216,62 @@ class DataComparison(pn.viewable.Viewer):
                         partial(_residuals, key=key, legend=i == last),
                     )
                 ]
+                self._panes.append((key, (plots[0], plots[1])))
                 columns.append(pn.Column(*plots, sizing_mode="stretch_width"))
             items.append(pn.Row(*columns, sizing_mode="stretch_width", name=label))
         self._layout.objects = items
 
+    def _update(self, projections: list[dict[str, Any]]) -> None:
+        """New projections of the same data sets into the existing figures (see the class)."""
+        edits = []
+        for pipe, (key, panes), p in zip(self._pipes, self._panes, projections, strict=True):
+            pipe.update(data=p)  # without an event: the stream holds it for later renders
+            for pane, columns, bounds in (
+                (panes[0], projection_columns(p, key), counts_range(p)),
+                (panes[1], residual_columns(p, key), residual_range(p)),
+            ):
+                found = _column_edits(pane, columns, bounds)
+                if found is None:  # not the expected figure: HoloViews redraws all
+                    self.last_update = "holoviews"
+                    for stream in self._pipes:
+                        stream.trigger([stream])
+                    return
+                edits += found
+        with hold():
+            for target, values in edits:
+                target.update(**values)
+        self.last_update = "columns"
+
     def __panel__(self) -> pn.viewable.Viewable:
         return self._layout
+
+
+def _column_edits(
+    pane: pn.pane.HoloViews,
+    columns: list[dict[str, Any] | None],
+    y_range: tuple[float, float],
+) -> list[tuple[Any, dict[str, Any]]] | None:
+    """The Bokeh models to set (data sources, vertical range) in every figure ``pane`` has
+    rendered; None when a figure's layers or columns are not those of ``columns``."""
+    edits: list[tuple[Any, dict[str, Any]]] = []
+    for plot, _ in getattr(pane, "_plots", {}).values():
+        layers = list(getattr(plot, "subplots", {}).values())
+        if len(layers) != len(columns) or "y_range" not in plot.handles:
+            return None
+        for layer, data in zip(layers, columns, strict=True):
+            if data is None:
+                continue
+            source = layer.handles.get("source")
+            old = getattr(source, "data", {})
+            if set(old) != set(data) or any(len(old[k]) != len(v) for k, v in data.items()):
+                return None
+            edits.append((source, {"data": data}))
+        low, high = y_range
+        edits.append(
+            (plot.handles["y_range"], {"start": low, "end": high, "reset_start": low,
+                                        "reset_end": high})
+        )  # fmt: skip
+    return edits
 
 
 def _framewise(plot: hv.Overlay) -> hv.Overlay:
@@ -206,8 +289,8 @@ def _residuals(data: dict[str, Any], *, key: str, legend: bool) -> hv.Overlay:
 
 class ExperimentData(pn.viewable.Viewer):
     """The sidebar preset's data sets beside the prediction (Recoil-spectra tab): hidden when the
-    preset has no data set; the sidebar's physics is the prediction, the data set's own analysis
-    (its preset's response and exposure) the binning."""
+    preset has no data set; the sidebar's physics and nuclear choice are the prediction, the data
+    set's own analysis (its preset's response and exposure) the binning."""
 
     dataset = param.Selector(default=None, objects=[None], doc="The data set shown.")
 
@@ -224,9 +307,17 @@ class ExperimentData(pn.viewable.Viewer):
         self._layout = pn.Column(
             self._header, self._choice, self._comparison, sizing_mode="stretch_width", visible=False
         )
-        self.state.param.watch(self._on_experiment, ["experiment"])
-        self.state.param.watch(self.refresh, ["physics_overrides"])
+        # one watcher: a preset change sets its nuclear choice too, and refits once
+        self.state.param.watch(
+            self._on_inputs, ["experiment", "physics_overrides", *self.state.NUCLEAR_INPUTS]
+        )
         self._on_experiment()
+
+    def _on_inputs(self, *events: Any) -> None:
+        if any(e.name == "experiment" for e in events):
+            self._on_experiment()
+        else:
+            self.refresh()
 
     def _on_experiment(self, *_events: Any) -> None:
         names = datafits.experiment_datasets(self.state.experiment)
@@ -242,14 +333,15 @@ class ExperimentData(pn.viewable.Viewer):
         self.refresh()
 
     def refresh(self, *_events: Any) -> None:
-        """Fit the chosen data set at the sidebar's physics (deferred), then draw it."""
+        """Fit the chosen data set at the sidebar's physics and nuclear choice (deferred), then
+        draw it."""
         name = self._choice.value
         if not name or name not in datafits.experiment_datasets(self.state.experiment):
             return
-        physics = self.state.physics_spec()
+        physics, nuclear = self.state.physics_spec(), self.state.nuclear_spec()
 
         def compute() -> dict[str, Any]:
-            return datafits.data_fit((name,), (), physics)
+            return datafits.data_fit((name,), (), physics, nuclear)
 
         def apply(fit: dict[str, Any]) -> None:
             # new plots added while the page is still being loaded by the browser were lost

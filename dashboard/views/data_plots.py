@@ -6,6 +6,9 @@
   prediction at nominal nuisances dashed;
 * :func:`residual_plot` — below it: data − best fit with the data's error bars, and
   SM − best fit dashed (how far the nominal prediction lies from the fit);
+* :func:`projection_columns`, :func:`residual_columns` — the Bokeh column data of the layers of
+  those two plots that a new fit of the same data set changes (a redraw writes only these), and
+  :func:`counts_range`, :func:`residual_range` — their vertical ranges;
 * :func:`pulls_plot` — the fitted nuisances in units of their prior widths, with the ±1σ band;
 * :func:`running_plot` — the MS-bar running of sin²θ_W with the measurements and the
   workbench's determinations as points with error bars (CDG Figs. 5–6).
@@ -28,9 +31,13 @@ __all__ = [
     "DATA_COLOR",
     "FIT_COLOR",
     "RESIDUAL_HEIGHT",
+    "counts_range",
+    "projection_columns",
     "projection_plot",
     "pulls_plot",
+    "residual_columns",
     "residual_plot",
+    "residual_range",
     "running_plot",
     "steps",
 ]
@@ -77,6 +84,33 @@ def _opts(title: str, x_range: tuple[float, float], height: int, **kw: Any) -> d
 
 
 LEGEND = {"label_text_font_size": "8pt", "background_fill_alpha": 0.7, "spacing": 0}
+#: Room above (and, for residuals, below) the drawn values, as a fraction of their span.
+PADDING = 0.1
+
+
+def counts_range(p: dict[str, Any]) -> tuple[float, float]:
+    """Vertical range of :func:`projection_plot`: from 0 to the highest error bar or line, plus
+    :data:`PADDING` (fixed by us, so an in-place redraw sets the same range a new plot has)."""
+    tops = [np.asarray(p["observed"]) + np.asarray(p["error_high"]), p["expected"], p["sm"]]
+    top = max(float(np.max(t, initial=0.0)) for t in tops)
+    return 0.0, (top if top > 0 else 1.0) * (1.0 + PADDING)
+
+
+def _residuals(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(data − best fit, SM − best fit) of a projection."""
+    expected = np.asarray(p["expected"])
+    return np.asarray(p["observed"]) - expected, np.asarray(p["sm"]) - expected
+
+
+def residual_range(p: dict[str, Any]) -> tuple[float, float]:
+    """Vertical range of :func:`residual_plot`: every error bar, the SM line and 0, padded."""
+    residual, sm = _residuals(p)
+    values = np.concatenate(
+        [residual - np.asarray(p["error_low"]), residual + np.asarray(p["error_high"]), sm, [0.0]]
+    )
+    low, high = float(values.min()), float(values.max())
+    pad = PADDING * (high - low) if high > low else 1.0
+    return low - pad, high + pad
 
 
 def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = True) -> hv.Overlay:
@@ -120,6 +154,7 @@ def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = T
             title,
             (float(edges[0]), float(edges[-1])),
             PLOT_HEIGHT,
+            ylim=counts_range(p),
             legend_position="right",
             legend_opts=LEGEND,
             show_legend=legend,
@@ -127,24 +162,44 @@ def projection_plot(p: dict[str, Any], key: str, title: str, *, legend: bool = T
     )
 
 
+def projection_columns(p: dict[str, Any], key: str) -> list[dict[str, np.ndarray] | None]:
+    """The Bokeh column data of :func:`projection_plot`'s layers (in its order) that a new fit
+    of the same data set changes; None for the data's layers, which stay.
+
+    The columns are those HoloViews draws the layers with (an Area as one closed outline; a
+    Curve by its dimensions' names); the dashboard writes them into the figures in place.
+    """
+    edges = np.asarray(p["edges"], dtype=float)
+    bx, by = steps(edges, p["background"])
+    sx, sy = steps(edges, p["sm"])
+    fx, fy = steps(edges, p["expected"])
+    return [
+        {"x": np.append(bx, bx[::-1]), "y": np.append(np.zeros_like(by), by[::-1])},
+        {key: sx, COUNTS.name: sy},
+        {key: fx, COUNTS.name: fy},
+        None,
+        None,
+    ]
+
+
 def residual_plot(p: dict[str, Any], key: str, *, legend: bool = True) -> hv.Overlay:
     """Data − best fit with the data's errors, and SM − best fit (dashed)."""
     x = _axis(p, key)
     edges = np.asarray(p["edges"])
     centres = _centres(edges)
-    expected = np.asarray(p["expected"])
-    sx, sy = steps(edges, np.asarray(p["sm"]) - expected)
+    residual, sm = _residuals(p)
+    sx, sy = steps(edges, sm)
     zero = hv.HLine(0.0).opts(color=FIT_COLOR, line_width=1.5)
     layers = [
         hv.Curve((sx, sy), x, RESIDUAL, label="SM − best fit").opts(
             color=SM_COLOR, line_dash="dashed", line_width=2
         ),
         hv.ErrorBars(
-            (centres, p["residual"], p["error_low"], p["error_high"]),
+            (centres, residual, p["error_low"], p["error_high"]),
             x,
             [RESIDUAL, "error_low", "error_high"],
         ).opts(color=DATA_COLOR, line_width=1.5),
-        hv.Scatter((centres, p["residual"]), x, RESIDUAL, label="Data − best fit").opts(
+        hv.Scatter((centres, residual), x, RESIDUAL, label="Data − best fit").opts(
             color=DATA_COLOR, size=5, tools=["hover"]
         ),
         zero,
@@ -154,11 +209,31 @@ def residual_plot(p: dict[str, Any], key: str, *, legend: bool = True) -> hv.Ove
             f"Residuals: {p['title'].lower()}",
             (float(edges[0]), float(edges[-1])),
             RESIDUAL_HEIGHT,
+            ylim=residual_range(p),
             legend_position="right",
             legend_opts=LEGEND,
             show_legend=legend,
         )
     )
+
+
+def residual_columns(p: dict[str, Any], key: str) -> list[dict[str, np.ndarray] | None]:
+    """The Bokeh column data of :func:`residual_plot`'s layers (in its order) that a new fit
+    changes (every one but the zero line; see :func:`projection_columns`)."""
+    edges = np.asarray(p["edges"], dtype=float)
+    centres = _centres(edges)
+    residual, sm = _residuals(p)
+    sx, sy = steps(edges, sm)
+    return [
+        {key: sx, RESIDUAL.name: sy},
+        {
+            "base": centres,
+            "lower": residual - np.asarray(p["error_low"]),
+            "upper": residual + np.asarray(p["error_high"]),
+        },
+        {key: centres, RESIDUAL.name: residual},
+        None,
+    ]
 
 
 NUISANCE = hv.Dimension("nuisance", label="Nuisance")

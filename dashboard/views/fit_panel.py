@@ -53,7 +53,8 @@ class DataFitPanel(pn.viewable.Viewer):
             self._from_owner()
             owner.param.watch(self._from_owner, list(self._links.values()))
             self.param.watch(self._to_owner, list(self._links))
-        self.state.param.watch(self.refresh, ["physics_overrides", "skin_fm"])
+        # the whole nuclear choice (model, parameters, skin, R_n) as every other view
+        self.state.param.watch(self.refresh, ["physics_overrides", *self.state.NUCLEAR_INPUTS])
 
     def _from_owner(self, *_events: Any) -> None:
         values = {n: list(getattr(self._owner, o)) for n, o in self._links.items()}
@@ -82,13 +83,13 @@ class DataFitPanel(pn.viewable.Viewer):
             self._summary.object = "Choose at least one data set or measurement."
             return
         physics = self.state.physics_spec()
-        # the PVES terms take one skin for every nucleus: none given (the core's per-nucleus
-        # systematics) keeps their F_n = F_p reference
-        skin = 0.0 if self.state.skin_fm is None else float(self.state.skin_fm)
+        # the sidebar's nuclear choice for every prediction; the PVES terms take its skin
+        # (none given, the core's per-nucleus systematics: their F_n = F_p reference)
+        nuclear = self.state.nuclear_spec()
         self._summary.object = "Fitting…"
 
         def compute() -> dict[str, Any]:
-            return datafits.data_fit(datasets, terms, physics, skin)
+            return datafits.data_fit(datasets, terms, physics, nuclear)
 
         def apply(fit: dict[str, Any]) -> None:
             self._owner.on_shown("fit", lambda: self._show(fit, physics))
@@ -136,10 +137,10 @@ class DataFitPanel(pn.viewable.Viewer):
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(
             pn.pane.Markdown(
-                "Fit the chosen data sets together (nuisances profiled, the physics of the "
-                "sidebar), optionally with atomic parity violation and parity-violating "
-                "electron scattering evaluated at the same physics (PREX-II and CREX at the "
-                "sidebar's neutron skin).",
+                "Fit the chosen data sets together (nuisances profiled, the physics and the "
+                "nuclear choice of the sidebar), optionally with atomic parity violation and "
+                "parity-violating electron scattering evaluated at the same physics (PREX-II "
+                "and CREX at the sidebar's neutron skin).",
                 margin=(0, 10),
             ),
             pn.Row(

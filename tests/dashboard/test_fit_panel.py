@@ -8,6 +8,7 @@ import pytest
 from dashboard import datafits
 from dashboard.state import SessionState
 from dashboard.views import ConstraintsView
+from dashboard.views._base import fmt
 from dashboard.views.fit_panel import DataFitPanel
 
 
@@ -35,3 +36,32 @@ def test_fit_panel_selects_data_sets_and_terms():
     assert "1 degrees of freedom" in panel._summary.object and not panel._pulls.visible
     panel.param.update(datasets=[], terms=[])
     assert "Choose at least one" in panel._summary.object
+
+
+def test_fit_panel_follows_the_sidebars_nuclear_choice():
+    # issue 11: the fit honours the whole nuclear choice (skin, form-factor model) in its
+    # predictions, and PREX-II is evaluated at the sidebar's skin
+    from cevns_core.likelihood import data_fit
+
+    state = SessionState()
+    view = ConstraintsView(state=state)
+    panel: DataFitPanel = view._fit_panel
+    panel.activate()
+    panel.param.update(datasets=["coherent_lar_2020"], terms=["prex2"])
+    default = panel._comparison._captions[0].object
+    for changes, nuclear in [
+        ({"skin_fm": 0.3}, {"skin_fm": 0.3}),
+        (
+            {"form_factor_model": "klein_nystrand"},
+            {"form_factor": "klein_nystrand", "skin_fm": 0.3},
+        ),
+    ]:
+        state.param.update(**changes)
+        core = data_fit("coherent_lar_2020", ["prex2"], nuclear=nuclear)
+        assert f"χ² = {fmt(core['chi2'], 5)} for" in panel._summary.object
+        assert next(iter(panel._terms.object["Evaluated at"])) == "neutron skin 0.3 fm"
+        shown = panel._comparison._pipes[0].data  # what the plots draw
+        expected = core["datasets"]["coherent_lar_2020"]["projections"]["keVee"]
+        for key in ("sm", "expected"):
+            assert shown[key] == pytest.approx(expected[key], rel=1e-12)
+        assert panel._comparison._captions[0].object != default

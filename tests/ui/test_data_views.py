@@ -110,3 +110,64 @@ def test_the_data_set_selection_of_the_fit_works(page: Page, live_app, console_e
     )
     _settle(page)
     assert console_errors == []
+
+
+# The values of `column` of the legend item `label` in the newest figure titled `title`.
+_LINE_JS = """([title, label, column]) => {
+  let figure = null;
+  for (const m of Bokeh.documents[0].all_models)
+    if (m.constructor.__name__ === 'Figure' && m.title && String(m.title.text) === title)
+      figure = m;
+  if (figure === null) return null;
+  const panels = [...figure.center, ...figure.right, ...figure.left, ...figure.above];
+  for (const legend of panels.filter(p => p.constructor.__name__ === 'Legend'))
+    for (const item of legend.items)
+      if (item.label && item.label.value === label) {
+        const data = item.renderers[0].data_source.data;
+        return Array.from(data instanceof Map ? data.get(column) : data[column]);
+      }
+  return null;
+}"""
+
+
+_FIGURE_IDS_JS = """(title) => [...Bokeh.documents[0].all_models]
+  .filter(m => m.constructor.__name__ === 'Figure' && m.title && String(m.title.text) === title)
+  .map(m => m.id)"""
+
+
+def test_the_data_panel_follows_a_skin_change_in_the_sidebar(page: Page, live_app, console_errors):
+    # issue 11: the data beside the prediction honours the sidebar's nuclear choice; the new
+    # prediction reaches the browser through the figures updated in place
+    import numpy as np
+
+    from cevns_core.likelihood import data_fit
+
+    _open(page, f"{live_app.url}?exp=coherent_csi_2017")
+    title, label = "Data: arrival time", "Standard Model (nominal)"  # the legend's figure
+    page.wait_for_function(f"(a) => ({_LINE_JS})(a) !== null", arg=[title, label, "counts"],
+                           timeout=60_000)  # fmt: skip
+    before = page.evaluate(_LINE_JS, [title, label, "counts"])
+    figures = page.evaluate(_FIGURE_IDS_JS, title)
+    page.locator(".card-header", has_text="Nucleus").first.click()  # a card built when opened
+    group = page.locator(".bk-input-group").filter(
+        has=page.locator("label", has_text=re.compile(r"^Neutron skin R_n − R_p \(fm\)$"))
+    )
+    box = group.locator("input").first
+    expect(box).to_be_visible(timeout=30_000)
+    box.fill("0.4")
+    box.press("Enter")
+    name = datafits.experiment_datasets("coherent_csi_2017")[0]
+    core = data_fit(name, nuclear={"skin_fm": 0.4})["datasets"][name]["projections"]["t_us"]
+    wanted = np.repeat(core["sm"], 2)  # the step line: each bin's value at both its edges
+    page.wait_for_function(
+        f"(a) => {{ const v = ({_LINE_JS})(a); return v !== null && v[0] !== {before[0]}; }}",
+        arg=[title, label, "counts"],
+        timeout=60_000,
+    )
+    drawn = page.evaluate(_LINE_JS, [title, label, "counts"])
+    np.testing.assert_allclose(drawn, wanted, rtol=1e-9)
+    assert not np.allclose(drawn, before, rtol=1e-3)
+    assert live_app.states[-1].skin_fm == 0.4
+    assert page.evaluate(_FIGURE_IDS_JS, title) == figures  # updated in place, not rebuilt
+    _settle(page)
+    assert console_errors == []

@@ -55,3 +55,26 @@ def test_fold_leaves_other_keywords_alone() -> None:
     assert fold_proton_radius({"skin_fm": 0.1}) == {"skin_fm": 0.1}
     folded = fold_proton_radius({"proton_radius": "measured"}, {"s_fm": 0.9})
     assert folded == {"form_factor_params": {"s_fm": 0.9, "proton_radius": "measured"}}
+
+
+def test_prediction_options_of_a_whole_choice() -> None:
+    from cevns_core.experiment.nuclear_choice import prediction_options
+
+    assert prediction_options(None) == {} and prediction_options({}) == {}
+    # None is the default (skin systematics): left out, so the experiment's own choice stays
+    assert prediction_options({"skin_fm": None, "R_n_fm": None}) == {}
+    options = prediction_options(
+        {"form_factor": "klein_nystrand", "skin_fm": {"Cs": 0.3}, "proton_radius": "point"}
+    )
+    assert options == {
+        "form_factor": "klein_nystrand",
+        "form_factor_params": {"proton_radius": "point", "skin_fm": {"Cs": 0.3}},
+    }
+    with pytest.raises(cc.CevnsError, match="unknown nuclear-choice keyword"):
+        prediction_options({"skin": 0.3})
+    with pytest.raises(cc.CevnsError, match="form_factor"):
+        prediction_options({"form_factor": "gaussian_blob"})
+    with pytest.raises(cc.CevnsError, match="skin_fm"):
+        prediction_options({"skin_fm": 9.0})
+    with pytest.raises(cc.CevnsError, match="proton_radius"):
+        prediction_options({"proton_radius": "huge"})
