@@ -185,7 +185,6 @@ def test_changing_the_target_changes_the_spectrum(page: Page, live_app, console_
     np.testing.assert_allclose(after[NU_E], sp.by_flavour()["nu_e"], rtol=1e-12)
     # the observed spectrum and the counts follow (deferred)
     expect(page.locator("table.cevns-table")).not_to_contain_text("167")
-    assert latency_ms < 1500  # generous for a loaded CI machine; the print is the measurement
     assert console_errors == []
 
 

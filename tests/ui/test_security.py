@@ -443,7 +443,13 @@ async def _invalid_websocket_messages_are_refused_quietly(
     _assert_quiet_logs(caplog)
 
 
-def test_upload_chunks_are_limited_on_the_server(caplog: pytest.LogCaptureFixture) -> None:
+def test_upload_chunks_are_limited_on_the_server(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import upload
+
+    # one report per period: a period longer than the flood takes on a loaded machine
+    monkeypatch.setattr(upload, "REPORT_EVERY_S", 3600.0)
     run_async(_upload_chunks_are_limited_on_the_server(caplog))
 
 
