@@ -35,6 +35,9 @@ def test_the_first_document_holds_a_bounded_number_of_models():
 
     with serving() as base:
         models = run_async(pull(base))
+        status, _, html = Client(base).request("/cevns")
+    assert status == 200 and "bokeh.min.js" in html
+    assert "bokeh-mathjax" not in html  # 1.7 MB the page does not use (KaTeX typesets)
     kinds = Counter(model["name"] for model in models.values())
     assert len(models) <= MAX_FIRST_DOCUMENT_MODELS, kinds.most_common(12)
     # the dN/dT plot; the ratio and the observed spectrum follow once computed
