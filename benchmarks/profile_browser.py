@@ -1,4 +1,5 @@
-"""Browser-side cost of one page, in CPU seconds and counts (independent of the load).
+"""Browser-side cost of one page, in CPU seconds and counts (the counts do not depend on the
+load; the CPU seconds barely, the wall times do).
 
 Run on demand with ``python benchmarks/profile_browser.py`` (pytest does not collect it);
 everything stays on 127.0.0.1 and the server it starts is stopped. It starts the dashboard of
@@ -12,13 +13,15 @@ in a fresh browser context of one headless Debian Chromium, and for each page re
 * Chromium's CPU seconds for the page (all its processes, from the request to settled) and
   the renderer's main-thread time from a DevTools trace, split into script parse/compile (V8
   compile and parse events: the Bokeh/Panel JavaScript), script execution (the model build and
-  the views' JavaScript), style and layout, paint and compositing, and the rest;
+  the views' JavaScript), garbage collection, style and layout, paint and compositing, and the
+  rest (``--trace FILE`` keeps the last page's trace for Chrome's performance panel);
 * the bytes of JavaScript the page loads (decoded), and the websocket bytes the page received
   (its largest message: the document) by the first page and by settled.
 
-The first page of a browser compiles the scripts; later pages of the same browser may use
-V8's code cache, so the script parse/compile figure is given for the first page and the median
-of the others.
+``--url URL`` profiles the page of a server already running instead (e.g. a minimal Panel page
+for the floor every Panel page costs). The first page of a browser compiles the scripts; later
+pages of the same browser may use V8's code cache, so each figure is given for the first page
+and as the median of the others.
 """
 
 from __future__ import annotations
