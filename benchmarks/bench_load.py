@@ -577,12 +577,13 @@ def main(argv: list[str] | None = None) -> int:
 
     # Panel's Bokeh models for the client documents (importing panel registers them, but the
     # configuration upload's FileDropper only when imported itself), and the dashboard's own
-    # (the typeset formulas' component)
+    # (the typeset formulas' component, the marker of the parts drawn once scrolled to)
     import panel.models.file_dropper  # noqa: F401
 
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    import dashboard.formulas  # noqa: F401
+    import dashboard.formulas
+    import dashboard.views._lazy  # noqa: F401
 
     def on_alarm(*_: Any) -> None:
         raise TimeoutError(f"the benchmark ran longer than --max-seconds {args.max_seconds:g}")

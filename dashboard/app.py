@@ -29,6 +29,7 @@ from dashboard.errors import begin_page, handle_exception, notify_warnings
 from dashboard.figure_export import export_buttons
 from dashboard.formulas import tab_formula
 from dashboard.learn import learn_panel
+from dashboard.page_scripts import load_mathjax_only_for_tex
 from dashboard.sidebar import editor_widgets, sidebar
 from dashboard.state import SessionState
 from dashboard.text import shown_value
@@ -86,6 +87,7 @@ def _tolerant_query_parsing() -> None:
 
 
 _tolerant_query_parsing()
+load_mathjax_only_for_tex()  # KaTeX typesets the formulas: no 1.7 MB MathJax per page
 pn.extension(
     notifications=True,
     exception_handler=handle_exception,

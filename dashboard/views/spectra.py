@@ -10,7 +10,8 @@
   SM reference and band (⊕ quenching);
 * data beside the prediction, when the preset has data sets (:class:`~.data_panels.
   ExperimentData`): observed counts with errors over energy and arrival time, residuals, the
-  best fit and the Standard Model;
+  best fit and the Standard Model (below the plots: drawn once scrolled to,
+  :class:`~._lazy.DrawnWhenSeen`);
 * a counts table: events above threshold (after the response) and of every recoil, total, per
   flavour and per isotope, with the SM column when new physics is set and the preset's published
   numbers.
@@ -40,6 +41,7 @@ from ..state import build_detector, sm_spec
 from ..viewstate import SpectraOptions
 from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, fmt, table_widget, viewport_css
+from ._lazy import DrawnWhenSeen
 from ._live import Axis, LiveFigure, PlotData, Series, build_figure
 from .data_panels import ExperimentData
 
@@ -81,6 +83,8 @@ class SpectraView(TabView, SpectraOptions):
         self._counts_caption = pn.pane.Markdown("", margin=(0, 10))
         self._counts_table = table_widget(pd.DataFrame({"": []}))
         self._data_panel = ExperimentData(self)  # the preset's data sets, when it has any
+        # under the plots, below the fold: its four figures are drawn once scrolled to
+        self._data_below = DrawnWhenSeen(self._data_panel)
         self.param.watch(self.update, [*self._DISPLAY, "show_band", "n_bins"])
         self.state.param.watch(
             self.update,
@@ -463,6 +467,6 @@ class SpectraView(TabView, SpectraOptions):
                 ),
                 sizing_mode="stretch_width",
             ),
-            self._data_panel,
+            self._data_below,
             sizing_mode="stretch_width",
         )

@@ -140,3 +140,37 @@ def test_a_viewport_sized_figure_stretches_to_the_windows_height():
     fixed = LiveFigure()
     fixed.update(_plot(1.0))
     assert fixed.pane.sizing_mode == "stretch_width" and fixed.figure.height == fixed.data.height
+
+
+def test_an_update_changes_only_what_differs_and_walks_no_models(monkeypatch):
+    from bokeh.document import Document
+    from bokeh.model import Model
+
+    live = LiveFigure()
+    live.update(_plot(1.0))
+    doc = Document()
+    doc.add_root(live.figure)
+    events = []
+    doc.callbacks.on_change(lambda event: events.append(event))
+
+    def no_walk(*_args, **_kw):
+        raise AssertionError("an update walked the figure's models")
+
+    monkeypatch.setattr(Model, "select", no_walk)
+    monkeypatch.setattr(Model, "select_one", no_walk)
+    live.update(_plot(1.0))  # the same plot: nothing for the browser
+    assert events == []
+    moved = _plot(1.0)
+    live.update(PlotData("other title", X, Axis("dNdT", "Rate", "1/s"), moved.series, marker=4.0))
+    changed = sorted((type(e.model).__name__, e.attr) for e in events)
+    # the same numbers: the sources send nothing; the hover shows the new y title
+    assert changed == [
+        ("HoverTool", "tooltips"),
+        ("LinearAxis", "axis_label"),
+        ("Span", "location"),
+        ("Title", "text"),
+    ]
+    monkeypatch.undo()
+    assert live.figure.yaxis[0].axis_label == "Rate (1/s)"
+    assert live.figure.select_one({"type": Span}).location == 4.0
+    assert ("Rate (1/s)", "@{dNdT}") in live.figure.select_one({"type": HoverTool}).tooltips

@@ -63,6 +63,7 @@ def test_data_points_and_residuals_appear_for_the_presets_data(
     page: Page, live_app, console_errors, preset, axes
 ):
     _open(page, f"{live_app.url}?exp={preset}")
+    page.locator(".cevns-seen-marker").first.scroll_into_view_if_needed()  # drawn once seen
     expect(page.get_by_text("Data beside the prediction").first).to_be_visible(timeout=60_000)
     name = datafits.experiment_datasets(preset)[0]
     fit = datafits.data_fit((name,))
