@@ -144,6 +144,7 @@ def test_the_data_panel_follows_a_skin_change_in_the_sidebar(page: Page, live_ap
     from cevns_core.likelihood import data_fit
 
     _open(page, f"{live_app.url}?exp=coherent_csi_2017")
+    page.locator(".cevns-seen-marker").first.scroll_into_view_if_needed()  # drawn once seen
     title, label = "Data: arrival time", "Standard Model (nominal)"  # the legend's figure
     page.wait_for_function(f"(a) => ({_LINE_JS})(a) !== null", arg=[title, label, "counts"],
                            timeout=60_000)  # fmt: skip
