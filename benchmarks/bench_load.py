@@ -520,19 +520,21 @@ def wait_for_no_sessions(server: Server, timeout_s: float, workers: int = 1) -> 
     return False, time.monotonic() - t0
 
 
-def settled_rss_mb(server: Server, step_s: float = 0.5, timeout_s: float = 15.0) -> float:
+def settled_rss_mb(server: Server, steady_s: float = 3.0, timeout_s: float = 30.0) -> float:
     """The server's RSS once it has stopped falling (the server gives memory back shortly
-    after its last session has ended): two readings ``step_s`` apart within 1 MB."""
+    after its last session has ended, which takes a second or two of garbage collection on a
+    busy machine): readings every 0.5 s, within 1 MB of each other for ``steady_s``."""
     time.sleep(1.0)
-    last = server.rss_mb()
+    readings = [server.rss_mb()]
     deadline = time.monotonic() + timeout_s
+    needed = int(steady_s / 0.5)
     while time.monotonic() < deadline:
-        time.sleep(step_s)
-        now = server.rss_mb()
-        if abs(now - last) < 1.0:
-            return now
-        last = now
-    return last
+        time.sleep(0.5)
+        readings.append(server.rss_mb())
+        recent = readings[-needed - 1 :]
+        if len(recent) > needed and max(recent) - min(recent) < 1.0:
+            break
+    return readings[-1]
 
 
 # ---------------------------------------------------------------------------------- report

@@ -20,8 +20,8 @@ during the peak. With ``PYTHONMALLOC=malloc`` the objects are glibc's chunks, an
   (the page builder's, the update pool's and Tornado's executor threads would otherwise get up
   to 8 per core, each with its own free lists);
 * once the server holds no session after having held some, runs a full garbage collection and
-  ``malloc_trim(0)`` (:class:`ReleaseWhenIdle`, a periodic check on the event loop;
-  :func:`release_memory`).
+  ``malloc_trim(0)``, and again a few seconds later (:class:`ReleaseWhenIdle`, a periodic
+  check on the event loop; :func:`release_memory`).
 
 Elsewhere (macOS, musl, Windows) all of this does nothing. Nothing here imports Panel.
 """
@@ -35,6 +35,7 @@ import gc
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -46,6 +47,7 @@ __all__ = [
     "ReleaseWhenIdle",
     "glibc",
     "release_memory",
+    "resident_mb",
     "restart_with_system_malloc",
     "system_malloc_environment",
     "tune_allocator",
@@ -129,6 +131,16 @@ def release_memory(libc: Any | None = None) -> bool:
     return bool(libc is not None and libc.malloc_trim(0))
 
 
+def resident_mb() -> float:
+    """This process's resident memory in MiB (Linux; NaN elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def system_malloc_environment(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
     """The environment with ``PYTHONMALLOC=malloc``, or None when nothing is to change.
 
@@ -165,26 +177,45 @@ class ReleaseWhenIdle:
     """Calls :func:`release_memory` once the server holds no session after having held some.
 
     :meth:`check` is run every ``period_ms`` on the server's event loop (:meth:`install`);
-    ``count_sessions`` gives the sessions held now. :attr:`releases` counts the releases.
+    ``count_sessions`` gives the sessions held now. Memory is released at the first check that
+    finds no session, and once more when none has come for ``settle_s``: Bokeh forgets a
+    session before its clean-up hooks (Panel's and the page's) have run and before the
+    page's last computations have finished, so some of its memory is freed only later.
+    :attr:`releases` counts the releases.
     """
 
     def __init__(
         self,
         count_sessions: Callable[[], int],
         release: Callable[[], Any] = release_memory,
+        settle_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._count_sessions = count_sessions
         self._release = release
+        self._settle_s = settle_s
+        self._clock = clock
         self._had_sessions = False
+        self._idle_since: float | None = None
         self.releases = 0
 
     def check(self) -> None:
         if self._count_sessions() > 0:
             self._had_sessions = True
-        elif self._had_sessions:
+            self._idle_since = None
+        elif self._had_sessions and self._idle_since is None:
+            self._idle_since = self._clock()
+            self._release_now()
+        elif self._had_sessions and self._clock() - self._idle_since >= self._settle_s:
             self._had_sessions = False
-            self._release()
-            self.releases += 1
+            self._idle_since = None
+            self._release_now()
+
+    def _release_now(self) -> None:
+        before = resident_mb()
+        self._release()
+        self.releases += 1
+        log.info("no session left: memory released (%.0f -> %.0f MB)", before, resident_mb())
 
     def install(self, period_ms: int) -> Any:
         """Run :meth:`check` every ``period_ms`` on the current event loop; the callback."""

@@ -153,15 +153,27 @@ def test_restart_runs_the_same_command_with_system_malloc(monkeypatch: pytest.Mo
     assert len(executed) == 1
 
 
-def test_memory_is_released_once_the_last_session_has_ended() -> None:
-    counts = iter([0, 0, 2, 3, 1, 0, 0, 0, 4, 0])
+def test_memory_is_released_once_the_last_session_has_ended_and_again_later() -> None:
+    # (sessions held, time in s) at each check
+    checks = [(0, 0), (0, 1), (2, 2), (3, 3), (1, 4), (0, 5), (0, 6), (0, 10), (0, 11), (0, 30)]
+    checks += [(4, 31), (0, 32), (1, 33), (0, 34), (0, 38), (0, 39)]
+    counts = iter(n for n, _ in checks)
     released: list[int] = []
-    idle = ReleaseWhenIdle(lambda: next(counts), release=lambda: released.append(1))
-    for _ in range(10):
+    idle = ReleaseWhenIdle(
+        lambda: next(counts), release=lambda: released.append(1), settle_s=5.0, clock=lambda: 0.0
+    )
+    times = []
+    for _, t in checks:
+        idle._clock = lambda t=t: float(t)
+        before = idle.releases
         idle.check()
-    # not at start (no session yet), once after the first 0 following sessions, once again
-    # after the next ones
-    assert idle.releases == len(released) == 2
+        if idle.releases > before:
+            times.append(t)
+    # none before any session; at the first idle check (5 s) and 5 s later (10 s), then no
+    # more while idle; after the next sessions at 32 s, but a session at 33 s restarts the
+    # wait: 34 s and 39 s
+    assert times == [5, 10, 32, 34, 39]
+    assert idle.releases == len(released) == 5
 
 
 def test_release_when_idle_counts_the_sessions_of_every_application() -> None:
