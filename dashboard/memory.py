@@ -20,8 +20,8 @@ during the peak. With ``PYTHONMALLOC=malloc`` the objects are glibc's chunks, an
   (the page builder's, the update pool's and Tornado's executor threads would otherwise get up
   to 8 per core, each with its own free lists);
 * once the server holds no session after having held some, runs a full garbage collection and
-  ``malloc_trim(0)``, and again a few seconds later (:class:`ReleaseWhenIdle`, a periodic
-  check on the event loop; :func:`release_memory`).
+  ``malloc_trim(0)``, and again every few seconds while that still gives memory back
+  (:class:`ReleaseWhenIdle`, a periodic check on the event loop; :func:`release_memory`).
 
 Elsewhere (macOS, musl, Windows) all of this does nothing. Nothing here imports Panel.
 """
@@ -178,11 +178,15 @@ class ReleaseWhenIdle:
 
     :meth:`check` is run every ``period_ms`` on the server's event loop (:meth:`install`);
     ``count_sessions`` gives the sessions held now. Memory is released at the first check that
-    finds no session, and once more when none has come for ``settle_s``: Bokeh forgets a
-    session before its clean-up hooks (Panel's and the page's) have run and before the
-    page's last computations have finished, so some of its memory is freed only later.
-    :attr:`releases` counts the releases.
+    finds no session, then again every ``settle_s`` while none comes, until a release gives
+    back less than :attr:`MIN_GAIN_MB` or after :attr:`MAX_PASSES` releases: Bokeh forgets a
+    session before its clean-up hooks (Panel's and the page's) have run and before the page's
+    last computations have finished, so some of its memory is freed only seconds later.
+    :attr:`releases` counts the releases; ``resident`` gives the process's memory in MB.
     """
+
+    MIN_GAIN_MB = 1.0
+    MAX_PASSES = 4
 
     def __init__(
         self,
@@ -190,32 +194,41 @@ class ReleaseWhenIdle:
         release: Callable[[], Any] = release_memory,
         settle_s: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
+        resident: Callable[[], float] = lambda: resident_mb(),
     ) -> None:
         self._count_sessions = count_sessions
         self._release = release
         self._settle_s = settle_s
         self._clock = clock
+        self._resident = resident
         self._had_sessions = False
-        self._idle_since: float | None = None
+        self._passes = 0
+        self._last_release = 0.0
         self.releases = 0
 
     def check(self) -> None:
         if self._count_sessions() > 0:
             self._had_sessions = True
-            self._idle_since = None
-        elif self._had_sessions and self._idle_since is None:
-            self._idle_since = self._clock()
-            self._release_now()
-        elif self._had_sessions and self._clock() - self._idle_since >= self._settle_s:
-            self._had_sessions = False
-            self._idle_since = None
-            self._release_now()
+            self._passes = 0
+            return
+        if not self._had_sessions:
+            return
+        if self._passes and self._clock() - self._last_release < self._settle_s:
+            return
+        gain = self._release_now()
+        self._passes += 1
+        self._last_release = self._clock()
+        if self._passes >= self.MAX_PASSES or not gain >= self.MIN_GAIN_MB:
+            self._had_sessions = False  # done until the next sessions have come and gone
+            self._passes = 0
 
-    def _release_now(self) -> None:
-        before = resident_mb()
+    def _release_now(self) -> float:
+        before = self._resident()
         self._release()
         self.releases += 1
-        log.info("no session left: memory released (%.0f -> %.0f MB)", before, resident_mb())
+        after = self._resident()
+        log.info("no session left: memory released (%.0f -> %.0f MB)", before, after)
+        return before - after
 
     def install(self, period_ms: int) -> Any:
         """Run :meth:`check` every ``period_ms`` on the current event loop; the callback."""

@@ -153,27 +153,47 @@ def test_restart_runs_the_same_command_with_system_malloc(monkeypatch: pytest.Mo
     assert len(executed) == 1
 
 
-def test_memory_is_released_once_the_last_session_has_ended_and_again_later() -> None:
-    # (sessions held, time in s) at each check
-    checks = [(0, 0), (0, 1), (2, 2), (3, 3), (1, 4), (0, 5), (0, 6), (0, 10), (0, 11), (0, 30)]
-    checks += [(4, 31), (0, 32), (1, 33), (0, 34), (0, 38), (0, 39)]
-    counts = iter(n for n, _ in checks)
-    released: list[int] = []
+def test_memory_is_released_after_the_last_session_until_nothing_more_comes_back() -> None:
+    sessions = [0, 0, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 0, 0, 0]
+    times = [0, 1, 2, 3, 4, 5, 6, 10, 11, 15, 20, 25, 30, 60, 61, 62, 63, 64, 66, 69]
+    gains = iter([100.0, 40.0, 0.5, 30.0, 20.0, 10.0, 5.0])  # MB given back per release
+    rss = [500.0]
+    now = [0.0]
+    counts = iter(sessions)
+
+    def release() -> None:
+        rss[0] -= next(gains)
+
     idle = ReleaseWhenIdle(
-        lambda: next(counts), release=lambda: released.append(1), settle_s=5.0, clock=lambda: 0.0
-    )
-    times = []
-    for _, t in checks:
-        idle._clock = lambda t=t: float(t)
+        lambda: next(counts), release=release, settle_s=5.0, clock=lambda: now[0],
+        resident=lambda: rss[0],
+    )  # fmt: skip
+    released_at = []
+    for t in times:
+        now[0] = float(t)
         before = idle.releases
         idle.check()
         if idle.releases > before:
-            times.append(t)
-    # none before any session; at the first idle check (5 s) and 5 s later (10 s), then no
-    # more while idle; after the next sessions at 32 s, but a session at 33 s restarts the
-    # wait: 34 s and 39 s
-    assert times == [5, 10, 32, 34, 39]
-    assert idle.releases == len(released) == 5
+            released_at.append(t)
+    # none before any session; at 5 s (100 MB back), 10 s (40 MB), 15 s (0.5 MB: done); after
+    # the next sessions at 62 s, but one comes at 63 s: 64 s (20 MB) and 69 s (10 MB); never
+    # more than MAX_PASSES in a row
+    assert released_at == [5, 10, 15, 62, 64, 69]
+    assert rss[0] == 500 - 100 - 40 - 0.5 - 30 - 20 - 10
+
+
+def test_releases_in_a_row_are_bounded() -> None:
+    now = [0.0]
+    rss = [1000.0]
+    idle = ReleaseWhenIdle(
+        lambda: 0, release=lambda: rss.__setitem__(0, rss[0] - 50), settle_s=1.0,
+        clock=lambda: now[0], resident=lambda: rss[0],
+    )  # fmt: skip
+    idle._had_sessions = True
+    for t in range(20):
+        now[0] = float(t)
+        idle.check()
+    assert idle.releases == ReleaseWhenIdle.MAX_PASSES == 4
 
 
 def test_release_when_idle_counts_the_sessions_of_every_application() -> None:
