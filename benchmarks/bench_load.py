@@ -520,10 +520,11 @@ def wait_for_no_sessions(server: Server, timeout_s: float, workers: int = 1) -> 
     return False, time.monotonic() - t0
 
 
-def settled_rss_mb(server: Server, steady_s: float = 3.0, timeout_s: float = 30.0) -> float:
-    """The server's RSS once it has stopped falling (the server gives memory back shortly
-    after its last session has ended, which takes a second or two of garbage collection on a
-    busy machine): readings every 0.5 s, within 1 MB of each other for ``steady_s``."""
+def settled_rss_mb(server: Server, steady_s: float = 8.0, timeout_s: float = 40.0) -> float:
+    """The server's RSS once it has stopped falling: readings every 0.5 s, within 1 MB of each
+    other for ``steady_s`` (the server gives memory back after its last session has ended, then
+    every 5 s while that still frees memory; each release takes a second or more of garbage
+    collection on a busy machine)."""
     time.sleep(1.0)
     readings = [server.rss_mb()]
     deadline = time.monotonic() + timeout_s

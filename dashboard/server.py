@@ -37,9 +37,10 @@ serve`` does not offer; the limits and the login of this module do not apply the
 
 The options are checked by :mod:`dashboard.server_options`, the command line is
 :mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
-event loop :mod:`dashboard.page_builds`; their public names are also this module's. Nothing
-here imports Panel at import time: the ``cevns`` command line builds its ``serve`` sub-command
-from :func:`add_serve_arguments` without loading Panel.
+event loop :mod:`dashboard.page_builds`, the memory given back once no session is left
+:mod:`dashboard.memory`; the options', command line's and pre-warm's public names are also this
+module's. Nothing here imports Panel at import time: the ``cevns`` command line builds its
+``serve`` sub-command from :func:`add_serve_arguments` without loading Panel.
 """
 
 from __future__ import annotations

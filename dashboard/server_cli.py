@@ -53,7 +53,7 @@ Sizing a server for N people:
            An update takes 0.03-0.1 s of CPU. Use --num-procs P = the number of cores the
            server may use (more processes than cores only add memory); e.g. a class of
            10-20 on 2 cores: --num-procs 2.
-  memory   about 215 MB per process plus 10 MB per open page: P x 215 MB + N x 10 MB
+  memory   about 215 MB per process plus 15 MB per open page: P x 215 MB + N x 15 MB
            while the pages are open; given back once no session is left (on glibc;
            --no-release-memory keeps it for later pages).
   limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
