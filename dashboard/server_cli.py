@@ -153,7 +153,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         action="store_false",
         help="keep the memory of ended sessions for later ones; by default (on Linux with "
         "glibc) the server runs with PYTHONMALLOC=malloc unless that variable is set, limits "
-        "glibc's arenas and gives the memory back to the system once no session is left",
+        "glibc's arenas and gives the memory back to the system once no session is left "
+        "(glibc's allocator costs about 17%% more CPU per page build)",
     )
     work.add_argument(
         "--build-pages-on-loop",
