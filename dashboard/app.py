@@ -120,8 +120,15 @@ class Template(pn.template.FastListTemplate):
         document = doc if doc is not None else pn.state.curdoc
         if document is None:
             return super().server_doc(doc, title=title, location=location)
+        roots = len(pn.state._fake_roots)
         with document.models.freeze():
-            return super().server_doc(document, title=title, location=location)
+            served = super().server_doc(document, title=title, location=location)
+        # Panel (1.9) lists the template's fake root in ``state._fake_roots`` but never records
+        # it where its session-end clean-up looks (``_refs``): one entry per page ever served
+        # stayed, searched on every change of every page. Recorded, it goes with the session.
+        if len(pn.state._fake_roots) > roots:
+            self._refs.setdefault(document, pn.state._fake_roots[-1])
+        return served
 
 
 def requested_theme() -> str | None:

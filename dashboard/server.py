@@ -37,9 +37,10 @@ serve`` does not offer; the limits and the login of this module do not apply the
 
 The options are checked by :mod:`dashboard.server_options`, the command line is
 :mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
-event loop :mod:`dashboard.page_builds`; their public names are also this module's. Nothing
-here imports Panel at import time: the ``cevns`` command line builds its ``serve`` sub-command
-from :func:`add_serve_arguments` without loading Panel.
+event loop :mod:`dashboard.page_builds`, the memory given back once no session is left
+:mod:`dashboard.memory`; the options', command line's and pre-warm's public names are also this
+module's. Nothing here imports Panel at import time: the ``cevns`` command line builds its
+``serve`` sub-command from :func:`add_serve_arguments` without loading Panel.
 """
 
 from __future__ import annotations
@@ -89,6 +90,9 @@ __all__ = [
 
 log = logging.getLogger("dashboard.server")
 
+#: How often a server releasing memory checks whether its last session has ended (ms).
+RELEASE_CHECK_MS = 500
+
 
 def __getattr__(name: str) -> Any:
     """``ROUTES``: the health endpoint for ``panel serve ... --plugins dashboard.server``.
@@ -111,6 +115,7 @@ def serve(
     limits: Limits = DEFAULT_LIMITS,
     prewarm_page: bool = False,
     build_pages_off_loop: bool = True,
+    release_memory: bool = False,
     **options: Any,
 ) -> Any:
     """Serve ``app`` (default :func:`dashboard.app.create_app`) at ``/cevns``.
@@ -123,7 +128,12 @@ def serve(
     discarded before the server listens (:func:`prewarm`; ``cevns serve`` does so unless
     ``--no-prewarm``), before ``--num-procs`` forks. With ``build_pages_off_loop`` (default;
     ``cevns serve --build-pages-on-loop`` turns it off) new pages are built in a worker thread
-    (:mod:`dashboard.page_builds`), so that the open pages keep updating meanwhile.
+    (:mod:`dashboard.page_builds`), so that the open pages keep updating meanwhile. With
+    ``release_memory`` (``cevns serve`` unless ``--no-release-memory``) the memory of ended
+    sessions goes back to the system on glibc (:mod:`dashboard.memory`): unless threaded, the
+    command starts again at once with ``PYTHONMALLOC=malloc`` if that variable is not set; the
+    allocator is tuned before the pre-warm, and memory is released whenever the last session
+    has ended.
 
     SIGTERM and SIGINT stop the server cleanly: its event loop stops, the server closes its
     port and this call returns (``cevns serve`` exits with status 0, ``atexit`` handlers and
@@ -133,6 +143,12 @@ def serve(
     kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
         raise ServeError("a threaded server runs in one process: use num_procs=1")
+    if release_memory:
+        from .memory import restart_with_system_malloc, tune_allocator
+
+        if not threaded:
+            restart_with_system_malloc()  # returns only when not needed (or not glibc)
+        tune_allocator()  # before the pre-warm and the forks: every worker inherits it
 
     import panel as pn
 
@@ -169,7 +185,7 @@ def serve(
         prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
-        return _serve_in_thread({APP_NAME: app}, guard, builds, show=show, **kwargs)
+        return _serve_in_thread({APP_NAME: app}, guard, builds, release_memory, show=show, **kwargs)
     print(
         f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
         f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",
@@ -185,7 +201,7 @@ def serve(
         raise ServeError(
             f"cannot listen on {host}:{kwargs['port']}: {exc.strerror or exc}"
         ) from None
-    _install(server, guard, builds)
+    _install(server, guard, builds, release_memory)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
     _stop_on_signals(server)
@@ -197,11 +213,17 @@ def serve(
     return None
 
 
-def _install(server: Any, guard: Any, builds: Any) -> None:
-    """The gate, and the page builds off the event loop, on a server not yet started."""
+def _install(server: Any, guard: Any, builds: Any, release_memory: bool = False) -> None:
+    """The gate, the page builds off the event loop and the release of memory once no session
+    is left, on a server not yet started (in each ``--num-procs`` worker)."""
     guard.install(server)
     if builds is not None:
         builds.install(server, {f"/{APP_NAME}"})
+    if release_memory:
+        from .memory import ReleaseWhenIdle
+
+        releaser = ReleaseWhenIdle.for_server(server)
+        server.io_loop.add_callback(releaser.install, RELEASE_CHECK_MS)
 
 
 def _exit_on_sigterm() -> None:
@@ -240,7 +262,9 @@ def _shut_down(server: Any, builds: Any) -> None:
         builds.shutdown()
 
 
-def _serve_in_thread(apps: dict[str, Any], guard: Any, builds: Any, **kwargs: Any) -> Any:
+def _serve_in_thread(
+    apps: dict[str, Any], guard: Any, builds: Any, release_memory: bool, **kwargs: Any
+) -> Any:
     """``pn.serve(..., threaded=True)`` with the guard installed before the first request."""
     import uuid
 
@@ -254,7 +278,7 @@ def _serve_in_thread(apps: dict[str, Any], guard: Any, builds: Any, **kwargs: An
 
     def run_server(**options: Any) -> Any:
         server = get_server(apps, start=False, **options)
-        _install(server, guard, builds)
+        _install(server, guard, builds, release_memory)
         server.start()
         with contextlib.suppress(RuntimeError):  # the loop was stopped by .stop()
             server.io_loop.start()

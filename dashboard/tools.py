@@ -26,10 +26,14 @@ from .upload import BoundedFileDropper
 __all__ = ["tools_card"]
 
 
+# ``source`` is the clicked button's model (Panel passes it); the button itself must not be one
+# of the ``args``: Panel's registry of links holds its callbacks in a dictionary weakly keyed
+# by the button, and a callback holding the button kept every page's button (and its page's
+# text area) alive after the session ended.
 _COPY_JS = """
-navigator.clipboard.writeText(source.value).then(
-  () => { button.label = 'Copied'; setTimeout(() => { button.label = 'Copy as Python'; }, 1500); },
-  () => { button.label = 'Copy failed: select the text'; });
+navigator.clipboard.writeText(script.value).then(
+  () => { source.label = 'Copied'; setTimeout(() => { source.label = 'Copy as Python'; }, 1500); },
+  () => { source.label = 'Copy failed: select the text'; });
 """
 
 
@@ -130,7 +134,7 @@ def tools_card(
     )
     copy = pn.widgets.Button(label="Copy as Python", sizing_mode="stretch_width", margin=(2, 5))
     show = pn.widgets.Button(label="Show Python script", sizing_mode="stretch_width", margin=(2, 5))
-    copy.js_on_click(args={"source": code, "button": copy}, code=_COPY_JS)
+    copy.js_on_click(args={"script": code}, code=_COPY_JS)
 
     def refresh_code(*_: Any) -> None:
         try:

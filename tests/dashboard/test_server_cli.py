@@ -67,3 +67,10 @@ def test_an_invalid_computation_limit_is_one_line(
     assert server_cli.main(argv) == 2
     assert capsys.readouterr().err == f"python -m dashboard: error: {message}\n"
     assert not served and SETTINGS == Settings()  # nothing served, nothing changed
+
+
+def test_memory_is_released_by_default_and_kept_with_an_option(served) -> None:
+    server_cli.run(_parse())
+    assert served["release_memory"] is True
+    server_cli.run(_parse("--no-release-memory"))
+    assert served["release_memory"] is False

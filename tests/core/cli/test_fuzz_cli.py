@@ -380,6 +380,7 @@ SERVE = Command(
         switch("--reuse-sessions"),
         switch("--warm"),
         switch("--admin"),
+        switch("--no-release-memory"),
         Option(
             "--basic-auth",
             (("a long password",), (USERS,)),
@@ -415,7 +416,14 @@ def _no_server(monkeypatch):
         return
 
     def validate_only(
-        *, num_threads=None, limits=None, show=False, reuse_sessions=False, prewarm_page=False, **kw
+        *,
+        num_threads=None,
+        limits=None,
+        show=False,
+        reuse_sessions=False,
+        prewarm_page=False,
+        release_memory=False,
+        **kw,
     ):
         server_kwargs(limits=limits, **kw)
         if num_threads is not None and num_threads < 0:
