@@ -129,7 +129,9 @@ def test_no_plot_zooms_on_the_wheel_by_default(page: Page, live_app, console_err
     _tab(page, "Recoil spectra").click()
     page.wait_for_function(f"(p) => ({_RANGE_JS})(p) !== null", arg="Recoil spectrum")
     before = _range(page, "Recoil spectrum")
-    box = page.locator(".bk-Canvas").first.bounding_box()
+    canvas = page.locator(".bk-Canvas").filter(visible=True).first  # not a hidden tab's
+    expect(canvas).to_be_visible()
+    box = canvas.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, -400)
     page.wait_for_timeout(300)
