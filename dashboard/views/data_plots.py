@@ -97,9 +97,8 @@ def counts_range(p: dict[str, Any]) -> tuple[float, float]:
 
 
 def _residuals(p: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """(data − best fit, SM − best fit) of a projection."""
-    expected = np.asarray(p["expected"])
-    return np.asarray(p["observed"]) - expected, np.asarray(p["sm"]) - expected
+    """(data − best fit, the core's ``residual``; SM − best fit) of a projection."""
+    return np.asarray(p["residual"]), np.asarray(p["sm"]) - np.asarray(p["expected"])
 
 
 def residual_range(p: dict[str, Any]) -> tuple[float, float]:
