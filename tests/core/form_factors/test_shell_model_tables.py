@@ -144,7 +144,8 @@ def test_form_factor_agrees_with_the_transform_of_its_density() -> None:
     np.testing.assert_allclose(
         density.form_factor(q_check), table.form_factor(q_check, "neutrons"), atol=2e-6
     )
-    # and one value from the series directly: F_n(0.5 fm⁻¹) = 0.30581 (u = 0.65987)
+    # and the table against the series itself at one q; 0.30581 pins the transcription (it is
+    # the series' value, not a number printed in the paper)
     series = float(_series((plus - minus) / 2.0, np.array(0.5), b)) / 78.0
     assert series == pytest.approx(0.30581, abs=1e-5)
     assert float(table.form_factor(0.5, "neutrons")) == pytest.approx(series, rel=1e-7)
