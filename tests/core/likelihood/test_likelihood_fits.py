@@ -1,5 +1,8 @@
 """Named fits of the real data against the published results, Asimov fits, the fitted count."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -101,3 +104,44 @@ def test_fit_parameter_and_errors_on_likelihood_data():
         cc.fit_neutron_radius("coherent_csi_2017", nuclei=["Cs"])
     with pytest.raises(cc.CevnsError):
         cc.Likelihood(["coherent_csi_2021", "no_such_data"])
+
+
+_README = Path(__file__).resolve().parents[3] / "README.md"
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _close_at_shown_precision(shown: str, value: float) -> bool:
+    """``shown`` is ``value`` rounded to the digits it shows (half a unit of the last one)."""
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return abs(float(shown) - value) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+def test_readme_table_shows_the_named_results_as_computed(results):
+    """The README's table "Our results beside the published ones" is cc.named_results() now:
+    one row per result in the same order, our column rounded as shown (catches drift when the
+    defaults or the data treatment change)."""
+    lines = _README.read_text(encoding="utf-8").splitlines()
+    start = lines.index("| result | data | published | ours | tolerance |") + 2
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip("|").split(" | ")])
+    assert len(rows) == len(results)
+    for cells, (key, row) in zip(rows, results.items(), strict=True):
+        assert len(cells) == 5, cells
+        ours = row["ours"]
+        shown = _NUMBER.findall(cells[3].split("(")[0])
+        if "upper_limit" in ours:
+            expected = [ours["upper_limit"]]
+        elif key == "pkk_rn_csi2017":
+            expected = [ours["upper_end"]]
+        elif "±" in cells[3]:
+            expected = [ours["value"], ours["plus"]]
+            assert _close_at_shown_precision(shown[1], ours["minus"]), (key, cells[3])
+        else:
+            expected = [ours["value"], ours["plus"], ours["minus"]]
+        assert len(shown) == len(expected), (key, cells[3])
+        for text, value in zip(shown, expected, strict=True):
+            assert _close_at_shown_precision(text, value), (key, cells[3], value)
+        assert f"±{TOLERANCES[key][0]:g}" in cells[4].replace(" fm", ""), (key, cells[4])
