@@ -188,7 +188,8 @@ def cmd_fit(args: argparse.Namespace) -> None:
         return
     meta = {
         "parameter": profile.parameter,
-        "data": profile.info.get("dataset") or "+".join(profile.info.get("datasets", [])),
+        "data": profile.info.get("dataset")
+        or "+".join([*profile.info.get("datasets", []), *profile.info.get("external", [])]),
         "experiment": profile.info.get("experiment"),
         "statistic": profile.info.get("statistic"),
         "cl": args.cl,

@@ -148,7 +148,7 @@ def likelihood_sin2_theta_w(
     g = _grid(np.linspace(0.0, 0.5, 251) if grid is None else grid, "grid")
     if g[0] < 0 or g[-1] > 1:
         raise CevnsError("sin²θ_W grid values must lie in [0, 1]")
-    base = physics if physics is not None else (lik.parts[0].experiment.physics or StandardModel())
+    base = physics if physics is not None else (_first_physics(lik) or StandardModel())
     if not isinstance(base, StandardModel):
         raise CevnsError(f"physics must be a StandardModel/NewPhysics model, got {base!r}")
     if base.couplings != "tree":
@@ -159,7 +159,7 @@ def likelihood_sin2_theta_w(
     settings = {k: v for k, v in base.param.values().items() if k != "name"}
 
     nuclear: dict[str, Any] = {}
-    if form_factor is not None or form_factor_params:
+    if lik.parts and (form_factor is not None or form_factor_params):
         nuclear["form_factor"] = (
             form_factor if form_factor is not None else lik.parts[0].experiment.form_factor
         )
@@ -173,7 +173,8 @@ def likelihood_sin2_theta_w(
     check = float(g[g.size // 2])
     direct = at(check)
     poly = coeffs[0] + coeffs[1] * check + coeffs[2] * check**2
-    exact = bool(np.max(np.abs(poly - direct)) <= 1e-9 * max(float(np.max(direct)), 1e-300))
+    scale = max(float(np.max(direct, initial=0.0)), 1e-300)
+    exact = bool(np.max(np.abs(poly - direct), initial=0.0) <= 1e-9 * scale)
     if exact:
         signals = np.clip(coeffs[0] + coeffs[1] * g[:, None] + coeffs[2] * g[:, None] ** 2, 0, None)
     else:
@@ -201,7 +202,10 @@ def likelihood_neutron_radius(
     g = _grid(np.linspace(3.0, 8.0, 101) if grid is None else grid, "grid")
     if g[0] <= 0:
         raise CevnsError("R_n grid values must be > 0 fm")
-    model = form_factor if form_factor is not None else lik.parts[0].experiment.form_factor
+    if form_factor is not None:
+        model = form_factor
+    else:  # external terms alone: no prediction uses the form factor
+        model = lik.parts[0].experiment.form_factor if lik.parts else "helm"
     if not isinstance(model, str):
         raise CevnsError("fitting R_n needs a form-factor model name (form_factor='helm', ...)")
 
@@ -215,8 +219,8 @@ def likelihood_neutron_radius(
         spline = CubicSpline(nodes, np.array([at(r) for r in nodes]), axis=0)
         mid = 0.5 * (nodes[_SPLINE_NODES // 2] + nodes[_SPLINE_NODES // 2 + 1])
         direct = at(mid)
-        scale = max(float(np.max(direct)), 1e-300)
-        spline_ok = bool(np.max(np.abs(spline(mid) - direct)) <= 1e-4 * scale)
+        scale = max(float(np.max(direct, initial=0.0)), 1e-300)
+        spline_ok = bool(np.max(np.abs(spline(mid) - direct), initial=0.0) <= 1e-4 * scale)
     if spline_ok:
         signals = np.clip(spline(g), 0.0, None)
     else:
@@ -231,8 +235,13 @@ def _sin2_of(lik: Likelihood, physics: Any) -> float:
     """sin²θ_W of the predictions (the model's, or the low-energy SM value)."""
     from ..units import SW2_LOW
 
-    model = physics if physics is not None else lik.parts[0].experiment.physics
+    model = physics if physics is not None else _first_physics(lik)
     return float(getattr(model, "sin2_theta_W", SW2_LOW))
+
+
+def _first_physics(lik: Likelihood) -> Any:
+    """The physics model of the first data set's experiment (None: external terms alone)."""
+    return lik.parts[0].experiment.physics if lik.parts else None
 
 
 def fit_signal_count(

@@ -31,6 +31,8 @@ against the batch shape of ``signal``); a parameter a term declares but ``parame
 takes the term's own convention (APV without R_n: the published weak charge). The fits
 (:func:`cevns_core.fit_sin2_theta_w`, :func:`cevns_core.fit_neutron_radius`) pass them, and
 :func:`cevns_core.scan` evaluates them on its grid (:mod:`cevns_core.scans.external`).
+Terms alone (``cc.fit_sin2_theta_w("apv_cs133")``) make a likelihood of no cells and no
+nuisances: its χ² is the terms' (signals have shape (..., 0)).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Likelihood:
     datasets : str, DataSetLikelihood, ExternalTerm or a sequence of them
         Names of :func:`~cevns_core.likelihood.likelihood_names` or built data sets, and
         external terms (names of :data:`~cevns_core.electroweak.EXTERNAL_TERMS` or built
-        terms; at least one CEvNS data set is needed).
+        terms). External terms alone make a likelihood of no cells: its χ² is theirs.
     shared : sequence of str
         Nuisances common to the data sets (one parameter, prior counted once).
     **options
@@ -104,12 +106,6 @@ class Likelihood:
         if len(set(names)) != len(names):
             raise CevnsError(f"an external term is given twice: {names}")
         cevns = [d for d in items if not _is_external(d)]
-        if not cevns:
-            raise CevnsError(
-                f"a likelihood needs at least one CEvNS data set besides {', '.join(names)}; "
-                "an external term alone: cevns_core.electroweak (apv_sin2_theta_w, "
-                "external_term)"
-            )
         shared = as_names(shared, "shared")
         self.parts = [
             d if isinstance(d, DataSetLikelihood) else _cached_part(d, **options) for d in cevns
@@ -160,7 +156,8 @@ class Likelihood:
             ]
             obs = part.observed if observed is None else observed[self.slices[len(parts)]]
             parts.append((obs, comps))
-        return BinnedPoissonModel.joint("+".join(self.labels), parts, list(nuisances.values()))
+        name = "+".join([*self.labels, *(t.name for t in self.external)])
+        return BinnedPoissonModel.joint(name, parts, list(nuisances.values()))
 
     # ---------------------------------------------------------------------------- use
     @property
@@ -186,8 +183,13 @@ class Likelihood:
         """Predicted signal of every data set, concatenated (n_cells,)."""
         return np.concatenate(
             [
-                p.predict(physics, form_factor=form_factor, form_factor_params=form_factor_params)
-                for p in self.parts
+                np.zeros(0),
+                *(
+                    p.predict(
+                        physics, form_factor=form_factor, form_factor_params=form_factor_params
+                    )
+                    for p in self.parts
+                ),
             ]
         )
 

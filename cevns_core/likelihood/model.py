@@ -103,10 +103,11 @@ class BinnedPoissonModel:
         """One model from several (observed, components) parts sharing the nuisance list.
 
         Each part's components live on its own cells (cells concatenated in order); the signal
-        of the joint model is the concatenation of the parts' signals.
+        of the joint model is the concatenation of the parts' signals. No parts: a model of no
+        cells (χ² 0 plus the priors), for a likelihood of external terms only.
         """
         self = cls.__new__(cls)
-        obs = np.concatenate([_check_observed(name, o) for o, _ in parts])
+        obs = np.concatenate([np.zeros(0), *(_check_observed(name, o) for o, _ in parts)])
         self._setup(name, obs, nuisances)
         self.blocks = []
         start = 0
@@ -139,6 +140,10 @@ class BinnedPoissonModel:
         if np.any(sig > _MAX_COUNTS):
             raise CevnsError(f"{self.name}: signal counts must be ≤ {_MAX_COUNTS:g} per cell")
         return sig
+
+    def _flat(self, sig: Array) -> Array:
+        """Signal vectors (..., n_cells) → (batch, n_cells); also with no cells (terms only)."""
+        return sig.reshape(int(np.prod(sig.shape[:-1], dtype=int)), self.n_cells)
 
     def _theta(self, nuisances: Any, batch: int) -> Array:
         K = len(self.nuisances)
@@ -182,7 +187,7 @@ class BinnedPoissonModel:
     def expected(self, signal: ArrayLike, nuisances: Any = None) -> Array:
         """Expected counts μ (..., n_cells) for a signal and nuisance values (default 0)."""
         sig = self._signal(signal)
-        flat = sig.reshape(-1, self.n_cells)
+        flat = self._flat(sig)
         return self._mu(flat, self._theta(nuisances, flat.shape[0])).reshape(sig.shape)
 
     def component_counts(self, signal: ArrayLike, nuisances: Any = None) -> dict[str, Array]:
@@ -204,7 +209,7 @@ class BinnedPoissonModel:
     def signal_expected(self, signal: ArrayLike, nuisances: Any = None) -> Array:
         """Expected signal counts alone (..., n_cells) at nuisance values (default 0)."""
         sig = self._signal(signal)
-        flat = sig.reshape(-1, self.n_cells)
+        flat = self._flat(sig)
         theta = self._theta(nuisances, flat.shape[0])
         out = np.empty_like(flat)
         for b in self.blocks:
@@ -218,7 +223,7 @@ class BinnedPoissonModel:
     def chi2_at(self, signal: ArrayLike, nuisances: Any = None) -> Array:
         """χ² (data + priors) at given nuisance values, without profiling; shape (...)."""
         sig = self._signal(signal)
-        flat = sig.reshape(-1, self.n_cells)
+        flat = self._flat(sig)
         chi2, _ = self._chi2_total(flat, self._theta(nuisances, flat.shape[0]))
         return chi2.reshape(sig.shape[:-1])
 
@@ -239,7 +244,7 @@ class BinnedPoissonModel:
         0, whichever has the lower χ². The minimum found is the same, to the tolerance.
         """
         sig = self._signal(signal)
-        flat = sig.reshape(-1, self.n_cells)
+        flat = self._flat(sig)
         fixed = dict(fixed or {})
         active = np.array(
             [i for i in self._active if self.nuisances[i].name not in fixed], dtype=int

@@ -34,7 +34,7 @@ from .._validation import as_array
 from ..errors import CevnsError
 from ..statistics import Profile1D
 from ..weak_charges import StandardModel
-from .fitting import _sin2_of, external_parameters
+from .fitting import _first_physics, _sin2_of, external_parameters
 from .joint import Likelihood
 
 __all__ = ["Profile2D", "likelihood_neutron_radii", "likelihood_sin2_theta_w_radius"]
@@ -140,14 +140,17 @@ def _along_radius(grid: Array, predict: Callable[[float], Array]) -> tuple[Array
         spline = CubicSpline(nodes, np.array([predict(float(r)) for r in nodes]), axis=0)
         mid = 0.5 * (nodes[_SPLINE_NODES // 2] + nodes[_SPLINE_NODES // 2 + 1])
         direct = predict(float(mid))
-        scale = max(float(np.max(np.abs(direct))), 1e-300)
-        if np.max(np.abs(spline(mid) - direct)) <= _CHECK_RTOL * scale:
+        scale = max(float(np.max(np.abs(direct), initial=0.0)), 1e-300)
+        if np.max(np.abs(spline(mid) - direct), initial=0.0) <= _CHECK_RTOL * scale:
             return spline(grid), True
     return np.array([predict(float(r)) for r in grid]), False
 
 
 def _form_factor(lik: Likelihood, form_factor: str | None) -> str:
-    model = form_factor if form_factor is not None else lik.parts[0].experiment.form_factor
+    if form_factor is not None:
+        model = form_factor
+    else:  # external terms alone: no prediction uses the form factor
+        model = lik.parts[0].experiment.form_factor if lik.parts else "helm"
     if not isinstance(model, str):
         raise CevnsError("fitting R_n needs a form-factor model name (form_factor='helm', ...)")
     return model
@@ -214,7 +217,7 @@ def likelihood_sin2_theta_w_radius(
         raise CevnsError("sin²θ_W grid values must lie in [0, 1]")
     r = _grid(radius_grid, "radius_grid", (3.5, 7.5, 41))
     _check_radii(r, "radius_grid")
-    base = physics if physics is not None else (lik.parts[0].experiment.physics or StandardModel())
+    base = physics if physics is not None else (_first_physics(lik) or StandardModel())
     if not isinstance(base, StandardModel) or base.couplings != "tree":
         raise CevnsError("sin²θ_W is fitted with tree-level couplings: physics=StandardModel()")
     settings = {k: v for k, v in base.param.values().items() if k != "name"}
@@ -240,7 +243,8 @@ def likelihood_sin2_theta_w_radius(
     c_chk = CubicSpline(r, coeffs, axis=0)(r_chk)
     composed = c_chk[0] + c_chk[1] * s_chk + c_chk[2] * s_chk**2
     direct = predict(s_chk, r_chk)
-    if np.max(np.abs(composed - direct)) > 10 * _CHECK_RTOL * max(float(np.max(direct)), 1e-300):
+    scale = max(float(np.max(direct, initial=0.0)), 1e-300)
+    if np.max(np.abs(composed - direct), initial=0.0) > 10 * _CHECK_RTOL * scale:
         raise CevnsError("the counts are not quadratic in sin²θ_W for this physics model")
     signals = (
         coeffs[None, :, 0]
@@ -302,7 +306,8 @@ def likelihood_neutron_radii(
     ia, ib = ra.size // 2, rb.size // 2
     direct = predict(float(ra[ia]), float(rb[ib]))
     composed = along_a[ia] + along_b[ib] - base
-    if np.max(np.abs(composed - direct)) > _CHECK_RTOL * max(float(np.max(direct)), 1e-300):
+    scale = max(float(np.max(direct, initial=0.0)), 1e-300)
+    if np.max(np.abs(composed - direct), initial=0.0) > _CHECK_RTOL * scale:
         raise CevnsError(f"the predictions do not separate into the groups {groups}")
     signals = np.clip(along_a[:, None, :] + along_b[None, :, :] - base, 0.0, None)
     radii = {**{n: ra[:, None] for n in groups[0]}, **{n: rb[None, :] for n in groups[1]}}

@@ -81,13 +81,14 @@ def _preset(experiment: Any) -> Experiment:
 
 
 def _likelihood_request(data: Any) -> bool:
+    from ..electroweak import EXTERNAL_TERMS, ExternalTerm
     from ..likelihood import DataSetLikelihood, Likelihood, energy_time_names
 
-    if isinstance(data, Likelihood | DataSetLikelihood):
+    if isinstance(data, Likelihood | DataSetLikelihood | ExternalTerm):
         return True
     if isinstance(data, Sequence) and not isinstance(data, str | bytes):
         return True
-    return isinstance(data, str) and data in energy_time_names()
+    return isinstance(data, str) and data in (*energy_time_names(), *EXTERNAL_TERMS)
 
 
 def resolve_target(experiment: Any, data: Any, *, time_cut: bool, bins: Any = None) -> Target:
@@ -235,6 +236,13 @@ def _likelihood_target(experiment: Any, data: Any) -> Target:
         lik = as_likelihood(data)
     if not isinstance(lik, Likelihood):  # pragma: no cover - as_likelihood raises
         raise CevnsError(f"cannot build a likelihood from {data!r}")
+    if not lik.parts:
+        terms = ", ".join(lik.external_names)
+        raise CevnsError(
+            f"a scan needs a CEvNS data set besides the external terms ({terms}); a term alone: "
+            "cc.fit_sin2_theta_w / cc.fit_neutron_radius with data "
+            f"{lik.external_names!r}, or cevns_core.electroweak.external_chi2 on a grid"
+        )
     parts = []
     for part in lik.parts:
         exp = part.experiment

@@ -48,8 +48,13 @@ def test_external_terms_need_their_parameters(lik):
         lik.chi2(signal)
     with pytest.raises(CevnsError, match="R_n_Pb208_fm"):
         lik.chi2(signal, parameters={"sin2_theta_W": 0.238, "R_n_Pb208_fm": 5.8})
-    with pytest.raises(CevnsError, match="CEvNS data set"):
-        Likelihood(["apv_cs133"])
+    # a term alone (issue 12: "usable alone or jointly"): no cells, its χ² needs parameters too
+    alone = Likelihood(["apv_cs133"])
+    with pytest.raises(CevnsError, match="parameters="):
+        alone.chi2(alone.predict())
+    assert float(alone.chi2(alone.predict(), parameters={"sin2_theta_W": 0.238})) == (
+        pytest.approx(float(apv_chi2(0.238)), rel=1e-12)
+    )
     with pytest.raises(CevnsError, match="twice"):
         Likelihood(["coherent_csi_2021", "apv_cs133", "apv_cs133"])
     with pytest.raises(CevnsError, match="parameters="):
@@ -162,3 +167,51 @@ def test_cdg_separate_radii(combined):
     assert i["value"] == pytest.approx(5.30, abs=TOLERANCES["cdg_rn_i_csi_apv"][0])
     assert 0.25 <= cs["minus"] <= 0.45 and 0.25 <= cs["plus"] <= 0.45
     assert i["minus"] > cs["minus"] and i["plus"] > cs["plus"]
+
+
+def test_external_terms_alone_are_fitted_by_the_same_functions():
+    """A term alone ("apv_cs133", "prex2", "crex") is a likelihood of no cells: the fits give
+    the terms' own determinations, computed here by other routes — APV's sin²θ_W in closed form
+    (Q_W linear in sin²θ_W: apv_sin2_theta_w), R_n(Cs) from APV and R_n(Pb), R_n(Ca) from
+    PREX-II/CREX by root finding on the terms' χ² (brentq; pves_neutron_skin for the skins)."""
+    from scipy.optimize import brentq, minimize_scalar
+
+    from cevns_core.electroweak import pves_neutron_skin
+    from cevns_core.units import SW2_LOW
+
+    alone = Likelihood("apv_cs133")
+    assert alone.n_cells == 0 and alone.nuisance_names == []
+    for theory in ("dzuba2012", "sahoo2021"):
+        term = external_term("apv_cs133", theory=theory)
+        p = cc.fit_sin2_theta_w(term, grid=np.linspace(0.22, 0.25, 301))
+        closed = apv_sin2_theta_w(theory=theory)
+        best, minus, plus = p.errors(CL_1SIGMA)
+        assert best == pytest.approx(closed.value, abs=1e-7)
+        assert minus == pytest.approx(closed.sigma, rel=1e-4)
+        assert plus == pytest.approx(closed.sigma, rel=1e-4)
+        assert p.chi2_min == pytest.approx(0.0, abs=1e-9)
+
+    def roots(chi2, lo, hi):
+        best = minimize_scalar(chi2, bounds=(lo, hi), method="bounded",
+                               options={"xatol": 1e-9}).x  # fmt: skip
+        return (best, brentq(lambda r: chi2(r) - 1.0, lo, best),
+                brentq(lambda r: chi2(r) - 1.0, best, hi))  # fmt: skip
+
+    b, lo, hi = roots(lambda r: float(apv_chi2(SW2_LOW, r)), 3.0, 8.0)
+    p = cc.fit_neutron_radius("apv_cs133", grid=np.linspace(4.0, 7.0, 301))
+    assert p.info["external"] == ["apv_cs133"]
+    best, minus, plus = p.errors(CL_1SIGMA)
+    assert (best, best - minus, best + plus) == pytest.approx((b, lo, hi), abs=2e-3)
+    for name, grid in (("prex2", (5.3, 6.2)), ("crex", (3.3, 3.8))):
+        skin = pves_neutron_skin(name)
+        p = cc.fit_neutron_radius(name, grid=np.linspace(*grid, 451))
+        best, minus, plus = p.errors(CL_1SIGMA)
+        # R_n − skin is the term's proton radius at the best fit and at both interval ends
+        r_p = best - skin.skin_fm
+        assert best - minus - skin.lower_fm == pytest.approx(r_p, abs=2e-3)
+        assert best + plus - skin.upper_fm == pytest.approx(r_p, abs=2e-3)
+    with pytest.raises(CevnsError, match="R_n_Pb208_fm"):  # PREX-II says nothing of sin²θ_W
+        cc.fit_sin2_theta_w(["apv_cs133", "prex2"])
+    with pytest.raises(CevnsError, match="a scan needs a CEvNS data set"):
+        cc.scan(None, "rn_sin2w", data="apv_cs133", R_n_fm=[4.0, 5.0],
+                sin2_theta_W=[0.23, 0.24])  # fmt: skip
