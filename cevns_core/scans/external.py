@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 from ..errors import CevnsError
 from ..units import SW2_LOW
 
-__all__ = ["ExternalGrid", "external_grid"]
+__all__ = ["ExternalGrid", "external_grid", "terms_only_scan"]
 
 Array = NDArray[np.float64]
 
@@ -149,6 +149,13 @@ def external_grid(
     if likelihood is None or not getattr(likelihood, "external", ()):
         return None
     targets = {iso for exp in experiments for iso in exp.detector.material_model.isotopes}
+    if not experiments:  # terms alone: the R_n axis is the radius of every term's nucleus
+        targets = {
+            par[len("R_n_") : -len("_fm")]
+            for term in likelihood.external
+            for par in term.parameters
+            if par.startswith("R_n_")
+        }
     fixed_radii: dict[str, float] = {}
     for exp in experiments:
         ffp = exp.form_factor_options().get("form_factor_params", {}) or {}
@@ -185,3 +192,91 @@ def external_grid(
                 "leave it out of the scan's data"
             )
     return ExternalGrid(likelihood, sources, fallback, tuple(values))
+
+
+def terms_only_scan(
+    spec: Any,
+    names: Sequence[str],
+    values: Sequence[Array],
+    likelihood: Any,
+    *,
+    reference: str,
+    keep: str,
+    dtype: str,
+    started: float,
+) -> Any:
+    """A scan of external terms alone (``data="apv_cs133"``): their χ² on the whole grid.
+
+    No CEvNS data set, so no cells and no nuisances: the χ² is the terms' closed form at every
+    grid point (the scan's ``sin2_theta_W`` and ``R_n_fm`` axes as in :func:`external_grid`,
+    ``R_n_fm`` being the radius of each term's nucleus; other parameters at the low-energy SM
+    value). New-physics axes do not enter the terms (module docstring): such a scan is flat.
+    ``chi2_null`` is inf when the null point leaves a term's radius open (``rn_sin2w`` without
+    a data set has no "experiment's own" R_n).
+    """
+    import time
+
+    from .result import ScanResult
+
+    null = {a.name: a.null for a in spec.axes}
+    if "sin2_theta_W" in null:
+        null["sin2_theta_W"] = SW2_LOW
+    nuclei = sorted({p for term in likelihood.external for p in term.parameters if "R_n_" in p})
+    if "R_n_fm" in names and len(nuclei) > 1:
+        raise CevnsError(
+            f"the R_n_fm axis is one radius, but the terms depend on {', '.join(nuclei)}: scan "
+            "the terms of one nucleus at a time"
+        )
+    ext = external_grid(likelihood, names, values, [], None)
+    if ext is None:  # pragma: no cover - a likelihood of no cells holds terms
+        raise CevnsError("a scan needs data: a data set or an external term")
+    try:
+        chi2_null = ext.at(null, names)
+    except CevnsError:  # the null R_n is "the experiment's own": none without an experiment
+        if reference == "sm":
+            raise CevnsError(
+                "reference='sm' needs the terms' χ² at the null point, which leaves their "
+                "neutron radius open without a CEvNS data set: use reference='minimum'"
+            ) from None
+        chi2_null = math.inf
+    t0 = time.perf_counter()
+    shape = tuple(v.size for v in values)
+    chi2 = np.array(ext.rows(0, shape[0]), dtype=dtype)
+    grid_seconds = time.perf_counter() - t0
+    info = {
+        "experiment": "",
+        "model_title": spec.title,
+        "figure": spec.figure,
+        "data": " + ".join(likelihood.external_names),
+        "statistic": "external terms",
+        "sigma_signal": None,
+        "truth": {k: (None if math.isnan(v) else v) for k, v in null.items()},
+        "path": "external",
+        "route": "closed_form",
+        "chi2_route": "external",
+        "backend": "local",
+        "chunks": 1,
+        "chunk_rows": shape[0],
+        "keep": keep,
+        "dtype": dtype,
+        "bins": 0,
+        "grid_seconds": grid_seconds,
+        "total_seconds": time.perf_counter() - started,
+        "observable": "cells",
+        "cells": {},
+        "nuisances": [],
+        "external": ext.describe(names),
+    }
+    return ScanResult(
+        model=spec.name,
+        axes=dict(zip(names, values, strict=True)),
+        bin_counts=np.zeros((*shape, 0)) if keep == "bins" else None,
+        chi2=chi2,
+        chi2_null=chi2_null,
+        null_point=null,
+        reference=reference,
+        bin_edges=np.zeros(1),
+        observed=np.zeros(0),
+        info=info,
+        totals=np.zeros(shape),
+    )

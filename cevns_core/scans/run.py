@@ -47,7 +47,7 @@ from .engine import (
     fast_counts,
     generic_counts,
 )
-from .external import external_grid
+from .external import external_grid, terms_only_scan
 from .jobs import MAX_SCAN_POINTS, _check_axes, _chunk_rows, _job, _TableCounts
 from .plan import Plan
 from .polynomial import PolynomialTable, build_table
@@ -216,6 +216,9 @@ def scan(
                 "lists, Likelihood objects): their nuisances and priors belong to the Likelihood"
             )
     parts = target.parts
+    if target.kind == "likelihood" and not parts:  # external terms alone (APV, PVES)
+        return terms_only_scan(spec, names, values, target.likelihood, reference=reference,
+                               keep=keep, dtype=dtype, started=started)  # fmt: skip
     first = parts[0].experiment
     base = base_physics(first)[0]
 

@@ -236,13 +236,6 @@ def _likelihood_target(experiment: Any, data: Any) -> Target:
         lik = as_likelihood(data)
     if not isinstance(lik, Likelihood):  # pragma: no cover - as_likelihood raises
         raise CevnsError(f"cannot build a likelihood from {data!r}")
-    if not lik.parts:
-        terms = ", ".join(lik.external_names)
-        raise CevnsError(
-            f"a scan needs a CEvNS data set besides the external terms ({terms}); a term alone: "
-            "cc.fit_sin2_theta_w / cc.fit_neutron_radius with data "
-            f"{lik.external_names!r}, or cevns_core.electroweak.external_chi2 on a grid"
-        )
     parts = []
     for part in lik.parts:
         exp = part.experiment

@@ -212,6 +212,8 @@ def test_external_terms_alone_are_fitted_by_the_same_functions():
         assert best + plus - skin.upper_fm == pytest.approx(r_p, abs=2e-3)
     with pytest.raises(CevnsError, match="R_n_Pb208_fm"):  # PREX-II says nothing of sin²θ_W
         cc.fit_sin2_theta_w(["apv_cs133", "prex2"])
-    with pytest.raises(CevnsError, match="a scan needs a CEvNS data set"):
-        cc.scan(None, "rn_sin2w", data="apv_cs133", R_n_fm=[4.0, 5.0],
-                sin2_theta_W=[0.23, 0.24])  # fmt: skip
+    # and scanned by the same scan function (tests/core/scans/test_external_scans.py)
+    res = cc.scan(None, "rn_sin2w", data="apv_cs133", R_n_fm=[4.0, 5.0],
+                  sin2_theta_W=[0.23, 0.24])  # fmt: skip
+    np.testing.assert_allclose(res.chi2, apv_chi2(np.array([0.23, 0.24])[None, :],
+                                                  np.array([4.0, 5.0])[:, None]))  # fmt: skip

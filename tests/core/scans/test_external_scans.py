@@ -181,3 +181,38 @@ def test_cli_scan_with_another_apv_theory(capsys):
     assert main(["scan", "zprime", "--data", "coherent_csi_2021", "--apv-theory",
                  "sahoo2021"]) != 0  # fmt: skip
     assert "--apv-theory needs --data apv_cs133" in capsys.readouterr().err
+
+
+def test_terms_alone_are_scanned_on_the_grid(capsys):
+    """A term alone (no CEvNS data set): the scan's χ² is the term's function at every point
+    (apv_chi2 on the grid), its minimum APV's closed-form sin²θ_W (apv_sin2_theta_w: Q_W linear
+    in sin²θ_W), and new-physics axes leave it flat; PREX-II's R_n(Pb) scan has its minimum at
+    the published-measurement inversion (pves_neutron_skin + the term's R_p, found by brentq)."""
+    from cevns_core.electroweak import apv_sin2_theta_w, prex2_chi2, pves_neutron_skin
+
+    res = scan(None, "rn_sin2w", data="apv_cs133", R_n_fm=R_N, sin2_theta_W=S2W)
+    np.testing.assert_allclose(res.chi2, apv_chi2(S2W[None, :], R_N[:, None]), rtol=1e-12)
+    assert res.bin_counts.shape == (R_N.size, S2W.size, 0) and res.info["nuisances"] == []
+    assert res.info["external"]["apv_cs133"]["constant"] is False
+    fine = np.linspace(0.225, 0.245, 2001)
+    one = scan(None, "rn_sin2w", data=["apv_cs133"], sin2_theta_W=fine, refine=False)
+    assert one.best_fit["sin2_theta_W"] == pytest.approx(apv_sin2_theta_w().value, abs=1e-5)
+    assert one.chi2_null == pytest.approx(float(apv_chi2(SW2_LOW)), rel=1e-12)
+    flat = scan(None, "zprime", data="apv_cs133", coupling=[1e-5, 1e-4], mass_MeV=[10.0, 100.0])
+    np.testing.assert_allclose(flat.delta_chi2, 0.0, atol=0.0)
+    radii = np.linspace(5.3, 6.2, 901)
+    pb = scan(None, "rn_sin2w", data="prex2", R_n_fm=radii, refine=False)
+    np.testing.assert_allclose(pb.chi2, prex2_chi2(radii), rtol=1e-12)
+    # the term's proton rms is the charge radius (pves module docstring): ²⁰⁸Pb 5.5012 fm,
+    # Angeli & Marinova, At. Data Nucl. Data Tables 99 (2013) 69
+    r_p = 5.5012
+    assert pb.best_fit["R_n_fm"] == pytest.approx(r_p + pves_neutron_skin("prex2").skin_fm,
+                                                  abs=2e-3)  # fmt: skip
+    with pytest.raises(cc.CevnsError, match="one nucleus at a time"):
+        scan(None, "rn_sin2w", data=["apv_cs133", "crex"], R_n_fm=R_N, sin2_theta_W=S2W)
+    with pytest.raises(cc.CevnsError, match="reference='minimum'"):
+        scan(None, "rn_sin2w", data="crex", R_n_fm=[3.4, 3.6], reference="sm")
+    status = main(["scan", "rn_sin2w", "--data", "apv_cs133", "--R-n-fm", "4", "7", "13",
+                   "--sin2-theta-W", "0.225", "0.265", "21"])  # fmt: skip
+    out, _ = capsys.readouterr()
+    assert status == 0 and "# data: apv_cs133" in out
