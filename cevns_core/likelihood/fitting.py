@@ -125,11 +125,30 @@ def likelihood_profile(
     mapping with any of ``physics``, ``form_factor``, ``form_factor_params``."""
     g = _grid(grid, "grid")
     signals = []
+    settings = []
     for v in g:
         setting = make_settings(float(v))
         kw = dict(setting) if isinstance(setting, Mapping) else {"physics": setting}
+        settings.append(kw)
         signals.append(lik.predict(**kw))
-    return _profile(lik, parameter, g, np.array(signals))
+    return _profile(lik, parameter, g, np.array(signals), _point_parameters(lik, settings))
+
+
+def _point_parameters(lik: Likelihood, settings: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The external terms' parameters at each grid point of a profile: the sin²θ_W of each
+    point's physics (or the experiments' / the low-energy SM value) and its R_n, if any."""
+    if not lik.external:
+        return {}
+    per_point = [
+        external_parameters(
+            lik, _sin2_of(lik, kw.get("physics")), _radii(kw.get("form_factor_params"))
+        )
+        for kw in settings
+    ]
+    keys = set(per_point[0])
+    if any(set(p) != keys for p in per_point):
+        raise CevnsError("the grid's settings must fix the same parameters at every point")
+    return {k: np.array([np.asarray(p[k], dtype=float) for p in per_point]) for k in keys}
 
 
 def likelihood_sin2_theta_w(
@@ -260,6 +279,11 @@ def fit_signal_count(
     from .joint import as_likelihood
 
     lik = as_likelihood(lik)
+    if not lik.parts:
+        raise CevnsError(
+            f"fit_signal_count needs a CEvNS data set; {', '.join(lik.external_names)} count no "
+            "events"
+        )
     s = _grid(np.linspace(0.3, 1.7, 141) if scale is None else scale, "scale")
     nominal = lik.predict()
     chi2, nuis = lik.chi2(

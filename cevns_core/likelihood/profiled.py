@@ -165,7 +165,7 @@ def _chi2_grid(
     lik: Likelihood, signals: Array, parameters: Mapping[str, Any]
 ) -> tuple[Array, Array]:
     shape = signals.shape[:-1]
-    flat = signals.reshape(-1, signals.shape[-1])
+    flat = signals.reshape(int(np.prod(shape, dtype=int)), signals.shape[-1])
     params = {k: np.broadcast_to(v, shape).reshape(-1) for k, v in parameters.items()}
     if lik.external:
         chi2, nuis = lik.chi2(flat, return_nuisances=True, parameters=params)

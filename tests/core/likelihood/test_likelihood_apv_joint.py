@@ -217,3 +217,18 @@ def test_external_terms_alone_are_fitted_by_the_same_functions():
                   sin2_theta_W=[0.23, 0.24])  # fmt: skip
     np.testing.assert_allclose(res.chi2, apv_chi2(np.array([0.23, 0.24])[None, :],
                                                   np.array([4.0, 5.0])[:, None]))  # fmt: skip
+
+
+def test_new_physics_fits_take_the_terms_at_each_points_physics():
+    """fit_parameter with APV: the neutrino magnetic moment does not enter Q_W(¹³³Cs) (parity
+    conserving, neutrino-only), so APV adds its χ² at the physics' sin²θ_W (the low-energy SM
+    value) to every grid point: the CsI profile + apv_chi2(0.23857), as the scans do."""
+    from cevns_core.units import SW2_LOW
+
+    grid = np.linspace(0.0, 60.0, 7)
+    joint = cc.fit_parameter("mu_nu", ["coherent_csi_2021", "apv_cs133"], grid=grid)
+    alone = cc.fit_parameter("mu_nu", "coherent_csi_2021", grid=grid)
+    np.testing.assert_allclose(joint.chi2, alone.chi2 + float(apv_chi2(SW2_LOW)), rtol=1e-12)
+    assert joint.info["external"] == ["apv_cs133"]
+    with pytest.raises(CevnsError, match="needs a CEvNS data set"):
+        cc.fit_signal_count("apv_cs133")
