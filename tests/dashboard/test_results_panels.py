@@ -95,3 +95,18 @@ def test_experiments_tab_shows_published_and_observed():
     assert observed.iloc[1]["Observed events (68 %)"].startswith("1578 ")  # CsI 2021
     view.open_preset = "coherent_lar_2020"
     assert "liquid argon" in published._published_caption.object
+
+
+def test_named_results_panel_shows_every_computed_result():
+    """The Constraints tab's "Published results" section with the real cc.named_results():
+    one row per result, ours as computed (the README's table is checked against the same rows
+    in tests/core/likelihood/test_likelihood_fits.py), all within their tolerances."""
+    rows = cc.named_results()
+    panel = NamedResultsPanel()
+    panel.show(rows)
+    frame = panel._table.object
+    assert len(frame) == len(rows) == 10
+    assert list(frame["Agrees"]) == ["yes"] * len(rows)
+    count = next(r for r in rows if r["key"] == "coherent_csi2021_cevns_count")
+    assert frame.iloc[0]["This workbench"].startswith(f"{count['ours']['value']:.0f}")
+    assert f"{len(rows)} of {len(rows)} agree" in panel._status.object
