@@ -37,13 +37,16 @@ def _dataset(dataset: str | Dataset) -> Dataset:
 
 
 def _joint_request(dataset: Any) -> bool:
-    """True for what the likelihood package fits: an energy × time data set, a list of data
-    sets, or a Likelihood / DataSetLikelihood object."""
+    """True for what the likelihood package fits: an energy × time or cell data set, a list of
+    data sets, or a Likelihood / DataSetLikelihood object."""
     from ..likelihood import DataSetLikelihood, Likelihood, energy_time_names
 
     if isinstance(dataset, Likelihood | DataSetLikelihood | list | tuple):
         return True
-    return isinstance(dataset, str) and dataset in energy_time_names()
+    from ..cell_datasets import cell_dataset_names
+
+    names = [*energy_time_names(), *cell_dataset_names()]
+    return isinstance(dataset, str) and dataset in names
 
 
 def _joint(dataset: Any, experiment: Any, **unsupported: Any) -> Any:
