@@ -100,7 +100,9 @@ class DataSetLikelihood:
     Parameters
     ----------
     name : str
-        One of :func:`likelihood_names`.
+        One of :func:`likelihood_names`, or a cell data set
+        (:func:`cevns_core.cell_datasets.cell_dataset_names`: built as a
+        :class:`~cevns_core.likelihood.cells.CellDataSetLikelihood`).
     experiment : str or Experiment, optional
         The preset predicting the signal (default: the data set's own).
     steady_state : {"smoothed", "raw"}
