@@ -9,6 +9,7 @@ S2-only 13.71 / 12.07 / 8.30 per t·yr) as in tests/core/presets/test_xenonnt_pr
 from __future__ import annotations
 
 import copy
+import pickle
 
 import numpy as np
 import pytest
@@ -108,3 +109,7 @@ def test_bad_experiments_and_copies():
     lik = DataSetLikelihood("xenonnt_b8_2024")
     clone = copy.deepcopy(lik)
     np.testing.assert_array_equal(clone.predict(), lik.predict())
+    # pickled as for the process-pool scans: the class and the map survive
+    again = pickle.loads(pickle.dumps(Likelihood(lik)))
+    assert isinstance(again.parts[0], CellDataSetLikelihood)
+    np.testing.assert_array_equal(again.predict(), lik.predict())
