@@ -48,6 +48,8 @@ def _cell(name: str, review: bool) -> str:
     if name == "pandax4t_b8_2024":
         return f"{_count(name, review):.0f} / {_count(name + '_us2', review):.0f}"
     value = _count(name, review)
+    if value >= 1000:
+        return f"{value:.0f}"
     return f"{value:.2f}" if value < 20 else f"{value:.1f}"
 
 
@@ -60,10 +62,13 @@ NAMES = [
     "conus_2024",
     "dresden_ii_2022",
     "texono_2024",
+    "nugen_2025",
+    "red100_2024",
     "xenonnt_b8_2024",
     "xenonnt_b8_2026",
     "xenonnt_s2only_2026",
     "pandax4t_b8_2024",
+    "lz_b8_2025",
 ]
 
 

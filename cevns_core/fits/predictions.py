@@ -37,14 +37,17 @@ def _dataset(dataset: str | Dataset) -> Dataset:
 
 
 def _joint_request(dataset: Any) -> bool:
-    """True for what the likelihood package fits: an energy × time data set, a list of data
-    sets, or a Likelihood / DataSetLikelihood object."""
+    """True for what the likelihood package fits: an energy × time or cell data set, an
+    external term, a list of data sets, or a Likelihood / DataSetLikelihood object."""
     from ..electroweak import EXTERNAL_TERMS, ExternalTerm
     from ..likelihood import DataSetLikelihood, Likelihood, energy_time_names
 
     if isinstance(dataset, Likelihood | DataSetLikelihood | ExternalTerm | list | tuple):
         return True
-    return isinstance(dataset, str) and dataset in (*energy_time_names(), *EXTERNAL_TERMS)
+    from ..cell_datasets import cell_dataset_names
+
+    names = (*energy_time_names(), *EXTERNAL_TERMS, *cell_dataset_names())
+    return isinstance(dataset, str) and dataset in names
 
 
 def _joint(dataset: Any, experiment: Any, **unsupported: Any) -> Any:

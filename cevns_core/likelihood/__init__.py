@@ -7,6 +7,9 @@
 * :mod:`~cevns_core.likelihood.tables` — the energy × time data sets (CsI 2021, CsI 2017);
 * :mod:`~cevns_core.likelihood.analyses` — :class:`DataSetLikelihood`: a data set with the
   experiment that predicts its signal, its templates and nuisances;
+* :mod:`~cevns_core.likelihood.cells` — :class:`CellDataSetLikelihood`: a data set in analysis
+  cells (XENONnT ⁸B) with the release's response matrix (``DataSetLikelihood("xenonnt_b8_2024")``
+  builds one);
 * :mod:`~cevns_core.likelihood.joint` — :class:`Likelihood`: several data sets with shared
   physics and shared nuisances (the SNS flux);
 * :mod:`~cevns_core.likelihood.fitting` — fits on a Likelihood, the fitted signal count, and
@@ -22,6 +25,7 @@
 """
 
 from .analyses import SHARED_NUISANCES, DataSetLikelihood, likelihood_names
+from .cells import CellDataSetLikelihood
 from .comparison import (
     component_label,
     data_fit,
@@ -41,6 +45,7 @@ from .tables import EnergyTimeData, energy_time_names, load_energy_time
 __all__ = [
     "SHARED_NUISANCES",
     "BinnedPoissonModel",
+    "CellDataSetLikelihood",
     "Component",
     "DataSetLikelihood",
     "EnergyTimeData",

@@ -47,8 +47,9 @@ __all__ = ["SHARED_NUISANCES", "DataSetLikelihood", "likelihood_names"]
 
 Array = NDArray[np.float64]
 
-#: Nuisances that several data sets can share (by default a joint likelihood shares them).
-SHARED_NUISANCES = ("sns_flux",)
+#: Nuisances that several data sets can share (by default a joint likelihood shares them): the
+#: SNS neutrino yield (COHERENT) and the solar ⁸B flux (the cell data sets, likelihood.cells).
+SHARED_NUISANCES = ("sns_flux", "b8_flux")
 #: Fractional uncertainty of the SNS neutrino yield per proton (0.08 ± 0.008, 0.09 ± 0.009,
 #: 0.0848 ± 10 % in the CsI 2017, LAr 2020 and CsI 2021 releases).
 SNS_FLUX_UNCERTAINTY = 0.10
@@ -99,7 +100,9 @@ class DataSetLikelihood:
     Parameters
     ----------
     name : str
-        One of :func:`likelihood_names`.
+        One of :func:`likelihood_names`, or a cell data set
+        (:func:`cevns_core.cell_datasets.cell_dataset_names`: built as a
+        :class:`~cevns_core.likelihood.cells.CellDataSetLikelihood`).
     experiment : str or Experiment, optional
         The preset predicting the signal (default: the data set's own).
     steady_state : {"smoothed", "raw"}
@@ -107,6 +110,17 @@ class DataSetLikelihood:
     shape_nuisances : bool
         Include the signal's shape nuisances (quenching, efficiency, timing; CsI 2021).
     """
+
+    def __new__(cls, name: Any = None, *args: Any, **kwargs: Any) -> DataSetLikelihood:
+        # a cell data set (XENONnT ⁸B) is built by its own class (likelihood.cells)
+        if cls is DataSetLikelihood and isinstance(name, str):
+            from ..cell_datasets import cell_dataset_names
+
+            if name in cell_dataset_names():
+                from .cells import CellDataSetLikelihood
+
+                cls = CellDataSetLikelihood
+        return super().__new__(cls)
 
     def __init__(
         self,

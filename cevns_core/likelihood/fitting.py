@@ -271,10 +271,10 @@ def fit_signal_count(
 ) -> dict[str, Any]:
     """Fitted number of signal (CEvNS) events with its interval, the signal normalisation free.
 
-    The predicted SM signal times a free scale s (the ``sns_flux`` nuisance is dropped: the scale
-    replaces it), every other nuisance profiled; the count is the signal's expected events at the
-    profiled nuisances, Σ_i μ_signal,i. Returns the best fit, the interval at ``cl`` and the
-    predicted SM count.
+    The predicted SM signal times a free scale s (the ``sns_flux`` or ``b8_flux`` nuisance is
+    dropped: the scale replaces it), every other nuisance profiled; the count is the signal's
+    expected events at the profiled nuisances, Σ_i μ_signal,i. Returns the best fit, the
+    interval at ``cl`` and the predicted SM count.
     """
     from .joint import as_likelihood
 
@@ -286,9 +286,9 @@ def fit_signal_count(
         )
     s = _grid(np.linspace(0.3, 1.7, 141) if scale is None else scale, "scale")
     nominal = lik.predict()
-    chi2, nuis = lik.chi2(
-        s[:, None] * nominal[None, :], return_nuisances=True, fixed={"sns_flux": 0.0}
-    )
+    # the flux normalisation the scale replaces: the SNS yield, or the solar ⁸B flux
+    fixed = {n: 0.0 for n in ("sns_flux", "b8_flux") if n in lik.nuisance_names}
+    chi2, nuis = lik.chi2(s[:, None] * nominal[None, :], return_nuisances=True, fixed=fixed)
     counts = lik.model.signal_expected(s[:, None] * nominal[None, :], nuis).sum(axis=-1)
     order = np.argsort(counts)
     profile = Profile1D("signal_events", counts[order], chi2[order], nuis[order])

@@ -88,7 +88,10 @@ def _likelihood_request(data: Any) -> bool:
         return True
     if isinstance(data, Sequence) and not isinstance(data, str | bytes):
         return True
-    return isinstance(data, str) and data in (*energy_time_names(), *EXTERNAL_TERMS)
+    from ..cell_datasets import cell_dataset_names
+
+    names = (*energy_time_names(), *EXTERNAL_TERMS, *cell_dataset_names())
+    return isinstance(data, str) and data in names
 
 
 def resolve_target(experiment: Any, data: Any, *, time_cut: bool, bins: Any = None) -> Target:

@@ -12,8 +12,9 @@ import cevns_core as cc
 from dashboard import datafits
 from dashboard.state import SessionState
 from dashboard.views import ExperimentsView
+from dashboard.views._base import fmt
 from dashboard.views.data_plots import running_plot
-from dashboard.views.results_panels import NamedResultsPanel, RunningPanel
+from dashboard.views.results_panels import NamedResultsPanel, PublishedPanel, RunningPanel
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +111,35 @@ def test_named_results_panel_shows_every_computed_result():
     count = next(r for r in rows if r["key"] == "coherent_csi2021_cevns_count")
     assert frame.iloc[0]["This workbench"].startswith(f"{count['ours']['value']:.0f}")
     assert f"{len(rows)} of {len(rows)} agree" in panel._status.object
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "xenonnt_b8_2024",
+        "xenonnt_b8_2026",
+        "xenonnt_s2only_2026",
+        "pandax4t_b8_2024",
+        "pandax4t_b8_2024_us2",
+        "lz_b8_2025",
+        "conus_plus_2025",
+        "conus_2024",
+        "dresden_ii_2022",
+        "coherent_ge_mini",
+        "texono_2024",
+        "nugen_2025",
+        "red100_2024",
+    ],
+)
+def test_experiments_tab_table_of_every_measurement_preset(name):
+    # the Experiments tab's table holds one row per published entry, the published value and
+    # ours beside it (the core's published_comparison), and the caption its reference and count
+    caption, frame = PublishedPanel._published_frame(name)
+    comparison = cc.published_comparison(name)
+    assert len(frame) == len(comparison["results"]) > 0
+    assert comparison["reference"] in caption
+    assert f"expects {fmt(comparison['counts'], 4)} CEvNS events" in caption
+    for (_, row), entry in zip(frame.iterrows(), comparison["results"], strict=True):
+        ours = "–" if entry["ours"] is None else fmt(entry["ours"], 4)
+        assert row["This workbench"] == ours
+        assert row["Kind"] == entry["kind"].replace("_", " ")

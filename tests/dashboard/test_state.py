@@ -101,6 +101,23 @@ def test_changing_the_source_type_gives_a_new_editor():
     assert "composite" in SOURCE_CHOICES
 
 
+def test_a_source_switched_to_reactor_keeps_the_full_range_spectrum():
+    # Switching a π-DAR preset's source to "reactor" gives the full-range spectrum of the
+    # reactor presets (BESTIOLE 2023 + captures), not the 2–8 MeV Huber–Mueller fifth of it:
+    # at the editor's power and distance, the flux of the reactor presets' model.
+    state = SessionState()
+    state.source_type = "reactor"
+    src = state.experiment_object().source
+    assert src.spectrum_model == "bestiole2023"
+    same = cc.Reactor(thermal_power_GW=src.thermal_power_GW, distance_m=src.distance_m)
+    assert src.integrated() == pytest.approx(same.integrated(), rel=1e-12)
+    hm = cc.Reactor(
+        thermal_power_GW=src.thermal_power_GW, distance_m=src.distance_m,
+        spectrum_model="huber_mueller",
+    )  # fmt: skip
+    assert src.integrated() / hm.integrated() == pytest.approx(4.51, rel=0.01)  # PHYSICS §5.3
+
+
 def test_composite_preset_source_is_the_presets():
     state = SessionState(experiment="xenon_1t_floor")
     assert state.source_type == "composite"
