@@ -140,7 +140,17 @@ def main(argv: list[str] | None = None) -> int:
             key = key.replace("uncached spectrum_100", "spectrum_100").replace("uncached", "counts")
         return statistics.median(r[key][1 if cpu else 0] for r in runs[label])
 
-    keys = list(runs["after"][0])
+    def known(key: str) -> bool:
+        try:
+            med("before", key)
+        except KeyError:  # a preset added since the other revision: nothing to compare
+            return False
+        return True
+
+    keys = [key for key in runs["after"][0] if known(key)]
+    skipped = sorted({k.split(" ", 1)[-1] for k in runs["after"][0] if not known(k)})
+    if skipped:
+        print(f"only in this revision (not compared): {', '.join(skipped)}")
     print(f"\n{'figure':36s} {'before':>10s} {'after':>10s} {'speed-up':>9s}   CPU before/after")
     table = {}
     for key in keys:

@@ -29,7 +29,8 @@ the dashboard widgets):
 
 :mod:`.base` holds :class:`FormFactorModel`, :mod:`.lewin_smith` the Lewin–Smith size parameters,
 :mod:`.numerics` j₁(x)/x and radial moments by quadrature, and :mod:`.registry` the models by name
-(:func:`register_form_factor`) with the contract function :func:`form_factor`.
+(:func:`register_form_factor`) with the contract function :func:`form_factor`. Every module of
+the package is imported with it, so a new model's module registers its class without an edit here.
 """
 
 from __future__ import annotations
@@ -103,6 +104,16 @@ from .tables import (
 )
 from .tabulated import TabulatedModel
 from .registry import _known_models as _known_models  # used by cevns_core.nuclear_model
+
+# A model module not imported above (a new model) registers itself here, after the shipped
+# models: adding a model is one file. Its functions stay in its module
+# (``cevns_core.form_factors.<module>``) until they are re-exported above.
+import importlib as _importlib
+import pkgutil as _pkgutil
+
+for _module in sorted(m.name for m in _pkgutil.iter_modules(__path__)):
+    if not _module.startswith("_"):
+        _importlib.import_module(f"{__name__}.{_module}")
 
 __all__ = [
     "DEFAULT_SHELL_ORDER",

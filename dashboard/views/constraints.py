@@ -57,16 +57,9 @@ from ..widgets import option_field
 from ._base import PLOT_HEIGHT, TabView, served
 from .fit_panel import DataFitPanel
 from .results_panels import NamedResultsPanel, RunningPanel
-from .scan_plots import DEFAULT_RANGES, PUBLISHED, ScanPlots, axis_label
+from .scan_plots import PUBLISHED, ScanPlots, axis_label
 
-__all__ = ["DEFAULT_RANGES", "PUBLISHED", "ConstraintsView"]
-
-_MODEL_RANGES = {
-    "scalar": {"coupling": (1e-6, 1e-3, True)},
-    "nsi_tensor_ee": {"eps_u": (-0.1, 0.1, False), "eps_d": (-0.1, 0.1, False)},
-    "nsi_tensor_mumu": {"eps_u": (-0.1, 0.1, False), "eps_d": (-0.1, 0.1, False)},
-}
-
+__all__ = ["PUBLISHED", "ConstraintsView"]
 
 #: Options that do not change a scan (which section is shown, the fit to data's choice).
 _NOT_SCAN = ("name", "done", "section", "fit_datasets", "fit_terms")
@@ -162,15 +155,13 @@ class ConstraintsView(ScanPlots, TabView, ConstraintsOptions):
 
     # --------------------------------------------------------------------------- inputs
     def _model_ranges(self) -> dict[str, Any]:
-        """The axis ranges offered for the chosen model."""
-        names = [a.name for a in SCAN_MODELS[self.model].axes]
+        """The axis ranges offered for the chosen model: the core's default grid of each axis
+        (its lowest and highest value and spacing; the number of points stays the user's)."""
         values: dict[str, Any] = {}
-        for i, name in enumerate(names[:2]):
-            grid = getattr(SCAN_MODELS[self.model].axis(name), "grid", None)  # the core's grid
-            fallback = (grid[0], grid[1], grid[3]) if grid else (0.0, 1.0, False)
-            lo, hi, log = _MODEL_RANGES.get(self.model, {}).get(
-                name, DEFAULT_RANGES.get(name, fallback)
-            )
+        for i, axis in enumerate(SCAN_MODELS[self.model].axes[:2]):
+            if axis.grid is None:
+                axis.default_values()  # CevnsError naming the axis without a default grid
+            lo, hi, _n, log = axis.grid
             values.update({f"a{i}_min": lo, f"a{i}_max": hi, f"a{i}_log": log})
         return values
 

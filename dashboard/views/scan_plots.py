@@ -20,24 +20,8 @@ from ..palette import NEW_PHYSICS_COLOR, SM_COLOR, series_color
 from ..viewstate import CL_CHOICES
 from ._base import PLOT_HEIGHT
 
-__all__ = ["CHI2_DIM", "DCHI2_CAP", "DEFAULT_RANGES", "PUBLISHED", "ScanPlots", "axis_label"]
+__all__ = ["CHI2_DIM", "DCHI2_CAP", "PUBLISHED", "ScanPlots", "axis_label"]
 
-#: Grid ranges offered when a model is chosen: axis → (min, max, log spacing) (suggested ranges
-#: of PHYSICS.md §12; a UI choice, any values inside the core's bounds may be typed).
-DEFAULT_RANGES: dict[str, tuple[float, float, bool]] = {
-    "coupling": (1e-5, 1e-2, True),
-    "mass_MeV": (1.0, 1e4, True),
-    "eps_u": (-1.0, 1.0, False),
-    "eps_d": (-1.0, 1.0, False),
-    "r2_e_cm2": (-1e-30, 5e-31, False),
-    "r2_mu_cm2": (-1e-30, 5e-31, False),
-    "mu_e_muB": (0.0, 1e-8, False),
-    "mu_mu_muB": (0.0, 1e-8, False),
-    "dm2_41_eV2": (0.1, 100.0, True),
-    "sin2_2theta": (1e-3, 1.0, True),
-    "R_n_fm": (3.0, 8.0, False),
-    "sin2_theta_W": (0.1, 0.4, False),
-}
 #: Published constraints (PKK Table II) on a scan axis: (model, axis) → (table key, scale).
 PUBLISHED: dict[tuple[str, str], tuple[str, float]] = {
     **{

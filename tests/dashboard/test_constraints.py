@@ -107,3 +107,19 @@ def test_fit_choice_and_section_are_url_options_that_keep_a_shown_scan():
     view.done = True
     view.fit_datasets = ["coherent_csi_2021"]  # the fit's choice does not outdate a scan
     assert view.done and panel.datasets == ["coherent_csi_2021"]
+
+
+def test_the_offered_axis_ranges_are_the_cores_default_grids():
+    """No range table in the dashboard: choosing a model offers its axes' default grids as the
+    core declares them (lowest, highest value, spacing), the same as ``cevns scan MODEL``."""
+    from cevns_core.scans import SCAN_MODELS, default_axes
+
+    view = ConstraintsView(state=SessionState())
+    for model, scan_model in SCAN_MODELS.items():
+        view.model = model
+        for i, axis in enumerate(scan_model.axes[:2]):
+            values = default_axes(model)[axis.name]
+            assert getattr(view, f"a{i}_min") == values[0], (model, axis.name)
+            assert getattr(view, f"a{i}_max") == pytest.approx(values[-1], rel=1e-15)
+            assert getattr(view, f"a{i}_log") == axis.grid[3], (model, axis.name)
+            assert view.option_default(f"a{i}_min") == values[0]

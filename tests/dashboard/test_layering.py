@@ -99,3 +99,15 @@ def test_dashboard_uses_no_private_core_symbol():
         if (uses := private_core_uses(path.read_text(encoding="utf-8")))
     }
     assert offences == {}
+
+
+def test_dashboard_keeps_no_module_level_asserts():
+    """Labels, units and bounds come from the core's models: no module of the dashboard patches
+    its own tables together with the core's at import (a module-level ``assert``)."""
+    offences = [
+        f"{path.relative_to(DASHBOARD)}:{node.lineno}"
+        for path in sorted(DASHBOARD.rglob("*.py"))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.Assert)
+    ]
+    assert offences == []

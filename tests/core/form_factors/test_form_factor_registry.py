@@ -201,3 +201,90 @@ def test_every_model_carries_its_label_units_and_equation(name: str) -> None:
             assert unit == "fm" + {"2": "²", "4": "⁴", "6": "⁶"}[key[-1]]
     labels = [FORM_FACTOR_MODELS[m].label for m in form_factor_models()]
     assert len(set(labels)) == len(labels)
+
+
+_NEW_MODEL_FILE = '''"""A Gaussian density: F(q) = exp(−q²a²/2) (a model added as one file)."""
+
+from typing import ClassVar
+
+import numpy as np
+import param
+
+from .base import FormFactorModel
+from .registry import register_form_factor
+
+__all__ = ["GaussianToyModel"]
+
+
+@register_form_factor("gaussian_toy")
+class GaussianToyModel(FormFactorModel):
+    """ρ = (2πa²)^{-3/2} e^{−r²/2a²}."""
+
+    label: ClassVar[str] = "Gaussian (toy)"
+    short_label: ClassVar[str] = "Gauss"
+    equation: ClassVar[str] = "F(q) = exp(−q²a²/2)"
+    reference: ClassVar[str] = "Fourier transform of a normalised Gaussian"
+    parameter_units: ClassVar[dict[str, str]] = {"a_fm": "fm"}
+    anchors_on_charge_radius: ClassVar[bool] = False
+
+    a_fm = param.Number(2.0, bounds=(0.1, 5.0), label="Width a", doc="Width a in fm.")
+
+    def _form_factor(self, q):
+        return np.exp(-0.5 * (q * self.a_fm) ** 2)
+
+    def _density(self, r):
+        a = self.a_fm
+        return np.exp(-0.5 * (r / a) ** 2) / (2.0 * np.pi * a**2) ** 1.5
+
+    def _r_max(self):
+        return 40.0 * self.a_fm
+'''
+
+_USE_NEW_MODEL = """
+import json, math
+import cevns_core as cc
+exp = cc.experiment("coherent_csi_2017", form_factor="gaussian_toy", skin_fm=0.0)
+same = cc.Experiment.from_spec(json.loads(json.dumps(exp.to_spec())))
+print(json.dumps({
+    "models": cc.form_factor_models(),
+    "F": cc.form_factor("gaussian_toy", [0.0, 1.0], "Cs133").tolist(),
+    "counts": exp.counts().total,
+    "rebuilt": same.counts().total,
+    "helm": cc.experiment("coherent_csi_2017", skin_fm=0.0).counts().total,
+}))
+"""
+
+
+def test_a_new_model_is_one_file_in_the_package(tmp_path) -> None:
+    """Extending (README): a model module dropped into ``form_factors/`` — no other edit — is
+    registered (listed last), evaluated by name, used by an experiment and kept by its spec.
+    Run on a copy of the package in a fresh process."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import cevns_core
+
+    package = Path(cevns_core.__file__).parent
+    shutil.copytree(package, tmp_path / "cevns_core", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "cevns_core" / "form_factors" / "gaussian_toy.py").write_text(
+        _NEW_MODEL_FILE, encoding="utf-8"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", _USE_NEW_MODEL],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["models"] == [*form_factor_models(), "gaussian_toy"]
+    # independent value: e^{−q²a²/2} at q = 1 fm⁻¹, a = 2 fm is e^{−2}
+    assert got["F"][0] == 1.0 and got["F"][1] == pytest.approx(math.exp(-2.0), rel=1e-15)
+    assert got["rebuilt"] == got["counts"]
+    # a 2 fm Gaussian (rms 3.5 fm) is smaller than Cs/I (rms ≈ 4.8 fm): fewer suppressed events
+    assert got["counts"] > got["helm"]
