@@ -37,7 +37,7 @@ from dashboard.theme import Fast
 from dashboard.tools import tools_card
 from dashboard.tour import LessonGuide, lesson_bar
 from dashboard.urlstate import apply_query, sync
-from dashboard.views import TABS, SpectraView
+from dashboard.views import TABS, SpectraView, building_page
 from dashboard.viewstate import tab_keys
 
 __all__ = [
@@ -169,8 +169,12 @@ def _build_app(state: SessionState | None) -> Template:
         problems = apply_query(state, _request_args())
         if problems:
             notify_warnings([problems], duration=20000, limit=1500)
-    views = [(title, cls(state=state)) for title, cls in TABS]
     keys = tab_keys()
+    with building_page():  # the shown tab's first results are part of the page
+        views = [
+            (title, cls(state=state, shown=key == state.tab))
+            for key, (title, cls) in zip(keys, TABS, strict=True)
+        ]
     tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width", active=keys.index(state.tab))
 
     def on_tab(event: param.parameterized.Event) -> None:
