@@ -782,7 +782,7 @@ def main(argv: list[str] | None = None) -> int:
     latencies = [x for r in rounds for x in r["latency_s"]]
     browser_latencies = [x for r in rounds for x in r["browser_latency_s"]]
     print(
-        f"bench_load: {args.rounds} round(s) x {args.sessions} {who} sessions + "
+        f"bench_load: {args.rounds} round(s) x {args.sessions} {who[:-1]} sessions + "
         f"{args.browsers} Chromium page(s), {args.updates} threshold changes each; "
         f"server `python -m dashboard --num-procs {args.num_procs} --unused-session-lifetime "
         f"{args.lifetime_ms} --check-unused-sessions {args.check_ms} {args.serve_options}`"
