@@ -89,7 +89,7 @@ def _tolerant_query_parsing() -> None:
 _tolerant_query_parsing()
 load_mathjax_only_for_tex()  # KaTeX typesets the formulas: no 1.7 MB MathJax per page
 pn.extension(
-    "filedropper",  # its script in every page: the export card holding one is built later
+    "filedropper",  # the configuration upload's script, whatever the first document holds
     notifications=True,
     exception_handler=handle_exception,
     throttled=True,

@@ -78,42 +78,42 @@ def tools_card(
     def n_bins() -> int:
         return int(getattr(spectra, "n_bins", 40))
 
+    save = _download(
+        "Save configuration",
+        "cevns-config.json",
+        lambda: config_to_json(state_to_config(state)),
+    )
+    save.description = "The experiment (the core's spec), the band and the view, as JSON."
+    # a FileDropper uploads in chunks (a file input sends one websocket message, and one
+    # above the server's message limit closes the session); files above the server's
+    # --max-upload-size are refused in the browser and, chunk by chunk, on the server;
+    # files above MAX_CONFIG_BYTES but below that reach load_config, which names the limit
+    upload = BoundedFileDropper(
+        accepted_filetypes=[".json", "application/json"],
+        multiple=False,
+        sizing_mode="stretch_width",
+    )
+
+    listed: dict[str, Any] = {}  # the dropper's files already handled (it edits its value)
+
+    def on_upload(event: Any) -> None:
+        # the value holds every file the dropper lists ({name: content}): take the new one
+        added = [v for k, v in event.new.items() if listed.get(k) is not v]
+        listed.clear()
+        listed.update(event.new)
+        if not added:
+            return  # a file was removed from the list
+        try:
+            apply_config(state, load_config(added[-1]))
+        except Exception as exc:  # bad file: notify, keep the state
+            notify_error(exc)
+            return
+        if pn.state.notifications is not None:
+            pn.state.notifications.success("Configuration loaded", duration=3000)
+
+    upload.param.watch(on_upload, "value")
+
     def contents() -> list[Any]:
-        save = _download(
-            "Save configuration",
-            "cevns-config.json",
-            lambda: config_to_json(state_to_config(state)),
-        )
-        save.description = "The experiment (the core's spec), the band and the view, as JSON."
-        # a FileDropper uploads in chunks (a file input sends one websocket message, and one
-        # above the server's message limit closes the session); files above the server's
-        # --max-upload-size are refused in the browser and, chunk by chunk, on the server;
-        # files above MAX_CONFIG_BYTES but below that reach load_config, which names the limit
-        upload = BoundedFileDropper(
-            accepted_filetypes=[".json", "application/json"],
-            multiple=False,
-            sizing_mode="stretch_width",
-        )
-
-        listed: dict[str, Any] = {}  # the dropper's files already handled (it edits its value)
-
-        def on_upload(event: Any) -> None:
-            # the value holds every file the dropper lists ({name: content}): take the new one
-            added = [v for k, v in event.new.items() if listed.get(k) is not v]
-            listed.clear()
-            listed.update(event.new)
-            if not added:
-                return  # a file was removed from the list
-            try:
-                apply_config(state, load_config(added[-1]))
-            except Exception as exc:  # bad file: notify, keep the state
-                notify_error(exc)
-                return
-            if pn.state.notifications is not None:
-                pn.state.notifications.success("Configuration loaded", duration=3000)
-
-        upload.param.watch(on_upload, "value")
-
         def recoil() -> export.Table:
             return export.recoil_spectrum_table(state.spec(), n_points(), log_x())
 
@@ -157,9 +157,6 @@ def tools_card(
         state.param.watch(refresh_code, list(state.EXPERIMENT_INPUTS))
         refresh_code()
         return [
-            save,
-            pn.pane.Markdown("**Load configuration**", margin=(0, 10)),
-            upload,
             pn.pane.Markdown("**Shown tab's plot data** (PNG: toolbar save tool)", margin=(0, 10)),
             _download(
                 "Plot data (CSV)", "plot_data.csv", lambda: export.tables_to_csv(shown_tables())
@@ -182,5 +179,7 @@ def tools_card(
             code,
         ]
 
-    # built on first opening: its 29 models and the file dropper's script cost every page
-    return lazy_card("Save, load & export", contents)
+    # the exports are built on first opening (their ~20 models cost every page); the dropper
+    # is there from the start (one added to a page later had its upload messages refused)
+    load = pn.pane.Markdown("**Load configuration**", margin=(0, 10))
+    return lazy_card("Save, load & export", contents, save, load, upload)
