@@ -11,8 +11,7 @@ What it does:
 2. measures the server's resident memory (psutil if installed, else ``/proc/<pid>/status``
    VmRSS) before any session ("cold"), after a warm-up session has come and gone ("warm"),
    every 0.25 s during the rounds ("peak"), and after each round once its sessions have expired;
-3. per round, opens ``--sessions`` concurrent Bokeh client sessions (``bokeh.client.pull_session``,
-   the same websocket protocol a browser uses, without a browser) plus ``--browsers`` headless
+3. per round, opens ``--sessions`` concurrent client sessions plus ``--browsers`` headless
    Chromium pages (Playwright; browsers are the bottleneck on a small machine, so only a few).
    When all are connected, each changes the detector threshold ``--updates`` times (setting the
    ``value`` of the widget model titled "Threshold" in its document, which is synced to the
@@ -399,6 +398,80 @@ def _bokeh_session(
                 session.close()
 
 
+def _ws_session(
+    index: int,
+    url: str,
+    updates: int,
+    timeout_s: float,
+    ready: threading.Barrier,
+    done: threading.Barrier,
+    result: RoundResult,
+    seed: int,
+    think_s: tuple[float, float],
+) -> None:
+    """One person as Bokeh's wire protocol sees them (``--client ws``): the page's HTTP request,
+    its websocket, the whole document pulled and parsed as JSON, "document ready" sent; then the
+    threshold changed as a browser changes it, and the server's patches read until one shows
+    the new value. What the server must do for a browser, without the client rebuilding the
+    document as Bokeh models (what ``bokeh.client`` does, at about a page build's CPU each)."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "tests" / "ui"))
+    from served import Client, PageConnection
+
+    base = url.rsplit("/", 1)[0]
+    rng = random.Random(seed)
+
+    async def person() -> None:
+        loop = asyncio.get_running_loop()
+        t0 = time.perf_counter()
+        connection = await asyncio.wait_for(PageConnection.open(Client(base)), timeout_s)
+        try:
+            await connection.ready()
+            result.add("connect_s", time.perf_counter() - t0)
+            widget = connection.find("Spinner", title=WIDGET)
+            current = connection.models[widget]["attributes"].get("value")
+            await loop.run_in_executor(None, ready.wait)
+            for k in range(updates):
+                await asyncio.sleep(rng.uniform(*think_s))  # think time, bounded
+                value = VALUES[(index + k) % len(VALUES)]
+                if value == current:
+                    value = VALUES[(index + k + 1) % len(VALUES)]
+                pattern = re.compile(rf"threshold {re.escape(f'{value:g}')}\s")
+                t0 = time.perf_counter()
+                events = [
+                    {"kind": "ModelChanged", "model": {"id": widget}, "attr": a, "new": value}
+                    for a in ("value", "value_throttled")
+                ]
+                await connection.send("PATCH-DOC", {"events": events})
+                deadline = t0 + timeout_s
+                while True:
+                    left = deadline - time.perf_counter()
+                    if left <= 0:
+                        raise TimeoutError(
+                            f"the page did not show {WIDGET} {value:g} within {timeout_s:g} s"
+                        )
+                    message = await asyncio.wait_for(connection.receive(), left)
+                    if pattern.search(json.dumps(message["content"], ensure_ascii=False)):
+                        break
+                current = value
+                result.add("latency_s", time.perf_counter() - t0)
+        finally:
+            connection.close()
+
+    try:
+        asyncio.run(person())
+    except threading.BrokenBarrierError:
+        result.add("errors", f"session {index}: another session failed to connect in time")
+    except Exception as exc:
+        result.add("errors", f"session {index}: {type(exc).__name__}: {exc}")
+        with contextlib.suppress(threading.BrokenBarrierError):
+            ready.abort()
+    finally:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            done.wait()
+
+
 _SHOWS_JS = """([value]) => {
   const pattern = new RegExp('threshold ' + value.replace('.', '\\\\.') + '\\\\s');
   for (const m of Bokeh.documents[0].all_models)
@@ -469,14 +542,16 @@ def run_round(
     timeout_s: float,
     seed: int,
     think_s: tuple[float, float],
+    client: str = "ws",
 ) -> RoundResult:
     result = RoundResult()
+    person = _ws_session if client == "ws" else _bokeh_session
     url = f"{server.url}/cevns"
     ready = threading.Barrier(sessions, timeout=timeout_s * 2)
     done = threading.Barrier(sessions, timeout=timeout_s * (updates + 2))
     threads = [
         threading.Thread(
-            target=_bokeh_session,
+            target=person,
             args=(i, url, updates, timeout_s, ready, done, result, seed + i, think_s),
             daemon=True,
         )
@@ -558,7 +633,27 @@ def _ms(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20, help="Bokeh client sessions per round")
+    parser.add_argument("--sessions", type=int, default=20, help="client sessions per round")
+    parser.add_argument(
+        "--client",
+        choices=("ws", "bokeh"),
+        default="ws",
+        help="ws: the page's HTTP request and websocket, the document read as JSON (what the "
+        "server does for a browser); bokeh: bokeh.client.pull_session, which also rebuilds "
+        "each document as Bokeh models in this process (about a page build's CPU per client)",
+    )
+    parser.add_argument(
+        "--max-connect-median-s",
+        type=float,
+        default=5.0,
+        help="target: median connect + first document of the clients (issue 17)",
+    )
+    parser.add_argument(
+        "--max-browser-update-p95-s",
+        type=float,
+        default=1.0,
+        help="target: p95 of a browser's update while the other sessions are connected",
+    )
     parser.add_argument("--browsers", type=int, default=2, help="Chromium pages per round")
     parser.add_argument("--updates", type=int, default=5, help="threshold changes per session")
     parser.add_argument("--rounds", type=int, default=2, help="rounds (memory after each)")
@@ -630,7 +725,9 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(1.0)
         cold = server.rss_mb()
         # warm-up: the first session imports and caches what every later session uses
-        warm_up = run_round(server, 1, 0, 2, args.update_timeout, args.seed + 1000, (0.1, 0.3))
+        warm_up = run_round(
+            server, 1, 0, 2, args.update_timeout, args.seed + 1000, (0.1, 0.3), args.client
+        )
         errors += [f"warm-up: {e}" for e in warm_up.errors]
         ok, _ = wait_for_no_sessions(server, expire_s, args.num_procs)
         if not ok:
@@ -647,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.update_timeout,
                 args.seed + 100 * r,
                 tuple(args.think_s),
+                args.client,
             )
             t1 = time.monotonic()
             cpu1, own1 = server.cpu_s(), time.process_time()
@@ -680,10 +778,11 @@ def main(argv: list[str] | None = None) -> int:
     errors += [f"server log: {line}" for line in log_errors[:20]]
 
     # ------------------------------------------------------------------ print
+    who = "websocket clients" if args.client == "ws" else "Bokeh clients"
     latencies = [x for r in rounds for x in r["latency_s"]]
     browser_latencies = [x for r in rounds for x in r["browser_latency_s"]]
     print(
-        f"bench_load: {args.rounds} round(s) x {args.sessions} Bokeh client sessions + "
+        f"bench_load: {args.rounds} round(s) x {args.sessions} {who[:-1]} sessions + "
         f"{args.browsers} Chromium page(s), {args.updates} threshold changes each; "
         f"server `python -m dashboard --num-procs {args.num_procs} --unused-session-lifetime "
         f"{args.lifetime_ms} --check-unused-sessions {args.check_ms} {args.serve_options}`"
@@ -696,11 +795,11 @@ def main(argv: list[str] | None = None) -> int:
     for r in rounds:
         print(
             f"round {r['round']}: {r['seconds']} s wall, server CPU {r['server_cpu_s']} s, "
-            f"Bokeh clients (benchmark process) CPU {r['bench_cpu_s']} s, browsers (Playwright "
+            f"{who} (benchmark process) CPU {r['bench_cpu_s']} s, browsers (Playwright "
             f"and Chromium processes) CPU {r['browser_cpu_s']} s"
         )
-        print(f"  connect + first document (Bokeh clients): {_ms(r['connect_s'])}")
-        print(f"  update latency (Bokeh clients): {_ms(r['latency_s'])}")
+        print(f"  connect + first document ({who}): {_ms(r['connect_s'])}")
+        print(f"  update latency ({who}): {_ms(r['latency_s'])}")
         if args.browsers:
             print(
                 f"  browser page load {_ms(r['browser_connect_s'])}; "
@@ -717,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         for e in errors[:20]:
             print(f"  error: {e}")
         return 1
-    print(f"update latency, all rounds (Bokeh clients): {_ms(latencies)}")
+    print(f"update latency, all rounds ({who}): {_ms(latencies)}")
     if args.browsers:
         print(f"update latency, all rounds (browsers): {_ms(browser_latencies)}")
     first, last = rounds[0]["after_mb"], rounds[-1]["after_mb"]
@@ -761,6 +860,24 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "memory targets: only with --num-procs 1 (RSS summed over the parent and "
             f"{args.num_procs} workers, shared pages counted per process)"
+        )
+    connects = [x for r in rounds for x in r["connect_s"]]
+    checks.append(
+        (
+            "connect + first document, median",
+            _pct(connects, 50) <= args.max_connect_median_s,
+            f"{_pct(connects, 50):.2f} s ({who}, {args.sessions} at once), "
+            f"bound {args.max_connect_median_s:g} s",
+        )
+    )
+    if args.browsers:
+        checks.append(
+            (
+                "browser update p95",
+                _pct(browser_latencies, 95) <= args.max_browser_update_p95_s,
+                f"{_pct(browser_latencies, 95):.2f} s with {args.sessions} other sessions, "
+                f"bound {args.max_browser_update_p95_s:g} s",
+            )
         )
     for label, ok, detail in checks:
         print(f"target {label}: {'PASS' if ok else 'MISS'} ({detail})")

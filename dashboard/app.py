@@ -37,7 +37,7 @@ from dashboard.theme import Fast
 from dashboard.tools import tools_card
 from dashboard.tour import LessonGuide, lesson_bar
 from dashboard.urlstate import apply_query, sync
-from dashboard.views import TABS, SpectraView
+from dashboard.views import TABS, SpectraView, TabView, building_page
 from dashboard.viewstate import tab_keys
 
 __all__ = [
@@ -89,6 +89,7 @@ def _tolerant_query_parsing() -> None:
 _tolerant_query_parsing()
 load_mathjax_only_for_tex()  # KaTeX typesets the formulas: no 1.7 MB MathJax per page
 pn.extension(
+    "filedropper",  # the configuration upload's script, whatever the first document holds
     notifications=True,
     exception_handler=handle_exception,
     throttled=True,
@@ -169,16 +170,35 @@ def _build_app(state: SessionState | None) -> Template:
         problems = apply_query(state, _request_args())
         if problems:
             notify_warnings([problems], duration=20000, limit=1500)
-    views = [(title, cls(state=state)) for title, cls in TABS]
     keys = tab_keys()
-    tabs = pn.Tabs(*views, dynamic=True, sizing_mode="stretch_width", active=keys.index(state.tab))
+    active = keys.index(state.tab)
+    # the Recoil spectra view always (the export card and lessons use it), the shown tab's, and
+    # every other tab's only once it is first shown: a page costs one tab, not eight
+    built: dict[int, TabView] = {}
+    with building_page():  # the shown tab's first results are part of the page
+        for index in sorted({keys.index(SpectraView.TAB), active}):
+            built[index] = TABS[index][1](state=state, shown=index == active)
+    tabs = pn.Tabs(
+        *[(title, built.get(i) or _unbuilt_tab()) for i, (title, _) in enumerate(TABS)],
+        dynamic=True,
+        sizing_mode="stretch_width",
+        active=active,
+    )
+
+    def view_at(index: int) -> TabView:
+        """The view of tab ``index``, built (and put in its tab) on first use."""
+        if index not in built:
+            built[index] = TABS[index][1](state=state, shown=index == tabs.active)
+            tabs[index] = (TABS[index][0], built[index])
+        return built[index]
 
     def on_tab(event: param.parameterized.Event) -> None:
         if state.tab != keys[event.new]:  # first: the URL follows at once
             state.tab = keys[event.new]
-        for index, (_, view) in enumerate(views):
-            view.set_shown(index == event.new)  # hidden tabs do no work
-        activate = getattr(views[event.new][1], "activate", None)
+        view = view_at(event.new)
+        for index, other in built.items():
+            other.set_shown(index == event.new)  # hidden tabs do no work
+        activate = getattr(view, "activate", None)
         if activate is not None:  # e.g. the experiments table starts computing its counts
             activate()
 
@@ -186,18 +206,16 @@ def _build_app(state: SessionState | None) -> Template:
         if tabs.active != keys.index(event.new):
             tabs.active = keys.index(event.new)
 
-    for index, (_, view) in enumerate(views):
-        view.set_shown(index == tabs.active)
     tabs.param.watch(on_tab, "active")
     state.param.watch(on_state_tab, "tab")
-    activate = getattr(views[tabs.active][1], "activate", None)
+    activate = getattr(built[active], "activate", None)
     if activate is not None:
         activate()
-    spectra = next((view for _, view in views if isinstance(view, SpectraView)), None)
+    spectra = built[keys.index(SpectraView.TAB)]
     guide = LessonGuide(state)
     extras = [
         learn_panel(state, tabs, [title for title, _ in TABS], guide),
-        tools_card(state, spectra, [view for _, view in views], tabs),
+        tools_card(state, spectra, _ViewsByIndex(view_at, len(TABS)), tabs),
     ]
     theme = requested_theme()
     if theme is not None and theme not in THEMES:
@@ -229,6 +247,24 @@ def _build_app(state: SessionState | None) -> Template:
         write = sync(state, pn.state.location, keep)
         pn.state.onload(write)  # the canonical address, once the browser has reported its own
     return template
+
+
+def _unbuilt_tab() -> pn.viewable.Viewable:
+    """The content of a tab whose view is built when the tab is first shown."""
+    return pn.Column(sizing_mode="stretch_width")
+
+
+class _ViewsByIndex:
+    """The page's views as a sequence; a view is built when first asked for."""
+
+    def __init__(self, view_at: Any, count: int) -> None:
+        self._view_at, self._count = view_at, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> Any:
+        return self._view_at(range(self._count)[index])
 
 
 def spec_json(state: SessionState) -> str:

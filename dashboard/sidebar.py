@@ -20,7 +20,7 @@ from .state import SessionState, preset_info
 from .text import plain
 from .widgets import editor_field, state_field
 
-__all__ = ["editor_widgets", "sidebar"]
+__all__ = ["editor_widgets", "lazy_card", "sidebar"]
 
 
 def editor_widgets(
@@ -33,16 +33,17 @@ def editor_widgets(
     return column
 
 
-def _card(title: str, *objects: Any, collapsed: bool = False) -> pn.Card:
-    return pn.Card(
-        *objects, title=title, collapsed=collapsed, sizing_mode="stretch_width", margin=(4, 0)
-    )
+def _card(title: str, *objects: Any, collapsed: bool = False, **card_options: Any) -> pn.Card:
+    options = {"sizing_mode": "stretch_width", "margin": (4, 0), **card_options}
+    return pn.Card(*objects, title=title, collapsed=collapsed, **options)
 
 
-def _lazy_card(title: str, factory: Any, *head: Any, collapsed: bool = True) -> pn.Card:
+def lazy_card(
+    title: str, factory: Any, *head: Any, collapsed: bool = True, **card_options: Any
+) -> pn.Card:
     """A card whose widgets are built when it is first opened (faster page load); one built
     open (``collapsed=False``) is filled at once."""
-    card = _card(title, *head, collapsed=True)
+    card = _card(title, *head, collapsed=True, **card_options)
 
     def fill(event: param.parameterized.Event) -> None:
         if not event.new and not getattr(card, "_filled", False):
@@ -101,7 +102,7 @@ def _physics_card(state: SessionState, active: Any, cards: list[pn.Card]) -> pn.
         return f"Electroweak & new physics — {names}" if names else "Electroweak & new physics"
 
     # its groups' cards are built when it is first opened (about 30 Bokeh models less per page)
-    card = _lazy_card(title(), lambda: [active, *cards], collapsed=not state.physics_overrides)
+    card = lazy_card(title(), lambda: [active, *cards], collapsed=not state.physics_overrides)
     state.param.watch(lambda _event: setattr(card, "title", title()), "physics_overrides")
     return card
 
@@ -129,7 +130,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
         s.form_factor_editor_changed,
     )
     physics = [
-        _lazy_card(
+        lazy_card(
             "Electroweak (Standard Model)",
             lambda: [
                 editor_widgets(state, "physics_overrides", state.physics_editor, SM_PARAMETERS)
@@ -138,7 +139,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
     ]
     for group, names in new_physics_groups().items():
         physics.append(
-            _lazy_card(
+            lazy_card(
                 group_title(group),
                 lambda names=tuple(names): [
                     editor_widgets(state, "physics_overrides", state.physics_editor, names)
@@ -152,11 +153,11 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
         field("experiment"),
         _preset_note(state),
         _card("Target & exposure", field("target"), field("mass_kg"), field("live_time_days")),
-        _lazy_card(
+        lazy_card(
             "Nucleus",
             lambda: [field("form_factor_model"), model_widgets, field("skin_fm"), field("R_n_fm")],
         ),
-        _lazy_card("Source", lambda: [field("source_type"), source_widgets]),
+        lazy_card("Source", lambda: [field("source_type"), source_widgets]),
         _card(
             "Detector response",
             field("threshold"),
@@ -170,7 +171,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
             _when(state, "resolution", "gaussian", field("resolution_stochastic")),
         ),
         _physics_card(state, active, physics),
-        _lazy_card(
+        lazy_card(
             "Uncertainty band",
             lambda: [field("flux_uncertainty"), field("quenching_uncertainty")],
         ),

@@ -20,6 +20,7 @@ import panel as pn
 from . import export
 from .config import apply_config, config_to_json, load_config, state_to_config
 from .errors import notify_error
+from .sidebar import lazy_card
 from .state import SessionState
 from .upload import BoundedFileDropper
 
@@ -78,13 +79,15 @@ def tools_card(
         return int(getattr(spectra, "n_bins", 40))
 
     save = _download(
-        "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
+        "Save configuration",
+        "cevns-config.json",
+        lambda: config_to_json(state_to_config(state)),
     )
     save.description = "The experiment (the core's spec), the band and the view, as JSON."
-    # a FileDropper uploads in chunks (a file input sends one websocket message, and one above
-    # the server's message limit closes the session); files above the server's --max-upload-size
-    # are refused in the browser and, chunk by chunk, on the server; files above MAX_CONFIG_BYTES
-    # but below that reach load_config, which names the limit
+    # a FileDropper uploads in chunks (a file input sends one websocket message, and one
+    # above the server's message limit closes the session); files above the server's
+    # --max-upload-size are refused in the browser and, chunk by chunk, on the server;
+    # files above MAX_CONFIG_BYTES but below that reach load_config, which names the limit
     upload = BoundedFileDropper(
         accepted_filetypes=[".json", "application/json"],
         multiple=False,
@@ -110,70 +113,73 @@ def tools_card(
 
     upload.param.watch(on_upload, "value")
 
-    def recoil() -> export.Table:
-        return export.recoil_spectrum_table(state.spec(), n_points(), log_x())
+    def contents() -> list[Any]:
+        def recoil() -> export.Table:
+            return export.recoil_spectrum_table(state.spec(), n_points(), log_x())
 
-    def script() -> str:
-        return export.python_script(state.spec(), n_points(), log_x())
+        def script() -> str:
+            return export.python_script(state.spec(), n_points(), log_x())
 
-    def report() -> str:
-        # the current frames as static plots (embedding the live view would embed every
-        # widget state: minutes and megabytes), the counts table and the parameters
-        rows = export.parameter_rows(state.values())
-        title = "CEvNS workbench — Recoil spectra"
-        if spectra is None:
-            return export.bokeh_report([], "", title, rows)
-        counts, caption = spectra.counts_frame()
-        table = counts.to_html(index=False, escape=True, border=1)
-        caption_text = caption.replace("**", "").replace("*", "")  # Markdown → plain text
-        html = f"<h3>Expected events</h3><p>{export._escape(caption_text)}</p>{table}"
-        return export.bokeh_report(spectra.figures(), html, title, rows)
+        def report() -> str:
+            # the current frames as static plots (embedding the live view would embed every
+            # widget state: minutes and megabytes), the counts table and the parameters
+            rows = export.parameter_rows(state.values())
+            title = "CEvNS workbench — Recoil spectra"
+            if spectra is None:
+                return export.bokeh_report([], "", title, rows)
+            counts, caption = spectra.counts_frame()
+            table = counts.to_html(index=False, escape=True, border=1)
+            caption_text = caption.replace("**", "").replace("*", "")  # Markdown → plain text
+            html = f"<h3>Expected events</h3><p>{export._escape(caption_text)}</p>{table}"
+            return export.bokeh_report(spectra.figures(), html, title, rows)
 
-    code = pn.widgets.TextAreaInput(
-        value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False
-    )
-    copy = pn.widgets.Button(label="Copy as Python", sizing_mode="stretch_width", margin=(2, 5))
-    show = pn.widgets.Button(label="Show Python script", sizing_mode="stretch_width", margin=(2, 5))
-    copy.js_on_click(args={"script": code}, code=_COPY_JS)
+        code = pn.widgets.TextAreaInput(
+            value="", rows=8, sizing_mode="stretch_width", disabled=False, visible=False
+        )
+        copy = pn.widgets.Button(label="Copy as Python", sizing_mode="stretch_width", margin=(2, 5))
+        show = pn.widgets.Button(
+            label="Show Python script", sizing_mode="stretch_width", margin=(2, 5)
+        )
+        copy.js_on_click(args={"script": code}, code=_COPY_JS)
 
-    def refresh_code(*_: Any) -> None:
-        try:
-            code.value = script()
-        except Exception:  # an invalid choice: the plots already say so
-            code.value = "# the current choices are invalid (see the notifications)"
+        def refresh_code(*_: Any) -> None:
+            try:
+                code.value = script()
+            except Exception:  # an invalid choice: the plots already say so
+                code.value = "# the current choices are invalid (see the notifications)"
 
-    def on_show(_: Any) -> None:
-        code.visible = not code.visible
-        if code.visible:
-            refresh_code()
+        def on_show(_: Any) -> None:
+            code.visible = not code.visible
+            if code.visible:
+                refresh_code()
 
-    show.on_click(on_show)
-    state.param.watch(refresh_code, list(state.EXPERIMENT_INPUTS))
-    refresh_code()
-    return pn.Card(
-        save,
-        pn.pane.Markdown("**Load configuration**", margin=(0, 10)),
-        upload,
-        pn.pane.Markdown("**Shown tab's plot data** (PNG: toolbar save tool)", margin=(0, 10)),
-        _download("Plot data (CSV)", "plot_data.csv", lambda: export.tables_to_csv(shown_tables())),
-        _download(
-            "Plot data (JSON)", "plot_data.json", lambda: export.tables_to_json(shown_tables())
-        ),
-        pn.pane.Markdown("**Recoil spectra data**", margin=(0, 10)),
-        _download("dN/dT (CSV)", "recoil_spectrum.csv", lambda: export.to_csv(recoil())),
-        _download("dN/dT (JSON)", "recoil_spectrum.json", lambda: export.to_json(recoil())),
-        _download(
-            "Observed spectrum (CSV)",
-            "observed_spectrum.csv",
-            lambda: export.to_csv(export.observed_table(state.spec(), n_bins())),
-        ),
-        _download("HTML report", "cevns_report.html", report),
-        _download("Python script (.py)", "reproduce_cevns.py", script),
-        copy,
-        show,
-        code,
-        title="Save, load & export",
-        collapsed=True,
-        sizing_mode="stretch_width",
-        margin=(4, 0),
-    )
+        show.on_click(on_show)
+        state.param.watch(refresh_code, list(state.EXPERIMENT_INPUTS))
+        refresh_code()
+        return [
+            pn.pane.Markdown("**Shown tab's plot data** (PNG: toolbar save tool)", margin=(0, 10)),
+            _download(
+                "Plot data (CSV)", "plot_data.csv", lambda: export.tables_to_csv(shown_tables())
+            ),
+            _download(
+                "Plot data (JSON)", "plot_data.json", lambda: export.tables_to_json(shown_tables())
+            ),
+            pn.pane.Markdown("**Recoil spectra data**", margin=(0, 10)),
+            _download("dN/dT (CSV)", "recoil_spectrum.csv", lambda: export.to_csv(recoil())),
+            _download("dN/dT (JSON)", "recoil_spectrum.json", lambda: export.to_json(recoil())),
+            _download(
+                "Observed spectrum (CSV)",
+                "observed_spectrum.csv",
+                lambda: export.to_csv(export.observed_table(state.spec(), n_bins())),
+            ),
+            _download("HTML report", "cevns_report.html", report),
+            _download("Python script (.py)", "reproduce_cevns.py", script),
+            copy,
+            show,
+            code,
+        ]
+
+    # the exports are built on first opening (their ~20 models cost every page); the dropper
+    # is there from the start (one added to a page later had its upload messages refused)
+    load = pn.pane.Markdown("**Load configuration**", margin=(0, 10))
+    return lazy_card("Save, load & export", contents, save, load, upload)

@@ -29,7 +29,7 @@ from .parameters import by_name, choices, declaration
 from .text import plain
 from .validation import InvalidValue, allowed_text, check_value, range_text
 
-__all__ = ["INVALID_CLASS", "field", "number_widget", "option_field", "state_field"]
+__all__ = ["INVALID_CLASS", "Field", "field", "number_widget", "option_field", "state_field"]
 
 #: CSS class of an input holding a refused value.
 INVALID_CLASS = "cevns-invalid"
@@ -94,6 +94,31 @@ def _widget(
     return pn.widgets.TextInput(**common)
 
 
+class Field(pn.Column):
+    """A widget (``.widget``) and, under it once a value has been refused, its message
+    (``.message``, made on first use: most inputs never need one, and every page has ~25)."""
+
+    def __init__(self, widget: pn.widgets.Widget, **params: Any) -> None:
+        super().__init__(widget, **params)
+        self.widget = widget
+        self._message: pn.pane.HTML | None = None
+
+    @property
+    def has_message(self) -> bool:
+        """Whether the message pane exists (a value was refused once)."""
+        return self._message is not None
+
+    @property
+    def message(self) -> pn.pane.HTML:
+        """The pane under the widget that says why a value was refused."""
+        if self._message is None:
+            self._message = pn.pane.HTML(
+                "", visible=False, margin=(0, 10, 4, 10), styles=_MESSAGE_STYLE
+            )
+            self.append(self._message)
+        return self._message
+
+
 def field(
     owner: param.Parameterized,
     name: str,
@@ -106,7 +131,7 @@ def field(
     options: Mapping[str, Any] | None = None,
     allowed: str = "",
     **kw: Any,
-) -> pn.Column:
+) -> Field:
     """The widget of ``owner.<name>`` (declaration ``p``) with its message pane.
 
     ``commit(value)`` stores a checked value (raising :class:`InvalidValue` to refuse it);
@@ -120,7 +145,8 @@ def field(
     doc = " ".join((p.doc or "").split())
     widget.description = f"{doc} {allowed}".strip() or None
     widget.stylesheets = [*widget.stylesheets, _INVALID_CSS]
-    message = pn.pane.HTML("", visible=False, margin=(0, 10, 4, 10), styles=_MESSAGE_STYLE)
+    sizing = {"width": kw["width"]} if "width" in kw else {"sizing_mode": "stretch_width"}
+    column = Field(widget, margin=0, **sizing)
     guard = {"setting": False}
 
     def show(value: Any) -> None:
@@ -133,13 +159,14 @@ def field(
     def clear() -> None:
         if INVALID_CLASS in widget.css_classes:
             widget.css_classes = [c for c in widget.css_classes if c != INVALID_CLASS]
-        message.visible = False
+        if column.has_message:
+            column.message.visible = False
 
     def refuse(text: str) -> None:
         widget.css_classes = [*widget.css_classes, INVALID_CLASS]
         extra = allowed and allowed.removeprefix("Allowed: ") not in text
-        message.object = plain(text) + (f"<br><i>{plain(allowed)}</i>" if extra else "")
-        message.visible = True
+        column.message.object = plain(text) + (f"<br><i>{plain(allowed)}</i>" if extra else "")
+        column.message.visible = True
 
     def on_widget(event: param.parameterized.Event) -> None:
         if guard["setting"]:
@@ -163,14 +190,10 @@ def field(
         clear()
 
     owner.param.watch(on_owner, name)
-    sizing = {"width": kw["width"]} if "width" in kw else {"sizing_mode": "stretch_width"}
-    column = pn.Column(widget, message, margin=0, **sizing)
-    column.widget = widget  # type: ignore[attr-defined]  (tests and callers reach the input)
-    column.message = message  # type: ignore[attr-defined]
     return column
 
 
-def state_field(state: Any, name: str, **kw: Any) -> pn.Column:
+def state_field(state: Any, name: str, **kw: Any) -> Field:
     """The widget of state entry ``name`` (label, unit, doc, range and choices from the table),
     committing through ``state.try_update``."""
     entry = by_name()[name]
@@ -190,7 +213,7 @@ def state_field(state: Any, name: str, **kw: Any) -> pn.Column:
     )
 
 
-def editor_field(state: Any, entry: str, editor: param.Parameterized, key: str) -> pn.Column:
+def editor_field(state: Any, entry: str, editor: param.Parameterized, key: str) -> Field:
     """The widget of parameter ``key`` of an editor (source, form factor, new physics): the
     core model's declaration, committed as a change of the state's parameter set."""
     cls = type(editor)

@@ -25,6 +25,7 @@ def _no_wheel_zoom_by_default() -> None:
 _no_wheel_zoom_by_default()
 
 from ..viewstate import TABS as _TABS  # noqa: E402
+from ._base import TabView, building_page  # noqa: E402
 from .constraints import ConstraintsView  # noqa: E402
 from .cross_sections import CrossSectionView  # noqa: E402
 from .experiments import ExperimentsView  # noqa: E402
@@ -44,6 +45,8 @@ __all__ = [
     "MorePhysicsView",
     "SourcesView",
     "SpectraView",
+    "TabView",
+    "building_page",
 ]
 
 _VIEWS = {

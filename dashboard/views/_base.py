@@ -12,8 +12,10 @@ Display options that change the axis type (log/linear) rebuild the plot instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
@@ -125,6 +127,25 @@ def table_widget(df: pd.DataFrame, **kw: Any) -> pn.pane.DataFrame:
     }
     options.update(kw)
     return pn.pane.DataFrame(df, **options)
+
+
+#: True while a served page is being built (:func:`building_page`).
+_BUILDING = contextvars.ContextVar("dashboard_page_building", default=False)
+
+
+@contextlib.contextmanager
+def building_page() -> Iterator[None]:
+    """Mark the views made inside as parts of a page being built.
+
+    A shown tab then computes its first results inside the build (in the page-build thread),
+    not after the document was sent: replacing a pane's figure in a sent document makes Panel
+    and Bokeh walk the whole page again, about four times the cost of drawing it at once.
+    """
+    token = _BUILDING.set(True)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
 
 
 def served() -> bool:
@@ -263,7 +284,8 @@ class TabView(pn.viewable.Viewer):
         flushed its plot updates; a newer request for the same ``key`` makes an older result
         stale (dropped). ``compute`` must only use plain data (specs), never widgets. Errors
         become notifications and ``apply`` is not called (the last good display stays). Outside a
-        server (tests, notebooks) everything runs at once.
+        server (tests, notebooks) everything runs at once, and so does a shown tab's first work
+        while its page is being built (:func:`building_page`).
         """
         generation = self._generation.get(key, 0) + 1
         self._generation[key] = generation
@@ -271,7 +293,7 @@ class TabView(pn.viewable.Viewer):
         def fail(exc: BaseException) -> None:
             notify_error(exc)
 
-        if not served():
+        if not served() or (self.shown and _BUILDING.get()):
             try:
                 value = compute()
             except Exception as exc:

@@ -119,6 +119,7 @@ def test_report_of_the_spectra_tab_is_small_and_fast():
 
     state = SessionState()
     card = tools_card(state, SpectraView(state=state))
+    card.collapsed = False  # its contents are built when it is first opened
     report = next(o for o in card.objects if getattr(o, "filename", "") == "cevns_report.html")
     start = time.perf_counter()
     html = report.callback().getvalue().decode()

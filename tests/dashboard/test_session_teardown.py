@@ -35,6 +35,9 @@ def _build_and_end_session() -> dict[str, weakref.ref]:
     state = SessionState()
     with set_curdoc(doc):
         page = create_app(state)
+        for card in page.select(pn.Card):  # the export card is built when first opened
+            if card.title == "Save, load & export":
+                card.collapsed = False
         page.server_doc(doc)
     buttons = [b for b in page.select(pn.widgets.Button) if b.label == "Copy as Python"]
     assert len(buttons) == 1

@@ -14,9 +14,11 @@ from served import Client, PageConnection, run_async, serving
 
 pytestmark = pytest.mark.ui
 
-#: Bokeh models of the default first document as served (measured: 272; 304 before the
-#: physics card built its groups' cards on opening).
-MAX_FIRST_DOCUMENT_MODELS = 290
+#: Bokeh models of the default first document as served (measured: 326, the whole first
+#: page: the shown tab's three figures are computed inside the page build; 272 when the ratio
+#: and observed-spectrum figures followed it, 304 before the physics card built its groups'
+#: cards on opening).
+MAX_FIRST_DOCUMENT_MODELS = 345
 #: Bokeh models in the browser once the first page's deferred parts have arrived (measured:
 #: 364 with the data beside the prediction drawn once scrolled to; 660 when drawn at once).
 MAX_SETTLED_MODELS = 390
@@ -41,8 +43,8 @@ def test_the_first_document_holds_a_bounded_number_of_models():
     assert "bokeh-mathjax" not in html  # 1.7 MB the page does not use (KaTeX typesets)
     kinds = Counter(model["name"] for model in models.values())
     assert len(models) <= MAX_FIRST_DOCUMENT_MODELS, kinds.most_common(12)
-    # the dN/dT plot; the ratio and the observed spectrum follow once computed
-    assert 1 <= kinds["Figure"] <= FIRST_PAGE_FIGURES, kinds
+    # dN/dT, the ratio and the observed spectrum, drawn inside the page build
+    assert kinds["Figure"] == FIRST_PAGE_FIGURES, kinds
     assert any(name.startswith("SeenMarker") for name in kinds)  # the part below the fold
 
 
