@@ -294,10 +294,13 @@ class ExperimentData(pn.viewable.Viewer):
 
     dataset = param.Selector(default=None, objects=[None], doc="The data set shown.")
 
-    def __init__(self, owner: TabView, **params: Any) -> None:
+    def __init__(self, owner: TabView, *, wait_until_seen: bool = False, **params: Any) -> None:
         super().__init__(**params)
         self._owner = owner
         self.state = owner.state
+        # below the fold in a served page: no fit until the reader scrolls near (see seen)
+        self._waiting = wait_until_seen
+        self._stale = False
         self._comparison = DataComparison()
         self._choice = pn.widgets.RadioButtonGroup(
             options={}, color="primary", visible=False, margin=(0, 10)
@@ -338,6 +341,9 @@ class ExperimentData(pn.viewable.Viewer):
         name = self._choice.value
         if not name or name not in datafits.experiment_datasets(self.state.experiment):
             return
+        if self._waiting and served():
+            self._stale = True  # fitted once seen
+            return
         physics, nuclear = self.state.physics_spec(), self.state.nuclear_spec()
 
         def compute() -> dict[str, Any]:
@@ -351,6 +357,14 @@ class ExperimentData(pn.viewable.Viewer):
             )
 
         self._owner.defer("data", compute, apply)
+
+    def seen(self, *_events: Any) -> None:
+        """The reader has scrolled near the panel: fit from now on (and now, if anything
+        changed since the page was built)."""
+        self._waiting = False
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def _draw(self, fit: dict[str, Any], new_physics: bool) -> None:
         physics = "the sidebar's new physics" if new_physics else "the Standard Model"

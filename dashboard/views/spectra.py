@@ -82,9 +82,11 @@ class SpectraView(TabView, SpectraOptions):
         self._observed_fig = LiveFigure(height=PLOT_HEIGHT, viewport=tall)
         self._counts_caption = pn.pane.Markdown("", margin=(0, 10))
         self._counts_table = table_widget(pd.DataFrame({"": []}))
-        self._data_panel = ExperimentData(self)  # the preset's data sets, when it has any
+        # the preset's data sets, when it has any, fitted once the reader scrolls near them
+        self._data_panel = ExperimentData(self, wait_until_seen=True)
         # under the plots, below the fold: its four figures are drawn once scrolled to
         self._data_below = DrawnWhenSeen(self._data_panel)
+        self._data_below.marker.param.watch(self._data_panel.seen, "seen")
         self.param.watch(self.update, [*self._DISPLAY, "show_band", "n_bins"])
         self.state.param.watch(
             self.update,
