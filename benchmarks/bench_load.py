@@ -574,18 +574,21 @@ def run_round(
     return result
 
 
-def wait_for_no_sessions(server: Server, timeout_s: float, workers: int = 1) -> tuple[bool, float]:
+def wait_for_no_sessions(
+    server: Server, timeout_s: float, workers: int = 1, kept: int = 0
+) -> tuple[bool, float]:
     """Poll ``/health`` until the server holds no session; (success, seconds waited).
 
     Each worker answers for itself: with several, zero must come from ``workers`` different
-    processes in a row.
+    processes in a row. ``kept``: sessions a worker keeps by design (``--reuse-sessions``
+    keeps the first page it rendered, to render the next ones from it).
     """
     t0 = time.monotonic()
     idle: set[int] = set()
     while time.monotonic() - t0 < timeout_s:
         with contextlib.suppress(Exception):
             health = server.health()
-            if health["sessions"] == 0:
+            if health["sessions"] <= kept:
                 idle.add(health["pid"])
             else:
                 idle.clear()
@@ -729,7 +732,8 @@ def main(argv: list[str] | None = None) -> int:
             server, 1, 0, 2, args.update_timeout, args.seed + 1000, (0.1, 0.3), args.client
         )
         errors += [f"warm-up: {e}" for e in warm_up.errors]
-        ok, _ = wait_for_no_sessions(server, expire_s, args.num_procs)
+        kept = 1 if "--reuse-sessions" in args.serve_options else 0
+        ok, _ = wait_for_no_sessions(server, expire_s, args.num_procs, kept)
         if not ok:
             errors.append("warm-up session not discarded")
         warm = settled_rss_mb(server)
@@ -748,7 +752,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             t1 = time.monotonic()
             cpu1, own1 = server.cpu_s(), time.process_time()
-            ok, waited = wait_for_no_sessions(server, expire_s, args.num_procs)
+            ok, waited = wait_for_no_sessions(server, expire_s, args.num_procs, kept)
             after = settled_rss_mb(server)
             errors += [f"round {r + 1}: {e}" for e in res.errors]
             if not ok:
