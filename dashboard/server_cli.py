@@ -45,14 +45,16 @@ __all__ = [
 #: of ``benchmarks/bench_first_page.py`` and ``benchmarks/bench_load.py`` on 2 cores.
 SIZING_HELP = """\
 Sizing a server for N people:
-  CPU      a new page costs the server about 1.5-2 s of one core; each process builds one
+  CPU      a new page costs the server about 0.8 s of one core; each process builds one
            page at a time, in a worker thread (open pages keep updating meanwhile): N
-           people opening the page at once wait about 1.7 s x N / P for the last page with
+           people opening the page at once wait about 0.8 s x N / P for the last page with
            P processes on idle cores, plus their browsers' own rendering (a browser needs
            several seconds of CPU per page: on the students' machines, not the server's).
-           An update takes 0.03-0.1 s of CPU. Use --num-procs P = the number of cores the
-           server may use (more processes than cores only add memory); e.g. a class of
-           10-20 on 2 cores: --num-procs 2.
+           An update takes 0.02-0.1 s of CPU. Use --num-procs P = the number of cores the
+           server may use (more processes than cores only add memory), with
+           --reuse-sessions so that each page is built once (not again in the worker its
+           websocket reaches); e.g. a class of 10-20 on 2 cores: --num-procs 2
+           --reuse-sessions.
   memory   about 215 MB per process plus 15 MB per open page: P x 215 MB + N x 15 MB
            while the pages are open; given back once no session is left (on glibc;
            --no-release-memory keeps it for later pages).
