@@ -421,6 +421,13 @@ def _ws_session(
 
     base = url.rsplit("/", 1)[0]
     rng = random.Random(seed)
+    waited = False
+
+    def wait_for_all() -> None:
+        nonlocal waited
+        waited = True
+        with contextlib.suppress(threading.BrokenBarrierError):
+            done.wait()
 
     async def person() -> None:
         loop = asyncio.get_running_loop()
@@ -456,7 +463,13 @@ def _ws_session(
                         break
                 current = value
                 result.add("latency_s", time.perf_counter() - t0)
+        except Exception:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                ready.abort()
+            raise
         finally:
+            # connected until every session is done, as the other clients and a browser
+            await loop.run_in_executor(None, wait_for_all)
             connection.close()
 
     try:
@@ -468,8 +481,8 @@ def _ws_session(
         with contextlib.suppress(threading.BrokenBarrierError):
             ready.abort()
     finally:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            done.wait()
+        if not waited:
+            wait_for_all()
 
 
 _SHOWS_JS = """([value]) => {
