@@ -95,9 +95,11 @@ def _element(symbol: str):
         return periodictable.H
     sym = symbol[0].upper() + symbol[1:].lower()
     try:
-        return periodictable.elements.symbol(sym)
+        found = periodictable.elements.symbol(sym)
     except ValueError as exc:
         raise CevnsError(f"unknown element symbol {symbol!r}") from exc
+    # periodictable's "T" is tritium itself (an isotope): its element is hydrogen, as for "D"
+    return getattr(found, "element", found)
 
 
 def _build(Z: int, A: int) -> Isotope:

@@ -57,6 +57,14 @@ def test_name_forms():
     assert isotope(isotope("Ar40")) is isotope("Ar40")
 
 
+def test_tritium_symbol_names_hydrogen():
+    # periodictable's "T" is the tritium isotope itself (Z = 1, A = 3), not an element; as for
+    # "D", its element is hydrogen. "0T" (found by hypothesis) is a clear error, not a TypeError.
+    assert isotope("T3") is isotope("H3") and isotope("H3").Z == 1
+    with pytest.raises(CevnsError, match="H has mass numbers"):
+        isotope("0T")
+
+
 def test_natural_abundances():
     # 1 kg Ge shares per periodictable (PHYSICS §6.2): 20.52, 27.45, 7.76, 36.52, 7.75 %.
     ge = {i.name: i.abundance for i in isotopes_of("Ge")}

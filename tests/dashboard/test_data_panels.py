@@ -95,7 +95,8 @@ def test_a_new_fit_updates_the_figures_in_place():
     root = panel.__panel__().get_root(Document(), comm=Comm())
     figures = list(root.select({"type": Plot}))
     state.physics_overrides = {"eps_uV_ee": 0.3}
-    assert list(root.select({"type": Plot})) == figures
+    # the same figure objects (select walks a set of models: its order is not defined)
+    assert set(root.select({"type": Plot})) == set(figures) and len(figures) > 0
     name = datafits.experiment_datasets("coherent_csi_2017")[0]
     fit = datafits.data_fit((name,), (), state.physics_spec())
     energy = next(iter(fit["datasets"].values()))["projections"]["PE"]
@@ -239,7 +240,8 @@ def test_figures_of_another_shape_are_redrawn_by_holoviews(monkeypatch):
     monkeypatch.setattr(data_panels, "projection_columns", renamed)
     state.physics_overrides = {"eps_uV_ee": 0.3}
     assert panel._comparison.last_update == "holoviews"
-    assert list(root.select({"type": Plot})) == figures
+    # the same figure objects (select walks a set of models: its order is not defined)
+    assert set(root.select({"type": Plot})) == set(figures) and len(figures) > 0
     name = datafits.experiment_datasets("coherent_csi_2017")[0]
     fit = datafits.data_fit((name,), (), state.physics_spec(), state.nuclear_spec())
     energy = next(iter(fit["datasets"].values()))["projections"]["PE"]
