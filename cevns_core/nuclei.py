@@ -91,14 +91,13 @@ _NAME_PATTERNS = (
 def _element(symbol: str):
     if not isinstance(symbol, str) or not symbol:
         raise CevnsError(f"an element symbol must be a non-empty string, got {shown(symbol)}")
-    if symbol in ("D", "d"):
-        return periodictable.H
     sym = symbol[0].upper() + symbol[1:].lower()
     try:
         found = periodictable.elements.symbol(sym)
     except ValueError as exc:
         raise CevnsError(f"unknown element symbol {symbol!r}") from exc
-    # periodictable's "T" is tritium itself (an isotope): its element is hydrogen, as for "D"
+    # periodictable's "D" and "T" are deuterium and tritium themselves (isotopes): their
+    # element is hydrogen
     return getattr(found, "element", found)
 
 

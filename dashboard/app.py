@@ -215,7 +215,7 @@ def _build_app(state: SessionState | None) -> Template:
     guide = LessonGuide(state)
     extras = [
         learn_panel(state, tabs, [title for title, _ in TABS], guide),
-        tools_card(state, spectra, _ViewsByIndex(view_at, len(TABS)), tabs),
+        tools_card(state, spectra, lambda: view_at(tabs.active)),
     ]
     theme = requested_theme()
     if theme is not None and theme not in THEMES:
@@ -252,19 +252,6 @@ def _build_app(state: SessionState | None) -> Template:
 def _unbuilt_tab() -> pn.viewable.Viewable:
     """The content of a tab whose view is built when the tab is first shown."""
     return pn.Column(sizing_mode="stretch_width")
-
-
-class _ViewsByIndex:
-    """The page's views as a sequence; a view is built when first asked for."""
-
-    def __init__(self, view_at: Any, count: int) -> None:
-        self._view_at, self._count = view_at, count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index: int) -> Any:
-        return self._view_at(range(self._count)[index])
 
 
 def spec_json(state: SessionState) -> str:

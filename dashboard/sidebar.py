@@ -33,17 +33,16 @@ def editor_widgets(
     return column
 
 
-def _card(title: str, *objects: Any, collapsed: bool = False, **card_options: Any) -> pn.Card:
-    options = {"sizing_mode": "stretch_width", "margin": (4, 0), **card_options}
-    return pn.Card(*objects, title=title, collapsed=collapsed, **options)
+def _card(title: str, *objects: Any, collapsed: bool = False) -> pn.Card:
+    return pn.Card(
+        *objects, title=title, collapsed=collapsed, sizing_mode="stretch_width", margin=(4, 0)
+    )
 
 
-def lazy_card(
-    title: str, factory: Any, *head: Any, collapsed: bool = True, **card_options: Any
-) -> pn.Card:
+def lazy_card(title: str, factory: Any, *head: Any, collapsed: bool = True) -> pn.Card:
     """A card whose widgets are built when it is first opened (faster page load); one built
     open (``collapsed=False``) is filled at once."""
-    card = _card(title, *head, collapsed=True, **card_options)
+    card = _card(title, *head, collapsed=True)
 
     def fill(event: param.parameterized.Event) -> None:
         if not event.new and not getattr(card, "_filled", False):

@@ -13,6 +13,7 @@ PNG images come from the save tool of every plot's Bokeh toolbar.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import panel as pn
@@ -56,16 +57,15 @@ def _download(label: str, filename: str, make: Any) -> pn.widgets.FileDownload:
 
 
 def tools_card(
-    state: SessionState, spectra: Any = None, views: list | None = None, tabs: Any = None
+    state: SessionState, spectra: Any = None, shown_view: Callable[[], Any] | None = None
 ) -> pn.Card:
     """The card; ``spectra``: the page's Recoil spectra view (its binning and x scale);
-    ``views``/``tabs``: the page's tab views and ``pn.Tabs`` (the shown tab's plot data)."""
+    ``shown_view()``: the view of the page's shown tab (its plot data)."""
 
     def shown_tables() -> list[export.Table]:
-        if not views:
+        if shown_view is None:
             return []
-        view = views[tabs.active if tabs is not None else 0]
-        return export.plot_tables(export.view_plots(view), state.spec())
+        return export.plot_tables(export.view_plots(shown_view()), state.spec())
 
     def n_points() -> int:
         from .views.spectra import N_POINTS
@@ -79,9 +79,7 @@ def tools_card(
         return int(getattr(spectra, "n_bins", 40))
 
     save = _download(
-        "Save configuration",
-        "cevns-config.json",
-        lambda: config_to_json(state_to_config(state)),
+        "Save configuration", "cevns-config.json", lambda: config_to_json(state_to_config(state))
     )
     save.description = "The experiment (the core's spec), the band and the view, as JSON."
     # a FileDropper uploads in chunks (a file input sends one websocket message, and one
