@@ -23,3 +23,33 @@ def _strict_approx(expected, rel=None, abs=None, nan_ok=False):
 
 
 pytest.approx = _strict_approx
+
+
+#: The measurement presets of issue 13 (one per published analysis since 2017's CsI).
+MEASUREMENT_PRESETS = (
+    "xenonnt_b8_2024",
+    "xenonnt_b8_2026",
+    "xenonnt_s2only_2026",
+    "pandax4t_b8_2024",
+    "pandax4t_b8_2024_us2",
+    "lz_b8_2025",
+    "conus_plus_2025",
+    "conus_2024",
+    "dresden_ii_2022",
+    "coherent_ge_mini",
+    "texono_2024",
+    "nugen_2025",
+    "red100_2024",
+)
+
+
+@pytest.fixture(scope="session")
+def measurement_presets() -> tuple[str, ...]:
+    """The names of the measurement presets."""
+    return MEASUREMENT_PRESETS
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking ``measurement_preset`` runs once per measurement preset."""
+    if "measurement_preset" in metafunc.fixturenames:
+        metafunc.parametrize("measurement_preset", MEASUREMENT_PRESETS)

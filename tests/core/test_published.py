@@ -11,33 +11,16 @@ from cevns_core.errors import CevnsError
 from cevns_core.experiment import Experiment
 from cevns_core.published import KINDS, QUANTITIES, published_comparison, published_results
 
-#: The measurement presets of the issue (one per published analysis since 2017's CsI).
-MEASUREMENTS = (
-    "xenonnt_b8_2024",
-    "xenonnt_b8_2026",
-    "xenonnt_s2only_2026",
-    "pandax4t_b8_2024",
-    "pandax4t_b8_2024_us2",
-    "lz_b8_2025",
-    "conus_plus_2025",
-    "conus_2024",
-    "dresden_ii_2022",
-    "coherent_ge_mini",
-    "texono_2024",
-    "nugen_2025",
-    "red100_2024",
-)
-
 
 @pytest.mark.parametrize("name", cc.experiment_names())
-def test_every_preset_has_a_valid_published_block(name):
+def test_every_preset_has_a_valid_published_block(name, measurement_presets):
     exp = cc.experiment(name)
     rows = published_results(exp)  # raises on a malformed block
     for row in rows:
         assert row["quantity"] in QUANTITIES and row["kind"] in KINDS
         assert row["unit"] == QUANTITIES[row["quantity"]]
         assert math.isfinite(row["value"])
-    if name in MEASUREMENTS:
+    if name in measurement_presets:
         assert rows, f"{name}: no published numbers"
         assert exp.published["reference"]
         assert all(r["source"] for r in rows), f"{name}: an entry without its source"
@@ -58,9 +41,9 @@ def test_legacy_summary_keys_become_entries():
     assert flux[0]["quantity"] == "flux_cm2_s" and flux[0]["value"] == 4.8e13
 
 
-def test_summary_keys_agree_with_the_results_entries():
+def test_summary_keys_agree_with_the_results_entries(measurement_presets):
     # Presets that keep the summary keys for the current views must say the same as 'results'.
-    for name in MEASUREMENTS:
+    for name in measurement_presets:
         pub = cc.experiment(name).published
         for key, kind in (("predicted", "predicted"), ("observed", "measured")):
             if key not in pub:

@@ -113,29 +113,11 @@ def test_named_results_panel_shows_every_computed_result():
     assert f"{len(rows)} of {len(rows)} agree" in panel._status.object
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "xenonnt_b8_2024",
-        "xenonnt_b8_2026",
-        "xenonnt_s2only_2026",
-        "pandax4t_b8_2024",
-        "pandax4t_b8_2024_us2",
-        "lz_b8_2025",
-        "conus_plus_2025",
-        "conus_2024",
-        "dresden_ii_2022",
-        "coherent_ge_mini",
-        "texono_2024",
-        "nugen_2025",
-        "red100_2024",
-    ],
-)
-def test_experiments_tab_table_of_every_measurement_preset(name):
+def test_experiments_tab_table_of_every_measurement_preset(measurement_preset):
     # the Experiments tab's table holds one row per published entry, the published value and
     # ours beside it (the core's published_comparison), and the caption its reference and count
-    caption, frame = PublishedPanel._published_frame(name)
-    comparison = cc.published_comparison(name)
+    caption, frame = PublishedPanel._published_frame(measurement_preset)
+    comparison = cc.published_comparison(measurement_preset)
     assert len(frame) == len(comparison["results"]) > 0
     assert comparison["reference"] in caption
     assert f"expects {fmt(comparison['counts'], 4)} CEvNS events" in caption

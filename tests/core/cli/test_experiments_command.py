@@ -38,23 +38,6 @@ def test_experiments_json_shows_published_and_ours(capsys):
     assert rows["xenonnt_b8_2024"]["published"]["results"][0]["unit"] == "events"
 
 
-MEASUREMENTS = (
-    "xenonnt_b8_2024",
-    "xenonnt_b8_2026",
-    "xenonnt_s2only_2026",
-    "pandax4t_b8_2024",
-    "pandax4t_b8_2024_us2",
-    "lz_b8_2025",
-    "conus_plus_2025",
-    "conus_2024",
-    "dresden_ii_2022",
-    "coherent_ge_mini",
-    "texono_2024",
-    "nugen_2025",
-    "red100_2024",
-)
-
-
 def test_experiments_json_unknown_preset_is_one_line(capsys):
     status = main(["experiments", "--json", "--experiment", "nope"])
     out, err = capsys.readouterr()
@@ -62,15 +45,17 @@ def test_experiments_json_unknown_preset_is_one_line(capsys):
     assert "unknown experiment preset" in err and err.count("\n") == 1
 
 
-def test_experiments_json_has_every_measurement_preset_with_its_published_numbers(capsys):
+def test_experiments_json_has_every_measurement_preset_with_its_published_numbers(
+    capsys, measurement_presets
+):
     # every preset of a published analysis (issue 13's list, as in tests/core/test_published.py)
     # is listed with its published entries and ours beside them
     args = ["experiments", "--json"]
-    for name in MEASUREMENTS:
+    for name in measurement_presets:
         args += ["--experiment", name]
     assert main(args) == 0
     rows = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
-    assert set(rows) == set(MEASUREMENTS)
+    assert set(rows) == set(measurement_presets)
     for name, row in rows.items():
         expected = cc.published_comparison(name, with_counts=False)
         assert row["published"]["reference"] == expected["reference"], name
