@@ -10,8 +10,9 @@ import pytest
 import cevns_core as cc
 from cevns_core.cli.parser import build_parser
 
-_WITHOUT_DASHBOARD = """
-import importlib.abc, sys
+#: The start of a script in which ``import dashboard`` fails, then the CLI's ``main``.
+_NO_DASHBOARD = """
+import contextlib, importlib.abc, io, json, sys
 
 class NoDashboard(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
@@ -21,10 +22,16 @@ class NoDashboard(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, NoDashboard())
 from cevns_core.cli import main
+"""
+
+_WITHOUT_DASHBOARD = (
+    _NO_DASHBOARD
+    + """
 status = main(sys.argv[1:])
 assert "dashboard" not in sys.modules and "panel" not in sys.modules
 sys.exit(status)
 """
+)
 
 
 def _cli_without_dashboard(*argv: str) -> subprocess.CompletedProcess:
@@ -94,17 +101,9 @@ _PHYSICS_COMMANDS = (
     ),
 )
 
-_EVERY_COMMAND_WITHOUT_DASHBOARD = """
-import contextlib, importlib.abc, io, json, sys
-
-class NoDashboard(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name == "dashboard" or name.startswith("dashboard."):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-        return None
-
-sys.meta_path.insert(0, NoDashboard())
-from cevns_core.cli import main
+_EVERY_COMMAND_WITHOUT_DASHBOARD = (
+    _NO_DASHBOARD
+    + """
 report = {}
 for argv in json.loads(sys.argv[1]):
     out = io.StringIO()
@@ -115,6 +114,7 @@ stack = ("dashboard", "panel", "holoviews", "bokeh")
 report["loaded"] = sorted(m for m in stack if m in sys.modules)
 print(json.dumps(report))
 """
+)
 
 
 def test_each_physics_command_runs_with_the_dashboard_absent():
