@@ -32,6 +32,7 @@ import asyncio
 import logging
 import threading
 import weakref
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -106,12 +107,17 @@ class OffLoopBuilds:
     """Builds the documents of new sessions of a Bokeh/Panel server in one worker thread.
 
     :meth:`install` on the server (before it starts); :attr:`built` counts the documents built
-    in the thread, :attr:`fallbacks` those built on the event loop after a failure there.
+    in the thread, :attr:`fallbacks` those built on the event loop after a failure there,
+    :attr:`pending` those waiting for or in the thread. ``on_busy`` is called with ``True`` when
+    a build is started with none pending and with ``False`` when the last pending one ends
+    (:class:`dashboard.accept_balance.AcceptWhenIdle` listens to it).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_busy: Callable[[bool], None] | None = None) -> None:
         self.built = 0
         self.fallbacks = 0
+        self.pending = 0
+        self.on_busy = on_busy
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -134,6 +140,11 @@ class OffLoopBuilds:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
 
+    def _count(self, change: int) -> None:
+        self.pending += change
+        if self.on_busy is not None and self.pending == (1 if change > 0 else 0):
+            self.on_busy(self.pending > 0)
+
     def _wrap(self, application: Any) -> None:
         original_created = application.on_session_created
         original_initialize = application.initialize_document
@@ -144,6 +155,7 @@ class OffLoopBuilds:
             await original_created(session_context)
             doc = session_context._document
             loop = asyncio.get_running_loop()
+            builds._count(+1)
             try:
                 await loop.run_in_executor(builds.executor, original_initialize, doc)
             except Exception:
@@ -151,6 +163,8 @@ class OffLoopBuilds:
                 doc.clear()
                 builds.fallbacks += 1
                 return
+            finally:
+                builds._count(-1)
             _claim_for_this_thread(doc)
             builds.built += 1
             ready.add(doc)

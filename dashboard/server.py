@@ -38,9 +38,10 @@ serve`` does not offer; the limits and the login of this module do not apply the
 The options are checked by :mod:`dashboard.server_options`, the command line is
 :mod:`dashboard.server_cli`, the pre-warm :mod:`dashboard.prewarm`, the page builds off the
 event loop :mod:`dashboard.page_builds`, the memory given back once no session is left
-:mod:`dashboard.memory`; the options', command line's and pre-warm's public names are also this
-module's. Nothing here imports Panel at import time: the ``cevns`` command line builds its
-``serve`` sub-command from :func:`add_serve_arguments` without loading Panel.
+:mod:`dashboard.memory`, the share of new connections between ``--num-procs`` workers
+:mod:`dashboard.accept_balance`; the options', command line's and pre-warm's public names are
+also this module's. Nothing here imports Panel at import time: the ``cevns`` command line builds
+its ``serve`` sub-command from :func:`add_serve_arguments` without loading Panel.
 """
 
 from __future__ import annotations
@@ -204,6 +205,8 @@ def serve(
     _install(server, guard, builds, release_memory)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
+        if builds is not None:
+            _accept_when_idle(server, builds)
     _stop_on_signals(server)
     server.start()
     try:
@@ -224,6 +227,16 @@ def _install(server: Any, guard: Any, builds: Any, release_memory: bool = False)
 
         releaser = ReleaseWhenIdle.for_server(server)
         server.io_loop.add_callback(releaser.install, RELEASE_CHECK_MS)
+
+
+def _accept_when_idle(server: Any, builds: Any) -> None:
+    """A ``--num-procs`` worker takes no new connection while it builds a page
+    (:mod:`dashboard.accept_balance`)."""
+    from .accept_balance import AcceptWhenIdle
+
+    balance = AcceptWhenIdle()
+    balance.install(server._http, server.io_loop)
+    builds.on_busy = balance.set_busy
 
 
 def _exit_on_sigterm() -> None:

@@ -127,3 +127,38 @@ def test_patched_current_documents_are_per_thread(monkeypatch: pytest.MonkeyPatc
         assert curdoc() is main_doc  # and its end does not pop this thread's patch
     assert seen == {"thread": thread_doc, "thread later": thread_doc}
     assert len(bokeh_doc._PATCHED_CURDOCS) == 0
+
+
+async def test_busy_is_reported_once_while_builds_are_pending(builds) -> None:
+    """``on_busy``: ``True`` when the first of overlapping builds starts, ``False`` after the
+    last (what a ``--num-procs`` worker uses to stop taking connections, accept_balance.py)."""
+    changes: list[tuple[bool, int]] = []
+    builds.on_busy = lambda busy: changes.append((busy, builds.pending))
+    release = threading.Event()
+    application = FakeApplication(lambda doc: release.wait(timeout=30))
+    builds.install(_server_with(application))
+
+    async def release_when_both_wait() -> None:
+        while builds.pending < 2:
+            await asyncio.sleep(0.01)
+        release.set()
+
+    await asyncio.gather(
+        _create_session(application), _create_session(application), release_when_both_wait()
+    )
+    assert changes == [(True, 1), (False, 0)]
+    assert builds.built == 2 and builds.pending == 0
+
+
+async def test_a_failed_build_ends_the_busy_state(builds) -> None:
+    changes: list[bool] = []
+    builds.on_busy = changes.append
+
+    def build(doc: Any) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("no page in this thread")
+
+    application = FakeApplication(build)
+    builds.install(_server_with(application))
+    await _create_session(application)
+    assert changes == [True, False] and builds.pending == 0
