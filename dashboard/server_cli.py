@@ -53,8 +53,8 @@ Sizing a server for N people:
            An update takes 0.02-0.1 s of CPU. Use --num-procs P = the number of cores the
            server may use (more processes than cores only add memory), with
            --reuse-sessions so that each page is built once (not again in the worker its
-           websocket reaches); e.g. a class of 10-20 on 2 cores: --num-procs 2
-           --reuse-sessions.
+           websocket reaches); the workers take new pages in turns. E.g. a class of 10-20
+           on 2 cores: --num-procs 2 --reuse-sessions (20 at once: median 4.7 s).
   memory   about 215 MB per process plus 15 MB per open page: P x 215 MB + N x 15 MB
            while the pages are open; given back once no session is left (on glibc;
            --no-release-memory keeps it for later pages).
