@@ -258,7 +258,6 @@ def test_html_report_is_offline_and_holds_the_counts(
     report = tmp_path / "report.html"
     info.value.save_as(report)
     text = report.read_text(encoding="utf-8")
-    (Path("/tmp/shots") / "report_served.html").write_text(text, encoding="utf-8")
     assert "cdn.holoviz.org" not in text
     assert re.search(r"<(link|script)[^>]*(href|src)=[\"']https?:", text) is None
     assert "Expected events" in text and "167" in text  # counts table: CsI 2017, 167.0 events
