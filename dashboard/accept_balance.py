@@ -19,13 +19,11 @@ who takes a new one changes. With one process it is not installed.
 
 from __future__ import annotations
 
-import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["AcceptWhenIdle"]
-
-log = logging.getLogger("dashboard.server")
 
 
 class AcceptWhenIdle:
@@ -66,7 +64,7 @@ class AcceptWhenIdle:
     def _listen(self, sock: socket.socket) -> None:
         self._loop.add_handler(sock, self._accept_one, self._loop.READ)
 
-    def _remover(self, fd: int) -> Any:
+    def _remover(self, fd: int) -> Callable[[], None]:
         """What the server calls when it stops: the socket is no longer listened to."""
 
         def remove() -> None:

@@ -108,16 +108,16 @@ class OffLoopBuilds:
 
     :meth:`install` on the server (before it starts); :attr:`built` counts the documents built
     in the thread, :attr:`fallbacks` those built on the event loop after a failure there,
-    :attr:`pending` those waiting for or in the thread. ``on_busy`` is called with ``True`` when
-    a build is started with none pending and with ``False`` when the last pending one ends
+    :attr:`pending` those waiting for or in the thread. :attr:`on_busy`, if set, is called with
+    ``True`` when a build starts with none pending and with ``False`` when the last one ends
     (:class:`dashboard.accept_balance.AcceptWhenIdle` listens to it).
     """
 
-    def __init__(self, on_busy: Callable[[bool], None] | None = None) -> None:
+    def __init__(self) -> None:
         self.built = 0
         self.fallbacks = 0
         self.pending = 0
-        self.on_busy = on_busy
+        self.on_busy: Callable[[bool], None] | None = None
         self._executor: ThreadPoolExecutor | None = None
 
     @property
@@ -141,8 +141,9 @@ class OffLoopBuilds:
             self._executor = None
 
     def _count(self, change: int) -> None:
+        was_busy = self.pending > 0
         self.pending += change
-        if self.on_busy is not None and self.pending == (1 if change > 0 else 0):
+        if self.on_busy is not None and (self.pending > 0) != was_busy:
             self.on_busy(self.pending > 0)
 
     def _wrap(self, application: Any) -> None:

@@ -22,15 +22,19 @@ class Hello(RequestHandler):
         self.write("hello")
 
 
-@pytest.fixture
-async def served():
-    sockets = bind_sockets(0, "127.0.0.1")
-    port = sockets[0].getsockname()[1]
+def _balanced_server() -> tuple[AcceptWhenIdle, HTTPServer, socket.socket]:
+    (listener,) = bind_sockets(0, "127.0.0.1")
     http = HTTPServer(Application([(r"/", Hello)]))
-    http.add_sockets(sockets)
+    http.add_sockets([listener])
     balance = AcceptWhenIdle()
     balance.install(http, IOLoop.current())
-    yield balance, http, port
+    return balance, http, listener
+
+
+@pytest.fixture
+async def served():
+    balance, http, listener = _balanced_server()
+    yield balance, http, listener.getsockname()[1]
     http.stop()
 
 
@@ -79,13 +83,9 @@ async def test_one_connection_is_accepted_per_event(served) -> None:
 
 @pytest.mark.parametrize("busy", [False, True])
 async def test_the_server_stops_cleanly(busy: bool) -> None:
-    sockets = bind_sockets(0, "127.0.0.1")
-    http = HTTPServer(Application([(r"/", Hello)]))
-    http.add_sockets(sockets)
-    balance = AcceptWhenIdle()
-    balance.install(http, IOLoop.current())
+    balance, http, listener = _balanced_server()
     balance.set_busy(busy)
     http.stop()  # removes the handler (if listening) and closes the socket
-    assert sockets[0].fileno() == -1
+    assert listener.fileno() == -1
     balance.set_busy(not busy)  # a build that ends after the stop changes nothing
     assert not balance._sockets
