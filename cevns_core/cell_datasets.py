@@ -27,12 +27,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from ._shipped import data_folder, shipped_names
 from ._validation import check_choice
 from .datasets import Dataset
 from .datasets.shipped import _from_meta
@@ -141,7 +141,7 @@ class CellDataset:
 
 
 def _folder() -> Any:
-    return files("cevns_core").joinpath("data").joinpath("datasets").joinpath("xenonnt")
+    return data_folder("datasets", "xenonnt")
 
 
 def cell_dataset_names() -> list[str]:
@@ -152,7 +152,7 @@ def cell_dataset_names() -> list[str]:
     >>> cell_dataset_names()
     ['xenonnt_b8_2024', 'xenonnt_b8_2026', 'xenonnt_s2only_2026']
     """
-    return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".json"))
+    return list(shipped_names(".json", "datasets", "xenonnt"))
 
 
 def load_cell_dataset(name: str) -> CellDataset:

@@ -62,14 +62,20 @@ class Formula(JSComponent):
     """
 
     def _process_param_change(self, params: dict[str, Any]) -> dict[str, Any]:
-        # Panel also adds ``__css__`` to the shadow root, as a URL that does not resolve there;
-        # the fonts' @font-face rules only act at the document level anyway
+        # Panel also adds ``__css__`` to the shadow root, as a URL that does not resolve there
+        # (relative to the page, prefixed ``../`` in some sessions); the fonts' @font-face rules
+        # only act at the document level anyway
         props = super()._process_param_change(params)
         if "stylesheets" in props:
             props["stylesheets"] = [
-                sheet for sheet in props["stylesheets"] if getattr(sheet, "url", None) != _FONTS_CSS
+                sheet for sheet in props["stylesheets"] if not _is_fonts_css(sheet)
             ]
         return props
+
+
+def _is_fonts_css(sheet: Any) -> bool:
+    url = str(getattr(sheet, "url", "") or "")
+    return url.split("?")[0].endswith(_FONTS_CSS)
 
 
 #: Each tab's key formula (LaTeX) and what it is, by tab title (PHYSICS.md; PKK Eq. (1),

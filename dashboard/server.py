@@ -134,7 +134,8 @@ def serve(
     sessions goes back to the system on glibc (:mod:`dashboard.memory`): unless threaded, the
     command starts again at once with ``PYTHONMALLOC=malloc`` if that variable is not set; the
     allocator is tuned before the pre-warm, and memory is released whenever the last session
-    has ended.
+    has ended. Unless threaded, the garbage collector is tuned before the forks
+    (:mod:`dashboard.collector`).
 
     SIGTERM and SIGINT stop the server cleanly: its event loop stops, the server closes its
     port and this call returns (``cevns serve`` exits with status 0, ``atexit`` handlers and
@@ -187,6 +188,9 @@ def serve(
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
         return _serve_in_thread({APP_NAME: app}, guard, builds, release_memory, show=show, **kwargs)
+    from .collector import tune_collector
+
+    log.info("garbage collector: %d start-up objects frozen", tune_collector())
     print(
         f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
         f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._shipped import data_folder, shipped_names
 from .._validation import as_array, check_choice
 from ..errors import CevnsError
 from .dataset import Dataset
@@ -22,7 +22,7 @@ Array = NDArray[np.float64]
 
 
 def _folder() -> Any:
-    return files("cevns_core").joinpath("data").joinpath("datasets")
+    return data_folder("datasets")
 
 
 def dataset_names() -> list[str]:
@@ -33,7 +33,7 @@ def dataset_names() -> list[str]:
     >>> dataset_names()
     ['coherent_csi_2017', 'coherent_lar_2020', 'coherent_lar_2020_3d']
     """
-    return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".json"))
+    return list(shipped_names(".json", "datasets"))
 
 
 def _read_table(name: str) -> dict[str, Array]:

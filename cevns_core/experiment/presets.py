@@ -22,9 +22,9 @@ import copy
 import json
 from collections.abc import Mapping
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
+from .._shipped import data_folder, shipped_names
 from .._validation import check_choice
 from ..detector import Detector, detector_response_preset
 from ..errors import CevnsError
@@ -44,19 +44,15 @@ __all__ = [
 ]
 
 
-def _preset_files() -> dict[str, Any]:
-    folder = files("cevns_core").joinpath("data").joinpath("experiments")
-    return {p.name[:-5]: p for p in folder.iterdir() if p.name.endswith(".json")}
-
-
 @cache
 def _preset(name: str) -> dict[str, Any]:
-    return json.loads(_preset_files()[name].read_text(encoding="utf-8"))
+    text = data_folder("experiments").joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)
 
 
 def experiment_names() -> list[str]:
     """Names of the shipped experiment presets, sorted."""
-    return sorted(_preset_files())
+    return list(shipped_names(".json", "experiments"))
 
 
 def preset_data(name: str) -> dict[str, Any]:

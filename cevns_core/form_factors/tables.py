@@ -25,11 +25,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.resources import as_file, files
+from importlib.resources import as_file
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._shipped import data_folder, shipped_names
 from .._validation import (
     as_array,
     as_float,
@@ -349,14 +350,12 @@ def load_form_factor_table(path: str | os.PathLike[str]) -> FormFactorTable:
 
 
 def _shipped_dir():
-    return files("cevns_core").joinpath(*_SHIPPED_DIR)
+    return data_folder(*_SHIPPED_DIR[1:])
 
 
 def form_factor_tables(iso: str | Isotope | None = None) -> list[str]:
     """Names of the shipped tables (``data/nuclear_structure/*.csv``), optionally for ``iso``."""
-    names = sorted(
-        p.name.removesuffix(".csv") for p in _shipped_dir().iterdir() if p.name.endswith(".csv")
-    )
+    names = list(shipped_names(".csv", *_SHIPPED_DIR[1:]))
     if iso is None:
         return names
     wanted = isotope(iso).name

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .._shipped import data_folder, shipped_names
 from .._validation import check_choice
 from ..errors import CevnsError
 
@@ -110,7 +110,7 @@ class EnergyTimeData:
 
 
 def _folder() -> Any:
-    return files("cevns_core").joinpath("data").joinpath("datasets").joinpath("energy_time")
+    return data_folder("datasets", "energy_time")
 
 
 def energy_time_names() -> list[str]:
@@ -121,7 +121,7 @@ def energy_time_names() -> list[str]:
     >>> energy_time_names()
     ['coherent_csi_2017_2d', 'coherent_csi_2021']
     """
-    return sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".json"))
+    return list(shipped_names(".json", "datasets", "energy_time"))
 
 
 def _read_table(name: str) -> dict[str, Array]:

@@ -29,11 +29,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._shipped import data_folder, shipped_names
 from .._validation import as_array, check_choice
 from ..errors import CevnsError
 
@@ -174,12 +174,12 @@ class ResponseMatrix:
 
 # ------------------------------------------------------------------------------------ shipped
 def _folder():
-    return files("cevns_core").joinpath("data").joinpath("detectors")
+    return data_folder("detectors")
 
 
 def response_matrix_names() -> list[str]:
     """Names of the shipped response matrices (``data/detectors/*_response.csv``), sorted."""
-    return sorted(p.name[:-4] for p in _folder().iterdir() if p.name.endswith("_response.csv"))
+    return [name for name in shipped_names(".csv", "detectors") if name.endswith("_response")]
 
 
 @cache
