@@ -387,47 +387,45 @@ def learn_panel(
 
     from .errors import notify_error
     from .formulas import KEY_FORMULAS, Formula
+    from .sidebar import lazy_card
 
     titles = titles or list(EXPLANATIONS)
-    text = pn.pane.Markdown(explanation(titles[0]), sizing_mode="stretch_width")
-    # the tab's key formula, typeset (KaTeX, shipped with the package)
-    formula = Formula(tex=KEY_FORMULAS.get(titles[0], ("", ""))[0], display=True, margin=(0, 5))
-    note = pn.pane.Markdown("", sizing_mode="stretch_width")
-    options = {"Choose a lesson…": ""} | {lesson.title: k for k, lesson in LESSONS.items()}
-    select = pn.widgets.Select(label="Guided lessons", options=options, sizing_mode="stretch_width")
 
-    def on_tab(event: Any) -> None:
-        text.object = explanation(titles[event.new])
-        formula.tex = KEY_FORMULAS.get(titles[event.new], ("", ""))[0]
+    def content() -> list[Any]:
+        """Built when the card is first opened (13 Bokeh models less per page)."""
+        shown = titles[tabs.active] if tabs is not None else titles[0]
+        text = pn.pane.Markdown(explanation(shown), sizing_mode="stretch_width")
+        # the tab's key formula, typeset (KaTeX, shipped with the package)
+        formula = Formula(tex=KEY_FORMULAS.get(shown, ("", ""))[0], display=True, margin=(0, 5))
+        note = pn.pane.Markdown("", sizing_mode="stretch_width")
+        options = {"Choose a lesson…": ""} | {lesson.title: k for k, lesson in LESSONS.items()}
+        select = pn.widgets.Select(
+            label="Guided lessons", options=options, sizing_mode="stretch_width"
+        )
 
-    def on_lesson(event: Any) -> None:
-        if not event.new:
-            return
-        try:
-            if guide is not None:
-                guide.start(event.new)
-                lesson = LESSONS[event.new]
-            else:
-                lesson = apply_lesson(state, event.new)
-        except Exception as exc:  # a notification, the state is kept
-            notify_error(exc)
-            return
-        note.object = f"**{lesson.title}.** {lesson.text}"
-        if tabs is not None and lesson.tab in titles:
-            tabs.active = titles.index(lesson.tab)
+        def on_tab(event: Any) -> None:
+            text.object = explanation(titles[event.new])
+            formula.tex = KEY_FORMULAS.get(titles[event.new], ("", ""))[0]
 
-    if tabs is not None:
-        tabs.param.watch(on_tab, "active")
-        text.object = explanation(titles[tabs.active])
-        formula.tex = KEY_FORMULAS.get(titles[tabs.active], ("", ""))[0]
-    select.param.watch(on_lesson, "value")
-    return pn.Card(
-        select,
-        note,
-        text,
-        formula,
-        title="Learn",
-        collapsed=True,
-        sizing_mode="stretch_width",
-        margin=(4, 0),
-    )
+        def on_lesson(event: Any) -> None:
+            if not event.new:
+                return
+            try:
+                if guide is not None:
+                    guide.start(event.new)
+                    lesson = LESSONS[event.new]
+                else:
+                    lesson = apply_lesson(state, event.new)
+            except Exception as exc:  # a notification, the state is kept
+                notify_error(exc)
+                return
+            note.object = f"**{lesson.title}.** {lesson.text}"
+            if tabs is not None and lesson.tab in titles:
+                tabs.active = titles.index(lesson.tab)
+
+        if tabs is not None:
+            tabs.param.watch(on_tab, "active")
+        select.param.watch(on_lesson, "value")
+        return [select, note, text, formula]
+
+    return lazy_card("Learn", content)

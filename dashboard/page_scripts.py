@@ -25,17 +25,21 @@ def panes_show_tex(roots: Iterable[Any]) -> bool:
     """True when a Panel HTML/Markdown model under ``roots`` holds TeX."""
     from panel.models.markup import HTML
 
-    seen: set[str] = set()
-    for root in roots:
-        for model in root.references():
-            if model.id in seen:
-                continue
-            seen.add(model.id)
-            text = model.text if isinstance(model, HTML) else None
-            # the page's script decodes the (escaped) text before looking for TeX
-            if isinstance(text, str) and contains_tex_string(html.unescape(text)):
-                return True
+    for model in _models(list(roots)):
+        text = model.text if isinstance(model, HTML) else None
+        # the page's script decodes the (escaped) text before looking for TeX
+        if isinstance(text, str) and contains_tex_string(html.unescape(text)):
+            return True
     return False
+
+
+def _models(roots: list[Any]) -> Iterable[Any]:
+    """Every model under ``roots``: their document's set when they are its roots (Bokeh keeps
+    it up to date; walking the roots' references again cost every page request a few ms)."""
+    document = roots[0].document if roots else None
+    if document is not None and {r.id for r in roots} == {r.id for r in document.roots}:
+        return list(document.models)
+    return {model.id: model for root in roots for model in root.references()}.values()
 
 
 def load_mathjax_only_for_tex() -> None:

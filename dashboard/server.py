@@ -135,7 +135,7 @@ def serve(
     command starts again at once with ``PYTHONMALLOC=malloc`` if that variable is not set; the
     allocator is tuned before the pre-warm, and memory is released whenever the last session
     has ended. Unless threaded, the garbage collector is tuned before the forks
-    (:mod:`dashboard.collector`).
+    (:mod:`dashboard.collector`) and Bokeh does not validate each new document.
 
     SIGTERM and SIGINT stop the server cleanly: its event loop stops, the server closes its
     port and this call returns (``cevns serve`` exits with status 0, ``atexit`` handlers and
@@ -188,9 +188,14 @@ def serve(
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
         return _serve_in_thread({APP_NAME: app}, guard, builds, release_memory, show=show, **kwargs)
+    from bokeh.settings import settings as bokeh_settings
+
     from .collector import tune_collector
 
     log.info("garbage collector: %d start-up objects frozen", tune_collector())
+    # Bokeh's integrity check of each new page walks all its models again (3 % of a page's
+    # CPU); the tests check the page's integrity instead (tests/dashboard/test_page_integrity.py)
+    bokeh_settings.perform_document_validation.set_value(False)
     print(
         f"CEvNS workbench on http://{host}:{kwargs['port']}{prefix}/{APP_NAME}  "
         f"(health: {prefix}{HEALTH_PATH}, {prefix}/{LIVENESS_PATH})",

@@ -88,7 +88,34 @@ def _active_text(state: SessionState) -> str:
     return f"**Active:** {names}"
 
 
-def _physics_card(state: SessionState, active: Any, cards: list[pn.Card]) -> pn.Card:
+def _physics_cards(state: SessionState) -> list[pn.viewable.Viewable]:
+    """The physics card's content: the active groups, then a card per group (Standard Model
+    parameters first), each filled when opened."""
+    active = pn.pane.Markdown(
+        pn.bind(lambda _overrides: _active_text(state), state.param.physics_overrides),
+        margin=(0, 10),
+    )
+    cards = [
+        lazy_card(
+            "Electroweak (Standard Model)",
+            lambda: [
+                editor_widgets(state, "physics_overrides", state.physics_editor, SM_PARAMETERS)
+            ],
+        )
+    ]
+    for group, names in new_physics_groups().items():
+        cards.append(
+            lazy_card(
+                group_title(group),
+                lambda names=tuple(names): [
+                    editor_widgets(state, "physics_overrides", state.physics_editor, names)
+                ],
+            )
+        )
+    return [active, *cards]
+
+
+def _physics_card(state: SessionState) -> pn.Card:
     """The physics card: open, and its title naming the active groups, when a shared link (or
     a configuration) sets new physics — so that it shows at first sight."""
 
@@ -100,8 +127,9 @@ def _physics_card(state: SessionState, active: Any, cards: list[pn.Card]) -> pn.
         names = ", ".join(group_title(g) for g in groups)
         return f"Electroweak & new physics — {names}" if names else "Electroweak & new physics"
 
-    # its groups' cards are built when it is first opened (about 30 Bokeh models less per page)
-    card = lazy_card(title(), lambda: [active, *cards], collapsed=not state.physics_overrides)
+    # its groups' cards are made when it is first opened (about 30 Bokeh models and 50 Panel
+    # objects less per page)
+    card = lazy_card(title(), lambda: _physics_cards(state), collapsed=not state.physics_overrides)
     state.param.watch(lambda _event: setattr(card, "title", title()), "physics_overrides")
     return card
 
@@ -128,26 +156,6 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
         ),
         s.form_factor_editor_changed,
     )
-    physics = [
-        lazy_card(
-            "Electroweak (Standard Model)",
-            lambda: [
-                editor_widgets(state, "physics_overrides", state.physics_editor, SM_PARAMETERS)
-            ],
-        )
-    ]
-    for group, names in new_physics_groups().items():
-        physics.append(
-            lazy_card(
-                group_title(group),
-                lambda names=tuple(names): [
-                    editor_widgets(state, "physics_overrides", state.physics_editor, names)
-                ],
-            )
-        )
-    active = pn.pane.Markdown(
-        pn.bind(lambda _overrides: _active_text(state), s.physics_overrides), margin=(0, 10)
-    )
     return [
         field("experiment"),
         _preset_note(state),
@@ -169,7 +177,7 @@ def sidebar(state: SessionState) -> list[pn.viewable.Viewable]:
             field("resolution"),
             _when(state, "resolution", "gaussian", field("resolution_stochastic")),
         ),
-        _physics_card(state, active, physics),
+        _physics_card(state),
         lazy_card(
             "Uncertainty band",
             lambda: [field("flux_uncertainty"), field("quenching_uncertainty")],

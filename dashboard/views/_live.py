@@ -19,15 +19,19 @@ from typing import Any
 import numpy as np
 import panel as pn
 from bokeh.models import (
-    BasicTickFormatter,
     ColumnDataSource,
+    GlyphRenderer,
     HoverTool,
     Legend,
     LegendItem,
+    Line,
     LinearAxis,
+    Quad,
     Range1d,
     SaveTool,
     Span,
+    Step,
+    VArea,
 )
 from bokeh.plotting import figure
 from numpy.typing import NDArray
@@ -162,27 +166,28 @@ def _axis_types(data: PlotData) -> tuple[str, str]:
     return ("log" if data.log_x else "linear", "log" if data.log_y else "linear")
 
 
-def _glyph(fig: Any, s: Series, data: PlotData, source: ColumnDataSource) -> Any:
+def _glyph(s: Series, data: PlotData, source: ColumnDataSource) -> GlyphRenderer:
+    """The renderer of ``s``: its glyph only (Bokeh's plotting methods also add a non-selection
+    and a muted copy of it: nothing here is selected or muted, the legend hides)."""
     x, y = data.x.name, data.y.name
     line = {"line_color": s.color, "line_width": s.line_width, "line_alpha": s.line_alpha}
     if s.kind == "line":
-        return fig.line(x, y, source=source, line_dash=s.dash, **line)
-    if s.kind == "step":
-        return fig.step(x, y, source=source, mode="center", line_dash=s.dash, **line)
-    if s.kind == "area":
-        return fig.varea(
-            x, "lower", "upper", source=source, fill_color=s.color, fill_alpha=s.fill_alpha
+        glyph: Any = Line(x=x, y=y, line_dash=s.dash, **line)
+    elif s.kind == "step":
+        glyph = Step(x=x, y=y, mode="center", line_dash=s.dash, **line)
+    elif s.kind == "area":
+        glyph = VArea(x=x, y1="lower", y2="upper", fill_color=s.color, fill_alpha=s.fill_alpha)
+    else:
+        glyph = Quad(
+            left="left",
+            right="right",
+            bottom="lower",
+            top="upper",
+            fill_color=s.color,
+            fill_alpha=s.fill_alpha,
+            **line,
         )
-    return fig.quad(
-        left="left",
-        right="right",
-        bottom="lower",
-        top="upper",
-        source=source,
-        fill_color=s.color,
-        fill_alpha=s.fill_alpha,
-        **line,
-    )
+    return GlyphRenderer(data_source=source, glyph=glyph, name=s.label)
 
 
 @dataclass(eq=False)
@@ -202,13 +207,12 @@ def _draw(fig: Any, data: PlotData, handles: _Handles) -> list[ColumnDataSource]
     sources, renderers, items = [], [], []
     for s in data.series:
         source = ColumnDataSource(s.columns(data.x, data.y, data.floor))
-        renderer = _glyph(fig, s, data, source)
-        renderer.name = s.label
+        renderer = _glyph(s, data, source)
         sources.append(source)
         renderers.append(renderer)
         if s.label:
             items.append(LegendItem(label=s.label, renderers=[renderer]))
-    fig.renderers = renderers  # drop the previous glyphs (figure methods appended the new ones)
+    fig.renderers = renderers  # replacing the previous glyphs
     if data.stacked:  # listed top-down, like the stack
         items = items[::-1]
     if data.legend and items:
@@ -266,8 +270,8 @@ def _build(data: PlotData, x_range: Any) -> tuple[Any, list[ColumnDataSource], _
     fig.toolbar.logo = None
     x_axis, y_axis = fig.below[0], fig.left[0]  # where ``figure`` puts its axes
     for axis in (x_axis, y_axis):  # 1.2e+13, never 12000000000000
-        if type(axis) is LinearAxis:
-            axis.formatter = BasicTickFormatter(power_limit_high=4, power_limit_low=-3)
+        if type(axis) is LinearAxis:  # its BasicTickFormatter
+            axis.formatter.update(power_limit_high=4, power_limit_low=-3)
     next(t for t in fig.toolbar.tools if isinstance(t, SaveTool)).filename = save_name(
         "", data.title
     )

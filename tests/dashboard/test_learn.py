@@ -39,7 +39,11 @@ def test_learn_panel_follows_tabs_and_lessons():
     titles = [t for t, _ in TABS]
     tabs = pn.Tabs(*[(t, pn.pane.Markdown(t)) for t in titles])
     card = learn.learn_panel(state, tabs, titles)
+    assert card.collapsed and len(card.objects) == 0  # built when first opened
+    tabs.active = 2
+    card.collapsed = False
     select, note, text = card.objects[:3]  # then the tab's key formula, typeset
+    assert text.object == learn.explanation(titles[2])  # the tab shown when it was opened
     tabs.active = 3
     assert "neutrino fluxes" in text.object
     select.value = "magnetic_moment"

@@ -35,3 +35,17 @@ def test_panels_check_is_replaced_once():
     assert not any("mathjax" in url for url in scripts(pn.pane.Markdown("no maths")))
     assert any("bokeh.min.js" in url for url in scripts(pn.pane.Markdown("no maths")))
     assert any("mathjax" in url for url in scripts(pn.pane.Markdown("$$E = mc^2$$")))
+
+
+def test_roots_of_one_document_are_looked_at_through_its_models():
+    doc = Document()
+    plain, tex = (
+        pn.Column(pn.Row(pn.pane.Markdown(text))).get_root(doc, comm=Comm())
+        for text in ("threshold 6 PE", "rate $$\\frac{dN}{dT}$$")
+    )
+    doc.add_root(plain)
+    assert not panes_show_tex(doc.roots)
+    doc.add_root(tex)
+    assert panes_show_tex(doc.roots)
+    assert panes_show_tex([tex])  # a root alone (its document holds another): its own models
+    assert not panes_show_tex([plain])
