@@ -59,6 +59,7 @@ from .limits import (
     client_key,
 )
 from .log_filters import WARN_EVERY_S, ClientErrorFilter, install_log_filters
+from .spare_pages import is_spare
 from .text import truncated
 
 __all__ = [
@@ -118,6 +119,8 @@ class Guard:
         self._inflight: Counter[str] = Counter()
         #: Open websockets per client.
         self.sockets: Counter[str] = Counter()
+        #: When an open page last sent a message (time.monotonic; 0: never).
+        self.last_message = 0.0
         #: Websocket frames per client (a Bokeh message is FRAMES_PER_MESSAGE frames).
         frame_rate = limits.message_rate * FRAMES_PER_MESSAGE
         self.frames = RateLimiter(frame_rate, frame_rate * MESSAGE_BURST_S)
@@ -263,6 +266,8 @@ class Guard:
         total = mine = 0
         for context in self.app.applications.values():
             for session in list(context.sessions):
+                if is_spare(session):  # built ahead, nobody's yet
+                    continue
                 total += 1
                 request = getattr(session.document.session_context, "request", None)
                 if request is not None and client_key(request.remote_ip) == key:

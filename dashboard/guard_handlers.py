@@ -10,17 +10,23 @@ page's script nonce, page builds taking their turn) or, for the websocket,
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
+import hashlib
+import html
 import json
 import math
 import re
+import time
 from typing import Any
 
 from .limits import Limits, Refusal, check_url, client_key
 
-__all__ = ["check_fragment", "refused_handler"]
+__all__ = ["check_fragment", "inline_handler_hashes", "refused_handler"]
 
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
+_START_TAG = re.compile(r"<[a-z][^<>]*>", re.IGNORECASE)
+_HANDLER_ATTR = re.compile(r"""\son[a-z]+\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 _URL_ATTR = re.compile(r'"attr"\s*:\s*"(?:search|href|hash)"')
 
 
@@ -28,6 +34,24 @@ def _add_nonce(chunk: str | bytes, nonce: str) -> str | bytes:
     if isinstance(chunk, bytes):
         return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk.decode("utf-8")).encode()
     return _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', chunk)
+
+
+def inline_handler_hashes(page: str | bytes) -> list[str]:
+    """CSP sources (``'sha256-…'``) of the inline event handlers of ``page``, sorted.
+
+    Panel's page template has a few (``onclick="closeNav()"``, the theme switch's
+    ``onchange``, the full-screen buttons'); a nonce does not cover attributes, so the policy
+    lists their hashes under ``'unsafe-hashes'`` (CSP level 3): these handlers run, and any
+    other inline handler (one injected into the page) does not.
+    """
+    text = page.decode("utf-8", "replace") if isinstance(page, bytes) else page
+    values = {
+        html.unescape(m.group(2))
+        for tag in _START_TAG.finditer(text)
+        for m in _HANDLER_ATTR.finditer(tag.group(0))
+    }
+    digests = (hashlib.sha256(v.encode("utf-8")).digest() for v in values)
+    return sorted(f"'sha256-{base64.b64encode(d).decode('ascii')}'" for d in digests)
 
 
 _SLOW_BINARY = (
@@ -110,6 +134,12 @@ class _Guarded:
         content_type = self._headers.get("Content-Type", "")  # type: ignore[attr-defined]
         if self._cevns_nonce and isinstance(chunk, (str, bytes)) and "html" in content_type:
             chunk = _add_nonce(chunk, self._cevns_nonce)
+            hashes = inline_handler_hashes(chunk)
+            if hashes:
+                nonce = f"'nonce-{self._cevns_nonce}'"
+                csp = self._headers.get("Content-Security-Policy", "")  # type: ignore[attr-defined]
+                allowed = " ".join([nonce, "'unsafe-hashes'", *hashes])
+                self.set_header("Content-Security-Policy", csp.replace(nonce, allowed, 1))  # type: ignore[attr-defined]
         super().write(chunk)  # type: ignore[misc]
 
     def on_finish(self) -> None:
@@ -146,6 +176,7 @@ class _GuardedWebSocket(_Guarded):
 
     async def on_message(self, fragment: str | bytes) -> None:
         guard = self._cevns_guard
+        guard.last_message = time.monotonic()  # open pages in use (spare pages wait)
         if isinstance(fragment, str) and '"PULL-DOC-REQ"' in fragment:
             # a page asks for its document once; each answer serialises the whole page
             if self._cevns_pulled:

@@ -243,7 +243,9 @@ class ReleaseWhenIdle:
         """Counting the sessions of every application of a Bokeh ``server``."""
 
         def count() -> int:
-            contexts = server._tornado.applications
-            return sum(len(list(context.sessions)) for context in contexts.values())
+            from .spare_pages import is_spare
+
+            contexts = server._tornado.applications.values()
+            return sum(not is_spare(s) for context in contexts for s in list(context.sessions))
 
         return cls(count)

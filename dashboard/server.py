@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -113,6 +114,7 @@ def serve(
     show: bool = False,
     num_threads: int | None = None,
     reuse_sessions: bool = False,
+    spare_pages: int = 0,
     limits: Limits = DEFAULT_LIMITS,
     prewarm_page: bool = False,
     build_pages_off_loop: bool = True,
@@ -145,6 +147,7 @@ def serve(
     kwargs = server_kwargs(limits=limits, **options)
     if threaded and kwargs.get("num_procs", 1) > 1:
         raise ServeError("a threaded server runs in one process: use num_procs=1")
+    _check_spare_pages(spare_pages, kwargs, build_pages_off_loop)
     if release_memory:
         from .memory import restart_with_system_malloc, tune_allocator
 
@@ -187,7 +190,9 @@ def serve(
         prewarm(app, every_tab=False)
     host = _host_for_url(kwargs["address"] or "0.0.0.0")
     if threaded:
-        return _serve_in_thread({APP_NAME: app}, guard, builds, release_memory, show=show, **kwargs)
+        return _serve_in_thread(
+            {APP_NAME: app}, guard, builds, release_memory, spare_pages, show=show, **kwargs
+        )
     from bokeh.settings import settings as bokeh_settings
 
     from .collector import tune_collector
@@ -211,7 +216,7 @@ def serve(
         raise ServeError(
             f"cannot listen on {host}:{kwargs['port']}: {exc.strerror or exc}"
         ) from None
-    _install(server, guard, builds, release_memory)
+    _install(server, guard, builds, release_memory, spare_pages)
     if os.getpid() != parent:
         _stop_when_orphaned(server, parent)
         if builds is not None:
@@ -225,12 +230,35 @@ def serve(
     return None
 
 
-def _install(server: Any, guard: Any, builds: Any, release_memory: bool = False) -> None:
-    """The gate, the page builds off the event loop and the release of memory once no session
-    is left, on a server not yet started (in each ``--num-procs`` worker)."""
+def _check_spare_pages(count: int, kwargs: dict[str, Any], build_pages_off_loop: bool) -> None:
+    if not isinstance(count, int) or count < 0:
+        raise ServeError(f"--spare-pages must be an integer ≥ 0, got {count!r}")
+    if count and kwargs.get("basic_auth"):
+        raise ServeError(
+            "--spare-pages cannot be used with --basic-auth: a page shows who is signed in, "
+            "which a page built ahead cannot know"
+        )
+    if count and not build_pages_off_loop:
+        raise ServeError("--spare-pages needs the pages built off the event loop")
+
+
+def _install(
+    server: Any, guard: Any, builds: Any, release_memory: bool = False, spare_pages: int = 0
+) -> None:
+    """The gate, the page builds off the event loop, the spare pages and the release of memory
+    once no session is left, on a server not yet started (in each ``--num-procs`` worker)."""
     guard.install(server)
     if builds is not None:
         builds.install(server, {f"/{APP_NAME}"})
+    if spare_pages:
+        from .spare_pages import QUIET_S, SparePages
+
+        def busy() -> bool:  # pages being built, or open pages in use
+            return builds.pending > 0 or time.monotonic() - guard.last_message < QUIET_S
+
+        spares = SparePages(spare_pages, busy=busy)
+        spares.install(server, f"/{APP_NAME}")
+        server._cevns_spares = spares
     if release_memory:
         from .memory import ReleaseWhenIdle
 
@@ -285,7 +313,12 @@ def _shut_down(server: Any, builds: Any) -> None:
 
 
 def _serve_in_thread(
-    apps: dict[str, Any], guard: Any, builds: Any, release_memory: bool, **kwargs: Any
+    apps: dict[str, Any],
+    guard: Any,
+    builds: Any,
+    release_memory: bool,
+    spare_pages: int = 0,
+    **kwargs: Any,
 ) -> Any:
     """``pn.serve(..., threaded=True)`` with the guard installed before the first request."""
     import uuid
@@ -300,7 +333,7 @@ def _serve_in_thread(
 
     def run_server(**options: Any) -> Any:
         server = get_server(apps, start=False, **options)
-        _install(server, guard, builds, release_memory)
+        _install(server, guard, builds, release_memory, spare_pages)
         server.start()
         with contextlib.suppress(RuntimeError):  # the loop was stopped by .stop()
             server.io_loop.start()

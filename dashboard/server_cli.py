@@ -142,6 +142,15 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentPar
         help="serve new pages from a rendered first session (faster page loads)",
     )
     work.add_argument(
+        "--spare-pages",
+        type=int,
+        default=0,
+        metavar="N",
+        help="keep N plain pages built ahead in each process, built while it is idle, for "
+        "the next visitors: a class opening the page together gets them without waiting for "
+        "builds (about 15 MB each; not with --basic-auth; default 0)",
+    )
+    work.add_argument(
         "--no-prewarm",
         dest="prewarm",
         action="store_false",
@@ -384,6 +393,7 @@ def run(args: argparse.Namespace) -> None:
         show=args.show,
         num_threads=args.num_threads,
         reuse_sessions=args.reuse_sessions,
+        spare_pages=args.spare_pages,
         prewarm_page=args.prewarm,
         release_memory=args.release_memory,
         port=args.port,

@@ -246,19 +246,28 @@ def server_kwargs(
 
 # ------------------------------------------------------------------------------------ health
 def health_handler() -> type:
-    """A tornado handler answering ``{"status": "ok", "version", "sessions", "pid"}`` as JSON.
+    """A tornado handler answering ``{"status": "ok", "version", "sessions", "spare_pages",
+    "pid"}`` as JSON.
 
     ``sessions`` counts the live Bokeh sessions of the answering process (with ``--num-procs`` each
-    worker answers for itself). No login is needed, like Panel's ``/liveness``.
+    worker answers for itself), ``spare_pages`` its pages built ahead for the next visitors
+    (:mod:`dashboard.spare_pages`, not sessions yet). No login is needed, like Panel's
+    ``/liveness``.
     """
     from tornado.web import RequestHandler
+
+    from .spare_pages import is_spare
 
     class HealthHandler(RequestHandler):
         def get(self) -> None:
             contexts = getattr(self.application, "applications", {}) or {}
-            sessions = sum(
-                len(list(ctx.sessions)) for path, ctx in contexts.items() if path != "/admin"
-            )
+            held = [
+                is_spare(s)
+                for path, ctx in contexts.items()
+                if path != "/admin"
+                for s in list(ctx.sessions)
+            ]
+            sessions, spares = held.count(False), held.count(True)
             self.set_header("Content-Type", "application/json")
             self.set_header("Cache-Control", "no-store")
             self.write(
@@ -267,6 +276,7 @@ def health_handler() -> type:
                         "status": "ok",
                         "version": __version__,
                         "sessions": sessions,
+                        "spare_pages": spares,
                         "pid": os.getpid(),
                     }
                 )

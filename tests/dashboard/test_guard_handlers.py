@@ -43,3 +43,27 @@ def test_every_script_tag_of_a_page_gets_the_nonce() -> None:
     out = _add_nonce(page, "N0NCE")
     assert out.count('<script nonce="N0NCE"') == 2 and "<scripts-not-a-tag>" in out
     assert _add_nonce(page.encode(), "N0NCE") == out.encode()
+
+
+def test_inline_handlers_are_allowed_by_their_hashes_only() -> None:
+    import base64
+    import hashlib
+
+    from dashboard.guard_handlers import inline_handler_hashes
+
+    def source(handler: str) -> str:  # CSP level 3: base64 of the SHA-256 of the value
+        return f"'sha256-{base64.b64encode(hashlib.sha256(handler.encode()).digest()).decode()}'"
+
+    page = (
+        '<span class="x" onclick="closeNav()">&times;</span>'
+        "<fast-switch id=theme-switch onChange=\"toggleLightDarkTheme('default')\" checked>"
+        "<img src=a.png onload=\"a()\" onerror='b(&quot;x&quot;)'>"
+        '<p>onclick="not an attribute"</p><script>var s = "<b onclick=1>";</script>'
+    )
+    expected = {
+        source(h) for h in ("closeNav()", "toggleLightDarkTheme('default')", "a()", 'b("x")')
+    }
+    # unquoted values are not listed: the browser blocks them (the page's template has none)
+    assert set(inline_handler_hashes(page)) == expected
+    assert inline_handler_hashes(page.encode()) == inline_handler_hashes(page)
+    assert inline_handler_hashes("<p>no handlers</p>") == []

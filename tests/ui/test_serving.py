@@ -166,6 +166,7 @@ def test_health_endpoints_answer_and_count_sessions() -> None:
             "status": "ok",
             "version": __version__,
             "sessions": 0,
+            "spare_pages": 0,
             "pid": os.getpid(),
         }
         assert client.request("/liveness")[0] == 200
