@@ -258,7 +258,6 @@ def _install(
 
         spares = SparePages(spare_pages, busy=busy)
         spares.install(server, f"/{APP_NAME}")
-        server._cevns_spares = spares
     if release_memory:
         from .memory import ReleaseWhenIdle
 

@@ -54,10 +54,14 @@ Sizing a server for N people:
            server may use (more processes than cores only add memory), with
            --reuse-sessions so that each page is built once (not again in the worker its
            websocket reaches); the workers take new pages in turns. E.g. a class of 10-20
-           on 2 cores: --num-procs 2 --reuse-sessions (20 at once: median 4.7 s).
-  memory   about 215 MB per process plus 15 MB per open page: P x 215 MB + N x 15 MB
-           while the pages are open; given back once no session is left (on glibc;
-           --no-release-memory keeps it for later pages).
+           on 2 cores: --num-procs 2 --reuse-sessions --spare-pages 5 (20 at once:
+           median 3.0 s; 5.5-6.3 s without spare pages).
+  spares   --spare-pages K keeps K plain pages built ahead in each process (rebuilt while
+           it is idle): the first K x P people arriving together get theirs at once, the
+           others wait for builds as above.
+  memory   about 215 MB per process plus 15 MB per open or spare page: P x 215 MB +
+           (N + K x P) x 15 MB while the pages are open; given back once no session is
+           left (on glibc; --no-release-memory keeps it for later pages).
   limits   per process: --max-sessions >= N / P with a margin. People behind one NAT
            address count as one client: raise --max-sessions-per-client (open pages) and
            --max-page-rate / --max-request-rate for them.

@@ -11,9 +11,9 @@ per server process, as sessions that nobody holds yet:
   gets a spare instead of a new build: the spare takes the session's id, token and request
   (what Bokeh records for a new session), and it is the visitor's from then on. A request
   with a query (a shared link, ``?theme=``) is built as before, for its options;
-* the pool is filled again one page at a time once the process has built no page and given
-  out no spare for :data:`QUIET_S` seconds, so that refilling never competes with a class
-  arriving;
+* the pool is filled again one page at a time once, for :data:`QUIET_S` seconds, nobody has
+  asked the process for a page and its open pages have sent nothing (``busy``), so that
+  refilling competes neither with a class arriving nor with the pages' updates;
 * a spare is not a visitor's session: it never expires unused, and it is counted neither in
   the limits of open pages (:mod:`dashboard.guard`) nor as a session that keeps memory from
   being released (:mod:`dashboard.memory`).
@@ -62,28 +62,18 @@ def _plain_page(token: str | None) -> bool:
 class SparePages:
     """``count`` spare pages per server process for the application at ``path``.
 
-    :meth:`install` on a server not yet started. :attr:`spares` holds the spare sessions,
-    :attr:`given` counts those given to visitors and :attr:`built` those built.
+    :meth:`install` on a server not yet started; :attr:`spares` holds the spare sessions.
     ``busy`` (e.g. ``lambda: builds.pending > 0``) tells when pages are being built for
-    visitors.
+    visitors or used.
     """
 
-    def __init__(
-        self,
-        count: int,
-        *,
-        busy: Callable[[], bool] = lambda: False,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, count: int, *, busy: Callable[[], bool] = lambda: False) -> None:
         if count < 0:
             raise ValueError(f"spare pages must be ≥ 0, got {count}")
         self.count = count
         self.spares: list[Any] = []
-        self.given = 0
-        self.built = 0
         self._busy = busy
-        self._clock = clock
-        self._last_page = clock()
+        self._last_page = time.monotonic()
         self._filling = False
         self._context: Any = None
         self._create: Any = None
@@ -100,11 +90,6 @@ class SparePages:
         self._checker = PeriodicCallback(self._check, CHECK_MS)
         server.io_loop.add_callback(self._checker.start)
 
-    def stop(self) -> None:
-        checker = getattr(self, "_checker", None)
-        if checker is not None:
-            checker.stop()
-
     # ------------------------------------------------------------------ giving out
     async def _create_session_if_needed(
         self, session_id: str, request: Any = None, token: str | None = None
@@ -112,7 +97,7 @@ class SparePages:
         context = self._context
         new = session_id not in context._sessions and session_id not in context._pending_sessions
         if new:
-            self._last_page = self._clock()
+            self._last_page = time.monotonic()
         if new and request is not None and self.spares and _plain_page(token):
             return self._give(self.spares.pop(0), session_id, request, token)
         return await self._create(session_id, request, token)
@@ -143,13 +128,12 @@ class SparePages:
         session.unblock_expiration()
         context._sessions[session_id] = session
         context._session_contexts[session_id] = session_context
-        self.given += 1
         log.info("spare page given (%d left)", len(self.spares))
         return session
 
     # ------------------------------------------------------------------ filling
     def _check(self) -> None:
-        quiet = self._clock() - self._last_page >= QUIET_S
+        quiet = time.monotonic() - self._last_page >= QUIET_S
         if self._filling or len(self.spares) >= self.count or not quiet or self._busy():
             return
         self._filling = True
@@ -171,7 +155,6 @@ class SparePages:
             session.block_expiration()
             setattr(session, _MARK, True)
             self.spares.append(session)
-            self.built += 1
         except Exception:
             log.exception("building a spare page failed")
         finally:

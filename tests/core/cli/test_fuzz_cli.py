@@ -378,6 +378,7 @@ SERVE = Command(
         integer("--check-unused-sessions", "100", "5000"),
         integer("--session-token-expiration", "1", "300"),
         switch("--reuse-sessions"),
+        integer("--spare-pages", "0", "2"),
         switch("--warm"),
         switch("--admin"),
         switch("--no-release-memory"),
@@ -410,7 +411,7 @@ def _no_server(monkeypatch):
     the server's log levels are put back afterwards."""
     try:
         import dashboard.server_cli as server_cli
-        from dashboard.server import ServeError, server_kwargs
+        from dashboard.server import ServeError, _check_spare_pages, server_kwargs
     except ImportError:
         yield
         return
@@ -421,11 +422,13 @@ def _no_server(monkeypatch):
         limits=None,
         show=False,
         reuse_sessions=False,
+        spare_pages=0,
         prewarm_page=False,
         release_memory=False,
+        build_pages_off_loop=True,
         **kw,
     ):
-        server_kwargs(limits=limits, **kw)
+        _check_spare_pages(spare_pages, server_kwargs(limits=limits, **kw), build_pages_off_loop)
         if num_threads is not None and num_threads < 0:
             raise ServeError(f"--num-threads must be ≥ 0, got {num_threads}")
 
