@@ -34,7 +34,8 @@ __all__ = ["QUIET_S", "SparePages", "is_spare"]
 
 log = logging.getLogger("dashboard.server")
 
-#: Seconds without a new page before the pool is filled again.
+#: Seconds without a new page, and without a message from an open page, before the pool is
+#: filled again.
 QUIET_S = 2.0
 #: How often the pool is looked at (milliseconds).
 CHECK_MS = 500
