@@ -59,7 +59,7 @@ from .limits import (
     client_key,
 )
 from .log_filters import WARN_EVERY_S, ClientErrorFilter, install_log_filters
-from .spare_pages import is_spare
+from .spare_pages import visitor_sessions
 from .text import truncated
 
 __all__ = [
@@ -264,14 +264,11 @@ class Guard:
         """Open sessions of the process, and those opened from ``key`` (pages being built
         included)."""
         total = mine = 0
-        for context in self.app.applications.values():
-            for session in list(context.sessions):
-                if is_spare(session):  # built ahead, nobody's yet
-                    continue
-                total += 1
-                request = getattr(session.document.session_context, "request", None)
-                if request is not None and client_key(request.remote_ip) == key:
-                    mine += 1
+        for session in visitor_sessions(self.app.applications.values())[0]:
+            total += 1
+            request = getattr(session.document.session_context, "request", None)
+            if request is not None and client_key(request.remote_ip) == key:
+                mine += 1
         inflight = sum(self._inflight.values())
         return total + inflight, mine + self._inflight[key]
 

@@ -243,9 +243,8 @@ class ReleaseWhenIdle:
         """Counting the sessions of every application of a Bokeh ``server``."""
 
         def count() -> int:
-            from .spare_pages import is_spare
+            from .spare_pages import visitor_sessions
 
-            contexts = server._tornado.applications.values()
-            return sum(not is_spare(s) for context in contexts for s in list(context.sessions))
+            return len(visitor_sessions(server._tornado.applications.values())[0])
 
         return cls(count)

@@ -256,18 +256,15 @@ def health_handler() -> type:
     """
     from tornado.web import RequestHandler
 
-    from .spare_pages import is_spare
+    from .spare_pages import visitor_sessions
 
     class HealthHandler(RequestHandler):
         def get(self) -> None:
             contexts = getattr(self.application, "applications", {}) or {}
-            held = [
-                is_spare(s)
-                for path, ctx in contexts.items()
-                if path != "/admin"
-                for s in list(ctx.sessions)
-            ]
-            sessions, spares = held.count(False), held.count(True)
+            visitors, spares = visitor_sessions(
+                ctx for path, ctx in contexts.items() if path != "/admin"
+            )
+            sessions = len(visitors)
             self.set_header("Content-Type", "application/json")
             self.set_header("Cache-Control", "no-store")
             self.write(

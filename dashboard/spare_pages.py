@@ -27,10 +27,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["QUIET_S", "SparePages", "is_spare"]
+__all__ = ["QUIET_S", "SparePages", "is_spare", "visitor_sessions"]
 
 log = logging.getLogger("dashboard.server")
 
@@ -45,6 +45,14 @@ _MARK = "_cevns_spare"
 def is_spare(session: Any) -> bool:
     """True for a spare page's session (built ahead, held by nobody yet)."""
     return bool(getattr(session, _MARK, False))
+
+
+def visitor_sessions(contexts: Iterable[Any]) -> tuple[list[Any], int]:
+    """The sessions of the application contexts ``contexts`` held by visitors, and the number
+    of spare pages among their sessions."""
+    sessions = [s for context in contexts for s in list(context.sessions)]
+    visitors = [s for s in sessions if not is_spare(s)]
+    return visitors, len(sessions) - len(visitors)
 
 
 def _plain_page(token: str | None) -> bool:
