@@ -270,9 +270,14 @@ class SessionState(param.Parameterized):
         check_values(resolved)
         before, before_view = self.values(), dict(self.view_options)
         try:
-            self._set(values)
+            # the tab last: the page then builds the shown tab's widgets with their final
+            # values (a value sent to a widget the browser is still building is lost there,
+            # and Bokeh's checkbox and button-group views throw)
+            self._set({k: v for k, v in values.items() if k != "tab"})
             if view is not None:
                 self.view_options = {k: dict(v) for k, v in view.items() if v}
+            if "tab" in values:
+                self.tab = values["tab"]
         except Exception:
             self._set(before)
             self.view_options = before_view

@@ -187,6 +187,31 @@ def test_a_lesson_sequence_leaves_nothing_behind(page: Page, live_app, console_e
     assert console_errors == []
 
 
+
+def test_a_lesson_opens_its_tab_with_its_options_on_a_slow_browser(
+    page: Page, live_app, console_errors
+):
+    # the tab's widgets are built by the browser when the tab is shown; with its CPU slowed
+    # six times, options sent after the tab (as they were) reached widgets still being built
+    # and Bokeh's views threw ("Cannot set properties of undefined (setting 'checked')")
+    from dashboard.learn import LESSONS
+
+    _open(page, live_app.url + "?tab=sources")
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 6})
+    lesson = LESSONS["magnetic_moment"]
+    _lesson_select(page).select_option(label=lesson.title)
+    expect(page.locator(".bk-tab.bk-active").first).to_have_text(
+        re.compile(re.escape(_title(lesson, 0))), timeout=60_000
+    )
+    boxes = page.locator(".bk-Checkbox").filter(visible=True)
+    for label in ("log T", "log dN/dT"):
+        box = boxes.filter(has_text=re.compile(f"^{re.escape(label)}$")).locator("input")
+        expect(box).to_be_checked(timeout=60_000)
+    total = page.locator(".bk-btn-group .bk-btn", has_text=re.compile("^Total$")).first
+    expect(total).to_have_class(re.compile("bk-active"))
+    assert console_errors == []
+
+
 def _title(lesson, index: int) -> str:
     from dashboard.viewstate import TABS
 
