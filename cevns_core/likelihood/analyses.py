@@ -155,7 +155,6 @@ class DataSetLikelihood:
         self._setup_binning()
         self._weights = self._flavour_weights(0.0)
         self._shapes: tuple[ShapeEffect, ...] | None = None
-        self._kernel_cache: dict[int, Any] = {}
 
     # ---------------------------------------------------------------------------- binning
     @property

@@ -98,7 +98,6 @@ def test_apply_is_all_or_nothing():
     assert state.view_options == {"spectra": {"log_y": True}}
 
 
-
 def test_apply_switches_the_tab_after_everything_else():
     # the page builds the shown tab's widgets when the tab changes: a value set after that
     # reaches a widget the browser may still be building (Bokeh's checkbox and button-group

@@ -187,7 +187,6 @@ def test_a_lesson_sequence_leaves_nothing_behind(page: Page, live_app, console_e
     assert console_errors == []
 
 
-
 def test_a_lesson_opens_its_tab_with_its_options_on_a_slow_browser(
     page: Page, live_app, console_errors
 ):
