@@ -86,7 +86,8 @@ class SparePages:
         self._filling = False
         self._context: Any = None
         self._create: Any = None
-        self._filler: Any = None
+        self._checker: Any = None
+        self._filler: Any = None  # the task filling the pool, referenced until it is done
 
     def install(self, server: Any, path: str) -> None:
         """Give spares to ``server``'s application at ``path`` and fill the pool when idle."""

@@ -271,8 +271,8 @@ class SessionState(param.Parameterized):
         before, before_view = self.values(), dict(self.view_options)
         try:
             # the tab last: the page then builds the shown tab's widgets with their final
-            # values (a value sent to a widget the browser is still building is lost there,
-            # and Bokeh's checkbox and button-group views throw)
+            # values (Bokeh's checkbox and button-group views throw on a value that reaches
+            # them while the browser is still building them)
             self._set({k: v for k, v in values.items() if k != "tab"})
             if view is not None:
                 self.view_options = {k: dict(v) for k, v in view.items() if v}
